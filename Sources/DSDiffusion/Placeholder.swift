@@ -1,0 +1,1 @@
+// Schedules, samplers and losses live here.

@@ -1,0 +1,175 @@
+/// The arguments of one native call, with the checkers every built-in uses, so that all messages
+/// read alike: `bad argument #1 to 'abs' (number expected, got string)`.
+///
+/// A parameter is addressed by position and name: `args.number(1, "steps")` reads the second
+/// positional argument, or the keyword argument `steps:` when fewer were given. Positions are
+/// 0-based in code and 1-based in messages, as in Lua.
+public struct Arguments {
+    public var positional: [Value]
+    public var keywords: [(name: String, value: Value)]
+    /// The bound receiver for methods (`x` in `x.sum()`), else nil.
+    public var receiver: Value?
+    /// Used in messages; the runtime sets it to the callee's name.
+    public var functionName: String
+
+    public init(
+        _ positional: [Value], keywords: [(name: String, value: Value)] = [],
+        receiver: Value? = nil, functionName: String = "function"
+    ) {
+        self.positional = positional
+        self.keywords = keywords
+        self.receiver = receiver
+        self.functionName = functionName
+    }
+
+    public var count: Int { positional.count }
+
+    // MARK: Finding arguments
+
+    /// The argument at `position`, or the keyword `name`; nil when absent (an explicit `nil` counts as absent).
+    public func optional(_ position: Int?, _ name: String? = nil) -> Value? {
+        if let position, position < positional.count {
+            let v = positional[position]
+            return v.isNull ? nil : v
+        }
+        if let name {
+            for (key, value) in keywords where key == name {
+                return value.isNull ? nil : value
+            }
+        }
+        return nil
+    }
+
+    public func has(_ position: Int?, _ name: String? = nil) -> Bool { optional(position, name) != nil }
+
+    /// The argument at `position` (or keyword `name`); an error when missing.
+    public func value(_ position: Int?, _ name: String? = nil) throws -> Value {
+        if let v = optional(position, name) { return v }
+        throw ScriptError("bad argument \(label(position, name)) to '\(functionName)' (value expected)")
+    }
+
+    /// The message for a wrong argument type, in the common form.
+    public func typeError(_ position: Int?, _ name: String?, expected: String, got value: Value) -> ScriptError {
+        ScriptError("bad argument \(label(position, name)) to '\(functionName)' (\(expected) expected, got \(value.typeName))")
+    }
+
+    /// An error about a specific argument with a free-form reason.
+    public func error(_ position: Int?, _ name: String?, _ reason: String) -> ScriptError {
+        ScriptError("bad argument \(label(position, name)) to '\(functionName)' (\(reason))")
+    }
+
+    func label(_ position: Int?, _ name: String?) -> String {
+        if let position, position < positional.count || name == nil { return "#\(position + 1)" }
+        if let name { return "'\(name)'" }
+        return "#?"
+    }
+
+    // MARK: Typed readers
+
+    public func number(_ position: Int?, _ name: String? = nil) throws -> Double {
+        let v = try value(position, name)
+        if case .number(let x) = v { return x }
+        if case .bool(let b) = v { return b ? 1 : 0 }
+        throw typeError(position, name, expected: "number", got: v)
+    }
+
+    public func number(_ position: Int?, _ name: String? = nil, default fallback: Double) throws -> Double {
+        has(position, name) ? try number(position, name) : fallback
+    }
+
+    /// A number that must be integral and fit an `Int`.
+    public func int(_ position: Int?, _ name: String? = nil) throws -> Int {
+        let x = try number(position, name)
+        guard x.rounded() == x, abs(x) <= 9.007_199_254_740_992e15 else {
+            throw error(position, name, "integer expected, got \(formatNumber(x))")
+        }
+        return Int(x)
+    }
+
+    public func int(_ position: Int?, _ name: String? = nil, default fallback: Int) throws -> Int {
+        has(position, name) ? try int(position, name) : fallback
+    }
+
+    public func bool(_ position: Int?, _ name: String? = nil) throws -> Bool {
+        let v = try value(position, name)
+        if case .bool(let b) = v { return b }
+        throw typeError(position, name, expected: "boolean", got: v)
+    }
+
+    public func bool(_ position: Int?, _ name: String? = nil, default fallback: Bool) throws -> Bool {
+        has(position, name) ? try bool(position, name) : fallback
+    }
+
+    public func string(_ position: Int?, _ name: String? = nil) throws -> String {
+        let v = try value(position, name)
+        if case .string(let s) = v { return s }
+        throw typeError(position, name, expected: "string", got: v)
+    }
+
+    public func string(_ position: Int?, _ name: String? = nil, default fallback: String) throws -> String {
+        has(position, name) ? try string(position, name) : fallback
+    }
+
+    /// A string that must be one of `choices`; the message lists them.
+    public func choice(_ position: Int?, _ name: String?, _ choices: [String], default fallback: String) throws -> String {
+        let s = try string(position, name, default: fallback)
+        guard choices.contains(s) else {
+            let list = choices.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw error(position, name, "expected one of \(list), got \"\(s)\"")
+        }
+        return s
+    }
+
+    public func list(_ position: Int?, _ name: String? = nil) throws -> ListObject {
+        let v = try value(position, name)
+        if case .list(let l) = v { return l }
+        throw typeError(position, name, expected: "list", got: v)
+    }
+
+    public func dict(_ position: Int?, _ name: String? = nil) throws -> DictObject {
+        let v = try value(position, name)
+        if case .dict(let d) = v { return d }
+        throw typeError(position, name, expected: "dict", got: v)
+    }
+
+    /// A native object of type `T` (`args.native(0, "x", as: TensorObject.self, expected: "tensor")`).
+    public func native<T: NativeObject>(_ position: Int?, _ name: String? = nil, as type: T.Type, expected: String) throws -> T {
+        let v = try value(position, name)
+        if case .native(let object) = v, let typed = object as? T { return typed }
+        throw typeError(position, name, expected: expected, got: v)
+    }
+
+    /// A list of integers, such as a shape (`[2, 3]`); a single number is read as a one-element list.
+    public func intList(_ position: Int?, _ name: String? = nil) throws -> [Int] {
+        let v = try value(position, name)
+        switch v {
+        case .number:
+            return [try int(position, name)]
+        case .list(let l):
+            return try l.items.map { item in
+                guard case .number(let x) = item, x.rounded() == x, abs(x) <= 9.007_199_254_740_992e15 else {
+                    throw error(position, name, "list of integers expected, found \(item.typeName == "number" ? "a fraction" : item.typeName)")
+                }
+                return Int(x)
+            }
+        default:
+            throw typeError(position, name, expected: "list of integers", got: v)
+        }
+    }
+
+    /// The receiver of a method call, as type `T`.
+    public func receiver<T: NativeObject>(as type: T.Type) throws -> T {
+        if case .native(let object)? = receiver, let typed = object as? T { return typed }
+        throw ScriptError("'\(functionName)' must be called as a method")
+    }
+}
+
+/// Shortest text that reads back to the same number; integral values print without a fraction.
+public func formatNumber(_ x: Double) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+    if x.rounded() == x && Swift.abs(x) < 1e16 {
+        return String(Int64(x))
+    }
+    return x.description
+}

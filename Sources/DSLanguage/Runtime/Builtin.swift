@@ -1,0 +1,143 @@
+/// One native function, as it is registered in a domain's table.
+///
+/// ```swift
+/// static let table: [Builtin] = [
+///     Builtin("abs(x)", "absolute value of a number or tensor", example: "abs(-2)   # 2") { args, context in
+///         .number(Swift.abs(try args.number(0)))
+///     },
+/// ]
+/// ```
+///
+/// The signature names the function and its parameters; keyword arguments are matched against
+/// those names, and `:help` prints the signature, the summary and the example. A parameter written
+/// `...name` takes the remaining positional arguments. Defaults written in the signature (`steps = 50`)
+/// are documentation: the body supplies them (`args.int(2, "steps", default: 50)`).
+public struct Builtin {
+    public let signature: String
+    public let summary: String
+    public let example: String
+    public let body: (Arguments, CallContext) throws -> Value
+
+    /// The function's name, taken from the signature (`abs`, or `tensor.sum` for a method).
+    public let name: String
+    /// Parameter names in order, taken from the signature.
+    public let parameterNames: [String]
+    /// True when the last parameter is `...name`.
+    public let isVariadic: Bool
+
+    public init(
+        _ signature: String, _ summary: String, example: String = "",
+        body: @escaping (Arguments, CallContext) throws -> Value
+    ) {
+        self.signature = signature
+        self.summary = summary
+        self.example = example
+        self.body = body
+        let parsed = Builtin.parse(signature)
+        self.name = parsed.name
+        self.parameterNames = parsed.parameters
+        self.isVariadic = parsed.variadic
+    }
+
+    /// The short name used in messages: `sum` for `tensor.sum`.
+    public var shortName: String {
+        if let dot = name.lastIndex(of: ".") { return String(name[name.index(after: dot)...]) }
+        return name
+    }
+
+    static func parse(_ signature: String) -> (name: String, parameters: [String], variadic: Bool) {
+        guard let open = signature.firstIndex(of: "(") else {
+            return (trimmed(signature), [], false)
+        }
+        let name = trimmed(signature[..<open])
+        var inside = signature[signature.index(after: open)...]
+        if let close = inside.lastIndex(of: ")") { inside = inside[..<close] }
+        var parameters: [String] = []
+        var variadic = false
+        var depth = 0
+        var current = ""
+        func flush() {
+            var piece = trimmed(current)
+            current = ""
+            if piece.isEmpty { return }
+            if let cut = piece.firstIndex(where: { $0 == "=" || $0 == ":" }) {
+                piece = trimmed(piece[..<cut])
+            }
+            if piece.hasPrefix("...") {
+                variadic = true
+                piece.removeFirst(3)
+            }
+            parameters.append(piece)
+        }
+        for ch in inside {
+            switch ch {
+            case "(", "[", "{": depth += 1; current.append(ch)
+            case ")", "]", "}": depth -= 1; current.append(ch)
+            case "," where depth == 0: flush()
+            default: current.append(ch)
+            }
+        }
+        flush()
+        return (name, parameters, variadic)
+    }
+}
+
+/// `text` without leading and trailing spaces and tabs.
+func trimmed<S: StringProtocol>(_ text: S) -> String {
+    var slice = Substring(text)
+    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+    return String(slice)
+}
+
+/// A callable built-in value: a `Builtin`, possibly bound to a receiver (`x.sum` is `tensor.sum`
+/// bound to `x`).
+public final class BuiltinFunction {
+    public let builtin: Builtin
+    public let receiver: Value?
+
+    public init(_ builtin: Builtin, receiver: Value? = nil) {
+        self.builtin = builtin
+        self.receiver = receiver
+    }
+
+    public var name: String { builtin.name }
+}
+
+/// What the runtime offers to native code.
+public protocol CallContext: AnyObject {
+    /// Calls any callable value — a dscript function, a built-in, a callable native object — as if
+    /// from the script (so `map`, `sort`, samplers and training helpers can call back into dscript).
+    func call(_ callee: Value, _ arguments: Arguments) throws -> Value
+
+    /// Standard output as the script sees it (`print`); buffered, flushed by the runtime.
+    func write(_ text: String)
+    /// Standard error (progress bars, warnings).
+    func writeError(_ text: String)
+
+    /// Throws the interrupt error when Ctrl-C was pressed. Long native loops call it now and then.
+    func checkInterrupt() throws
+
+    /// The command line's settings (seed, threads, colour, script arguments).
+    var settings: RuntimeSettings { get }
+
+    /// `str(v)` (`repr: false`) or the REPL echo / `repr(v)` (`repr: true`) of any value.
+    func describe(_ value: Value, repr: Bool) -> String
+
+    /// Per-interpreter state of a domain (the random generator, the no-grad flag, ...), made on first use.
+    func state<T: AnyObject>(_ type: T.Type, make: () -> T) -> T
+}
+
+/// Settings fixed by the command line (or by a test).
+public struct RuntimeSettings {
+    public var seed: UInt64 = 0
+    public var threads: Int = 0  // 0: as many as there are cores
+    public var color: Bool = false
+    public var quiet: Bool = false
+    /// Standard error is a terminal: progress bars redraw in place; otherwise they print plain lines.
+    public var interactiveErrorStream: Bool = false
+    /// Standard output is a terminal (pictures may use colour escapes).
+    public var interactiveOutputStream: Bool = false
+    public var scriptArguments: [String] = []
+    public init() {}
+}

@@ -1,0 +1,94 @@
+import OrderedCollections
+
+/// A dscript value.
+///
+/// Numbers are 64-bit floats. Lists and dicts are shared references (as in Python and Lua);
+/// strings and ranges are immutable values. Everything the language does not know itself —
+/// tensors, schedules, models, optimizers — is a `NativeObject`.
+public enum Value {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list(ListObject)
+    case dict(DictObject)
+    case range(RangeObject)
+    /// A function written in dscript (a closure).
+    case function(FunctionObject)
+    /// A function written in Swift, registered through a `Builtin` table, possibly bound to a receiver.
+    case builtin(BuiltinFunction)
+    /// Anything else: tensors, schedules, models, ... (see `NativeObject`).
+    case native(NativeObject)
+}
+
+/// A mutable, shared list.
+public final class ListObject {
+    public var items: [Value]
+    public init(_ items: [Value] = []) { self.items = items }
+}
+
+/// A mutable, shared, insertion-ordered dict with string keys.
+public final class DictObject {
+    public var entries: OrderedDictionary<String, Value>
+    public init(_ entries: OrderedDictionary<String, Value> = [:]) { self.entries = entries }
+}
+
+/// `a..<b` or `a...b`, counting by 1 (or by `step` when made with `range(a, b, step)`).
+public final class RangeObject {
+    public let start: Double
+    public let end: Double
+    public let step: Double
+    public let inclusive: Bool
+    public init(start: Double, end: Double, step: Double = 1, inclusive: Bool = false) {
+        self.start = start
+        self.end = end
+        self.step = step
+        self.inclusive = inclusive
+    }
+
+    /// Number of elements (0 for an empty or backwards range).
+    public var count: Int {
+        guard step != 0 else { return 0 }
+        let span = (end - start) / step
+        if span < 0 { return 0 }
+        let whole = span.rounded(.down)
+        var n = Int(Swift.min(whole, 9e15)) + 1
+        if !inclusive && whole == span { n -= 1 }
+        return Swift.max(n, 0)
+    }
+
+    public func element(_ i: Int) -> Double { start + Double(i) * step }
+}
+
+extension Value {
+    /// The name users see in messages (`number expected, got string`).
+    public var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .number: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .range: return "range"
+        case .function, .builtin: return "function"
+        case .native(let object): return object.typeName
+        }
+    }
+
+    /// Only `false` and `nil` are false; a one-element tensor is read as its value
+    /// (the native object decides, and may throw for several elements).
+    public func isTruthy() throws -> Bool {
+        switch self {
+        case .null: return false
+        case .bool(let b): return b
+        case .native(let object): return try object.truthiness()
+        default: return true
+        }
+    }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}

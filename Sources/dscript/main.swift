@@ -1,0 +1,1 @@
+print("dscript: under construction")
