@@ -15,6 +15,8 @@ public final class Interpreter {
         define("args", .list(ListObject(settings.scriptArguments.map { .string($0) })))
     }
 
+    deinit { runtime.teardown() }
+
     /// Adds a table of global built-ins (functions) and their `:help` entries.
     public func register(_ table: [Builtin]) {
         for b in table {
