@@ -2,6 +2,8 @@
 /// `Arguments`; callable native objects get `call`. Errors leaving a dscript function gain a
 /// traceback line for it.
 extension Runtime {
+    static let tracebackLimit = 20
+
     /// Makes room for a callee's frame on the value stack (all slots nil), after checking the
     /// call depth, the machine stack and Ctrl-C.
     @inline(__always)
@@ -63,6 +65,11 @@ extension Runtime {
         var e = error
         if e.span == nil { e.span = span }
         if let site = span ?? nativeCallSpan {
+            // Keep the innermost frames and the outermost ones; count the rest.
+            if e.traceback.count >= Runtime.tracebackLimit {
+                e.traceback.remove(at: Runtime.tracebackLimit / 2)
+                e.omittedFrames += 1
+            }
             e.traceback.append(TraceFrame(function: function, span: site))
         }
         return e
