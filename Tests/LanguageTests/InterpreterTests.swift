@@ -59,6 +59,8 @@ final class InterpreterTests: XCTestCase {
         XCTAssertFalse(Interpreter.needsMoreInput("let s = \"{x}\""))
         XCTAssertFalse(Interpreter.needsMoreInput("x = 1 # trailing comment ("))
         XCTAssertFalse(Interpreter.needsMoreInput(")"))
+        // A string broken on an earlier line cannot be completed by more lines.
+        XCTAssertFalse(Interpreter.needsMoreInput("print(\"abc\n1)"))
     }
 
     func testExitIsNotCaught() {
