@@ -12,30 +12,38 @@ extension Tensor {
         var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
     }
 
-    /// Unfolds the channels `c0..<c0+cg` of one image into `col` ([cg·kh·kw, ho·wo]).
+    /// The output columns `lo..<hi` whose input column `ow·stride + off` lies inside [0, w).
+    @inline(__always)
+    static func validRange(_ off: Int, _ g: ConvGeometry) -> (Int, Int) {
+        let lo = off >= 0 ? 0 : (-off + g.stride - 1) / g.stride
+        let hi = g.w - off <= 0 ? 0 : Swift.min(g.wo, (g.w - off + g.stride - 1) / g.stride)
+        return (Swift.min(lo, hi), hi)
+    }
+
+    /// Unfolds the channels of one image group into `col` ([cg·kh·kw, ho·wo]).
     static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
         for c in 0..<g.cg {
+            let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
                     let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
-                    let plane = x + c * g.h * g.w
+                    let off = j * g.dilation - g.padding
+                    let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
                         let ih = oh * g.stride - g.padding + i * g.dilation
                         let dst = row + oh * g.wo
-                        if ih < 0 || ih >= g.h { for ow in 0..<g.wo { dst[ow] = 0 }; continue }
-                        let src = plane + ih * g.w
-                        let off = j * g.dilation - g.padding
-                        if g.stride == 1 {
-                            for ow in 0..<g.wo {
-                                let iw = ow + off
-                                dst[ow] = iw >= 0 && iw < g.w ? src[iw] : 0
-                            }
-                        } else {
-                            for ow in 0..<g.wo {
-                                let iw = ow * g.stride + off
-                                dst[ow] = iw >= 0 && iw < g.w ? src[iw] : 0
-                            }
+                        if ih < 0 || ih >= g.h {
+                            dst.update(repeating: 0, count: g.wo)
+                            continue
                         }
+                        let src = plane + ih * g.w + off
+                        for ow in 0..<lo { dst[ow] = 0 }
+                        if g.stride == 1 {
+                            (dst + lo).update(from: src + lo, count: hi - lo)
+                        } else {
+                            for ow in lo..<hi { dst[ow] = src[ow * g.stride] }
+                        }
+                        for ow in hi..<g.wo { dst[ow] = 0 }
                     }
                 }
             }
@@ -45,18 +53,20 @@ extension Tensor {
     /// Folds `col` back into the image gradient, adding overlapping contributions.
     static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>) {
         for c in 0..<g.cg {
+            let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
                     let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
-                    let plane = x + c * g.h * g.w
+                    let off = j * g.dilation - g.padding
+                    let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
                         let ih = oh * g.stride - g.padding + i * g.dilation
                         if ih < 0 || ih >= g.h { continue }
-                        let src = row + oh * g.wo, dst = plane + ih * g.w
-                        let off = j * g.dilation - g.padding
-                        for ow in 0..<g.wo {
-                            let iw = ow * g.stride + off
-                            if iw >= 0 && iw < g.w { dst[iw] += src[ow] }
+                        let src = row + oh * g.wo, dst = plane + ih * g.w + off
+                        if g.stride == 1 {
+                            for ow in lo..<hi { dst[ow] += src[ow] }
+                        } else {
+                            for ow in lo..<hi { dst[ow * g.stride] += src[ow] }
                         }
                     }
                 }

@@ -124,7 +124,35 @@ extension Tensor {
     public func tanh() -> Tensor { unary(TanhOp.self) }
     public func sigmoid() -> Tensor { unary(SigmoidOp.self) }
     public func relu() -> Tensor { unary(ReluOp.self) }
-    public func silu() -> Tensor { unary(SiluOp.self) }
+    /// x·σ(x); a primitive that keeps σ(x) from the forward pass for its gradient σ·(1 + x·(1 − σ)).
+    public func silu() -> Tensor {
+        let n = count
+        var sig = [Float](repeating: 0, count: n)
+        let ys = [Float](unsafeUninitializedCapacity: n) { buf, c in
+            c = n
+            scalars.withUnsafeBufferPointer { px in sig.withUnsafeMutableBufferPointer { ps in
+                guard let x = px.baseAddress, let o = buf.baseAddress, let s0 = ps.baseAddress else { return }
+                Engine.parallelFor(n, grain: 16384) { s, e in
+                    for i in s..<e { let v = FastMath.sigmoid(x[i]); s0[i] = v; o[i] = x[i] * v }
+                }
+            } }
+        }
+        guard Engine.gradEnabledFlag && requiresGrad else { return Tensor(unchecked: shape, ys) }
+        let xs = scalars, shape = self.shape, sg = sig
+        return Tensor(unchecked: shape, ys).recorded("silu", [self]) { g in
+            let gx = [Float](unsafeUninitializedCapacity: n) { buf, c in
+                c = n
+                xs.withUnsafeBufferPointer { px in sg.withUnsafeBufferPointer { ps in g.scalars.withUnsafeBufferPointer { pg in
+                    guard let x = px.baseAddress, let s0 = ps.baseAddress, let gp = pg.baseAddress,
+                          let o = buf.baseAddress else { return }
+                    Engine.parallelFor(n, grain: 16384) { s, e in
+                        for i in s..<e { let v = s0[i]; o[i] = gp[i] * (v * (1 + x[i] * (1 - v))) }
+                    }
+                } } }
+            }
+            return [Tensor(unchecked: shape, gx)]
+        }
+    }
     /// GELU; `approximate: "tanh"` selects the tanh form, anything else ("none") the exact erf form.
     public func gelu(approximate: String = "none") -> Tensor {
         approximate == "tanh" ? unary(GeluTanhOp.self) : unary(GeluOp.self)

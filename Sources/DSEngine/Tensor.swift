@@ -25,6 +25,7 @@ public final class Tensor {
 
     /// Internal initialiser without the precondition (callers have computed the count).
     init(unchecked shape: [Int], _ scalars: [Float]) {
+        _ = Engine.allocatorConfigured
         self.shape = shape
         self.scalars = scalars
     }
