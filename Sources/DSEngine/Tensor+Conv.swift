@@ -203,6 +203,10 @@ extension Tensor {
         guard rank == 4 else { throw TensorError("upsample: expected [N, C, H, W], got \(shape)") }
         guard scale > 0, scale.isFinite else { throw TensorError("upsample: scale must be positive, got \(scale)") }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let limit = Double(Engine.maxElements)
+        guard Double(h) * scale <= limit, Double(w) * scale <= limit else {
+            throw TensorError("upsample: scale \(scale) makes input \(shape) too large")
+        }
         let ho = Int((Double(h) * scale).rounded(.down)), wo = Int((Double(w) * scale).rounded(.down))
         let outShape = [n, c, ho, wo]
         let total = try Tensor.checkedCount(outShape)

@@ -77,10 +77,22 @@ final class CreationAndSafetyTests: XCTestCase {
         XCTAssertThrowsError(try Tensor.zeros([100000, 100000, 100])) { e in
             XCTAssertTrue("\(e)".contains("more than the limit"), "\(e)")
         }
-        XCTAssertThrowsError(try Tensor.zeros([Int.max, 2])) { e in XCTAssertTrue("\(e)".contains("too many")) }
+        XCTAssertThrowsError(try Tensor.zeros([Int.max, 2])) { e in XCTAssertTrue("\(e)".contains("limit")) }
+        XCTAssertThrowsError(try Tensor.zeros([1 << 30, 1 << 30, 1 << 30])) { e in XCTAssertTrue("\(e)".contains("too many")) }
         XCTAssertThrowsError(try Tensor.zeros([-1, 2]))
         XCTAssertThrowsError(try Tensor.ones([2, 3]).expand(to: [100000, 100000, 2, 3]))
         XCTAssertThrowsError(try Tensor(1).item() == 1 ? Tensor.zeros([3]).item() : 0)
+        XCTAssertThrowsError(try Tensor.zeros([Int.max / 2, 0]))
+        XCTAssertThrowsError(try Tensor.arange(0, 1e300))
+        XCTAssertThrowsError(try Tensor.ones([1, 1, 2, 2]).upsampleNearest(scale: 1e300))
+        XCTAssertThrowsError(try timestepEmbedding(Tensor.ones([4]), dim: Int.max / 2))
+        XCTAssertNoThrow(try Tensor.randint(Int.min / 2, Int.max / 2, [3], generator: RandomGenerator(seed: 1)))
+        XCTAssertThrowsError(try Tensor.ones([3]).index([.slice(start: nil, stop: nil, step: Int.min)]))
+        XCTAssertEqual(try Tensor.arange(5).index([.slice(start: nil, stop: nil, step: Int.max)]).scalars, [0])
+        XCTAssertEqual(try Tensor.arange(5).index([.slice(start: nil, stop: nil, step: -Int.max)]).scalars, [4])
+        XCTAssertThrowsError(try Tensor.zeros([2, 0]).max())
+        XCTAssertEqual(try Tensor.zeros([2, 0]).sum(axis: 1).scalars, [0, 0])
+        XCTAssertThrowsError(try Tensor.ones([2, 2]).backward())
     }
 
     func testRandomIsSeededAndThreadIndependent() throws {
