@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// 2-D convolution (im2col + sgemm) and spatial resampling primitives, NCHW layout.
 extension Tensor {
@@ -115,76 +116,103 @@ extension Tensor {
         }
     }
 
+    /// Splits the batch across the engine threads, each worker running single-threaded sgemm on its
+    /// own samples (small per-sample products scale better this way than inside BLAS).
+    /// `body(worker, first, end)`; returns the number of workers used.
+    @discardableResult
+    static func overBatch(_ n: Int, work: Int, _ body: (Int, Int, Int) -> Void) -> Int {
+        let workers = Swift.min(Engine.threads, n)
+        if workers <= 1 || work < 1 << 22 {
+            body(0, 0, n)
+            return 1
+        }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(Engine.threads)) }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            body(w, n * w / workers, n * (w + 1) / workers)
+        }
+        return workers
+    }
+
     static func convForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: ConvGeometry) -> [Float] {
         var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
-        var col = [Float](repeating: 0, count: g.isPointwise ? 0 : g.colRows * g.spatial)
-        x.withUnsafeBufferPointer { px in
-            w.withUnsafeBufferPointer { pw in
-                out.withUnsafeMutableBufferPointer { po in
-                    col.withUnsafeMutableBufferPointer { pc in
-                        guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
-                        for b in 0..<g.n {
-                            for grp in 0..<g.groups {
-                                let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
-                                let src: UnsafePointer<Float>
-                                if g.isPointwise { src = img } else {
-                                    guard let c0 = pc.baseAddress else { return }
-                                    im2col(img, g, c0)
-                                    src = UnsafePointer(c0)
-                                }
-                                let dst = o0 + (b * g.o + grp * g.og) * g.spatial
-                                if let bias {
-                                    for oc in 0..<g.og {
-                                        let v = bias[grp * g.og + oc]
-                                        for s in 0..<g.spatial { dst[oc * g.spatial + s] = v }
-                                    }
-                                }
-                                cblas_sgemm_rm(false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
-                                               src, dst, beta: bias == nil ? 0 : 1)
+        let colSize = g.isPointwise ? 0 : g.colRows * g.spatial
+        let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
+        var cols = [Float](repeating: 0, count: colSize * workers)
+        x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in
+        out.withUnsafeMutableBufferPointer { po in cols.withUnsafeMutableBufferPointer { pc in
+            guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+            let c0 = pc.baseAddress
+            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end in
+                for b in first..<end {
+                    for grp in 0..<g.groups {
+                        let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
+                        let src: UnsafePointer<Float>
+                        if g.isPointwise { src = img } else {
+                            guard let col = c0.map({ $0 + worker * colSize }) else { return }
+                            im2col(img, g, col)
+                            src = UnsafePointer(col)
+                        }
+                        let dst = o0 + (b * g.o + grp * g.og) * g.spatial
+                        if let bias {
+                            for oc in 0..<g.og {
+                                (dst + oc * g.spatial).update(repeating: bias[grp * g.og + oc], count: g.spatial)
                             }
                         }
+                        cblas_sgemm_rm(false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
+                                       src, dst, beta: bias == nil ? 0 : 1)
                     }
                 }
             }
-        }
+        } } } }
         return out
     }
 
     static func convBackward(_ x: [Float], _ w: [Float], _ gy: [Float], _ g: ConvGeometry,
                              needX: Bool, needW: Bool, needB: Bool) -> ([Float]?, [Float]?, [Float]?) {
+        let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var gx = [Float](repeating: 0, count: needX ? x.count : 0)
-        var gw = [Float](repeating: 0, count: needW ? w.count : 0)
+        // One weight-gradient accumulator per worker, summed at the end.
+        var gws = [Float](repeating: 0, count: needW ? w.count * workers : 0)
         var gb = [Float](repeating: 0, count: needB ? g.o : 0)
-        var col = [Float](repeating: 0, count: g.isPointwise && !needX ? 0 : g.colRows * g.spatial)
+        let colSize = g.isPointwise && !needX ? 0 : g.colRows * g.spatial
+        var cols = [Float](repeating: 0, count: colSize * workers)
         x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in gy.withUnsafeBufferPointer { pg in
-        gx.withUnsafeMutableBufferPointer { pgx in gw.withUnsafeMutableBufferPointer { pgw in
-        col.withUnsafeMutableBufferPointer { pc in
+        gx.withUnsafeMutableBufferPointer { pgx in gws.withUnsafeMutableBufferPointer { pgw in
+        cols.withUnsafeMutableBufferPointer { pc in
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let g0 = pg.baseAddress else { return }
-            for b in 0..<g.n {
-                for grp in 0..<g.groups {
-                    let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
-                    let dy = g0 + (b * g.o + grp * g.og) * g.spatial
-                    if needW, let gw0 = pgw.baseAddress {
-                        let src: UnsafePointer<Float>
-                        if g.isPointwise { src = img } else {
-                            guard let c0 = pc.baseAddress else { return }
-                            im2col(img, g, c0)
-                            src = UnsafePointer(c0)
+            let gx0 = pgx.baseAddress, gw0 = pgw.baseAddress, cbase = pc.baseAddress
+            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end in
+                let col = cbase.map { $0 + worker * colSize }
+                let gwAcc = gw0.map { $0 + worker * w.count }
+                for b in first..<end {
+                    for grp in 0..<g.groups {
+                        let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
+                        let dy = g0 + (b * g.o + grp * g.og) * g.spatial
+                        if needW, let gwAcc {
+                            let src: UnsafePointer<Float>
+                            if g.isPointwise { src = img } else {
+                                guard let col else { return }
+                                im2col(img, g, col)
+                                src = UnsafePointer(col)
+                            }
+                            cblas_sgemm_rm(false, true, g.og, g.colRows, g.spatial, dy, src,
+                                           gwAcc + grp * g.og * g.colRows, beta: 1)
                         }
-                        cblas_sgemm_rm(false, true, g.og, g.colRows, g.spatial, dy, src,
-                                       gw0 + grp * g.og * g.colRows, beta: 1)
-                    }
-                    if needX, let gx0 = pgx.baseAddress, let c0 = pc.baseAddress {
-                        let dst = gx0 + (b * g.c + grp * g.cg) * g.h * g.w
-                        if g.isPointwise {
-                            cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
-                        } else {
-                            cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, c0, beta: 0)
-                            col2im(c0, g, dst)
+                        if needX, let gx0, let col {
+                            let dst = gx0 + (b * g.c + grp * g.cg) * g.h * g.w
+                            if g.isPointwise {
+                                cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
+                            } else {
+                                cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, col, beta: 0)
+                                col2im(col, g, dst)
+                            }
                         }
                     }
                 }
-                if needB {
+            }
+            if needB {
+                for b in 0..<g.n {
                     for oc in 0..<g.o {
                         let row = g0 + (b * g.o + oc) * g.spatial
                         var acc: Float = 0
@@ -194,6 +222,11 @@ extension Tensor {
                 }
             }
         } } } } } }
+        var gw: [Float] = []
+        if needW {
+            gw = Array(gws[0..<w.count])
+            for k in 1..<workers { for i in 0..<w.count { gw[i] += gws[k * w.count + i] } }
+        }
         return (needX ? gx : nil, needW ? gw : nil, needB ? gb : nil)
     }
 

@@ -124,3 +124,21 @@ final class NNOpTests: XCTestCase {
         }
     }
 }
+
+final class ConvThreadingTests: XCTestCase {
+    /// The batch-parallel path (large enough work, several threads) gives the serial numbers.
+    func testBatchParallelConvMatchesSerial() throws {
+        let saved = Engine.threads
+        defer { Engine.threads = saved }
+        let x = rnd([8, 16, 16, 16], seed: 60), w = rnd([16, 16, 3, 3], seed: 61, scale: 0.1), b = rnd([16], seed: 62)
+        func run(_ threads: Int) throws -> [[Float]] {
+            Engine.threads = threads
+            let xl = x.detach().requiringGrad(), wl = w.detach().requiringGrad(), bl = b.detach().requiringGrad()
+            let y = try Tensor.conv2d(xl, weight: wl, bias: bl, padding: 1)
+            try y.mul(y).sum().backward()
+            return [y.scalars, xl.grad?.scalars ?? [], wl.grad?.scalars ?? [], bl.grad?.scalars ?? []]
+        }
+        let serial = try run(1), parallel = try run(3)
+        for (a, b) in zip(serial, parallel) { assertClose(b, a, atol: 1e-4, rtol: 1e-5, "threaded conv") }
+    }
+}
