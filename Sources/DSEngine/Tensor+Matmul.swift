@@ -34,6 +34,12 @@ extension Tensor {
         guard rank >= 1, other.rank >= 1 else {
             throw TensorError("matmul: both operands need at least one axis, got shapes \(shape) and \(other.shape)")
         }
+        if rank == 1 && other.rank == 1 {
+            guard shape == other.shape else {
+                throw TensorError("matmul: shapes \(shape) and \(other.shape) do not match (\(shape[0]) vs \(other.shape[0]))")
+            }
+            return try mul(other).sum()
+        }
         if rank == 1 { return try unsqueeze(0).matmul(other).squeeze(-2) }
         if other.rank == 1 { return try matmul(other.unsqueeze(1)).squeeze(-1) }
         let m = shape[rank - 2], k = shape[rank - 1], k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]

@@ -42,6 +42,12 @@ final class NNOpTests: XCTestCase {
         checkOp("matmul batched broadcast", [rnd([2, 1, 3, 4], seed: 3), rnd([3, 4, 2], seed: 4)]) { try $0[0].matmul($0[1]) }
         checkOp("matmul vec", [rnd([4], seed: 5), b]) { try $0[0].matmul($0[1]) }
         checkOp("matmul mat-vec", [a, rnd([4], seed: 6)]) { try $0[0].matmul($0[1]) }
+        checkOp("matmul dot", [rnd([4], seed: 7), rnd([4], seed: 8)], reference: { v in [(0..<4).reduce(0.0) { $0 + v[0][$1] * v[1][$1] }] }) {
+            try $0[0].matmul($0[1])
+        }
+        XCTAssertEqual(try rnd([4], seed: 7).matmul(rnd([4], seed: 8)).shape, [])
+        XCTAssertEqual(try rnd([4], seed: 7).matmul(rnd([2, 4, 3], seed: 8)).shape, [2, 3])
+        XCTAssertThrowsError(try rnd([4], seed: 7).matmul(rnd([3], seed: 8)))
         XCTAssertEqual(try rnd([2, 1, 3, 4], seed: 3).matmul(rnd([3, 4, 2], seed: 4)).shape, [2, 3, 3, 2])
         XCTAssertThrowsError(try a.matmul(a)) { e in XCTAssertTrue("\(e)".contains("[3, 4] and [3, 4]")) }
     }
