@@ -86,7 +86,7 @@ extension Tensor {
         if let bias, bias.shape != [outF] {
             throw TensorError("linear: bias shape \(bias.shape) does not match \(outF) output features")
         }
-        let rows = x.count / Swift.max(inF, 1)
+        let rows = x.shape.dropLast().reduce(1, *)
         let outShape = Array(x.shape.dropLast()) + [outF]
         var out = [Float](repeating: 0, count: try Tensor.checkedCount(outShape))
         if let bias {
