@@ -127,3 +127,24 @@ final class CreationAndSafetyTests: XCTestCase {
         XCTAssertEqual(serial, parallel)
     }
 }
+
+final class EmptyTensorTests: XCTestCase {
+    func testEmptyShapesDoNotCrash() throws {
+        let g = RandomGenerator(seed: 1)
+        XCTAssertEqual(try Tensor.rand([0], generator: g).count, 0)
+        XCTAssertEqual(try Tensor.randn([3, 0], generator: g).count, 0)
+        let e = try Tensor.zeros([0, 3])
+        XCTAssertEqual(try e.sum(axis: 1).shape, [0])
+        XCTAssertEqual(try e.sum(axis: 0).scalars, [0, 0, 0])
+        XCTAssertEqual(try e.add(Tensor.ones([3])).shape, [0, 3])
+        XCTAssertEqual(e.exp().count, 0)
+        XCTAssertEqual(try e.softmax(axis: 1).count, 0)
+        XCTAssertEqual(try e.matmul(Tensor.ones([3, 2])).shape, [0, 2])
+        XCTAssertEqual(try Tensor.ones([2, 0]).matmul(Tensor.ones([0, 2])).scalars, [0, 0, 0, 0])
+        XCTAssertEqual(try Tensor.linear(e, weight: Tensor.ones([2, 3]), bias: Tensor.ones([2])).shape, [0, 2])
+        XCTAssertEqual(try e.cumsum(axis: 0).count, 0)
+        XCTAssertEqual(try e.permute([1, 0]).shape, [3, 0])
+        XCTAssertEqual(try Tensor.cat([e, Tensor.ones([1, 3])]).shape, [1, 3])
+        XCTAssertEqual(try e.gather(Tensor(shape: [0], scalars: [])).shape, [0, 3])
+    }
+}
