@@ -136,6 +136,13 @@ extension Tensor {
 
     static func convForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: ConvGeometry) -> [Float] {
         var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
+        if Winograd.applies(g) {
+            x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in out.withUnsafeMutableBufferPointer { po in
+                guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+                Winograd.forward(x0, w0, bias, n: g.n, c: g.c, h: g.h, w: g.w, o: g.o, padding: g.padding, out: o0)
+            } } }
+            return out
+        }
         let colSize = g.isPointwise ? 0 : g.colRows * g.spatial
         let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var cols = [Float](repeating: 0, count: colSize * workers)
@@ -170,6 +177,18 @@ extension Tensor {
 
     static func convBackward(_ x: [Float], _ w: [Float], _ gy: [Float], _ g: ConvGeometry,
                              needX: Bool, needW: Bool, needB: Bool) -> ([Float]?, [Float]?, [Float]?) {
+        if needX && Winograd.applies(g) {
+            // dX = conv(dy, rot180(W)ᵀ, padding 2 − p): the transposed convolution of a stride-1 3×3.
+            var wt = [Float](repeating: 0, count: w.count)
+            for oc in 0..<g.o { for ic in 0..<g.c { for i in 0..<9 { wt[(ic * g.o + oc) * 9 + 8 - i] = w[(oc * g.c + ic) * 9 + i] } } }
+            var gx = [Float](repeating: 0, count: x.count)
+            gy.withUnsafeBufferPointer { pg in wt.withUnsafeBufferPointer { pw in gx.withUnsafeMutableBufferPointer { po in
+                guard let g0 = pg.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+                Winograd.forward(g0, w0, nil, n: g.n, c: g.o, h: g.ho, w: g.wo, o: g.c, padding: 2 - g.padding, out: o0)
+            } } }
+            let (_, gw, gb) = convBackward(x, w, gy, g, needX: false, needW: needW, needB: needB)
+            return (gx, gw, gb)
+        }
         let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var gx = [Float](repeating: 0, count: needX ? x.count : 0)
         // One weight-gradient accumulator per worker, summed at the end.

@@ -62,8 +62,10 @@ final class NNOpTests: XCTestCase {
     }
 
     func testConv2dAgainstReference() {
+        // 3×3 stride-1 cases (padding 0, 1, 2) run through Winograd, the others through im2col.
         let variants: [(Int, Int, Int, Int, Int, Int)] = [(3, 1, 1, 1, 1, 3), (3, 2, 1, 1, 1, 3), (1, 1, 0, 1, 1, 1),
-                                                          (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3)]
+                                                          (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3), (3, 1, 0, 1, 1, 3),
+                                                          (3, 1, 2, 1, 1, 3)]
         for (k, s, p, d, g, _) in variants {
             let cin = 2 * g, cout = 2 * g
             let x = rnd([2, cin, 5, 4], seed: 20), w = rnd([cout, cin / g, k, k], seed: 21, scale: 0.5), b = rnd([cout], seed: 22)
