@@ -67,33 +67,8 @@ enum Winograd {
                     var s0 = first
                     while s0 < end {
                         let s1 = Swift.min(end, s0 + perChunk), ncol = (s1 - s0) * tiles
-                        // V_k[c, col] = (Bᵀ·d·B)_k for each 4×4 input tile d, a tile row at a time from a
-                        // zero-padded copy of the plane (branch-free, contiguous along the tiles).
-                        for s in s0..<s1 {
-                            for ic in 0..<c {
-                                let plane = x + (s * c + ic) * h * width
-                                for r in 0..<h { (pad0 + (r + p) * pw + p).update(from: plane + r * width, count: width) }
-                                for ty in 0..<th {
-                                    let r0 = pad0 + 2 * ty * pw, r1 = r0 + pw, r2 = r1 + pw, r3 = r2 + pw
-                                    let dst = v0 + ic * ncol + (s - s0) * tiles + ty * tw
-                                    let kStride = vK
-                                    for tx in 0..<tw {
-                                        let b = 2 * tx
-                                        for j in 0..<4 {
-                                            let d0 = r0[b + j], d1 = r1[b + j], d2 = r2[b + j], d3 = r3[b + j]
-                                            tcol[j] = d0 - d2; tcol[4 + j] = d1 + d2; tcol[8 + j] = d2 - d1; tcol[12 + j] = d1 - d3
-                                        }
-                                        for i in 0..<4 {
-                                            let a = tcol[4 * i], bb = tcol[4 * i + 1], cc = tcol[4 * i + 2], dd = tcol[4 * i + 3]
-                                            dst[(4 * i) * kStride + tx] = a - cc
-                                            dst[(4 * i + 1) * kStride + tx] = bb + cc
-                                            dst[(4 * i + 2) * kStride + tx] = cc - bb
-                                            dst[(4 * i + 3) * kStride + tx] = bb - dd
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                        inputTransform(x, s0, s1, c: c, h: h, w: width, p: p, th: th, tw: tw, pad0: pad0, pw: pw,
+                                       tcol: tcol, v0: v0, vK: vK, ncol: ncol)
                         for k in 0..<16 {
                             cblas_sgemm_rm(false, false, o, ncol, c, u0 + k * o * c, v0 + k * vK, m0 + k * mK, beta: 0)
                         }
@@ -127,6 +102,38 @@ enum Winograd {
                         s0 = s1
                     }
                 } } } }
+            }
+        }
+    }
+
+    /// V_k[c, col] = (Bᵀ·d·B)_k for every 4×4 input tile d of samples s0..<s1, a tile row at a time
+    /// from a zero-padded copy of each plane (branch-free, contiguous along the tiles).
+    static func inputTransform(_ x: UnsafePointer<Float>, _ s0: Int, _ s1: Int, c: Int, h: Int, w width: Int, p: Int,
+                               th: Int, tw: Int, pad0: UnsafeMutablePointer<Float>, pw: Int,
+                               tcol: UnsafeMutablePointer<Float>, v0: UnsafeMutablePointer<Float>, vK: Int, ncol: Int) {
+        let tiles = th * tw
+        for s in s0..<s1 {
+            for ic in 0..<c {
+                let plane = x + (s * c + ic) * h * width
+                for r in 0..<h { (pad0 + (r + p) * pw + p).update(from: plane + r * width, count: width) }
+                for ty in 0..<th {
+                    let r0 = pad0 + 2 * ty * pw, r1 = r0 + pw, r2 = r1 + pw, r3 = r2 + pw
+                    let dst = v0 + ic * ncol + (s - s0) * tiles + ty * tw
+                    for tx in 0..<tw {
+                        let b = 2 * tx
+                        for j in 0..<4 {
+                            let d0 = r0[b + j], d1 = r1[b + j], d2 = r2[b + j], d3 = r3[b + j]
+                            tcol[j] = d0 - d2; tcol[4 + j] = d1 + d2; tcol[8 + j] = d2 - d1; tcol[12 + j] = d1 - d3
+                        }
+                        for i in 0..<4 {
+                            let a = tcol[4 * i], bb = tcol[4 * i + 1], cc = tcol[4 * i + 2], dd = tcol[4 * i + 3]
+                            dst[(4 * i) * vK + tx] = a - cc
+                            dst[(4 * i + 1) * vK + tx] = bb + cc
+                            dst[(4 * i + 2) * vK + tx] = cc - bb
+                            dst[(4 * i + 3) * vK + tx] = bb - dd
+                        }
+                    }
+                }
             }
         }
     }
