@@ -78,6 +78,9 @@ final class ReductionTests: XCTestCase {
             checkOp("log_softmax \(axis)", [x]) { try $0[0].logSoftmax(axis: axis) }
             checkOp("logsumexp \(axis)", [x]) { try $0[0].logsumexp(axis: axis) }
         }
+        let withNaN = Tensor(shape: [10], scalars: [0, 1, 2, .nan, 4, 5, 6, 7, 8, 9])
+        XCTAssertTrue(try withNaN.softmax().scalars.allSatisfy { $0.isNaN })
+        XCTAssertTrue(try withNaN.max().item().isNaN)
         let big = Tensor(shape: [3], scalars: [1000, 1001, 1002])
         XCTAssertEqual(try big.softmax().scalars.reduce(0, +), 1, accuracy: 1e-6)
         XCTAssertFalse(try big.logSoftmax().scalars.contains { !$0.isFinite })
