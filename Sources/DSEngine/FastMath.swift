@@ -1,3 +1,5 @@
+import Foundation
+
 /// Branch-free float32 approximations of exp, tanh, sigmoid and erf, written so the compiler can
 /// vectorise the loops that call them (Foundation's scalar libm calls cannot be).
 /// Accuracy: exp within ~2 ulp over its range; erf within 3e-7 absolute (Abramowitz–Stegun 7.1.26, series near 0).
@@ -52,4 +54,30 @@ enum FastMath {
         let y = a < 0.3 ? small : big
         return x < 0 ? -y : y
     }
+
+    /// (sin x, cos x) for |x| < 8192: Cody–Waite reduction by π/2 in three parts (exact products
+    /// for the first), Cephes minimax polynomials on [−π/4, π/4], quadrant by k mod 4.
+    @inline(__always)
+    static func sinCos(_ x: Float) -> (Float, Float) {
+        let magic: Float = 12_582_912
+        let shifted = x * 0.636619772 + magic
+        let kf = shifted - magic
+        let q = Int32(bitPattern: shifted.bitPattern &- magic.bitPattern) & 3
+        var r = x - kf * 1.5703125
+        r -= kf * 4.837512969970703125e-4
+        r -= kf * 7.54978995489188216e-8
+        let r2 = r * r
+        let sn = r + r * r2 * (-1.6666654611e-1 + r2 * (8.3321608736e-3 + r2 * -1.9515295891e-4))
+        let cs = 1 - 0.5 * r2 + r2 * r2 * (4.166664568298827e-2 + r2 * (-1.388731625493765e-3 + r2 * 2.443315711809948e-5))
+        let sinX = q == 0 ? sn : (q == 1 ? cs : (q == 2 ? -sn : -cs))
+        let cosX = q == 0 ? cs : (q == 1 ? -sn : (q == 2 ? -cs : sn))
+        return (sinX, cosX)
+    }
+
+    /// sin x: the fast path below |x| < 8192, libm beyond.
+    @inline(__always)
+    static func sin(_ x: Float) -> Float { Swift.abs(x) < 8192 ? sinCos(x).0 : Foundation.sin(x) }
+    /// cos x: the fast path below |x| < 8192, libm beyond.
+    @inline(__always)
+    static func cos(_ x: Float) -> Float { Swift.abs(x) < 8192 ? sinCos(x).1 : Foundation.cos(x) }
 }

@@ -155,7 +155,8 @@ public func timestepEmbedding(_ t: Tensor, dim: Int, flipSinToCos: Bool = false,
     for i in 0..<n {
         for j in 0..<half {
             let e = scale * (ts[i] * freqs[j])
-            let (first, second) = flipSinToCos ? (Foundation.cos(e), Foundation.sin(e)) : (Foundation.sin(e), Foundation.cos(e))
+            let (sn, cs) = Swift.abs(e) < 8192 ? FastMath.sinCos(e) : (Foundation.sin(e), Foundation.cos(e))
+            let (first, second) = flipSinToCos ? (cs, sn) : (sn, cs)
             out[i * dim + j] = first
             out[i * dim + half + j] = second
         }

@@ -35,13 +35,13 @@ enum AbsOp: UnaryPrimitive {
 }
 enum SinOp: UnaryPrimitive {
     static let name = "sin"
-    @inline(__always) static func f(_ x: Float) -> Float { Foundation.sin(x) }
-    @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { Foundation.cos(x) }
+    @inline(__always) static func f(_ x: Float) -> Float { FastMath.sin(x) }
+    @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { FastMath.cos(x) }
 }
 enum CosOp: UnaryPrimitive {
     static let name = "cos"
-    @inline(__always) static func f(_ x: Float) -> Float { Foundation.cos(x) }
-    @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { -Foundation.sin(x) }
+    @inline(__always) static func f(_ x: Float) -> Float { FastMath.cos(x) }
+    @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { -FastMath.sin(x) }
 }
 enum TanhOp: UnaryPrimitive {
     static let name = "tanh"

@@ -30,4 +30,16 @@ final class FastMathTests: XCTestCase {
         }
         XCTAssertEqual(FastMath.tanh(1e-4), 1e-4, accuracy: 1e-11)
     }
+
+    func testSinCos() {
+        var worst = 0.0
+        var x: Float = -9000
+        while x < 9000 {
+            let (s, c) = (FastMath.sin(x), FastMath.cos(x))
+            worst = max(worst, abs(Double(s) - Foundation.sin(Double(x))), abs(Double(c) - Foundation.cos(Double(x))))
+            x += 0.37
+        }
+        XCTAssertLessThan(worst, 1e-6)
+        XCTAssertEqual(FastMath.sin(1e6), Foundation.sin(Float(1e6)))
+    }
 }
