@@ -48,7 +48,7 @@ public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Dou
     let prev = ddimPrev ?? t - 1
     let sigmaSquared = try ddimVariance(schedule, t: t, tPrev: prev)
     guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(eta)") }
-    let n = Teaching.number
+    let n = Teaching.number, c = Teaching.combination
     let s = schedule
     let beta = s.betas[t], abar = s.alphaBar[t], a = s.sqrtAlphaBar[t], b = s.sqrtOneMinusAlphaBar[t]
     var lines = [
@@ -67,16 +67,16 @@ public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Dou
         "  μ̃_t = √ᾱ_{t−1}β_t/(1−ᾱ_t)·x_0 + √α_t(1−ᾱ_{t−1})/(1−ᾱ_t)·x_t = \(n(s.posteriorMeanCoef1[t]))·x_0 + \(n(s.posteriorMeanCoef2[t]))·x_t",
         "",
         "DDPM step t → t−1 (ε-prediction):",
-        "  x̂_0 = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t = \(n(1 / a))·x_t − \(n(b / a))·ε̂",
+        "  x̂_0 = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t = " + c([(1 / a, "x_t"), (-b / a, "ε̂")]),
     ]
     let meanX = 1 / s.alphas[t].squareRoot(), meanEps = beta / (b * s.alphas[t].squareRoot())
     if t > 0 {
         lines += [
-            "  x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t + σ_t·z = \(n(meanX))·x_t − \(n(meanEps))·ε̂ + σ_t·z",
+            "  x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t + σ_t·z = " + c([(meanX, "x_t"), (-meanEps, "ε̂")]) + " + σ_t·z",
             "  σ_t = √β̃_t = \(n(s.posteriorVariance[t].squareRoot())) (fixed_small)  or  √β_t = \(n(beta.squareRoot())) (fixed_large)",
         ]
     } else {
-        lines.append("  x_{−1} := x̂_0-based mean = \(n(meanX))·x_t − \(n(meanEps))·ε̂  (no noise at t = 0)")
+        lines.append("  output = μ̃_0 = x̂_0 = " + c([(meanX, "x_t"), (-meanEps, "ε̂")]) + "  (no noise at t = 0)")
     }
     let aPrev = s.alphaBar(orOneAt: prev), sigma = eta * sigmaSquared.squareRoot()
     let direction = max(1 - aPrev - sigma * sigma, 0).squareRoot()
@@ -85,15 +85,26 @@ public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Dou
         "",
         "DDIM step t → \(prevName), η = \(n(eta)):",
         "  ᾱ_{t'} = \(n(aPrev)),  σ = η·√((1−ᾱ_{t'})/(1−ᾱ_t)·(1−ᾱ_t/ᾱ_{t'})) = \(n(sigma))",
-        "  x_{t'} = √ᾱ_{t'}·x̂_0 + √(1−ᾱ_{t'}−σ²)·ε̂ + σ·z = \(n(aPrev.squareRoot()))·x̂_0 + \(n(direction))·ε̂"
-            + (sigma > 0 ? " + \(n(sigma))·z" : ""),
-        "         = \(n(aPrev.squareRoot() / a))·x_t + \(n(direction - aPrev.squareRoot() * b / a))·ε̂"
-            + (sigma > 0 ? " + \(n(sigma))·z" : ""),
+        "  x_{t'} = √ᾱ_{t'}·x̂_0 + √(1−ᾱ_{t'}−σ²)·ε̂ + σ·z = "
+            + c([(aPrev.squareRoot(), "x̂_0"), (direction, "ε̂")] + (sigma > 0 ? [(sigma, "z")] : [])),
+        "         = " + c([(aPrev.squareRoot() / a, "x_t"), (direction - aPrev.squareRoot() * b / a, "ε̂")]
+                       + (sigma > 0 ? [(sigma, "z")] : [])),
     ]
     return lines.joined(separator: "\n")
 }
 
 enum Teaching {
+    /// "a·x − b·y + c·z" with the signs written out.
+    static func combination(_ terms: [(Double, String)]) -> String {
+        var text = ""
+        for (i, (coefficient, name)) in terms.enumerated() {
+            let negative = coefficient < 0 || (coefficient == 0 && coefficient.sign == .minus)
+            if i == 0 { text += negative ? "−" : "" } else { text += negative ? " − " : " + " }
+            text += number(Swift.abs(coefficient)) + "·" + name
+        }
+        return text
+    }
+
     /// A float64 in 6 significant digits (`%.6g`), without a trailing exponent sign clutter.
     static func number(_ x: Double) -> String {
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }

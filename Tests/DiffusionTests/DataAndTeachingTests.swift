@@ -87,7 +87,8 @@ final class DataAndTeachingTests: XCTestCase {
         XCTAssertTrue(text.contains("= \(String(format: "%.6g", s.betas[500]))"))
         XCTAssertTrue(text.contains(String(format: "%.6g", s.posteriorVariance[500])))
         let line = try XCTUnwrap(text.split(separator: "\n").last)
-        let numbers = line.split(separator: " ").compactMap { Double($0.split(separator: "·").first ?? "") }
+        let signed = line.replacingOccurrences(of: "− ", with: "-").replacingOccurrences(of: "+ ", with: "")
+        let numbers = signed.split(separator: " ").compactMap { Double($0.split(separator: "·").first ?? "") }
         XCTAssertEqual(numbers.count, 2, "\(line)")
         let x = Tensor(shape: [1], scalars: [0.7]), eps = Tensor(shape: [1], scalars: [-0.4])
         let step = try ddimStep(s, modelOutput: eps, t: 500, tPrev: 400, xt: x)
