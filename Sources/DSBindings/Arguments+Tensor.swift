@@ -80,3 +80,12 @@ extension Value {
     /// Wraps an engine tensor as a dscript value.
     static func tensor(_ t: Tensor) -> Value { .native(TensorObject(t)) }
 }
+
+extension Value {
+    /// A float32 result as a dscript number: the double with the same shortest decimal form, so
+    /// `tensor([0.1]).item()` prints `0.1` rather than `0.10000000149011612`.
+    static func float(_ x: Float) -> Value {
+        guard x.isFinite else { return .number(Double(x)) }
+        return .number(Double(x.description) ?? Double(x))
+    }
+}

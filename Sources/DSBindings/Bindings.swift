@@ -11,11 +11,17 @@ public enum Bindings {
     static let domains: [[Builtin]] = [
         TensorLibrary.creation,
         TensorLibrary.functions,
+        NNLibrary.layers,
+        OptimizerLibrary.optimizers,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
     static let methodTables: [[Builtin]] = [
         TensorMethods.table,
+        ModelObject.methods,
+        OptimizerObject.methods,
+        EMAObject.methods,
+        ScheduleObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {

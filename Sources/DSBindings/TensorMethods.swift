@@ -13,7 +13,7 @@ enum TensorMethods {
 
     static let conversions: [Builtin] = [
         Builtin("tensor.item()", "the value of a one-element tensor as a number", example: "tensor([3]).item()   # 3") { a, _ in
-            .number(Double(try a.this.item()))
+            .float(try a.this.item())
         },
         Builtin("tensor.tolist()", "the values as nested lists (a number for a 0-d tensor)",
                 example: "tensor([[1, 2]]).tolist()   # [[1, 2]]") { a, _ in
@@ -187,11 +187,11 @@ func resolveShape(_ requested: [Int], count: Int) throws -> [Int] {
 
 /// A tensor's values as nested lists (a number for a 0-d tensor).
 func nestedList(_ t: Tensor) -> Value {
-    if t.shape.isEmpty { return .number(Double(t.scalars.first ?? 0)) }
+    if t.shape.isEmpty { return .float(t.scalars.first ?? 0) }
     func build(_ d: Int, _ offset: Int, _ stride: Int) -> Value {
         let n = t.shape[d]
         if d == t.shape.count - 1 {
-            return .list(ListObject((0..<n).map { .number(Double(t.scalars[offset + $0])) }))
+            return .list(ListObject((0..<n).map { .float(t.scalars[offset + $0]) }))
         }
         let inner = stride / Swift.max(n, 1)
         return .list(ListObject((0..<n).map { build(d + 1, offset + $0 * inner, inner) }))
