@@ -225,7 +225,7 @@ def functions():
     g.show("print(stack([a, a], axis: 2).shape)", "list(torch.stack([a, a], 2).shape)")
     g.show("print(where(a > 2, a, 0))", "torch.where(a > 2, a, torch.tensor(0.))")
     g.show("print(where(a > 2, 1, -1))", "torch.where(a > 2, torch.tensor(1.), torch.tensor(-1.))")
-    g.code("let v = tensor([-2, -0.5, 0, 1, 3])", "v = torch.tensor([-2., -0.5, 0, 1, 3])")
+    g.code("let v = tensor([-2, -0.5, 0, 1, 2.5])", "v = torch.tensor([-2., -0.5, 0, 1, 2.5])")
     F = "torch.nn.functional"
     g.show("print(relu(v))", f"{F}.relu(v)")
     g.show("print(silu(v))", f"{F}.silu(v)")
