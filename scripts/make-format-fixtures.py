@@ -61,6 +61,9 @@ def make(out):
     meta = {"format": "pt", "note": "dscript fixture \u03b1"}
     np_save_file(f32, os.path.join(out, "f32_meta.safetensors"), metadata=meta)
     record(expected, "f32_meta.safetensors", [(k, "F32", v) for k, v in f32.items()], meta)
+    # One metadata key: byte-exact comparison with dscript's writer (key order of several is random).
+    np_save_file(f32, os.path.join(out, "f32_onemeta.safetensors"), metadata={"format": "pt"})
+    record(expected, "f32_onemeta.safetensors", [(k, "F32", v) for k, v in f32.items()], {"format": "pt"})
 
     # Every dtype the reader supports, through torch (the writer PyTorch users have).
     special = [0.0, -0.0, 1.0, -2.5, 65504.0, 6e-8, 1e-4, 1 / 3, float("inf"), float("-inf"), float("nan")]
@@ -134,7 +137,7 @@ def make(out):
 def check(folder):
     """Reads what the Swift round-trip test wrote and compares it with Python's readers and writers."""
     import io
-    from safetensors.numpy import load_file, save_file
+    from safetensors.numpy import save_file
 
     with open(os.path.join(folder, "written.json")) as f:
         written = json.load(f)
@@ -149,7 +152,8 @@ def check(folder):
             if open(path, "rb").read() != want_bytes.getvalue():
                 print("FAIL %s: bytes differ from np.save" % file); failures += 1
         else:
-            got = load_file(path)
+            from safetensors.torch import load_file as torch_load_file
+            got = {k: v.float().numpy() for k, v in torch_load_file(path).items()}  # torch reads BF16
             if info.get("dtype") == "F32" and len(info.get("metadata", {})) <= 1:  # Rust HashMap order is random
                 tmp = os.path.join(folder, "python-" + file)
                 from safetensors import safe_open

@@ -172,3 +172,12 @@ public enum Safetensors {
         }
     }
 }
+
+extension Safetensors {
+    /// The header length field of a file (tests check the writer's padding).
+    static func parseHeaderLength(_ path: String) throws -> Int {
+        let file = try MappedFile(path: path)
+        guard file.count >= 8 else { throw FormatError("file too small") }
+        return Int(truncatingIfNeeded: UInt64(littleEndian: file.bytes.loadUnaligned(as: UInt64.self)))
+    }
+}
