@@ -31,7 +31,7 @@ public enum Npy {
     }
 
     static func read(_ buffer: UnsafeRawBufferPointer) throws -> NpyArray {
-        guard buffer.count >= 10, Array(buffer[0..<6]) == magic else {
+        guard buffer.count >= 8, Array(buffer[0..<6]) == magic else {
             throw FormatError("not a .npy file (missing the \\x93NUMPY magic)")
         }
         let major = buffer[6], minor = buffer[7]
