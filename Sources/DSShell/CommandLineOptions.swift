@@ -50,14 +50,11 @@ struct CommandLineOptions: ParsableCommand {
             throw ValidationError("--threads must be 0 or more, got \(threads)")
         }
         // The passthrough capture also swallows `--help`, `--version` and unknown options given
-        // before the program.
+        // before the program (the latter are refused in `Invocation.parse`, which sees `--`).
         switch program.first {
         case "--help", "-h": throw CleanExit.helpRequest(self)
         case "--version": throw CleanExit.message(Self.version)
         default: break
-        }
-        if let first = program.first, first.hasPrefix("-"), first != "-", first != "--" {
-            throw ValidationError("Unknown option '\(first)'")
         }
         if program.first == "--" { program.removeFirst() }
         if code != nil, stats != nil {
@@ -89,6 +86,10 @@ public struct Invocation {
         let options: CommandLineOptions
         do {
             options = try CommandLineOptions.parse(arguments)
+            if let first = options.program.first, first.hasPrefix("-"), first != "-",
+               !isAfterTerminator(first, in: arguments) {
+                throw ValidationError("Unknown option '\(first)'")
+            }
         } catch {
             let status = CommandLineOptions.exitCode(for: error)
             let text = CommandLineOptions.fullMessage(for: error)
@@ -116,5 +117,11 @@ public struct Invocation {
         }
         settings.scriptArguments = program
         return Invocation(mode: mode, settings: settings)
+    }
+
+    /// True when `word` is the first argument after a `--` that ends the options.
+    static func isAfterTerminator(_ word: String, in arguments: [String]) -> Bool {
+        guard let terminator = arguments.firstIndex(of: "--"), terminator + 1 < arguments.count else { return false }
+        return arguments[terminator + 1] == word
     }
 }
