@@ -70,12 +70,7 @@ public final class ReadlineReader: LineReader {
             }
             rl_callback_read_char()
         }
-        guard let line = finishedLine else {
-            fputs("\n", stdout)  // Ctrl-D: end the prompt line
-            fflush(stdout)
-            return nil
-        }
-        return line
+        return finishedLine  // nil: Ctrl-D (readline has ended the prompt line)
     }
 
     public func addHistory(_ line: String) {

@@ -69,15 +69,17 @@ public enum Shell {
         }
         let interpreter = InterpreterSetup.make(settings: settings, output: output, errorOutput: errorOutput)
         defer { interpreter.flush(); output.flush() }
+        Interrupts.install()  // Ctrl-C stops the script with "interrupted" and where it was
         do {
-            try interpreter.run(source)
+            try Interrupts.whileRunning(interpreter) { _ = try interpreter.run(source) }
             return 0
         } catch {
             return report(error, interpreter: interpreter, errorOutput: errorOutput, color: settings.color)
         }
     }
 
-    /// Prints an error thrown by the interpreter; returns the exit status it means (`exit(n)` → n).
+    /// Prints an error thrown by the interpreter; returns the exit status it means: `exit(n)` → n,
+    /// Ctrl-C → 130, any other error → 1.
     static func report(_ error: Error, interpreter: Interpreter, errorOutput: TextSink, color: Bool) -> Int32 {
         interpreter.flush()
         if let scriptError = error as? ScriptError, case .exit(let code) = scriptError.kind {
@@ -85,6 +87,7 @@ public enum Shell {
         }
         errorOutput.write(renderError(error, color: color))
         errorOutput.flush()
+        if let scriptError = error as? ScriptError, scriptError.kind == .interrupted { return 130 }
         return 1
     }
 

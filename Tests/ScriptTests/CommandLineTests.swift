@@ -167,6 +167,25 @@ final class ExecutableTests: XCTestCase {
         XCTAssertTrue(runaway.errors.contains("stack overflow"), runaway.errors)
     }
 
+    func testControlCStopsAScriptWithStatus130() throws {
+        try requireRuntime()
+        guard let executable = Executable.url else { return XCTFail("no executable") }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["-e", "let n = 0\nwhile true { n += 1 }"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)  // let it start running the loop
+        kill(process.processIdentifier, SIGINT)
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "ended by the signal instead of the handler")
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertTrue(errors.contains("interrupted"), errors)
+    }
+
     func testStatsOfAMissingFileFails() throws {
         XCTAssertEqual(try runDscript(["--stats", "/nonexistent/weights.safetensors"]).status, 1)
     }
