@@ -1,0 +1,59 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+
+/// Global engine settings: compute threads, the allocation limit and the no-grad mode.
+///
+/// Grad mode is a process-wide flag (the interpreter runs scripts on one thread); `withNoGrad`
+/// saves and restores it, so nesting and errors are safe.
+public enum Engine {
+    nonisolated(unsafe) private static var threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) static var gradEnabledFlag = true
+    /// The largest tensor (in elements) the engine agrees to allocate (default 2^31, 8 GiB).
+    nonisolated(unsafe) public static var maxElements = 1 << 31
+
+    /// The number of compute threads (elementwise splits and OpenBLAS). Set from `--threads`.
+    public static var threads: Int {
+        get { threadCount }
+        set {
+            threadCount = max(1, min(newValue, 256))
+            openblas_set_num_threads(Int32(threadCount))
+        }
+    }
+
+    /// Whether operations are being recorded for autograd (false inside `withNoGrad`).
+    public static var isGradEnabled: Bool { gradEnabledFlag }
+
+    /// Runs `body` with gradient recording switched off (PyTorch's `torch.no_grad()`).
+    public static func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = gradEnabledFlag
+        gradEnabledFlag = false
+        defer { gradEnabledFlag = saved }
+        return try body()
+    }
+
+    /// Runs `body` with gradient recording set to `enabled`.
+    public static func withGradEnabled<T>(_ enabled: Bool, _ body: () throws -> T) rethrows -> T {
+        let saved = gradEnabledFlag
+        gradEnabledFlag = enabled
+        defer { gradEnabledFlag = saved }
+        return try body()
+    }
+
+    /// Splits `0..<count` into chunks of at least `grain` items and runs them across the threads.
+    @inline(__always)
+    static func parallelFor(_ count: Int, grain: Int = 32768, _ body: (Int, Int) -> Void) {
+        let threads = threadCount
+        if threads <= 1 || count < 2 * grain {
+            body(0, count)
+            return
+        }
+        let chunks = min(threads * 4, (count + grain - 1) / grain)
+        let size = (count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let start = c * size
+            let end = min(count, start + size)
+            if start < end { body(start, end) }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// Draws PyTorch's default initialisation: U(−1/√fanIn, 1/√fanIn) (kaiming_uniform with a = √5 for
+/// weights gives the same bound as the bias rule).
+func defaultInit(_ shape: [Int], fanIn: Int, generator: RandomGenerator) throws -> Tensor {
+    let bound = fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0
+    return try Tensor.uniform(shape, low: -bound, high: bound, generator: generator)
+}
+
+/// `y = x·Wᵀ + b`, weight [out, in], as `torch.nn.Linear`.
+public final class Linear: Module {
+    public let inFeatures: Int, outFeatures: Int
+    public var weight: Tensor { ownParameters[0].tensor }
+    public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
+
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: RandomGenerator) throws {
+        guard inFeatures >= 0, outFeatures >= 0 else { throw TensorError("linear: feature counts must be non-negative") }
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        super.init()
+        registerParameter("weight", try defaultInit([outFeatures, inFeatures], fanIn: inFeatures, generator: generator))
+        if bias { registerParameter("bias", try defaultInit([outFeatures], fanIn: inFeatures, generator: generator)) }
+    }
+
+    public override func forward(_ x: Tensor) throws -> Tensor { try Tensor.linear(x, weight: weight, bias: bias) }
+}
+
+/// 2-D convolution, weight [out, in/groups, k, k], as `torch.nn.Conv2d`.
+public final class Conv2d: Module {
+    public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int, dilation: Int, groups: Int
+    public var weight: Tensor { ownParameters[0].tensor }
+    public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                dilation: Int = 1, groups: Int = 1, bias: Bool = true, generator: RandomGenerator) throws {
+        guard inChannels > 0, outChannels > 0, kernelSize > 0, groups > 0,
+              inChannels % groups == 0, outChannels % groups == 0 else {
+            throw TensorError("conv2d: invalid channels \(inChannels)→\(outChannels), kernel \(kernelSize), groups \(groups)")
+        }
+        guard stride >= 1, padding >= 0, dilation >= 1 else {
+            throw TensorError("conv2d: stride and dilation must be ≥ 1 and padding ≥ 0")
+        }
+        (self.inChannels, self.outChannels, self.kernelSize) = (inChannels, outChannels, kernelSize)
+        (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
+        super.init()
+        let fanIn = inChannels / groups * kernelSize * kernelSize
+        registerParameter("weight", try defaultInit([outChannels, inChannels / groups, kernelSize, kernelSize],
+                                                    fanIn: fanIn, generator: generator))
+        if bias { registerParameter("bias", try defaultInit([outChannels], fanIn: fanIn, generator: generator)) }
+    }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try Tensor.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
+}
+
+/// Group normalisation with per-channel affine parameters (weight 1, bias 0), as `torch.nn.GroupNorm`.
+public final class GroupNorm: Module {
+    public let numGroups: Int, numChannels: Int, eps: Float
+
+    public init(_ numGroups: Int, _ numChannels: Int, eps: Float = 1e-5, affine: Bool = true) throws {
+        guard numGroups > 0, numChannels > 0, numChannels % numGroups == 0 else {
+            throw TensorError("group_norm: \(numChannels) channels cannot be split into \(numGroups) groups")
+        }
+        (self.numGroups, self.numChannels, self.eps) = (numGroups, numChannels, eps)
+        super.init()
+        if affine {
+            registerParameter("weight", try Tensor.ones([numChannels]))
+            registerParameter("bias", try Tensor.zeros([numChannels]))
+        }
+    }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try Tensor.groupNorm(x, groups: numGroups, weight: ownParameters.first?.tensor,
+                             bias: ownParameters.count > 1 ? ownParameters[1].tensor : nil, eps: eps)
+    }
+}
+
+/// Layer normalisation over the trailing `normalizedShape` (weight 1, bias 0), as `torch.nn.LayerNorm`.
+public final class LayerNorm: Module {
+    public let normalizedShape: [Int], eps: Float
+
+    public init(_ normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true) throws {
+        guard !normalizedShape.isEmpty, normalizedShape.allSatisfy({ $0 > 0 }) else {
+            throw TensorError("layer_norm: invalid normalized shape \(normalizedShape)")
+        }
+        self.normalizedShape = normalizedShape
+        self.eps = eps
+        super.init()
+        if elementwiseAffine {
+            registerParameter("weight", try Tensor.ones(normalizedShape))
+            registerParameter("bias", try Tensor.zeros(normalizedShape))
+        }
+    }
+
+    public convenience init(_ dim: Int, eps: Float = 1e-5) throws { try self.init([dim], eps: eps) }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try Tensor.layerNorm(x, normalizedShape: normalizedShape, weight: ownParameters.first?.tensor,
+                             bias: ownParameters.count > 1 ? ownParameters[1].tensor : nil, eps: eps)
+    }
+}
+
+/// Runs modules in order; children are named `0`, `1`, ... as `torch.nn.Sequential`.
+public final class Sequential: Module {
+    public init(_ modules: [Module]) {
+        super.init()
+        for (i, m) in modules.enumerated() { registerModule(String(i), m) }
+    }
+
+    public var layers: [Module] { children.map { $0.module } }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try children.reduce(x) { try $1.module.forward($0) }
+    }
+}
+
+/// A parameter-free module applying a tensor function (activations, reshapes).
+public final class Activation: Module {
+    public let name: String
+    let function: (Tensor) throws -> Tensor
+
+    public init(_ name: String, _ function: @escaping (Tensor) throws -> Tensor) {
+        self.name = name
+        self.function = function
+    }
+
+    public override var typeName: String { name }
+    public override func forward(_ x: Tensor) throws -> Tensor { try function(x) }
+
+    public static func silu() -> Activation { Activation("SiLU") { $0.silu() } }
+    public static func relu() -> Activation { Activation("ReLU") { $0.relu() } }
+    public static func gelu(approximate: String = "none") -> Activation {
+        Activation("GELU") { $0.gelu(approximate: approximate) }
+    }
+    public static func tanh() -> Activation { Activation("Tanh") { $0.tanh() } }
+    public static func sigmoid() -> Activation { Activation("Sigmoid") { $0.sigmoid() } }
+    public static func identity() -> Activation { Activation("Identity") { $0 } }
+}
+
+/// Sinusoidal timestep embedding exactly as diffusers' `get_timestep_embedding` (float32 steps):
+/// `half = dim / 2`, `freqs = exp(−ln(maxPeriod)·arange(half) / (half − freqShift))`,
+/// `emb = scale·t·freqs`, `[sin, cos]` (`[cos, sin]` when `flipSinToCos`), odd `dim` zero-padded.
+/// Defaults are the function's (`flipSinToCos: false`, `freqShift: 1`); UNet2DModel uses true / 0.
+public func timestepEmbedding(_ t: Tensor, dim: Int, flipSinToCos: Bool = false, freqShift: Float = 1,
+                              scale: Float = 1, maxPeriod: Float = 10000) throws -> Tensor {
+    guard t.rank <= 1 else { throw TensorError("timestep_embedding: timesteps must be 1-D, got shape \(t.shape)") }
+    guard dim >= 1 else { throw TensorError("timestep_embedding: dim must be positive, got \(dim)") }
+    let half = dim / 2
+    let lnP = Float(Foundation.log(Double(maxPeriod)))
+    let freqs: [Float] = (0..<half).map { Foundation.exp(-lnP * Float($0) / (Float(half) - freqShift)) }
+    let ts = t.scalars, n = ts.count
+    var out = [Float](repeating: 0, count: n * dim)
+    for i in 0..<n {
+        for j in 0..<half {
+            let e = scale * (ts[i] * freqs[j])
+            let (first, second) = flipSinToCos ? (Foundation.cos(e), Foundation.sin(e)) : (Foundation.sin(e), Foundation.cos(e))
+            out[i * dim + j] = first
+            out[i * dim + half + j] = second
+        }
+    }
+    return Tensor(unchecked: [n, dim], out)
+}

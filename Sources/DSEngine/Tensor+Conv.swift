@@ -1,0 +1,261 @@
+import COpenBLAS
+
+/// 2-D convolution (im2col + sgemm) and spatial resampling primitives, NCHW layout.
+extension Tensor {
+    /// Geometry of one conv2d call.
+    struct ConvGeometry {
+        let n, c, h, w, o, kh, kw, stride, padding, dilation, groups, ho, wo: Int
+        var cg: Int { c / groups }
+        var og: Int { o / groups }
+        var colRows: Int { cg * kh * kw }
+        var spatial: Int { ho * wo }
+        var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
+    }
+
+    /// Unfolds the channels `c0..<c0+cg` of one image into `col` ([cg·kh·kw, ho·wo]).
+    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
+        for c in 0..<g.cg {
+            for i in 0..<g.kh {
+                for j in 0..<g.kw {
+                    let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
+                    let plane = x + c * g.h * g.w
+                    for oh in 0..<g.ho {
+                        let ih = oh * g.stride - g.padding + i * g.dilation
+                        let dst = row + oh * g.wo
+                        if ih < 0 || ih >= g.h { for ow in 0..<g.wo { dst[ow] = 0 }; continue }
+                        let src = plane + ih * g.w
+                        let off = j * g.dilation - g.padding
+                        if g.stride == 1 {
+                            for ow in 0..<g.wo {
+                                let iw = ow + off
+                                dst[ow] = iw >= 0 && iw < g.w ? src[iw] : 0
+                            }
+                        } else {
+                            for ow in 0..<g.wo {
+                                let iw = ow * g.stride + off
+                                dst[ow] = iw >= 0 && iw < g.w ? src[iw] : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Folds `col` back into the image gradient, adding overlapping contributions.
+    static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>) {
+        for c in 0..<g.cg {
+            for i in 0..<g.kh {
+                for j in 0..<g.kw {
+                    let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
+                    let plane = x + c * g.h * g.w
+                    for oh in 0..<g.ho {
+                        let ih = oh * g.stride - g.padding + i * g.dilation
+                        if ih < 0 || ih >= g.h { continue }
+                        let src = row + oh * g.wo, dst = plane + ih * g.w
+                        let off = j * g.dilation - g.padding
+                        for ow in 0..<g.wo {
+                            let iw = ow * g.stride + off
+                            if iw >= 0 && iw < g.w { dst[iw] += src[ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// conv2d over NCHW input with weight [O, C/groups, KH, KW] and optional bias [O], as
+    /// `torch.nn.functional.conv2d`. Primitive: backward gives input, weight and bias gradients.
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1,
+                              padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws -> Tensor {
+        guard x.rank == 4, weight.rank == 4 else {
+            throw TensorError("conv2d: expected input [N, C, H, W] and weight [O, C, KH, KW], got \(x.shape) and \(weight.shape)")
+        }
+        guard stride >= 1, padding >= 0, dilation >= 1, groups >= 1 else {
+            throw TensorError("conv2d: stride and dilation must be ≥ 1, padding ≥ 0, groups ≥ 1")
+        }
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (o, cw, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        guard c % groups == 0, o % groups == 0, cw * groups == c else {
+            throw TensorError("conv2d: input shape \(x.shape) does not match weight shape \(weight.shape) with groups \(groups)")
+        }
+        if let bias, bias.shape != [o] {
+            throw TensorError("conv2d: bias shape \(bias.shape) does not match \(o) output channels")
+        }
+        let ho = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1
+        let wo = (w + 2 * padding - dilation * (kw - 1) - 1) / stride + 1
+        guard h + 2 * padding - dilation * (kh - 1) - 1 >= 0, w + 2 * padding - dilation * (kw - 1) - 1 >= 0 else {
+            throw TensorError("conv2d: kernel \([kh, kw]) is larger than the padded input \(x.shape)")
+        }
+        let g = ConvGeometry(n: n, c: c, h: h, w: w, o: o, kh: kh, kw: kw, stride: stride, padding: padding,
+                             dilation: dilation, groups: groups, ho: ho, wo: wo)
+        let outShape = [n, o, ho, wo]
+        _ = try checkedCount(outShape)
+        _ = try checkedCount([g.colRows, g.spatial])
+        let out = convForward(x.scalars, weight.scalars, bias?.scalars, g)
+        let xv = x.scalars, wv = weight.scalars
+        let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return Tensor(unchecked: outShape, out).recorded("conv2d", inputs) { gy in
+            let (gx, gw, gb) = convBackward(xv, wv, gy.scalars, g, needX: needX, needW: needW, needB: needB)
+            let grads: [Tensor?] = [gx.map { Tensor(unchecked: [n, c, h, w], $0) },
+                                    gw.map { Tensor(unchecked: [o, cw, kh, kw], $0) },
+                                    gb.map { Tensor(unchecked: [o], $0) }]
+            return Array(grads.prefix(inputs.count))
+        }
+    }
+
+    static func convForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: ConvGeometry) -> [Float] {
+        var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
+        var col = [Float](repeating: 0, count: g.isPointwise ? 0 : g.colRows * g.spatial)
+        x.withUnsafeBufferPointer { px in
+            w.withUnsafeBufferPointer { pw in
+                out.withUnsafeMutableBufferPointer { po in
+                    col.withUnsafeMutableBufferPointer { pc in
+                        guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+                        for b in 0..<g.n {
+                            for grp in 0..<g.groups {
+                                let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
+                                let src: UnsafePointer<Float>
+                                if g.isPointwise { src = img } else {
+                                    guard let c0 = pc.baseAddress else { return }
+                                    im2col(img, g, c0)
+                                    src = UnsafePointer(c0)
+                                }
+                                let dst = o0 + (b * g.o + grp * g.og) * g.spatial
+                                if let bias {
+                                    for oc in 0..<g.og {
+                                        let v = bias[grp * g.og + oc]
+                                        for s in 0..<g.spatial { dst[oc * g.spatial + s] = v }
+                                    }
+                                }
+                                cblas_sgemm_rm(false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
+                                               src, dst, beta: bias == nil ? 0 : 1)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    static func convBackward(_ x: [Float], _ w: [Float], _ gy: [Float], _ g: ConvGeometry,
+                             needX: Bool, needW: Bool, needB: Bool) -> ([Float]?, [Float]?, [Float]?) {
+        var gx = [Float](repeating: 0, count: needX ? x.count : 0)
+        var gw = [Float](repeating: 0, count: needW ? w.count : 0)
+        var gb = [Float](repeating: 0, count: needB ? g.o : 0)
+        var col = [Float](repeating: 0, count: g.isPointwise && !needX ? 0 : g.colRows * g.spatial)
+        x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in gy.withUnsafeBufferPointer { pg in
+        gx.withUnsafeMutableBufferPointer { pgx in gw.withUnsafeMutableBufferPointer { pgw in
+        col.withUnsafeMutableBufferPointer { pc in
+            guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let g0 = pg.baseAddress else { return }
+            for b in 0..<g.n {
+                for grp in 0..<g.groups {
+                    let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
+                    let dy = g0 + (b * g.o + grp * g.og) * g.spatial
+                    if needW, let gw0 = pgw.baseAddress {
+                        let src: UnsafePointer<Float>
+                        if g.isPointwise { src = img } else {
+                            guard let c0 = pc.baseAddress else { return }
+                            im2col(img, g, c0)
+                            src = UnsafePointer(c0)
+                        }
+                        cblas_sgemm_rm(false, true, g.og, g.colRows, g.spatial, dy, src,
+                                       gw0 + grp * g.og * g.colRows, beta: 1)
+                    }
+                    if needX, let gx0 = pgx.baseAddress, let c0 = pc.baseAddress {
+                        let dst = gx0 + (b * g.c + grp * g.cg) * g.h * g.w
+                        if g.isPointwise {
+                            cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
+                        } else {
+                            cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, c0, beta: 0)
+                            col2im(c0, g, dst)
+                        }
+                    }
+                }
+                if needB {
+                    for oc in 0..<g.o {
+                        let row = g0 + (b * g.o + oc) * g.spatial
+                        var acc: Float = 0
+                        for s in 0..<g.spatial { acc += row[s] }
+                        gb[oc] += acc
+                    }
+                }
+            }
+        } } } } } }
+        return (needX ? gx : nil, needW ? gw : nil, needB ? gb : nil)
+    }
+
+    /// Nearest-neighbour upsampling of NCHW input by `scale` (integer or not), as
+    /// `F.interpolate(mode="nearest", scale_factor=scale)`: source index floor(dst / scale).
+    public func upsampleNearest(scale: Double = 2) throws -> Tensor {
+        guard rank == 4 else { throw TensorError("upsample: expected [N, C, H, W], got \(shape)") }
+        guard scale > 0, scale.isFinite else { throw TensorError("upsample: scale must be positive, got \(scale)") }
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let ho = Int((Double(h) * scale).rounded(.down)), wo = Int((Double(w) * scale).rounded(.down))
+        let outShape = [n, c, ho, wo]
+        let total = try Tensor.checkedCount(outShape)
+        let rowMap = (0..<ho).map { Swift.min(Int((Double($0) / scale).rounded(.down)), h - 1) }
+        let colMap = (0..<wo).map { Swift.min(Int((Double($0) / scale).rounded(.down)), w - 1) }
+        var out = [Float](repeating: 0, count: total)
+        scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for p in 0..<(n * c) {
+                    for i in 0..<ho {
+                        let src = p * h * w + rowMap[i] * w, dst = (p * ho + i) * wo
+                        for j in 0..<wo { po[dst + j] = px[src + colMap[j]] }
+                    }
+                }
+            }
+        }
+        let inShape = shape
+        return Tensor(unchecked: outShape, out).recorded("upsample_nearest", [self]) { g in
+            var gx = [Float](repeating: 0, count: n * c * h * w)
+            for p in 0..<(n * c) {
+                for i in 0..<ho {
+                    let dst = p * h * w + rowMap[i] * w, src = (p * ho + i) * wo
+                    for j in 0..<wo { gx[dst + colMap[j]] += g.scalars[src + j] }
+                }
+            }
+            return [Tensor(unchecked: inShape, gx)]
+        }
+    }
+
+    /// Average pooling of NCHW input with a square `kernel` and `stride` (default = kernel), no padding.
+    public func avgPool2d(kernel: Int = 2, stride: Int? = nil) throws -> Tensor {
+        let s = stride ?? kernel
+        guard rank == 4 else { throw TensorError("avg_pool2d: expected [N, C, H, W], got \(shape)") }
+        guard kernel >= 1, s >= 1, shape[2] >= kernel, shape[3] >= kernel else {
+            throw TensorError("avg_pool2d: kernel \(kernel) / stride \(s) do not fit input \(shape)")
+        }
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
+        let scale = 1 / Float(kernel * kernel)
+        var out = [Float](repeating: 0, count: n * c * ho * wo)
+        scalars.withUnsafeBufferPointer { px in
+            for p in 0..<(n * c) { for i in 0..<ho { for j in 0..<wo {
+                var acc: Float = 0
+                for a in 0..<kernel { for b in 0..<kernel { acc += px[p * h * w + (i * s + a) * w + j * s + b] } }
+                out[(p * ho + i) * wo + j] = acc * scale
+            } } }
+        }
+        let inShape = shape
+        return Tensor(unchecked: [n, c, ho, wo], out).recorded("avg_pool2d", [self]) { g in
+            var gx = [Float](repeating: 0, count: n * c * h * w)
+            for p in 0..<(n * c) { for i in 0..<ho { for j in 0..<wo {
+                let v = g.scalars[(p * ho + i) * wo + j] * scale
+                for a in 0..<kernel { for b in 0..<kernel { gx[p * h * w + (i * s + a) * w + j * s + b] += v } }
+            } } }
+            return [Tensor(unchecked: inShape, gx)]
+        }
+    }
+}
+
+/// Row-major sgemm on raw pointers: C = op(A)·op(B) + beta·C (C is m×n, inner size k).
+@inline(__always)
+func cblas_sgemm_rm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
+                    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Softmax-family primitives along an axis (numerically stable: the lane maximum is subtracted).
+extension Tensor {
+    /// Runs `body(lane, n, stride)` over every lane along `axis` of `data`, split across threads.
+    func lanes(_ axis: Int, _ data: UnsafeMutablePointer<Float>, _ body: (UnsafeMutablePointer<Float>, Int, Int) -> Void) {
+        let (outer, n, inner) = axisSplit(axis)
+        Engine.parallelFor(outer * inner, grain: Swift.max(1, 16384 / Swift.max(n, 1))) { s, e in
+            for l in s..<e {
+                let r = l / inner, i = l - r * inner
+                body(data + r * n * inner + i, n, inner)
+            }
+        }
+    }
+
+    /// softmax along `axis`: exp(x − max) / Σ exp(x − max); gradient y·(g − Σ g·y).
+    public func softmax(axis: Int = -1) throws -> Tensor {
+        if rank == 0 { return Tensor.onesLike(self) }
+        let a = try Tensor.normalizeAxis(axis, rank: rank)
+        var y = scalars
+        y.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            lanes(a, base) { v, n, s in
+                var m = -Float.infinity
+                for k in 0..<n { m = Swift.max(m, v[k * s]) }
+                if m == -.infinity { m = 0 }
+                var total: Float = 0
+                for k in 0..<n { let e = Foundation.exp(v[k * s] - m); v[k * s] = e; total += e }
+                let inv = 1 / total
+                for k in 0..<n { v[k * s] *= inv }
+            }
+        }
+        let ys = y, shape = self.shape
+        return Tensor(unchecked: shape, y).recorded("softmax", [self]) { g in
+            var gx = g.scalars
+            ys.withUnsafeBufferPointer { py in
+                gx.withUnsafeMutableBufferPointer { pg in
+                    guard let gb = pg.baseAddress, let yb = py.baseAddress else { return }
+                    Tensor(unchecked: shape, []).lanes(a, gb) { v, n, s in
+                        let yl = yb + (v - gb)
+                        var dot: Float = 0
+                        for k in 0..<n { dot += v[k * s] * yl[k * s] }
+                        for k in 0..<n { v[k * s] = yl[k * s] * (v[k * s] - dot) }
+                    }
+                }
+            }
+            return [Tensor(unchecked: shape, gx)]
+        }
+    }
+
+    /// log-softmax along `axis`: x − max − log Σ exp(x − max); gradient g − softmax·Σ g.
+    public func logSoftmax(axis: Int = -1) throws -> Tensor {
+        if rank == 0 { return Tensor.zerosLike(self) }
+        let a = try Tensor.normalizeAxis(axis, rank: rank)
+        var y = scalars
+        y.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            lanes(a, base) { v, n, s in
+                var m = -Float.infinity
+                for k in 0..<n { m = Swift.max(m, v[k * s]) }
+                if m == -.infinity { m = 0 }
+                var total: Float = 0
+                for k in 0..<n { total += Foundation.exp(v[k * s] - m) }
+                let lse = m + Foundation.log(total)
+                for k in 0..<n { v[k * s] -= lse }
+            }
+        }
+        let ys = y, shape = self.shape
+        return Tensor(unchecked: shape, y).recorded("log_softmax", [self]) { g in
+            var gx = g.scalars
+            ys.withUnsafeBufferPointer { py in
+                gx.withUnsafeMutableBufferPointer { pg in
+                    guard let gb = pg.baseAddress, let yb = py.baseAddress else { return }
+                    Tensor(unchecked: shape, []).lanes(a, gb) { v, n, s in
+                        let yl = yb + (v - gb)
+                        var total: Float = 0
+                        for k in 0..<n { total += v[k * s] }
+                        for k in 0..<n { v[k * s] -= Foundation.exp(yl[k * s]) * total }
+                    }
+                }
+            }
+            return [Tensor(unchecked: shape, gx)]
+        }
+    }
+
+    /// log Σ exp along `axis` (composite: max-shifted, so stable; gradient flows through primitives).
+    public func logsumexp(axis: Int, keepdim: Bool = false) throws -> Tensor {
+        let m = try detach().max(axis: axis, keepdim: true)
+        let finite = Tensor(unchecked: m.shape, m.scalars.map { $0.isFinite ? $0 : 0 })
+        let out = try sub(finite).exp().sum(axis: axis, keepdim: true).log().add(finite)
+        return keepdim ? out : try out.squeeze(axis < 0 ? axis : axis)
+    }
+}

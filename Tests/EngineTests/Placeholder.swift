@@ -1,2 +1,0 @@
-import XCTest
-final class EngineTestsPlaceholder: XCTestCase { func testNothingYet() {} }
