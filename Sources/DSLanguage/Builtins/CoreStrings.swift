@@ -83,7 +83,7 @@ enum CoreStrings {
         },
         Builtin("format(value, spec)", "value formatted by a Python-style spec: \".4f\", \".3e\", \"g\", \"d\", \"+,.2f\", \">8\", \"^10\", \"%\"",
                 example: "format(pi, \".3f\")   # \"3.142\"") { args, context in
-            .string(try FormatSpec(try args.string(1, "spec")).format(try args.value(0), context: context))
+            try formatValue(try args.value(0), spec: try args.string(1, "spec"), context: context)
         },
     ]
 
@@ -118,4 +118,10 @@ enum CoreStrings {
         }
         return nil
     }
+}
+
+/// `format(value, spec)`: the same format specifications as string interpolation.
+private func formatValue(_ value: Value, spec text: String, context: CallContext) throws -> Value {
+    guard let spec = FormatSpec(parsing: text) else { throw ScriptError("invalid format spec \"\(text)\"") }
+    return .string(try spec.apply(to: value, context: context))
 }

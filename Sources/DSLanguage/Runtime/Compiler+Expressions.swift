@@ -223,7 +223,7 @@ extension Compiler {
                     if let text {
                         guard let spec else { throw ScriptError("invalid format '\(text)'", span: exprSpan) }
                         do {
-                            out += try spec.apply(to: v, runtime: runtime)
+                            out += try spec.apply(to: v, context: runtime)
                         } catch var error as ScriptError {
                             if error.span == nil { error.span = exprSpan }
                             throw error

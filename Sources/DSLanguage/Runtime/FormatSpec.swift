@@ -69,7 +69,7 @@ struct FormatSpec {
         chars.removeAll()
     }
 
-    func apply(to value: Value, runtime: Runtime) throws -> String {
+    func apply(to value: Value, context: CallContext) throws -> String {
         if case .number(let x) = value, type != "s" {
             return pad(number(x), numeric: true)
         }
@@ -79,7 +79,7 @@ struct FormatSpec {
         if let type, type != "s" {
             throw ScriptError("format '\(type)' needs a number, got \(value.typeName)")
         }
-        var text = runtime.format(value, repr: false)
+        var text = context.describe(value, repr: false)
         if let precision, text.count > precision { text = String(text.prefix(precision)) }
         return pad(text, numeric: false)
     }

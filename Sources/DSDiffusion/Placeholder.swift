@@ -1,1 +1,0 @@
-// Schedules, samplers and losses live here.

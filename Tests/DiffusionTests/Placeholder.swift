@@ -1,2 +1,0 @@
-import XCTest
-final class DiffusionTestsPlaceholder: XCTestCase { func testNothingYet() {} }
