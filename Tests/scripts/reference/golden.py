@@ -60,7 +60,7 @@ def fmt(value):
     if isinstance(value, (int, float, np.floating)):
         return fmt_number(value)
     if isinstance(value, (list, tuple, torch.Size)):
-        return "[" + ", ".join(fmt(v) for v in value) + "]"
+        return "[" + ", ".join('"' + v + '"' if isinstance(v, str) else fmt(v) for v in value) + "]"
     if value is None:
         return "nil"
     return str(value)
