@@ -43,6 +43,7 @@ enum NNLibrary {
                 example: "timestep_embedding(tensor([0, 500, 999]), 64).shape   # [3, 64]") { a, _ in
             var t = try a.tensor(0, "t")
             if t.shape.isEmpty { t = try t.reshape([1]) }
+            try TensorConversion.checkShape([t.count, try a.int(1, "dim")], function: a.functionName)
             return .tensor(try timestepEmbedding(t, dim: try a.int(1, "dim"),
                                                  flipSinToCos: try a.bool(2, "flip_sin_to_cos", default: false),
                                                  freqShift: Float(try a.number(3, "freq_shift", default: 1)),
@@ -50,7 +51,10 @@ enum NNLibrary {
                                                  maxPeriod: Float(try a.number(5, "max_period", default: 10000))))
         },
         Builtin("upsample(x, scale = 2)", "nearest-neighbour upsampling of [N, C, H, W] images", example: "upsample(zeros([1, 3, 8, 8])).shape   # [1, 3, 16, 16]") { a, _ in
-            .tensor(try a.tensor(0, "x").upsampleNearest(scale: try a.number(1, "scale", default: 2)))
+            let x = try a.tensor(0, "x"), scale = try a.number(1, "scale", default: 2)
+            let largest = Double(x.shape.dropFirst(2).max() ?? 0)
+            guard !(largest * scale > Double(TensorConversion.maxElements)) else { throw a.error(1, "scale", "scale \(formatNumber(scale)) is too large") }
+            return .tensor(try x.upsampleNearest(scale: scale))
         },
         Builtin("avg_pool2d(x, kernel = 2, stride = nil)", "average pooling of [N, C, H, W] images (stride defaults to kernel)",
                 example: "avg_pool2d(zeros([1, 3, 8, 8])).shape   # [1, 3, 4, 4]") { a, _ in
