@@ -76,6 +76,11 @@ struct FormatSpec {
         if case .bool(let b) = value, type == "d" {
             return pad(b ? "1" : "0", numeric: true)
         }
+        // A native object with an `item()` method (a one-element tensor) formats as its number.
+        if let type, type != "s", case .native(let object) = value, let item = try object.member("item", context: context),
+           case .number(let x) = try context.call(item, Arguments([])) {
+            return pad(number(x), numeric: true)
+        }
         if let type, type != "s" {
             throw ScriptError("format '\(type)' needs a number, got \(value.typeName)")
         }

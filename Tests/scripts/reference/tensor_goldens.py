@@ -212,6 +212,8 @@ def printing():
     g.show("print(param(tensor([1, 2])))", "torch.tensor([1., 2], requires_grad=True)")
     g.show("print(str(tensor([1, 2])))", "torch.tensor([1., 2])")
     g.show("print(\"x = {tensor([1, 2])}\")", "'x = ' + __import__('golden').fmt(torch.tensor([1., 2]))")
+    g.comment("a one-element tensor takes numeric formats in interpolation (as its item())")
+    g.show("print(\"loss {tensor(0.123456):.4f} {tensor([[2.5]]):.2e}\")", "'loss ' + format(f32(0.123456), '.4f') + ' ' + format(2.5, '.2e')")
     g.write()
 
 
