@@ -91,6 +91,25 @@ enum TensorMethods {
         Builtin("tensor.expand(...shape)", "the tensor broadcast to a larger shape", example: "tensor([1, 2]).expand([3, 2])") { a, _ in
             .tensor(try a.this.expand(to: try a.shape(from: 0)))
         },
+        Builtin("tensor.chunk(n, axis = 0)", "splits into n pieces along axis (the last may be smaller), as a list",
+                example: "let parts = emb.chunk(2, axis: 1)") { a, _ in
+            let t = try a.this
+            let n = try a.int(0, "n")
+            guard n >= 1 else { throw a.error(0, "n", "number of chunks must be at least 1") }
+            let axis = try normalized(try a.int(1, "axis", default: 0), t.shape.count, a, 1, "axis")
+            guard !t.shape.isEmpty else { throw ScriptError("chunk() of a 0-d tensor") }
+            let size = Swift.max(1, (t.shape[axis] + n - 1) / n)
+            let pieces = try stride(from: 0, to: t.shape[axis], by: size).map { start in
+                Value.tensor(try t.slice(axis: axis, start: start, stop: Swift.min(start + size, t.shape[axis])))
+            }
+            return .list(ListObject(pieces))
+        },
+        Builtin("tensor.flip(axis = 0)", "reverses the order along axis", example: "arange(3).flip()   # tensor([2., 1., 0.])") { a, _ in
+            let t = try a.this
+            guard !t.shape.isEmpty else { return .tensor(t) }
+            let axis = try normalized(try a.int(0, "axis", default: 0), t.shape.count, a, 0, "axis")
+            return .tensor(try t.slice(axis: axis, start: nil, stop: nil, step: -1))
+        },
         Builtin("tensor.flatten(start = 0, end = -1)", "merges dimensions start...end into one",
                 example: "zeros([2, 3, 4]).flatten(1).shape   # [2, 12]") { a, _ in
             let t = try a.this
