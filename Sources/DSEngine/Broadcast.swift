@@ -56,11 +56,10 @@ func broadcastBinary<F: BinaryFn>(_ a: Tensor, _ b: Tensor, _: F.Type) throws ->
     let n = try Tensor.checkedCount(outShape)
     let result = [Float](unsafeUninitializedCapacity: n) { buf, count in
         count = n
-        guard n > 0 else { return }
-        let o = buf.baseAddress!
+        guard n > 0, let o = buf.baseAddress else { return }
         a.scalars.withUnsafeBufferPointer { pa0 in
             b.scalars.withUnsafeBufferPointer { pb0 in
-                let pa = pa0.baseAddress!, pb = pb0.baseAddress!
+                guard let pa = pa0.baseAddress, let pb = pb0.baseAddress else { return }
                 if a.count == n && b.count == n {
                     Engine.parallelFor(n) { s, e in for i in s..<e { o[i] = F.apply(pa[i], pb[i]) } }
                 } else if b.count == 1 {

@@ -2,6 +2,12 @@ import COpenBLAS
 import Dispatch
 import Foundation
 
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt")
+func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
+#endif
+
 /// Global engine settings: compute threads, the allocation limit and the no-grad mode.
 ///
 /// Grad mode is a process-wide flag (the interpreter runs scripts on one thread); `withNoGrad`
@@ -20,6 +26,17 @@ public enum Engine {
             openblas_set_num_threads(Int32(threadCount))
         }
     }
+
+    /// Keeps freed tensor buffers in the heap instead of returning them to the kernel, so hot loops
+    /// do not pay a page fault per 4 KiB on every new tensor (glibc trims and mmaps eagerly otherwise).
+    static let allocatorConfigured: Bool = {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 1 << 30)   // M_MMAP_THRESHOLD
+        _ = glibcMallopt(-1, 1 << 30)   // M_TRIM_THRESHOLD
+        _ = glibcMallopt(-2, 64 << 20)  // M_TOP_PAD
+        #endif
+        return true
+    }()
 
     /// Whether operations are being recorded for autograd (false inside `withNoGrad`).
     public static var isGradEnabled: Bool { gradEnabledFlag }

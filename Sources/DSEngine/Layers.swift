@@ -146,11 +146,12 @@ public func timestepEmbedding(_ t: Tensor, dim: Int, flipSinToCos: Bool = false,
                               scale: Float = 1, maxPeriod: Float = 10000) throws -> Tensor {
     guard t.rank <= 1 else { throw TensorError("timestep_embedding: timesteps must be 1-D, got shape \(t.shape)") }
     guard dim >= 1 else { throw TensorError("timestep_embedding: dim must be positive, got \(dim)") }
+    let total = try Tensor.checkedCount([t.count, dim])
     let half = dim / 2
     let lnP = Float(Foundation.log(Double(maxPeriod)))
     let freqs: [Float] = (0..<half).map { Foundation.exp(-lnP * Float($0) / (Float(half) - freqShift)) }
     let ts = t.scalars, n = ts.count
-    var out = [Float](repeating: 0, count: n * dim)
+    var out = [Float](repeating: 0, count: total)
     for i in 0..<n {
         for j in 0..<half {
             let e = scale * (ts[i] * freqs[j])

@@ -60,7 +60,8 @@ public final class RandomGenerator {
         let base = take((n + 3) / 4)
         let seed = self.seed
         return [Float](unsafeUninitializedCapacity: n) { buf, count in
-            let p = buf.baseAddress!
+            count = n
+            guard let p = buf.baseAddress else { return }
             Engine.parallelFor((n + 3) / 4, grain: 4096) { s, e in
                 for b in s..<e {
                     let r = RandomGenerator.philox(base &+ UInt64(b), seed)
@@ -71,7 +72,6 @@ public final class RandomGenerator {
                     if i + 3 < n { p[i + 3] = RandomGenerator.unit(r.3) - off }
                 }
             }
-            count = n
         }
     }
 
@@ -80,7 +80,8 @@ public final class RandomGenerator {
         let base = take((n + 3) / 4)
         let seed = self.seed
         return [Float](unsafeUninitializedCapacity: n) { buf, count in
-            let p = buf.baseAddress!
+            count = n
+            guard let p = buf.baseAddress else { return }
             Engine.parallelFor((n + 3) / 4, grain: 2048) { s, e in
                 for b in s..<e {
                     let r = RandomGenerator.philox(base &+ UInt64(b), seed)
@@ -97,7 +98,6 @@ public final class RandomGenerator {
                     if i + 3 < n { p[i + 3] = Float(z.3) }
                 }
             }
-            count = n
         }
     }
 }

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// 2-D convolution (im2col + sgemm) and spatial resampling primitives, NCHW layout.
 extension Tensor {
@@ -12,30 +13,38 @@ extension Tensor {
         var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
     }
 
-    /// Unfolds the channels `c0..<c0+cg` of one image into `col` ([cg·kh·kw, ho·wo]).
+    /// The output columns `lo..<hi` whose input column `ow·stride + off` lies inside [0, w).
+    @inline(__always)
+    static func validRange(_ off: Int, _ g: ConvGeometry) -> (Int, Int) {
+        let lo = off >= 0 ? 0 : (-off + g.stride - 1) / g.stride
+        let hi = g.w - off <= 0 ? 0 : Swift.min(g.wo, (g.w - off + g.stride - 1) / g.stride)
+        return (Swift.min(lo, hi), hi)
+    }
+
+    /// Unfolds the channels of one image group into `col` ([cg·kh·kw, ho·wo]).
     static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
         for c in 0..<g.cg {
+            let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
                     let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
-                    let plane = x + c * g.h * g.w
+                    let off = j * g.dilation - g.padding
+                    let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
                         let ih = oh * g.stride - g.padding + i * g.dilation
                         let dst = row + oh * g.wo
-                        if ih < 0 || ih >= g.h { for ow in 0..<g.wo { dst[ow] = 0 }; continue }
-                        let src = plane + ih * g.w
-                        let off = j * g.dilation - g.padding
-                        if g.stride == 1 {
-                            for ow in 0..<g.wo {
-                                let iw = ow + off
-                                dst[ow] = iw >= 0 && iw < g.w ? src[iw] : 0
-                            }
-                        } else {
-                            for ow in 0..<g.wo {
-                                let iw = ow * g.stride + off
-                                dst[ow] = iw >= 0 && iw < g.w ? src[iw] : 0
-                            }
+                        if ih < 0 || ih >= g.h {
+                            dst.update(repeating: 0, count: g.wo)
+                            continue
                         }
+                        let src = plane + ih * g.w + off
+                        for ow in 0..<lo { dst[ow] = 0 }
+                        if g.stride == 1 {
+                            (dst + lo).update(from: src + lo, count: hi - lo)
+                        } else {
+                            for ow in lo..<hi { dst[ow] = src[ow * g.stride] }
+                        }
+                        for ow in hi..<g.wo { dst[ow] = 0 }
                     }
                 }
             }
@@ -45,18 +54,20 @@ extension Tensor {
     /// Folds `col` back into the image gradient, adding overlapping contributions.
     static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>) {
         for c in 0..<g.cg {
+            let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
                     let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
-                    let plane = x + c * g.h * g.w
+                    let off = j * g.dilation - g.padding
+                    let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
                         let ih = oh * g.stride - g.padding + i * g.dilation
                         if ih < 0 || ih >= g.h { continue }
-                        let src = row + oh * g.wo, dst = plane + ih * g.w
-                        let off = j * g.dilation - g.padding
-                        for ow in 0..<g.wo {
-                            let iw = ow * g.stride + off
-                            if iw >= 0 && iw < g.w { dst[iw] += src[ow] }
+                        let src = row + oh * g.wo, dst = plane + ih * g.w + off
+                        if g.stride == 1 {
+                            for ow in lo..<hi { dst[ow] += src[ow] }
+                        } else {
+                            for ow in lo..<hi { dst[ow * g.stride] += src[ow] }
                         }
                     }
                 }
@@ -105,76 +116,122 @@ extension Tensor {
         }
     }
 
+    /// Splits the batch across the engine threads, each worker running single-threaded sgemm on its
+    /// own samples (small per-sample products scale better this way than inside BLAS).
+    /// `body(worker, first, end)`; returns the number of workers used.
+    @discardableResult
+    static func overBatch(_ n: Int, work: Int, _ body: (Int, Int, Int) -> Void) -> Int {
+        let workers = Swift.min(Engine.threads, n)
+        if workers <= 1 || work < 1 << 22 {
+            body(0, 0, n)
+            return 1
+        }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(Engine.threads)) }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            body(w, n * w / workers, n * (w + 1) / workers)
+        }
+        return workers
+    }
+
     static func convForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: ConvGeometry) -> [Float] {
         var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
-        var col = [Float](repeating: 0, count: g.isPointwise ? 0 : g.colRows * g.spatial)
-        x.withUnsafeBufferPointer { px in
-            w.withUnsafeBufferPointer { pw in
-                out.withUnsafeMutableBufferPointer { po in
-                    col.withUnsafeMutableBufferPointer { pc in
-                        guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
-                        for b in 0..<g.n {
-                            for grp in 0..<g.groups {
-                                let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
-                                let src: UnsafePointer<Float>
-                                if g.isPointwise { src = img } else {
-                                    guard let c0 = pc.baseAddress else { return }
-                                    im2col(img, g, c0)
-                                    src = UnsafePointer(c0)
-                                }
-                                let dst = o0 + (b * g.o + grp * g.og) * g.spatial
-                                if let bias {
-                                    for oc in 0..<g.og {
-                                        let v = bias[grp * g.og + oc]
-                                        for s in 0..<g.spatial { dst[oc * g.spatial + s] = v }
-                                    }
-                                }
-                                cblas_sgemm_rm(false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
-                                               src, dst, beta: bias == nil ? 0 : 1)
+        if Winograd.applies(g) {
+            x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in out.withUnsafeMutableBufferPointer { po in
+                guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+                Winograd.forward(x0, w0, bias, n: g.n, c: g.c, h: g.h, w: g.w, o: g.o, padding: g.padding, out: o0)
+            } } }
+            return out
+        }
+        let colSize = g.isPointwise ? 0 : g.colRows * g.spatial
+        let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
+        var cols = [Float](repeating: 0, count: colSize * workers)
+        x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in
+        out.withUnsafeMutableBufferPointer { po in cols.withUnsafeMutableBufferPointer { pc in
+            guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+            let c0 = pc.baseAddress
+            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end in
+                for b in first..<end {
+                    for grp in 0..<g.groups {
+                        let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
+                        let src: UnsafePointer<Float>
+                        if g.isPointwise { src = img } else {
+                            guard let col = c0.map({ $0 + worker * colSize }) else { return }
+                            im2col(img, g, col)
+                            src = UnsafePointer(col)
+                        }
+                        let dst = o0 + (b * g.o + grp * g.og) * g.spatial
+                        if let bias {
+                            for oc in 0..<g.og {
+                                (dst + oc * g.spatial).update(repeating: bias[grp * g.og + oc], count: g.spatial)
                             }
                         }
+                        cblas_sgemm_rm(false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
+                                       src, dst, beta: bias == nil ? 0 : 1)
                     }
                 }
             }
-        }
+        } } } }
         return out
     }
 
     static func convBackward(_ x: [Float], _ w: [Float], _ gy: [Float], _ g: ConvGeometry,
                              needX: Bool, needW: Bool, needB: Bool) -> ([Float]?, [Float]?, [Float]?) {
+        if needX && Winograd.applies(g) {
+            // dX = conv(dy, rot180(W)ᵀ, padding 2 − p): the transposed convolution of a stride-1 3×3.
+            var wt = [Float](repeating: 0, count: w.count)
+            for oc in 0..<g.o { for ic in 0..<g.c { for i in 0..<9 { wt[(ic * g.o + oc) * 9 + 8 - i] = w[(oc * g.c + ic) * 9 + i] } } }
+            var gx = [Float](repeating: 0, count: x.count)
+            gy.withUnsafeBufferPointer { pg in wt.withUnsafeBufferPointer { pw in gx.withUnsafeMutableBufferPointer { po in
+                guard let g0 = pg.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+                Winograd.forward(g0, w0, nil, n: g.n, c: g.o, h: g.ho, w: g.wo, o: g.c, padding: 2 - g.padding, out: o0)
+            } } }
+            let (_, gw, gb) = convBackward(x, w, gy, g, needX: false, needW: needW, needB: needB)
+            return (gx, gw, gb)
+        }
+        let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var gx = [Float](repeating: 0, count: needX ? x.count : 0)
-        var gw = [Float](repeating: 0, count: needW ? w.count : 0)
+        // One weight-gradient accumulator per worker, summed at the end.
+        var gws = [Float](repeating: 0, count: needW ? w.count * workers : 0)
         var gb = [Float](repeating: 0, count: needB ? g.o : 0)
-        var col = [Float](repeating: 0, count: g.isPointwise && !needX ? 0 : g.colRows * g.spatial)
+        let colSize = g.isPointwise && !needX ? 0 : g.colRows * g.spatial
+        var cols = [Float](repeating: 0, count: colSize * workers)
         x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in gy.withUnsafeBufferPointer { pg in
-        gx.withUnsafeMutableBufferPointer { pgx in gw.withUnsafeMutableBufferPointer { pgw in
-        col.withUnsafeMutableBufferPointer { pc in
+        gx.withUnsafeMutableBufferPointer { pgx in gws.withUnsafeMutableBufferPointer { pgw in
+        cols.withUnsafeMutableBufferPointer { pc in
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let g0 = pg.baseAddress else { return }
-            for b in 0..<g.n {
-                for grp in 0..<g.groups {
-                    let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
-                    let dy = g0 + (b * g.o + grp * g.og) * g.spatial
-                    if needW, let gw0 = pgw.baseAddress {
-                        let src: UnsafePointer<Float>
-                        if g.isPointwise { src = img } else {
-                            guard let c0 = pc.baseAddress else { return }
-                            im2col(img, g, c0)
-                            src = UnsafePointer(c0)
+            let gx0 = pgx.baseAddress, gw0 = pgw.baseAddress, cbase = pc.baseAddress
+            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end in
+                let col = cbase.map { $0 + worker * colSize }
+                let gwAcc = gw0.map { $0 + worker * w.count }
+                for b in first..<end {
+                    for grp in 0..<g.groups {
+                        let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
+                        let dy = g0 + (b * g.o + grp * g.og) * g.spatial
+                        if needW, let gwAcc {
+                            let src: UnsafePointer<Float>
+                            if g.isPointwise { src = img } else {
+                                guard let col else { return }
+                                im2col(img, g, col)
+                                src = UnsafePointer(col)
+                            }
+                            cblas_sgemm_rm(false, true, g.og, g.colRows, g.spatial, dy, src,
+                                           gwAcc + grp * g.og * g.colRows, beta: 1)
                         }
-                        cblas_sgemm_rm(false, true, g.og, g.colRows, g.spatial, dy, src,
-                                       gw0 + grp * g.og * g.colRows, beta: 1)
-                    }
-                    if needX, let gx0 = pgx.baseAddress, let c0 = pc.baseAddress {
-                        let dst = gx0 + (b * g.c + grp * g.cg) * g.h * g.w
-                        if g.isPointwise {
-                            cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
-                        } else {
-                            cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, c0, beta: 0)
-                            col2im(c0, g, dst)
+                        if needX, let gx0, let col {
+                            let dst = gx0 + (b * g.c + grp * g.cg) * g.h * g.w
+                            if g.isPointwise {
+                                cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
+                            } else {
+                                cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, col, beta: 0)
+                                col2im(col, g, dst)
+                            }
                         }
                     }
                 }
-                if needB {
+            }
+            if needB {
+                for b in 0..<g.n {
                     for oc in 0..<g.o {
                         let row = g0 + (b * g.o + oc) * g.spatial
                         var acc: Float = 0
@@ -184,6 +241,11 @@ extension Tensor {
                 }
             }
         } } } } } }
+        var gw: [Float] = []
+        if needW {
+            gw = Array(gws[0..<w.count])
+            for k in 1..<workers { for i in 0..<w.count { gw[i] += gws[k * w.count + i] } }
+        }
         return (needX ? gx : nil, needW ? gw : nil, needB ? gb : nil)
     }
 
@@ -193,6 +255,10 @@ extension Tensor {
         guard rank == 4 else { throw TensorError("upsample: expected [N, C, H, W], got \(shape)") }
         guard scale > 0, scale.isFinite else { throw TensorError("upsample: scale must be positive, got \(scale)") }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let limit = Double(Engine.maxElements)
+        guard Double(h) * scale <= limit, Double(w) * scale <= limit else {
+            throw TensorError("upsample: scale \(scale) makes input \(shape) too large")
+        }
         let ho = Int((Double(h) * scale).rounded(.down)), wo = Int((Double(w) * scale).rounded(.down))
         let outShape = [n, c, ho, wo]
         let total = try Tensor.checkedCount(outShape)

@@ -16,8 +16,11 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError("arange: step must be a nonzero finite number and bounds finite")
         }
-        let n = Swift.max(0, Int((Foundation.ceil((end - start) / step))))
-        _ = try checkedCount([n])
+        let steps = Foundation.ceil((end - start) / step)
+        guard steps <= Double(Engine.maxElements) else {
+            throw TensorError("arange(\(start), \(end), step: \(step)) has too many elements")
+        }
+        let n = Swift.max(0, Int(steps))
         return Tensor(unchecked: [n], (0..<n).map { Float(start + Double($0) * step) })
     }
     /// `[0, 1, ..., n-1]`.
@@ -55,9 +58,9 @@ extension Tensor {
     /// Integers uniformly drawn from [lo, hi), stored as floats.
     public static func randint(_ low: Int, _ high: Int, _ shape: [Int], generator: RandomGenerator) throws -> Tensor {
         guard high > low else { throw TensorError("randint: high (\(high)) must be greater than low (\(low))") }
-        let span = Double(high - low)
+        let span = Double(high) - Double(low)
         return Tensor(unchecked: shape, generator.uniform(try checkedCount(shape)).map {
-            Float(Swift.min(Double(low) + Foundation.floor(Double($0) * span), Double(high - 1)))
+            Float(Swift.min(Double(low) + Foundation.floor(Double($0) * span), Double(high) - 1))
         })
     }
     /// Standard normal samples shaped like `x`.

@@ -13,6 +13,7 @@ extension Tensor {
     static func resolveSlice(_ start: Int?, _ stop: Int?, _ step: Int?, size n: Int) throws -> (Int, Int, Int) {
         let st = step ?? 1
         guard st != 0 else { throw TensorError("slice step cannot be zero") }
+        guard st != Int.min else { throw TensorError("slice step \(st) is out of range") }
         func norm(_ v: Int?, _ dflt: Int, lo: Int, hi: Int) -> Int {
             guard var v else { return dflt }
             if v < 0 { v += n }
@@ -20,10 +21,10 @@ extension Tensor {
         }
         if st > 0 {
             let a = norm(start, 0, lo: 0, hi: n), b = norm(stop, n, lo: 0, hi: n)
-            return (a, b > a ? (b - a + st - 1) / st : 0, st)
+            return (a, b > a ? (b - a - 1) / st + 1 : 0, st)
         }
         let a = norm(start, n - 1, lo: -1, hi: n - 1), b = norm(stop, -1, lo: -1, hi: n - 1)
-        return (a, a > b ? (a - b - st - 1) / (-st) : 0, st)
+        return (a, a > b ? (a - b - 1) / (-st) + 1 : 0, st)
     }
 
     /// The strided selection described by `components` (missing trailing axes are taken whole):
@@ -90,6 +91,9 @@ extension Tensor {
             }
         }
     }
+
+    /// Same as `setIndex` (assignment outside autograd: `x[0, 1:3] = v`).
+    public func setSlice(_ components: [TensorIndex], _ value: Tensor) throws { try setIndex(components, value) }
 
     /// In-place `x[components] = value` (value broadcasts to the selection). Not recorded; refused on
     /// a leaf that requires grad while recording (as torch does).

@@ -34,6 +34,12 @@ extension Tensor {
         guard rank >= 1, other.rank >= 1 else {
             throw TensorError("matmul: both operands need at least one axis, got shapes \(shape) and \(other.shape)")
         }
+        if rank == 1 && other.rank == 1 {
+            guard shape == other.shape else {
+                throw TensorError("matmul: shapes \(shape) and \(other.shape) do not match (\(shape[0]) vs \(other.shape[0]))")
+            }
+            return try mul(other).sum()
+        }
         if rank == 1 { return try unsqueeze(0).matmul(other).squeeze(-2) }
         if other.rank == 1 { return try matmul(other.unsqueeze(1)).squeeze(-1) }
         let m = shape[rank - 2], k = shape[rank - 1], k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]
@@ -80,7 +86,7 @@ extension Tensor {
         if let bias, bias.shape != [outF] {
             throw TensorError("linear: bias shape \(bias.shape) does not match \(outF) output features")
         }
-        let rows = x.count / Swift.max(inF, 1)
+        let rows = x.shape.dropLast().reduce(1, *)
         let outShape = Array(x.shape.dropLast()) + [outF]
         var out = [Float](repeating: 0, count: try Tensor.checkedCount(outShape))
         if let bias {

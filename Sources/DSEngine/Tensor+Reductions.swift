@@ -36,7 +36,7 @@ extension Tensor {
         outShape[axis] = 1
         let result = [Float](unsafeUninitializedCapacity: outer * inner) { buf, count in
             count = outer * inner
-            let o = buf.baseAddress!
+            guard let o = buf.baseAddress else { return }
             scalars.withUnsafeBufferPointer { px in
                 guard let x = px.baseAddress else { return }
                 if inner == 1 {
@@ -218,13 +218,22 @@ extension Tensor {
             guard let base = p.baseAddress else { return }
             forEachLane(a, base) { lane, s in for k in 1..<Swift.max(n, 1) { lane[k * s] *= lane[(k - 1) * s] } }
         }
-        let inShape = shape, xs = scalars
+        let inShape = shape, xs = scalars, ys = out
         return Tensor(unchecked: shape, out).recorded("cumprod", [self]) { g in
             var gx = [Float](repeating: 0, count: xs.count)
             let (outer, _, inner) = Tensor(unchecked: inShape, []).axisSplit(a)
             for r in 0..<outer {
                 for i in 0..<inner {
                     let idx = { (k: Int) in (r * n + k) * inner + i }
+                    if !(0..<n).contains(where: { xs[idx($0)] == 0 }) {
+                        // No zeros: gx_k = (Σ_{j≥k} g_j·y_j) / x_k in O(n).
+                        var acc: Float = 0
+                        for k in stride(from: n - 1, through: 0, by: -1) {
+                            acc += g.scalars[idx(k)] * ys[idx(k)]
+                            gx[idx(k)] = acc / xs[idx(k)]
+                        }
+                        continue
+                    }
                     for k in 0..<n {   // d y_j / d x_k = prod_{m<=j, m != k} x_m
                         var acc: Float = 0, prefix: Float = 1
                         for m in 0..<k { prefix *= xs[idx(m)] }

@@ -25,6 +25,7 @@ public final class Tensor {
 
     /// Internal initialiser without the precondition (callers have computed the count).
     init(unchecked shape: [Int], _ scalars: [Float]) {
+        _ = Engine.allocatorConfigured
         self.shape = shape
         self.scalars = scalars
     }
@@ -74,6 +75,9 @@ public final class Tensor {
         var n = 1
         for d in shape {
             guard d >= 0 else { throw TensorError("invalid shape \(shape): negative size \(d)") }
+            guard d <= Engine.maxElements else {
+                throw TensorError("shape \(shape) has an axis of size \(d), more than the limit of \(Engine.maxElements)")
+            }
             let (p, overflow) = n.multipliedReportingOverflow(by: d)
             guard !overflow else { throw TensorError("shape \(shape) has too many elements") }
             n = p

@@ -42,6 +42,12 @@ final class NNOpTests: XCTestCase {
         checkOp("matmul batched broadcast", [rnd([2, 1, 3, 4], seed: 3), rnd([3, 4, 2], seed: 4)]) { try $0[0].matmul($0[1]) }
         checkOp("matmul vec", [rnd([4], seed: 5), b]) { try $0[0].matmul($0[1]) }
         checkOp("matmul mat-vec", [a, rnd([4], seed: 6)]) { try $0[0].matmul($0[1]) }
+        checkOp("matmul dot", [rnd([4], seed: 7), rnd([4], seed: 8)], reference: { v in [(0..<4).reduce(0.0) { $0 + v[0][$1] * v[1][$1] }] }) {
+            try $0[0].matmul($0[1])
+        }
+        XCTAssertEqual(try rnd([4], seed: 7).matmul(rnd([4], seed: 8)).shape, [])
+        XCTAssertEqual(try rnd([4], seed: 7).matmul(rnd([2, 4, 3], seed: 8)).shape, [2, 3])
+        XCTAssertThrowsError(try rnd([4], seed: 7).matmul(rnd([3], seed: 8)))
         XCTAssertEqual(try rnd([2, 1, 3, 4], seed: 3).matmul(rnd([3, 4, 2], seed: 4)).shape, [2, 3, 3, 2])
         XCTAssertThrowsError(try a.matmul(a)) { e in XCTAssertTrue("\(e)".contains("[3, 4] and [3, 4]")) }
     }
@@ -56,8 +62,10 @@ final class NNOpTests: XCTestCase {
     }
 
     func testConv2dAgainstReference() {
+        // 3×3 stride-1 cases (padding 0, 1, 2) run through Winograd, the others through im2col.
         let variants: [(Int, Int, Int, Int, Int, Int)] = [(3, 1, 1, 1, 1, 3), (3, 2, 1, 1, 1, 3), (1, 1, 0, 1, 1, 1),
-                                                          (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3)]
+                                                          (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3), (3, 1, 0, 1, 1, 3),
+                                                          (3, 1, 2, 1, 1, 3)]
         for (k, s, p, d, g, _) in variants {
             let cin = 2 * g, cout = 2 * g
             let x = rnd([2, cin, 5, 4], seed: 20), w = rnd([cout, cin / g, k, k], seed: 21, scale: 0.5), b = rnd([cout], seed: 22)
@@ -122,5 +130,23 @@ final class NNOpTests: XCTestCase {
         }) {
             try Tensor.mse($0[0], $0[1])
         }
+    }
+}
+
+final class ConvThreadingTests: XCTestCase {
+    /// The batch-parallel path (large enough work, several threads) gives the serial numbers.
+    func testBatchParallelConvMatchesSerial() throws {
+        let saved = Engine.threads
+        defer { Engine.threads = saved }
+        let x = rnd([8, 16, 16, 16], seed: 60), w = rnd([16, 16, 3, 3], seed: 61, scale: 0.1), b = rnd([16], seed: 62)
+        func run(_ threads: Int) throws -> [[Float]] {
+            Engine.threads = threads
+            let xl = x.detach().requiringGrad(), wl = w.detach().requiringGrad(), bl = b.detach().requiringGrad()
+            let y = try Tensor.conv2d(xl, weight: wl, bias: bl, padding: 1)
+            try y.mul(y).sum().backward()
+            return [y.scalars, xl.grad?.scalars ?? [], wl.grad?.scalars ?? [], bl.grad?.scalars ?? []]
+        }
+        let serial = try run(1), parallel = try run(3)
+        for (a, b) in zip(serial, parallel) { assertClose(b, a, atol: 1e-4, rtol: 1e-5, "threaded conv") }
     }
 }
