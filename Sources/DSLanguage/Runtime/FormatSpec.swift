@@ -69,22 +69,22 @@ struct FormatSpec {
         chars.removeAll()
     }
 
-    func apply(to value: Value, context: CallContext) throws -> String {
+    func apply(to value: Value, runtime: Runtime) throws -> String {
         if case .number(let x) = value, type != "s" {
             return pad(number(x), numeric: true)
         }
         if case .bool(let b) = value, type == "d" {
             return pad(b ? "1" : "0", numeric: true)
         }
-        // A native object with an `item()` method (a one-element tensor) formats as its number.
-        if let type, type != "s", case .native(let object) = value, let item = try object.member("item", context: context),
-           case .number(let x) = try context.call(item, Arguments([])) {
+        if case .native = value, type != "s", type != nil || precision != nil,
+           let x = try runtime.scalar(of: value) {
+            // A one-element tensor formats as its number (`"loss {loss:.4f}"`).
             return pad(number(x), numeric: true)
         }
         if let type, type != "s" {
             throw ScriptError("format '\(type)' needs a number, got \(value.typeName)")
         }
-        var text = context.describe(value, repr: false)
+        var text = runtime.format(value, repr: false)
         if let precision, text.count > precision { text = String(text.prefix(precision)) }
         return pad(text, numeric: false)
     }
