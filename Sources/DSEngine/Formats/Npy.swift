@@ -20,7 +20,7 @@ public enum Npy {
     public static func read(path: String) throws -> NpyArray {
         do {
             let file = try MappedFile(path: path)
-            return try read(file.bytes)
+            return try withExtendedLifetime(file) { try read(file.bytes) }
         } catch let error as FormatError {
             throw error.inFile(path)
         }
@@ -31,7 +31,7 @@ public enum Npy {
     }
 
     static func read(_ buffer: UnsafeRawBufferPointer) throws -> NpyArray {
-        guard buffer.count >= 10, Array(buffer[0..<6]) == magic else {
+        guard buffer.count >= 8, Array(buffer[0..<6]) == magic else {
             throw FormatError("not a .npy file (missing the \\x93NUMPY magic)")
         }
         let major = buffer[6], minor = buffer[7]

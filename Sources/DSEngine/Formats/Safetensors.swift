@@ -40,7 +40,7 @@ public enum Safetensors {
     public static func read(path: String) throws -> SafetensorsFile {
         do {
             let file = try MappedFile(path: path)
-            return try read(file.bytes)
+            return try withExtendedLifetime(file) { try read(file.bytes) }
         } catch let error as FormatError {
             throw error.inFile(path)
         }
@@ -169,6 +169,17 @@ public enum Safetensors {
                 throw FormatError("file truncated: tensors need \(expected) bytes of data, the file holds \(dataSize)")
             }
             throw FormatError("incomplete metadata: \(dataSize - expected) bytes after the last tensor are not covered by any tensor")
+        }
+    }
+}
+
+extension Safetensors {
+    /// The header length field of a file (tests check the writer's padding).
+    static func parseHeaderLength(_ path: String) throws -> Int {
+        let file = try MappedFile(path: path)
+        guard file.count >= 8 else { throw FormatError("file too small") }
+        return withExtendedLifetime(file) {
+            Int(truncatingIfNeeded: UInt64(littleEndian: file.bytes.loadUnaligned(as: UInt64.self)))
         }
     }
 }
