@@ -1,35 +1,38 @@
 /// Normalisation primitives (fused forward and backward) and attention / loss composites.
 extension Tensor {
-    /// Normalises `rows` groups of `size` contiguous elements; each element `i` of a group uses
-    /// affine parameter `param(group, i)`. Shared by group_norm and layer_norm.
-    static func normalize(_ x: Tensor, rows: Int, size: Int, eps: Float, weight: Tensor?, bias: Tensor?,
-                          name: String, param: @escaping (Int, Int) -> Int) -> Tensor {
+    /// Normalises `rows` groups of `channels × block` contiguous elements (biased variance); the affine
+    /// parameters are indexed `paramBase(row) + channel` and constant over a block. Shared by
+    /// group_norm (block = spatial size) and layer_norm (block = 1). Fused forward and backward.
+    static func normalize(_ x: Tensor, rows: Int, channels: Int, block: Int, eps: Float, weight: Tensor?,
+                          bias: Tensor?, name: String, paramBase: @escaping (Int) -> Int) -> Tensor {
+        let size = channels * block
         var y = [Float](repeating: 0, count: x.count)
         var means = [Float](repeating: 0, count: rows), rstds = [Float](repeating: 0, count: rows)
         let wv = weight?.scalars, bv = bias?.scalars
-        x.scalars.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                guard let x0 = px.baseAddress, let y0 = py.baseAddress else { return }
-                for r in 0..<rows {
+        let bases = (0..<rows).map(paramBase)
+        x.scalars.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in
+        means.withUnsafeMutableBufferPointer { pm in rstds.withUnsafeMutableBufferPointer { pr in
+            guard let x0 = px.baseAddress, let y0 = py.baseAddress, let m0 = pm.baseAddress, let r0 = pr.baseAddress else { return }
+            Engine.parallelFor(rows, grain: Swift.max(1, 32768 / Swift.max(size, 1))) { s, e in
+                for r in s..<e {
                     let row = x0 + r * size
-                    var s = 0.0
-                    for i in 0..<size { s += Double(row[i]) }
-                    let mean = s / Double(size)
-                    var v = 0.0
-                    for i in 0..<size { let d = Double(row[i]) - mean; v += d * d }
-                    let rstd = Float(1 / (v / Double(size) + Double(eps)).squareRoot())
-                    let m = Float(mean)
-                    means[r] = m; rstds[r] = rstd
+                    var sum: Float = 0
+                    for i in 0..<size { sum += row[i] }
+                    let mean = sum / Float(size)
+                    var v: Float = 0
+                    for i in 0..<size { let d = row[i] - mean; v += d * d }
+                    let rstd = 1 / (v / Float(size) + eps).squareRoot()
+                    m0[r] = mean; r0[r] = rstd
                     let out = y0 + r * size
-                    for i in 0..<size {
-                        var z = (row[i] - m) * rstd
-                        if let wv { z *= wv[param(r, i)] }
-                        if let bv { z += bv[param(r, i)] }
-                        out[i] = z
+                    for c in 0..<channels {
+                        let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
+                        let scale = w * rstd, shift = b - mean * scale
+                        let src = row + c * block, dst = out + c * block
+                        for j in 0..<block { dst[j] = src[j] * scale + shift }
                     }
                 }
             }
-        }
+        } } } }
         let xs = x.scalars, shape = x.shape
         let wShape = weight?.shape, bShape = bias?.shape
         var inputs = [x]
@@ -38,33 +41,50 @@ extension Tensor {
         let needX = x.requiresGrad
         return Tensor(unchecked: shape, y).recorded(name, inputs) { g in
             var gx = [Float](repeating: 0, count: needX ? xs.count : 0)
-            var gw = [Float](repeating: 0, count: wv?.count ?? 0), gb = [Float](repeating: 0, count: bv?.count ?? 0)
+            // Per (row, channel) sums of g and g·x̂, reduced into the affine gradients afterwards.
+            var sg = [Float](repeating: 0, count: rows * channels), sgx = [Float](repeating: 0, count: rows * channels)
             g.scalars.withUnsafeBufferPointer { pg in xs.withUnsafeBufferPointer { px in
-                for r in 0..<rows {
-                    let m = means[r], rstd = rstds[r]
-                    var sumG = 0.0, sumGX = 0.0
-                    for i in 0..<size {
-                        let k = r * size + i
-                        let xhat = (px[k] - m) * rstd
-                        let gi = pg[k]
-                        if wv != nil { gw[param(r, i)] += gi * xhat }
-                        if bv != nil { gb[param(r, i)] += gi }
-                        let gh = wv.map { gi * $0[param(r, i)] } ?? gi
-                        sumG += Double(gh); sumGX += Double(gh * xhat)
-                    }
-                    guard needX else { continue }
-                    let meanG = Float(sumG / Double(size)), meanGX = Float(sumGX / Double(size))
-                    for i in 0..<size {
-                        let k = r * size + i
-                        let xhat = (px[k] - m) * rstd
-                        let gh = wv.map { pg[k] * $0[param(r, i)] } ?? pg[k]
-                        gx[k] = rstd * (gh - meanG - xhat * meanGX)
+            gx.withUnsafeMutableBufferPointer { pgx in sg.withUnsafeMutableBufferPointer { psg in
+            sgx.withUnsafeMutableBufferPointer { psgx in
+                guard let g0 = pg.baseAddress, let x0 = px.baseAddress, let sg0 = psg.baseAddress,
+                      let sgx0 = psgx.baseAddress else { return }
+                let gx0 = pgx.baseAddress
+                Engine.parallelFor(rows, grain: Swift.max(1, 16384 / Swift.max(size, 1))) { s, e in
+                    for r in s..<e {
+                        let m = means[r], rstd = rstds[r]
+                        var sumG: Float = 0, sumGX: Float = 0
+                        for c in 0..<channels {
+                            let gr = g0 + r * size + c * block, xr = x0 + r * size + c * block
+                            var a: Float = 0, b: Float = 0
+                            for j in 0..<block { a += gr[j]; b += gr[j] * (xr[j] - m) }
+                            b *= rstd
+                            sg0[r * channels + c] = a; sgx0[r * channels + c] = b
+                            let w = wv.map { $0[bases[r] + c] } ?? 1
+                            sumG += a * w; sumGX += b * w
+                        }
+                        guard let gx0 else { continue }
+                        let meanG = sumG / Float(size), meanGX = sumGX / Float(size)
+                        for c in 0..<channels {
+                            let w = wv.map { $0[bases[r] + c] } ?? 1
+                            let gr = g0 + r * size + c * block, xr = x0 + r * size + c * block, out = gx0 + r * size + c * block
+                            let k1 = rstd * w, k2 = rstd * meanGX * rstd, k3 = -rstd * meanG + k2 * m
+                            for j in 0..<block { out[j] = k1 * gr[j] - k2 * xr[j] + k3 }
+                        }
                     }
                 }
-            } }
+            } } } } }
             var grads: [Tensor?] = [needX ? Tensor(unchecked: shape, gx) : nil]
-            if let wShape { grads.append(Tensor(unchecked: wShape, gw)) }
-            if let bShape { grads.append(Tensor(unchecked: bShape, gb)) }
+            let nParams = wv?.count ?? bv?.count ?? 0
+            if let wShape {
+                var gw = [Float](repeating: 0, count: nParams)
+                for r in 0..<rows { for c in 0..<channels { gw[bases[r] + c] += sgx[r * channels + c] } }
+                grads.append(Tensor(unchecked: wShape, gw))
+            }
+            if let bShape {
+                var gb = [Float](repeating: 0, count: nParams)
+                for r in 0..<rows { for c in 0..<channels { gb[bases[r] + c] += sg[r * channels + c] } }
+                grads.append(Tensor(unchecked: bShape, gb))
+            }
             return grads
         }
     }
@@ -83,8 +103,8 @@ extension Tensor {
         }
         let cg = c / groups
         guard n * groups > 0, cg * spatial > 0 else { return x }
-        return normalize(x, rows: n * groups, size: cg * spatial, eps: eps, weight: weight, bias: bias,
-                         name: "group_norm") { r, i in (r % groups) * cg + i / spatial }
+        return normalize(x, rows: n * groups, channels: cg, block: spatial, eps: eps, weight: weight, bias: bias,
+                         name: "group_norm") { r in (r % groups) * cg }
     }
 
     /// Layer normalisation over the trailing axes `normalizedShape` with optional elementwise affine
@@ -100,8 +120,8 @@ extension Tensor {
         }
         let size = normalizedShape.reduce(1, *)
         guard size > 0, x.count > 0 else { return x }
-        return normalize(x, rows: x.count / size, size: size, eps: eps, weight: weight, bias: bias,
-                         name: "layer_norm") { _, i in i }
+        return normalize(x, rows: x.count / size, channels: size, block: 1, eps: eps, weight: weight, bias: bias,
+                         name: "layer_norm") { _ in 0 }
     }
 
     /// softmax(q·kᵀ·scale + mask)·v over the last two axes (composite; scale defaults to 1/√d).

@@ -25,9 +25,16 @@ extension Tensor {
                 for k in 0..<n { m = Swift.max(m, v[k * s]) }
                 if m == -.infinity { m = 0 }
                 var total: Float = 0
-                for k in 0..<n { let e = Foundation.exp(v[k * s] - m); v[k * s] = e; total += e }
-                let inv = 1 / total
-                for k in 0..<n { v[k * s] *= inv }
+                if s == 1 {
+                    for k in 0..<n { v[k] = FastMath.exp(v[k] - m) }
+                    for k in 0..<n { total += v[k] }
+                    let inv = 1 / total
+                    for k in 0..<n { v[k] *= inv }
+                } else {
+                    for k in 0..<n { let e = FastMath.exp(v[k * s] - m); v[k * s] = e; total += e }
+                    let inv = 1 / total
+                    for k in 0..<n { v[k * s] *= inv }
+                }
             }
         }
         let ys = y, shape = self.shape
@@ -60,7 +67,7 @@ extension Tensor {
                 for k in 0..<n { m = Swift.max(m, v[k * s]) }
                 if m == -.infinity { m = 0 }
                 var total: Float = 0
-                for k in 0..<n { total += Foundation.exp(v[k * s] - m) }
+                for k in 0..<n { total += FastMath.exp(v[k * s] - m) }
                 let lse = m + Foundation.log(total)
                 for k in 0..<n { v[k * s] -= lse }
             }
@@ -75,7 +82,7 @@ extension Tensor {
                         let yl = yb + (v - gb)
                         var total: Float = 0
                         for k in 0..<n { total += v[k * s] }
-                        for k in 0..<n { v[k * s] -= Foundation.exp(yl[k * s]) * total }
+                        for k in 0..<n { v[k * s] -= FastMath.exp(yl[k * s]) * total }
                     }
                 }
             }

@@ -15,7 +15,7 @@ enum NegOp: UnaryPrimitive {
 }
 enum ExpOp: UnaryPrimitive {
     static let name = "exp"
-    @inline(__always) static func f(_ x: Float) -> Float { Foundation.exp(x) }
+    @inline(__always) static func f(_ x: Float) -> Float { FastMath.exp(x) }
     @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { y }
 }
 enum LogOp: UnaryPrimitive {
@@ -45,12 +45,12 @@ enum CosOp: UnaryPrimitive {
 }
 enum TanhOp: UnaryPrimitive {
     static let name = "tanh"
-    @inline(__always) static func f(_ x: Float) -> Float { Foundation.tanh(x) }
+    @inline(__always) static func f(_ x: Float) -> Float { FastMath.tanh(x) }
     @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { 1 - y * y }
 }
 enum SigmoidOp: UnaryPrimitive {
     static let name = "sigmoid"
-    @inline(__always) static func f(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+    @inline(__always) static func f(_ x: Float) -> Float { FastMath.sigmoid(x) }
     @inline(__always) static func df(_ x: Float, _ y: Float) -> Float { y * (1 - y) }
 }
 enum ReluOp: UnaryPrimitive {
@@ -60,30 +60,30 @@ enum ReluOp: UnaryPrimitive {
 }
 enum SiluOp: UnaryPrimitive {
     static let name = "silu"
-    @inline(__always) static func f(_ x: Float) -> Float { x / (1 + Foundation.exp(-x)) }
+    @inline(__always) static func f(_ x: Float) -> Float { x * FastMath.sigmoid(x) }
     @inline(__always) static func df(_ x: Float, _ y: Float) -> Float {
-        let s = 1 / (1 + Foundation.exp(-x))
+        let s = FastMath.sigmoid(x)
         return s * (1 + x * (1 - s))
     }
 }
 /// GELU with the exact erf form (PyTorch's default).
 enum GeluOp: UnaryPrimitive {
     static let name = "gelu"
-    @inline(__always) static func f(_ x: Float) -> Float { 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752)) }
+    @inline(__always) static func f(_ x: Float) -> Float { 0.5 * x * (1 + FastMath.erf(x * 0.70710678118654752)) }
     @inline(__always) static func df(_ x: Float, _ y: Float) -> Float {
-        let cdf = 0.5 * (1 + Foundation.erf(x * 0.70710678118654752))
-        return cdf + x * 0.39894228040143268 * Foundation.exp(-0.5 * x * x)
+        let cdf = 0.5 * (1 + FastMath.erf(x * 0.70710678118654752))
+        return cdf + x * 0.39894228040143268 * FastMath.exp(-0.5 * x * x)
     }
 }
 /// GELU with the tanh approximation (`approximate="tanh"`).
 enum GeluTanhOp: UnaryPrimitive {
     static let name = "gelu_tanh"
     @inline(__always) static func f(_ x: Float) -> Float {
-        0.5 * x * (1 + Foundation.tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+        0.5 * x * (1 + FastMath.tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
     }
     @inline(__always) static func df(_ x: Float, _ y: Float) -> Float {
         let u = 0.79788456080286536 * (x + 0.044715 * x * x * x)
-        let t = Foundation.tanh(u)
+        let t = FastMath.tanh(u)
         let du = 0.79788456080286536 * (1 + 3 * 0.044715 * x * x)
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
     }

@@ -1,0 +1,126 @@
+import XCTest
+@testable import DSEngine
+
+/// Plain NCHW convolution in Double.
+func convRef(_ x: [Double], _ xs: [Int], _ w: [Double], _ ws: [Int], _ b: [Double]?, stride: Int, padding: Int,
+             dilation: Int = 1, groups: Int = 1) -> [Double] {
+    let (n, c, h, wd) = (xs[0], xs[1], xs[2], xs[3]), (o, cg, kh, kw) = (ws[0], ws[1], ws[2], ws[3])
+    let ho = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1
+    let wo = (wd + 2 * padding - dilation * (kw - 1) - 1) / stride + 1
+    let og = o / groups
+    var out: [Double] = []
+    for bi in 0..<n { for oc in 0..<o { for i in 0..<ho { for j in 0..<wo {
+        var acc = b?[oc] ?? 0
+        let grp = oc / og
+        for ci in 0..<cg { for a in 0..<kh { for e in 0..<kw {
+            let ih = i * stride - padding + a * dilation, iw = j * stride - padding + e * dilation
+            if ih >= 0 && ih < h && iw >= 0 && iw < wd {
+                acc += x[((bi * c + grp * cg + ci) * h + ih) * wd + iw] * w[((oc * cg + ci) * kh + a) * kw + e]
+            }
+        } } }
+        out.append(acc)
+    } } } }
+    _ = c
+    return out
+}
+
+/// Plain matrix product A[m,k]·B (B is [k,n], or [n,k] when transB) in Double.
+func matRef(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, transB: Bool) -> [Double] {
+    var out = [Double](repeating: 0, count: m * n)
+    for i in 0..<m { for j in 0..<n { for l in 0..<k {
+        out[i * n + j] += a[i * k + l] * (transB ? b[j * k + l] : b[l * n + j])
+    } } }
+    return out
+}
+
+final class NNOpTests: XCTestCase {
+    func testMatmulShapes() throws {
+        let a = rnd([3, 4], seed: 1), b = rnd([4, 2], seed: 2)
+        checkOp("matmul 2d", [a, b], reference: { v in matRef(v[0], v[1], m: 3, k: 4, n: 2, transB: false) }) {
+            try $0[0].matmul($0[1])
+        }
+        checkOp("matmul batched broadcast", [rnd([2, 1, 3, 4], seed: 3), rnd([3, 4, 2], seed: 4)]) { try $0[0].matmul($0[1]) }
+        checkOp("matmul vec", [rnd([4], seed: 5), b]) { try $0[0].matmul($0[1]) }
+        checkOp("matmul mat-vec", [a, rnd([4], seed: 6)]) { try $0[0].matmul($0[1]) }
+        XCTAssertEqual(try rnd([2, 1, 3, 4], seed: 3).matmul(rnd([3, 4, 2], seed: 4)).shape, [2, 3, 3, 2])
+        XCTAssertThrowsError(try a.matmul(a)) { e in XCTAssertTrue("\(e)".contains("[3, 4] and [3, 4]")) }
+    }
+
+    func testLinear() {
+        let x = rnd([5, 3], seed: 7), w = rnd([4, 3], seed: 8), b = rnd([4], seed: 9)
+        checkOp("linear", [x, w, b], reference: { v in
+            let p = matRef(v[0], v[1], m: 5, k: 3, n: 4, transB: true)
+            return p.indices.map { p[$0] + v[2][$0 % 4] }
+        }) { try Tensor.linear($0[0], weight: $0[1], bias: $0[2]) }
+        checkOp("linear 3d no bias", [rnd([2, 2, 3], seed: 10), w]) { try Tensor.linear($0[0], weight: $0[1], bias: nil) }
+    }
+
+    func testConv2dAgainstReference() {
+        let variants: [(Int, Int, Int, Int, Int, Int)] = [(3, 1, 1, 1, 1, 3), (3, 2, 1, 1, 1, 3), (1, 1, 0, 1, 1, 1),
+                                                          (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3)]
+        for (k, s, p, d, g, _) in variants {
+            let cin = 2 * g, cout = 2 * g
+            let x = rnd([2, cin, 5, 4], seed: 20), w = rnd([cout, cin / g, k, k], seed: 21, scale: 0.5), b = rnd([cout], seed: 22)
+            checkOp("conv k\(k) s\(s) p\(p) d\(d) g\(g)", [x, w, b], reference: { v in
+                convRef(v[0], x.shape, v[1], w.shape, v[2], stride: s, padding: p, dilation: d, groups: g)
+            }, forwardTol: 1e-5) {
+                try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: s, padding: p, dilation: d, groups: g)
+            }
+        }
+        XCTAssertThrowsError(try Tensor.conv2d(rnd([1, 3, 4, 4], seed: 1), weight: rnd([2, 2, 3, 3], seed: 2)))
+        XCTAssertThrowsError(try Tensor.conv2d(rnd([1, 2, 2, 2], seed: 1), weight: rnd([2, 2, 3, 3], seed: 2)))
+    }
+
+    func testResampling() throws {
+        let x = rnd([1, 2, 3, 2], seed: 30)
+        checkOp("upsample x2", [x]) { try $0[0].upsampleNearest(scale: 2) }
+        let up = try x.upsampleNearest(scale: 2)
+        XCTAssertEqual(up.shape, [1, 2, 6, 4])
+        XCTAssertEqual(Array(up.scalars[0..<4]), [x.scalars[0], x.scalars[0], x.scalars[1], x.scalars[1]])
+        checkOp("upsample x1.5", [x]) { try $0[0].upsampleNearest(scale: 1.5) }
+        let y = rnd([1, 2, 4, 4], seed: 31)
+        checkOp("avgpool 2", [y], reference: { v in
+            var out: [Double] = []
+            for c in 0..<2 { for i in 0..<2 { for j in 0..<2 {
+                var acc = 0.0
+                for r in 0..<2 { for e in 0..<2 { acc += v[0][c * 16 + (2 * i + r) * 4 + 2 * j + e] } }
+                out.append(acc / 4)
+            } } }
+            return out
+        }) { try $0[0].avgPool2d(kernel: 2) }
+    }
+
+    func testNorms() {
+        let x = rnd([2, 4, 3], seed: 40), w = rnd([4], seed: 41), b = rnd([4], seed: 42)
+        checkOp("group_norm", [x, w, b], reference: { v in
+            var out = v[0]
+            for n in 0..<2 { for g in 0..<2 {
+                let idx: [Int] = (0..<6).map { n * 12 + g * 6 + $0 }
+                var m = 0.0, va = 0.0
+                for i in idx { m += v[0][i] / 6 }
+                for i in idx { va += (v[0][i] - m) * (v[0][i] - m) / 6 }
+                for i in idx {
+                    let c = (i % 12) / 3
+                    out[i] = (v[0][i] - m) / (va + 1e-5).squareRoot() * v[1][c] + v[2][c]
+                }
+            } }
+            return out
+        }, gradTol: 2e-2) { try Tensor.groupNorm($0[0], groups: 2, weight: $0[1], bias: $0[2]) }
+        let y = rnd([3, 5], seed: 43), lw = rnd([5], seed: 44), lb = rnd([5], seed: 45)
+        checkOp("layer_norm", [y, lw, lb], gradTol: 2e-2) { try Tensor.layerNorm($0[0], normalizedShape: [5], weight: $0[1], bias: $0[2]) }
+        checkOp("layer_norm plain", [y], gradTol: 2e-2) { try Tensor.layerNorm($0[0], normalizedShape: [5]) }
+    }
+
+    func testAttentionAndMSE() {
+        let q = rnd([2, 3, 4], seed: 50), k = rnd([2, 5, 4], seed: 51), v = rnd([2, 5, 2], seed: 52)
+        checkOp("sdpa", [q, k, v]) { try Tensor.scaledDotProductAttention($0[0], $0[1], $0[2]) }
+        let a = rnd([3, 2], seed: 53), b = rnd([3, 2], seed: 54)
+        checkOp("mse", [a, b], reference: { v in
+            var acc = 0.0
+            for i in 0..<6 { acc += (v[0][i] - v[1][i]) * (v[0][i] - v[1][i]) }
+            return [acc / 6]
+        }) {
+            try Tensor.mse($0[0], $0[1])
+        }
+    }
+}

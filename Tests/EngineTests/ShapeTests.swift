@@ -1,0 +1,71 @@
+import XCTest
+@testable import DSEngine
+
+final class ShapeTests: XCTestCase {
+    let x = rnd([2, 3, 4], seed: 5)
+
+    func testReshapePermuteTranspose() throws {
+        checkOp("reshape -1", [x], reference: { $0[0] }) { try $0[0].reshape([4, -1]) }
+        XCTAssertEqual(try x.reshape([-1, 2]).shape, [12, 2])
+        checkOp("permute", [x], reference: { v in
+            var out: [Double] = []
+            for k in 0..<4 { for i in 0..<2 { for j in 0..<3 { out.append(v[0][(i * 3 + j) * 4 + k]) } } }
+            return out
+        }) { try $0[0].permute([2, 0, 1]) }
+        let m = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(m.T.scalars, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(try m.transpose(0, 1).shape, [3, 2])
+        XCTAssertEqual(try x.unsqueeze(-1).shape, [2, 3, 4, 1])
+        XCTAssertEqual(try x.unsqueeze(1).squeeze(1).shape, [2, 3, 4])
+        XCTAssertEqual(try x.flatten(start: 1).shape, [2, 12])
+        XCTAssertThrowsError(try x.reshape([5, -1]))
+        XCTAssertThrowsError(try x.permute([0, 0, 1]))
+    }
+
+    func testExpandCatStack() throws {
+        let b = rnd([3, 1], seed: 6)
+        checkOp("expand", [b], reference: { v in (0..<2).flatMap { _ in (0..<3).flatMap { i in [Double](repeating: v[0][i], count: 4) } } }) {
+            try $0[0].expand(to: [2, 3, 4])
+        }
+        let a = rnd([2, 2], seed: 7), c = rnd([2, 3], seed: 8)
+        checkOp("cat axis 1", [a, c], reference: { v in
+            [v[0][0], v[0][1], v[1][0], v[1][1], v[1][2], v[0][2], v[0][3], v[1][3], v[1][4], v[1][5]]
+        }) { try Tensor.cat($0, axis: 1) }
+        checkOp("stack", [a, a]) { try Tensor.stack($0, axis: 1) }
+        XCTAssertEqual(try Tensor.stack([a, a, a], axis: -1).shape, [2, 2, 3])
+        XCTAssertThrowsError(try Tensor.cat([a, c], axis: 0)) { e in XCTAssertTrue("\(e)".contains("[2, 2] and [2, 3]")) }
+    }
+
+    func testSlicingAndIndexing() throws {
+        let t = try Tensor.arange(24).reshape([2, 3, 4])
+        XCTAssertEqual(try t.index([.index(1), .index(2)]).scalars, [20, 21, 22, 23])
+        XCTAssertEqual(try t.index([.all, .index(0), .slice(start: 1, stop: 3, step: nil)]).scalars, [1, 2, 13, 14])
+        XCTAssertEqual(try t.index([.index(-1), .slice(start: nil, stop: nil, step: -1), .index(0)]).scalars, [20, 16, 12])
+        XCTAssertEqual(try t.index([.index(0), .index(0), .slice(start: nil, stop: nil, step: 2)]).scalars, [0, 2])
+        XCTAssertEqual(try t.slice(axis: 2, start: -2).shape, [2, 3, 2])
+        XCTAssertEqual(try t.slice(axis: 0, start: 5).shape, [0, 3, 4])
+        XCTAssertThrowsError(try t.index([.index(2)])) { e in XCTAssertTrue("\(e)".contains("out of bounds")) }
+        XCTAssertThrowsError(try t.index([.slice(start: nil, stop: nil, step: 0)]))
+        checkOp("slice", [x]) { try $0[0].index([.all, .slice(start: 2, stop: 0, step: -1), .index(1)]) }
+    }
+
+    func testGatherAndSetIndex() throws {
+        let table = rnd([5, 3], seed: 11)
+        let idx = Tensor(shape: [2, 2], scalars: [4, 0, 4, -1])
+        checkOp("gather", [table]) { try $0[0].gather(idx) }
+        let g = try table.gather(idx)
+        XCTAssertEqual(g.shape, [2, 2, 3])
+        XCTAssertEqual(Array(g.scalars[0..<3]), Array(table.scalars[12..<15]))
+        let p = table.detach().requiringGrad()
+        try p.gather(idx).sum().backward()
+        XCTAssertEqual(p.grad?.scalars[12], 3)   // row 4 gathered three times (4, 4, -1)
+        XCTAssertThrowsError(try table.gather(Tensor(shape: [1], scalars: [5])))
+        XCTAssertThrowsError(try table.gather(Tensor(shape: [1], scalars: [0.5])))
+
+        let z = try Tensor.zeros([2, 3])
+        try z.setIndex([.all, .index(1)], Tensor(7))
+        try z.setIndex([.index(0), .slice(start: 2, stop: nil, step: nil)], Tensor(shape: [1], scalars: [3]))
+        XCTAssertEqual(z.scalars, [0, 7, 3, 0, 7, 0])
+        XCTAssertThrowsError(try table.detach().requiringGrad().setIndex([.index(0)], Tensor(1)))
+    }
+}
