@@ -89,3 +89,9 @@ extension Value {
         return .number(Double(x.description) ?? Double(x))
     }
 }
+
+/// A float32 in dscript's number format, from its shortest decimal (`1e-05`, not `9.99...e-06`).
+func formatFloat(_ x: Float) -> String {
+    guard x.isFinite else { return formatNumber(Double(x)) }
+    return formatNumber(Double(x.description) ?? Double(x))
+}

@@ -132,9 +132,9 @@ public final class ModelObject: NativeObject {
             if m.bias == nil { text += ", bias=false" }
             return text
         }
-        if let m = module as? GroupNorm { return "\(m.numGroups), \(m.numChannels), eps=\(formatNumber(Double(m.eps)))" }
+        if let m = module as? GroupNorm { return "\(m.numGroups), \(m.numChannels), eps=\(formatFloat(m.eps))" }
         if let m = module as? LayerNorm {
-            return TensorFormatter.formatShape(m.normalizedShape) + ", eps=\(formatNumber(Double(m.eps)))"
+            return TensorFormatter.formatShape(m.normalizedShape) + ", eps=\(formatFloat(m.eps))"
         }
         if let m = module as? ScriptFunctionModule { return m.label }
         return ""

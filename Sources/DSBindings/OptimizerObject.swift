@@ -46,7 +46,7 @@ final class OptimizerObject: NativeObject {
     var memberNames: [String] { ["lr", "steps", "params"] + OptimizerObject.methods.map(\.shortName) }
 
     func describe(repr: Bool) -> String {
-        "<optimizer \(kind): \(optimizer.params.count) tensors, lr \(formatNumber(Double(optimizer.lr))), \(optimizer.stepCount) steps>"
+        "<optimizer \(kind): \(optimizer.params.count) tensors, lr \(formatFloat(optimizer.lr)), \(optimizer.stepCount) steps>"
     }
 }
 
@@ -104,7 +104,7 @@ final class EMAObject: NativeObject {
     var memberNames: [String] { ["decay", "updates", "shadow"] + EMAObject.methods.map(\.shortName) }
 
     func describe(repr: Bool) -> String {
-        "<ema decay \(formatNumber(Double(average.decay))): \(average.shadow.count) tensors, \(average.updates) updates>"
+        "<ema decay \(formatFloat(average.decay)): \(average.shadow.count) tensors, \(average.updates) updates>"
     }
 }
 
@@ -146,5 +146,5 @@ final class ScheduleObject: NativeObject {
 
     var memberNames: [String] { ["lr", "last_step", "step"] }
 
-    func describe(repr: Bool) -> String { "<lr schedule \(kind) at step \(step): lr \(formatNumber(Double(optimizer.optimizer.lr)))>" }
+    func describe(repr: Bool) -> String { "<lr schedule \(kind) at step \(step): lr \(formatFloat(optimizer.optimizer.lr))>" }
 }

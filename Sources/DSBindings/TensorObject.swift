@@ -41,7 +41,7 @@ public final class TensorObject: NativeObject {
             guard case .bool(let flag) = value else {
                 throw ScriptError("requires_grad must be a boolean, got \(value.typeName)")
             }
-            guard tensor.isLeaf || !flag else {
+            guard tensor.isLeaf else {
                 throw ScriptError("requires_grad can only be changed on a leaf tensor (use x.detach())")
             }
             tensor.requiresGrad = flag

@@ -37,8 +37,23 @@ extension Compiler {
                 return try slow(l, r)
             }
         case .lt, .le, .gt, .ge:
-            let test = comparison(op, left, right, span)
-            return { fp in .bool(try test(fp)) }
+            // Numbers compare to booleans; tensors compare elementwise and give a tensor, so the
+            // result of a native operand is not forced to a boolean.
+            let numeric: (Double, Double) -> Bool
+            switch op {
+            case .lt: numeric = { $0 < $1 }
+            case .le: numeric = { $0 <= $1 }
+            case .gt: numeric = { $0 > $1 }
+            default: numeric = { $0 >= $1 }
+            }
+            return { fp in
+                let l = try left(fp), r = try right(fp)
+                if case .number(let a) = l, case .number(let b) = r { return .bool(numeric(a, b)) }
+                let result = try slow(l, r)
+                if case .native = l { return result }
+                if case .native = r { return result }
+                return .bool(try runtime.truthy(result, span: span))
+            }
         default:
             return { fp in try slow(try left(fp), try right(fp)) }
         }
