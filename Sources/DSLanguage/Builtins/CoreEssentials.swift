@@ -1,0 +1,131 @@
+/// The language-level built-ins: printing, conversion, types, length, assertions, errors, exit and
+/// help. (Math and collections are in `CoreLibrary`.)
+public enum CoreEssentials {
+    public static var all: [Builtin] { table }
+
+    static let table: [Builtin] = [
+        Builtin("print(...values)", "writes the values separated by spaces, then a newline",
+                example: "print(\"loss\", 0.25)   # loss 0.25") { args, context in
+            var line = ""
+            for (i, v) in args.positional.enumerated() {
+                if i > 0 { line += " " }
+                line += context.describe(v, repr: false)
+            }
+            context.write(line + "\n")
+            return .null
+        },
+        Builtin("str(value)", "the value as text, as print shows it", example: "str(1.5) + \"x\"   # \"1.5x\"") { args, context in
+            .string(context.describe(try args.value(0, "value"), repr: false))
+        },
+        Builtin("repr(value)", "the value as the REPL shows it (strings quoted)", example: "repr(\"a\")   # \"\\\"a\\\"\"") { args, context in
+            .string(context.describe(args.optional(0, "value") ?? .null, repr: true))
+        },
+        Builtin("type(value)", "the type name of a value", example: "type([1, 2])   # \"list\"") { args, _ in
+            .string((args.optional(0, "value") ?? .null).typeName)
+        },
+        Builtin("len(x)", "number of elements of a list, dict, string, range or tensor",
+                example: "len([1, 2, 3])   # 3") { args, _ in
+            let v = try args.value(0, "x")
+            switch v {
+            case .string(let s): return .number(Double(s.count))
+            case .list(let l): return .number(Double(l.items.count))
+            case .dict(let d): return .number(Double(d.entries.count))
+            case .range(let r): return .number(Double(r.count))
+            case .native(let object):
+                if let n = object.length { return .number(Double(n)) }
+                if case .builtin(let method)? = try object.member("len", context: _context(args)) {
+                    _ = method
+                }
+                throw args.typeError(0, "x", expected: "value with a length", got: v)
+            default:
+                throw args.typeError(0, "x", expected: "value with a length", got: v)
+            }
+        },
+        Builtin("assert(condition, message)", "raises an error when the condition is false or nil",
+                example: "assert(len(xs) == 3, \"three points\")") { args, context in
+            let condition = args.positional.first ?? .null
+            if try !condition.isTruthy() {
+                if let message = args.optional(1, "message") {
+                    throw ScriptError("assertion failed: \(context.describe(message, repr: false))")
+                }
+                throw ScriptError("assertion failed")
+            }
+            return .null
+        },
+        Builtin("error(message)", "raises an error with the message (try/catch catches it)",
+                example: "error(\"bad shape\")") { args, context in
+            throw ScriptError(context.describe(args.optional(0, "message") ?? .string("error"), repr: false))
+        },
+        Builtin("exit(code = 0)", "stops the program with an exit status", example: "exit(1)") { args, _ in
+            let code = try args.int(0, "code", default: 0)
+            throw ScriptError("exit", kind: .exit(Int32(truncatingIfNeeded: code)))
+        },
+        Builtin("help(name)", "prints the signature, summary and example of a built-in; help() lists them",
+                example: "help(\"abs\")") { args, context in
+            guard let runtime = context as? Runtime else { return .null }
+            context.write(runtime.helpText(args.optional(0, "name")))
+            return .null
+        },
+    ]
+
+    /// Placeholder context accessor kept private to the table.
+    static func _context(_ args: Arguments) -> CallContext {
+        EssentialsContext.shared
+    }
+}
+
+/// A do-nothing context used only where a method lookup needs one.
+final class EssentialsContext: CallContext {
+    static let shared = EssentialsContext()
+    func call(_ callee: Value, _ arguments: Arguments) throws -> Value { .null }
+    func write(_ text: String) {}
+    func writeError(_ text: String) {}
+    func checkInterrupt() throws {}
+    var settings: RuntimeSettings { RuntimeSettings() }
+    func describe(_ value: Value, repr: Bool) -> String { "" }
+    func state<T: AnyObject>(_ type: T.Type, make: () -> T) -> T { make() }
+}
+
+extension Runtime {
+    /// The text `help(x)` prints.
+    func helpText(_ subject: Value?) -> String {
+        guard let subject else {
+            var out = "Built-in functions (help(\"name\") for one of them):\n"
+            var line = " "
+            for name in helpOrder where !name.contains(".") {
+                if line.count + name.count + 1 > 78 {
+                    out += line + "\n"
+                    line = " "
+                }
+                line += " " + name
+            }
+            out += line + "\n"
+            out += "Keywords: \(Interpreter.keywords.joined(separator: " "))\n"
+            return out
+        }
+        var name: String
+        switch subject {
+        case .string(let s): name = s
+        case .builtin(let b): name = b.name
+        case .function(let f):
+            return "fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))\n  a function written in dscript\n"
+        default: name = format(subject, repr: false)
+        }
+        if helpTable[name] == nil, let dot = name.lastIndex(of: ".") {
+            let short = String(name[name.index(after: dot)...])
+            if helpTable[short] != nil { name = short }
+        }
+        guard let b = helpTable[name] else {
+            let matches = helpOrder.filter { $0.hasSuffix("." + name) }
+            if matches.isEmpty { return "no help for '\(name)'\n" }
+            return matches.compactMap { helpTable[$0] }.map(entryText).joined()
+        }
+        return entryText(b)
+    }
+
+    func entryText(_ b: Builtin) -> String {
+        var out = "\(b.signature)\n  \(b.summary)\n"
+        if !b.example.isEmpty { out += "  example: \(b.example)\n" }
+        return out
+    }
+}

@@ -1,0 +1,165 @@
+/// The call machinery: dscript functions get a frame on the value stack; built-ins get checked
+/// `Arguments`; callable native objects get `call`. Errors leaving a dscript function gain a
+/// traceback line for it.
+extension Runtime {
+    /// The fast path: positional arguments that match the parameters exactly, evaluated straight
+    /// into the callee's frame.
+    @inline(__always)
+    func callDirect(_ f: FunctionObject, _ proto: FunctionProto, _ caller: Frame, _ arguments: [Eval],
+                    span: SourceSpan) throws -> Value {
+        let count = proto.slotCount
+        let base = stackTop
+        if depth >= Runtime.maxDepth || base + count > stackEnd || interruptFlag.pointee != 0
+            || StackGuard.currentAddress() < machineStackLimit {
+            try checkCallLimits()
+            throw ScriptError("stack overflow (too many nested calls)", span: span)
+        }
+        base.initialize(repeating: .null, count: count)
+        stackTop = base + count
+        depth += 1
+        defer {
+            base.deinitialize(count: count)
+            stackTop = base
+            depth -= 1
+        }
+        base[0] = .function(f)
+        var slot = 1
+        for a in arguments {
+            base[slot] = try a(caller)
+            slot += 1
+        }
+        do {
+            for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
+            if try proto.body(base) == .returned {
+                let v = returnValue
+                returnValue = .null
+                return v
+            }
+            return .null
+        } catch let error as ScriptError {
+            throw traced(error, function: f.name, span: span)
+        }
+    }
+
+    /// Adds the call's location to an error leaving a dscript function.
+    func traced(_ error: ScriptError, function: String, span: SourceSpan?) -> ScriptError {
+        guard error.kind == .runtime else { return error }
+        var e = error
+        if e.span == nil { e.span = span }
+        if let site = span ?? nativeCallSpan {
+            e.traceback.append(TraceFrame(function: function, span: site))
+        }
+        return e
+    }
+
+    /// Calls any callable value.
+    func callValue(_ callee: Value, positional: [Value], keywords: [(name: String, value: Value)],
+                   span: SourceSpan?) throws -> Value {
+        switch callee {
+        case .function(let f):
+            return try invoke(f, positional, keywords, span: span)
+        case .builtin(let b):
+            return try callBuiltin(b, positional, keywords, span: span)
+        case .native(let object):
+            let arguments = Arguments(positional, keywords: keywords, functionName: object.typeName)
+            let result: Value?
+            do {
+                result = try object.call(arguments, context: self)
+            } catch var error as ScriptError {
+                if error.span == nil { error.span = span }
+                throw error
+            }
+            guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
+            return result
+        default:
+            throw ScriptError("cannot call a value of type \(callee.typeName)", span: span)
+        }
+    }
+
+    /// A dscript function with any arguments: keywords, defaults and checks.
+    func invoke(_ f: FunctionObject, _ positional: [Value], _ keywords: [(name: String, value: Value)],
+                span: SourceSpan?) throws -> Value {
+        guard let proto = f.proto else { throw ScriptError("function '\(f.name)' has no body", span: span) }
+        let n = proto.parameterCount
+        if positional.count > n {
+            throw ScriptError("too many arguments to '\(f.name)' (expected \(arity(proto)), got \(positional.count))", span: span)
+        }
+        let count = proto.slotCount
+        let base = stackTop
+        if depth >= Runtime.maxDepth || base + count > stackEnd || interruptFlag.pointee != 0
+            || StackGuard.currentAddress() < machineStackLimit {
+            try checkCallLimits()
+            throw ScriptError("stack overflow (too many nested calls)", span: span)
+        }
+        base.initialize(repeating: .null, count: count)
+        stackTop = base + count
+        depth += 1
+        defer {
+            base.deinitialize(count: count)
+            stackTop = base
+            depth -= 1
+        }
+        base[0] = .function(f)
+        var provided = [Bool](repeating: false, count: n)
+        for (i, v) in positional.enumerated() {
+            base[1 + i] = v
+            provided[i] = true
+        }
+        for (name, v) in keywords {
+            guard let i = proto.parameterNames.firstIndex(of: name) else {
+                throw ScriptError("unknown keyword argument '\(name)' to '\(f.name)'", span: span)
+            }
+            if provided[i] { throw ScriptError("argument '\(name)' to '\(f.name)' given twice", span: span) }
+            base[1 + i] = v
+            provided[i] = true
+        }
+        for i in 0..<n where !provided[i] {
+            guard let d = proto.defaults[i] else {
+                throw ScriptError("missing argument '\(proto.parameterNames[i])' to '\(f.name)' (expected \(arity(proto)), got \(positional.count))", span: span)
+            }
+            base[1 + i] = try d(base)
+        }
+        do {
+            for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
+            if try proto.body(base) == .returned {
+                let v = returnValue
+                returnValue = .null
+                return v
+            }
+            return .null
+        } catch let error as ScriptError {
+            throw traced(error, function: f.name, span: span)
+        }
+    }
+
+    func arity(_ proto: FunctionProto) -> String {
+        let required = proto.defaults.prefix { $0 == nil }.count
+        let n = proto.parameterCount
+        if required == n { return "\(n) argument\(n == 1 ? "" : "s")" }
+        return "\(required) to \(n) arguments"
+    }
+
+    /// A built-in: counts and keyword names are checked against its signature first.
+    func callBuiltin(_ function: BuiltinFunction, _ positional: [Value], _ keywords: [(name: String, value: Value)],
+                     span: SourceSpan?) throws -> Value {
+        let b = function.builtin
+        let name = b.shortName
+        if !b.isVariadic && positional.count > b.parameterNames.count {
+            let n = b.parameterNames.count
+            throw ScriptError("too many arguments to '\(name)' (expected at most \(n), got \(positional.count))", span: span)
+        }
+        for (key, _) in keywords where !b.parameterNames.contains(key) || (b.isVariadic && key == b.parameterNames.last) {
+            throw ScriptError("unknown keyword argument '\(key)' to '\(name)'", span: span)
+        }
+        let arguments = Arguments(positional, keywords: keywords, receiver: function.receiver, functionName: name)
+        let saved = nativeCallSpan
+        if let span { nativeCallSpan = span }
+        defer { nativeCallSpan = saved }
+        do {
+            return try b.body(arguments, self)
+        } catch var error as ScriptError {
+            if error.span == nil { error.span = span ?? saved }
+            throw error
+        }
+    }
+}

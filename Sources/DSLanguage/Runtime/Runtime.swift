@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A frame is a window of the value stack: slot 0 holds the running function, then parameters
+/// and locals, each at the slot the resolver gave it.
+typealias Frame = UnsafeMutablePointer<Value>
+/// A compiled expression.
+typealias Eval = (Frame) throws -> Value
+/// A compiled statement; tells its block how control leaves it.
+typealias Exec = (Frame) throws -> Flow
+
+enum Flow {
+    case normal, breakLoop, continueLoop, returned
+}
+
+/// A variable captured by a closure (an upvalue), shared between frames and closures.
+final class Box: NativeObject {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+    var typeName: String { "box" }
+}
+
+/// A global variable: the compiled code holds the box itself, so reading a global is one load.
+final class Global {
+    let name: String
+    var value: Value = .null
+    var defined = false
+    init(name: String) { self.name = name }
+}
+
+/// A table of globals: the user's (or a module's) names, falling back to the built-ins.
+final class GlobalTable {
+    var variables: [String: Global] = [:]
+    var order: [String] = []
+    let parent: GlobalTable?
+
+    init(parent: GlobalTable?) { self.parent = parent }
+
+    func lookup(_ name: String) -> Global? {
+        if let g = variables[name] { return g }
+        return parent?.lookup(name)
+    }
+
+    /// The variable `name` of this table, made (undefined) when missing.
+    func slot(_ name: String) -> Global {
+        if let g = variables[name] { return g }
+        let g = Global(name: name)
+        variables[name] = g
+        order.append(name)
+        return g
+    }
+
+    func define(_ name: String, _ value: Value) {
+        let g = slot(name)
+        g.value = value
+        g.defined = true
+    }
+}
+
+/// The engine that runs compiled code: value stack, globals, call machinery, output, limits.
+/// It is the `CallContext` native code sees.
+final class Runtime: CallContext {
+    let settings: RuntimeSettings
+    var output: TextSink
+    var errorOutput: TextSink
+    let builtins: GlobalTable
+    var globals: GlobalTable
+    var helpTable: [String: Builtin] = [:]
+    var helpOrder: [String] = []
+    var importPaths: [String] = []
+    var modules: [String: ModuleObject] = [:]
+    var importing: [String] = []
+    var domainState: [ObjectIdentifier: AnyObject] = [:]
+
+    // The value stack.
+    let stackBase: Frame
+    let stackCapacity = 1 << 20
+    var stackTop: Frame
+    let stackEnd: Frame
+    var depth = 0
+    static let maxDepth = 200_000
+    /// The lowest machine-stack address calls may reach (with headroom) on the running thread.
+    var machineStackLimit: UInt = 0
+
+    /// Set by `interrupt()`; a plain store, safe from a signal handler.
+    let interruptFlag: UnsafeMutablePointer<Int32>
+    var returnValue: Value = .null
+    /// Where the built-in now running was called from (for errors raised by callbacks).
+    var nativeCallSpan: SourceSpan?
+
+    init(settings: RuntimeSettings, output: TextSink, errorOutput: TextSink) {
+        self.settings = settings
+        self.output = output
+        self.errorOutput = errorOutput
+        builtins = GlobalTable(parent: nil)
+        globals = GlobalTable(parent: builtins)
+        stackBase = Frame.allocate(capacity: stackCapacity)
+        stackTop = stackBase
+        stackEnd = stackBase + stackCapacity
+        interruptFlag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        interruptFlag.initialize(to: 0)
+    }
+
+    deinit {
+        stackBase.deallocate()
+        interruptFlag.deallocate()
+    }
+
+    // MARK: CallContext
+
+    func call(_ callee: Value, _ arguments: Arguments) throws -> Value {
+        try callValue(callee, positional: arguments.positional, keywords: arguments.keywords, span: nil)
+    }
+
+    func write(_ text: String) { output.write(text) }
+    func writeError(_ text: String) {
+        output.flush()
+        errorOutput.write(text)
+        errorOutput.flush()
+    }
+
+    func checkInterrupt() throws {
+        if interruptFlag.pointee != 0 {
+            interruptFlag.pointee = 0
+            throw ScriptError.interrupted()
+        }
+    }
+
+    func describe(_ value: Value, repr: Bool) -> String { format(value, repr: repr) }
+
+    func state<T: AnyObject>(_ type: T.Type, make: () -> T) -> T {
+        let key = ObjectIdentifier(type)
+        if let existing = domainState[key] as? T { return existing }
+        let made = make()
+        domainState[key] = made
+        return made
+    }
+
+    // MARK: Limits
+
+    /// Records the machine-stack limit of the thread about to run code.
+    func prepareThread() {
+        machineStackLimit = StackGuard.limitForCurrentThread()
+        interruptFlag.pointee = 0
+    }
+
+    @inline(__always)
+    func checkCallLimits() throws {
+        if interruptFlag.pointee != 0 {
+            interruptFlag.pointee = 0
+            throw ScriptError.interrupted()
+        }
+        if depth >= Runtime.maxDepth || StackGuard.currentAddress() < machineStackLimit {
+            throw ScriptError("stack overflow (too many nested calls)")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// A Pratt parser: statements by recursive descent, expressions by the rule table in
+/// `Parser+Rules.swift`. It recovers from syntax errors at statement boundaries and reports them all.
+struct Parser {
+    struct Failure: Error {}
+
+    let source: Source
+    var lexer: Lexer
+    var current: Token
+    var previous: Token
+    var diagnostics: [Diagnostic] = []
+    /// Inside `()` and `[]` (and dict literals) newlines do not end anything.
+    var ignoreNewlines = false
+    var nesting = 0
+
+    static let maxNesting = 200
+    static let maxDepth = 2000
+    static let maxDiagnostics = 50
+
+    init(source: Source) {
+        self.init(lexer: Lexer(source: source))
+    }
+
+    init(lexer: Lexer) {
+        self.source = lexer.source
+        self.lexer = lexer
+        let first = self.lexer.next()
+        self.current = first
+        self.previous = first
+    }
+
+    /// program → statement* EOF
+    mutating func parseProgram() -> [Stmt] {
+        var statements: [Stmt] = []
+        skipTerminators()
+        while current.kind != .eof && diagnostics.count < Parser.maxDiagnostics {
+            if current.kind == .rightBrace {
+                report("unexpected '}'", at: current)
+                advance()
+                skipTerminators()
+                continue
+            }
+            if let s = statementRecovering() { statements.append(s) }
+            skipTerminators()
+        }
+        return statements
+    }
+
+    // MARK: Tokens
+
+    mutating func advance() {
+        previous = current
+        current = lexer.next()
+        if ignoreNewlines { while current.kind == .newline { current = lexer.next() } }
+    }
+
+    mutating func skipNewlines() {
+        while current.kind == .newline { advance() }
+    }
+
+    mutating func skipTerminators() {
+        while current.kind == .newline || current.kind == .semicolon { advance() }
+    }
+
+    func check(_ kind: TokenKind) -> Bool { current.kind == kind }
+
+    mutating func match(_ kind: TokenKind) -> Bool {
+        guard current.kind == kind else { return false }
+        advance()
+        return true
+    }
+
+    /// Consumes `kind` or reports `expected X`; `opening` adds the note about the bracket it closes.
+    @discardableResult
+    mutating func expect(_ kind: TokenKind, _ what: String, opening: Token? = nil) throws -> Token {
+        if current.kind == kind {
+            advance()
+            return previous
+        }
+        var notes: [Diagnostic.Note] = []
+        if let opening {
+            let span = opening.span(in: source)
+            notes.append(.init("to close \(opening.kind.display) opened at \(span.line):\(span.column)", span: span))
+        }
+        throw fail("expected \(what) but found \(describe(current))", at: current, notes: notes)
+    }
+
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .identifier: return "'\(token.text)'"
+        case .number, .string:
+            return String(decoding: source.bytes[token.start..<min(token.end, token.start + 40)], as: UTF8.self)
+                .prefix(40).description.quotedIfShort
+        default: return token.kind.display
+        }
+    }
+
+    // MARK: Errors
+
+    mutating func report(_ message: String, at token: Token, notes: [Diagnostic.Note] = []) {
+        if token.kind == .error {
+            diagnostics.append(Diagnostic(token.text, span: token.span(in: source)))
+        } else {
+            diagnostics.append(Diagnostic(message, span: token.span(in: source), notes: notes))
+        }
+    }
+
+    mutating func fail(_ message: String, at token: Token, notes: [Diagnostic.Note] = []) -> Failure {
+        report(message, at: token, notes: notes)
+        return Failure()
+    }
+
+    mutating func fail(_ message: String, span: SourceSpan) -> Failure {
+        diagnostics.append(Diagnostic(message, span: span))
+        return Failure()
+    }
+
+    /// Skips to the start of the next statement after an error.
+    mutating func synchronize() {
+        ignoreNewlines = false
+        var depth = 0
+        while current.kind != .eof {
+            switch current.kind {
+            case .newline, .semicolon:
+                advance()
+                if depth <= 0 || TokenKind.statementStarts.contains(current.kind) { return }
+                continue
+            case .leftParen, .leftBracket, .leftBrace:
+                depth += 1
+            case .rightParen, .rightBracket:
+                depth -= 1
+            case .rightBrace:
+                if depth <= 0 { return }
+                depth -= 1
+            default:
+                break
+            }
+            advance()
+        }
+    }
+
+    mutating func enter(_ token: Token) throws {
+        nesting += 1
+        if nesting > Parser.maxNesting {
+            throw fail("code nested too deeply", at: token)
+        }
+    }
+}
+
+extension TokenKind {
+    static let statementStarts: Set<TokenKind> = [.kwLet, .kwFn, .kwIf, .kwWhile, .kwFor, .kwReturn, .kwImport, .kwTry]
+}
+
+extension String {
+    var quotedIfShort: String { self }
+}
