@@ -402,6 +402,47 @@ def loss_entries(gen):
     }
 
 
+def vlb_entries(gen):
+    """improved-diffusion's calc_bpd_loop / _vb_terms_bpd for a closed-form model, transcribed in torch
+    float64 (no clipping), T = 10 linear 1e-4 .. 0.2, model eps = 0.5*tanh(x) + 0.1*t/T."""
+    T = 10
+    b = torch.tensor(betas64("linear", T, 1e-4, 0.2), dtype=torch.float64)
+    ab = torch.cumprod(1 - b, 0)
+    abp = torch.cat([torch.ones(1, dtype=torch.float64), ab[:-1]])
+    pv = b * (1 - abp) / (1 - ab)
+    log_pv_clipped = torch.log(torch.cat([pv[1:2], pv[1:]]))
+    c1, c2 = b * abp.sqrt() / (1 - ab), (1 - abp) * (1 - b).sqrt() / (1 - ab)
+    x0 = torch.tensor([[-1.0, 1.0, 0.0, 0.5], [-0.25, 1.0, -1.0, 0.75]], dtype=torch.float64)
+    x0 = torch.round((x0 + 1) / 2 * 255) / 255 * 2 - 1
+    x0 = x0.float().double()
+    out = []
+    for var in ("fixed_small", "fixed_large"):
+        model_logvar = log_pv_clipped if var == "fixed_small" else torch.log(torch.cat([pv[1:2], b[1:]]))
+        noises, terms = [], [None] * T
+        for t in range(T - 1, -1, -1):
+            z = f32(tuple(x0.shape), gen).double()
+            noises.append(floats(z))
+            xt = ab[t].sqrt() * x0 + (1 - ab[t]).sqrt() * z
+            eps = 0.5 * torch.tanh(xt.float()).double() + 0.1 * t / T
+            x0hat = (xt - (1 - ab[t]).sqrt() * eps) / ab[t].sqrt()
+            mean = c1[t] * x0hat + c2[t] * xt
+            if t == 0:
+                nll = -discretized_log_likelihood(x0, mean, 0.5 * model_logvar[t])
+                terms[t] = floats(nll.mean(dim=1) / math.log(2.0))
+            else:
+                true_mean = c1[t] * x0 + c2[t] * xt
+                lv1, lv2 = log_pv_clipped[t], model_logvar[t]
+                kl = 0.5 * (-1.0 + lv2 - lv1 + torch.exp(lv1 - lv2) + (true_mean - mean) ** 2 * torch.exp(-lv2))
+                terms[t] = floats(kl.mean(dim=1) / math.log(2.0))
+        m, lv = ab[-1].sqrt() * x0, torch.log(1 - ab[-1])
+        prior = 0.5 * (-1.0 - lv + torch.exp(lv) + m ** 2)
+        prior = prior.mean(dim=1) / math.log(2.0)
+        total = prior + torch.tensor(terms).sum(dim=0)
+        out.append({"T": T, "beta_start": 1e-4, "beta_end": 0.2, "variance": var, "shape": list(x0.shape),
+                    "x0": floats(x0), "noises": noises, "terms": terms, "prior": floats(prior), "total": floats(total)})
+    return out
+
+
 def main():
     gen = torch.Generator().manual_seed(20240501)
     write("schedules.json", dict(header("betas, alphas_cumprod, _get_variance for the four schedules"),
@@ -413,6 +454,8 @@ def main():
                                   entries=ddim_entries(gen)))
     write("samplers.json", dict(header("whole DDPM/DDIM loops with model eps = 0.5*tanh(x) + 0.1*t/T, float64"),
                                 entries=sampler_entries(gen)))
+    write("vlb.json", dict(header("VLB terms in bits/dim (improved-diffusion calc_bpd_loop, transcribed, float64)"),
+                           entries=vlb_entries(gen)))
     write("forward.json", dict(header("add_noise, get_velocity, q posterior (float64)"), **forward_entries(gen)))
     write("losses.json", dict(header("KL, NLL, discretized NLL, min-SNR weights"), **loss_entries(gen)))
 

@@ -74,21 +74,26 @@ enum SamplerSupport {
 /// DDPM ancestral sampling (Algorithm 2): x_T ~ N(0, I), then `ddpmStep` for t = T−1 … 0.
 ///
 /// Noise is drawn in diffusers' `DDPMPipeline` order: x_T first, then one draw per step with t > 0.
-/// `initialNoise` replaces the first draw.
+/// `initialNoise` replaces the first draw. With `steps` (fewer than T) the timesteps are
+/// `ddimTimesteps(schedule, steps, spacing)` and each step goes to the next one in the list with the
+/// effective β between them, as diffusers' `DDPMScheduler` does after `set_timesteps`.
 public func ddpmSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int], noise: NoiseSource,
                        variance: VarianceType = .fixedSmall, prediction: Prediction = .eps, clip: Bool = false,
-                       clipRange: Double = 1, threshold: DynamicThreshold? = nil, trajectory: Bool = false,
+                       clipRange: Double = 1, threshold: DynamicThreshold? = nil, steps: Int? = nil,
+                       spacing: TimestepSpacing = .leading, trajectory: Bool = false,
                        initialNoise: Tensor? = nil, hooks: SamplerHooks = SamplerHooks()) throws -> SampleResult {
     try SamplerSupport.check(shape: shape)
+    let timesteps = try steps.map { try ddimTimesteps(schedule, steps: $0, spacing: spacing) }
+        ?? Array((0..<schedule.T).reversed())
     var x = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(x.shape, shape, "initial noise", "the sample")
     var xs = trajectory ? [x] : [], x0s: [Tensor] = []
-    let timesteps = Array((0..<schedule.T).reversed())
     for (i, t) in timesteps.enumerated() {
         try hooks.checkInterrupt?()
         let out = try SamplerSupport.call(model, x, t: t, learnedRange: variance == .learnedRange)
         let z = t > 0 ? try SamplerSupport.noise(noise, shape) : nil
-        let step = try ddpmStep(schedule, modelOutput: out, t: t, xt: x, noise: z, variance: variance,
+        let tPrev = i + 1 < timesteps.count ? timesteps[i + 1] : -1
+        let step = try ddpmStep(schedule, modelOutput: out, t: t, xt: x, noise: z, tPrev: tPrev, variance: variance,
                                 prediction: prediction, clip: clip, clipRange: clipRange, threshold: threshold)
         x = step.xPrev
         if trajectory { xs.append(x); x0s.append(step.x0) }

@@ -83,6 +83,24 @@ final class SamplerTests: XCTestCase {
         }
     }
 
+    /// Strided DDPM (diffusers' DDPMScheduler after set_timesteps): the model sees the list's timesteps
+    /// and each step uses the effective β between consecutive entries.
+    func testStridedDDPM() throws {
+        let s = try Schedule(kind: "linear", steps: 20, betaEnd: 0.2)
+        var seen: [Int] = []
+        let start = Tensor(shape: [1, 2], scalars: [0.4, -0.9])
+        let z = Tensor(shape: [1, 2], scalars: [0.25, 0.5])
+        let model: DenoiserModel = { x, t in seen.append(t[0]); return try self.toyModel(T: 20)(x, t) }
+        let r = try ddpmSample(model, schedule: s, shape: [1, 2], noise: { _ in z }, steps: 5, trajectory: true,
+                               initialNoise: start)
+        XCTAssertEqual(seen, [16, 12, 8, 4, 0])
+        let first = try ddpmStep(s, modelOutput: toyModel(T: 20)(start, [16]), t: 16, xt: start, noise: z, tPrev: 12)
+        XCTAssertEqual(r.trajectory[1].scalars, first.xPrev.scalars)
+        let full = try ddpmSample(toyModel(T: 20), schedule: s, shape: [1, 2], noise: { _ in z }, initialNoise: start)
+        let explicit = try ddpmSample(toyModel(T: 20), schedule: s, shape: [1, 2], noise: { _ in z }, steps: 20, initialNoise: start)
+        XCTAssertEqual(full.sample.scalars, explicit.sample.scalars)
+    }
+
     func testSamplerErrors() throws {
         let s = try Schedule(kind: "linear", steps: 10)
         let noise: NoiseSource = { Tensor(shape: $0, scalars: [Float](repeating: 0, count: $0.reduce(1, *))) }

@@ -20,7 +20,7 @@ public enum Npy {
     public static func read(path: String) throws -> NpyArray {
         do {
             let file = try MappedFile(path: path)
-            return try read(file.bytes)
+            return try withExtendedLifetime(file) { try read(file.bytes) }
         } catch let error as FormatError {
             throw error.inFile(path)
         }

@@ -40,7 +40,7 @@ public enum Safetensors {
     public static func read(path: String) throws -> SafetensorsFile {
         do {
             let file = try MappedFile(path: path)
-            return try read(file.bytes)
+            return try withExtendedLifetime(file) { try read(file.bytes) }
         } catch let error as FormatError {
             throw error.inFile(path)
         }
@@ -178,6 +178,8 @@ extension Safetensors {
     static func parseHeaderLength(_ path: String) throws -> Int {
         let file = try MappedFile(path: path)
         guard file.count >= 8 else { throw FormatError("file too small") }
-        return Int(truncatingIfNeeded: UInt64(littleEndian: file.bytes.loadUnaligned(as: UInt64.self)))
+        return withExtendedLifetime(file) {
+            Int(truncatingIfNeeded: UInt64(littleEndian: file.bytes.loadUnaligned(as: UInt64.self)))
+        }
     }
 }

@@ -32,7 +32,13 @@ public enum SafetensorsDtype: String, CaseIterable, Sendable {
             }
             switch self {
             case .f32:
+                #if _endian(little)
+                if count > 0, let to = out.baseAddress, let from = source.baseAddress {
+                    UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: count * 4)
+                }
+                #else
                 each(UInt32.self) { Float(bitPattern: $0) }
+                #endif
             case .f64:
                 each(UInt64.self) { Float(Double(bitPattern: $0)) }
             case .f16: each(UInt16.self) { HalfPrecision.float(fromHalf: $0) }
@@ -61,11 +67,15 @@ public enum SafetensorsDtype: String, CaseIterable, Sendable {
         case .bf16:
             for v in values { let h = HalfPrecision.bfloat16(from: v); out.append(UInt8(h & 0xFF)); out.append(UInt8(h >> 8)) }
         default:
+            #if _endian(little)
+            values.withUnsafeBytes { out.append(contentsOf: $0) }
+            #else
             for v in values {
                 let b = v.bitPattern
                 out.append(UInt8(b & 0xFF)); out.append(UInt8((b >> 8) & 0xFF))
                 out.append(UInt8((b >> 16) & 0xFF)); out.append(UInt8(b >> 24))
             }
+            #endif
         }
         return out
     }
