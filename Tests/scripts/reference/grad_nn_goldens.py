@@ -121,7 +121,7 @@ def layers():
     g.literal("print(big.weight.abs().max().item() <= 0.1, big.weight.std().item() > 0.05)", "true true")
     g.literal("print(linear(4, 4, bias: false).num_params, keys(linear(4, 4, bias: false).state_dict()))", "16 [\"weight\"]")
     g.code("let conv = conv2d(1, 2, 3, padding: 1)", "conv = torch.nn.Conv2d(1, 2, 3, padding=1)")
-    g.code("let cw = arange(18).reshape([2, 1, 3, 3]) / 10 - 0.8", "cw = torch.arange(18.).reshape(2, 1, 3, 3) / 10 - 0.8")
+    g.code("let cw = arange(18).reshape([2, 1, 3, 3]) / 7 - 0.8", "cw = torch.arange(18.).reshape(2, 1, 3, 3) / 7 - 0.8")
     g.code("load_state(conv, {weight: cw, bias: tensor([0.5, -0.5])})",
            "conv.load_state_dict({'weight': cw, 'bias': torch.tensor([0.5, -0.5])})")
     g.code("let img = arange(32).reshape([2, 1, 4, 4]) / 8", "img = torch.arange(32.).reshape(2, 1, 4, 4) / 8")

@@ -129,7 +129,7 @@ def elementwise():
     g.show("print(a == tensor([1, 4]))", "(a == torch.tensor([1., 4])).float()")
     g.show("print(2 < a)", "(2 < a).float()")
     g.show("print(a <= 2, a >= 4, a != 1)", "(a <= 2).float()", "(a >= 4).float()", "(a != 1).float()")
-    g.code("let v = tensor([-2, -0.5, 0.25, 4])", "v = torch.tensor([-2., -0.5, 0.25, 4])")
+    g.code("let v = tensor([-2, -0.5, 0.25, 3])", "v = torch.tensor([-2., -0.5, 0.25, 3])")
     g.show("print(v.abs(), abs(v))", "v.abs()", "v.abs()")
     g.show("print(v.abs().sqrt())", "v.abs().sqrt()")
     g.show("print(sqrt(tensor([4, 9])))", "torch.tensor([4., 9]).sqrt()")
