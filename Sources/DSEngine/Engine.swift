@@ -10,11 +10,21 @@ func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
 
 /// Global engine settings: compute threads, the allocation limit and the no-grad mode.
 ///
-/// Grad mode is a process-wide flag (the interpreter runs scripts on one thread); `withNoGrad`
-/// saves and restores it, so nesting and errors are safe.
+/// Grad mode is per thread, as in PyTorch (interpreters on different threads, such as tests run in
+/// parallel, do not see each other's `no_grad`); `withNoGrad` saves and restores it, so nesting and
+/// errors are safe.
 public enum Engine {
     nonisolated(unsafe) private static var threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    nonisolated(unsafe) static var gradEnabledFlag = true
+    /// The calling thread's grad mode: recording unless its thread-specific slot is set.
+    static var gradEnabledFlag: Bool {
+        get { pthread_getspecific(gradModeKey) == nil }
+        set { pthread_setspecific(gradModeKey, newValue ? nil : UnsafeRawPointer(bitPattern: 1)) }
+    }
+    private static let gradModeKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
     /// The largest tensor (in elements) the engine agrees to allocate (default 2^31, 8 GiB).
     nonisolated(unsafe) public static var maxElements = 1 << 31
 

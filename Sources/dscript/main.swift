@@ -1,1 +1,3 @@
-print("dscript: under construction")
+import DSShell
+
+Shell.main()

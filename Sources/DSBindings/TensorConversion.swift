@@ -1,0 +1,120 @@
+import DSEngine
+import DSLanguage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Conversions between dscript values and engine tensors: nested lists, shapes, scalars.
+enum TensorConversion {
+    /// The most elements one tensor may have: what fits in half of physical memory (at least 2^24).
+    static let maxElements: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 1 << 31 }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        if overflow { return 1 << 40 }
+        return Swift.max(1 << 24, bytes / 2 / MemoryLayout<Float>.size)
+    }()
+
+    /// Checks a shape given by the user: non-negative dimensions and a size that can be allocated.
+    static func checkShape(_ shape: [Int], function: String) throws {
+        var count = 1
+        var overflow = false
+        for d in shape {
+            guard d >= 0 else {
+                throw ScriptError("\(function): negative dimension \(d) in shape \(TensorFormatter.formatShape(shape))")
+            }
+            if !overflow {
+                let (product, o) = count.multipliedReportingOverflow(by: d)
+                overflow = o
+                count = product
+            }
+        }
+        if overflow || count > maxElements {
+            let elements = overflow ? "more than 2^63" : String(count)
+            throw ScriptError(
+                "\(function): tensor of shape \(TensorFormatter.formatShape(shape)) is too large "
+                    + "(\(elements) elements; at most \(maxElements) fit in memory)")
+        }
+    }
+
+    /// A tensor from a number, a boolean, a tensor, or a (nested) list of those.
+    /// Ragged lists are an error that names the first position where the shape differs.
+    static func tensor(from value: Value, function: String = "tensor") throws -> Tensor {
+        switch value {
+        case .number(let x): return Tensor(shape: [], scalars: [Float(x)])
+        case .bool(let b): return Tensor(shape: [], scalars: [b ? 1 : 0])
+        case .native(let object):
+            if let t = object as? TensorObject { return t.tensor }
+        case .list, .range:
+            let shape = try inferShape(value, function: function)
+            try checkShape(shape, function: function)
+            var scalars: [Float] = []
+            scalars.reserveCapacity(shape.reduce(1, *))
+            try collect(value, path: [], shape: shape, into: &scalars, function: function)
+            return Tensor(shape: shape, scalars: scalars)
+        default: break
+        }
+        throw ScriptError("\(function): cannot make a tensor from a \(value.typeName)")
+    }
+
+    /// The shape implied by following the first element at every level.
+    private static func inferShape(_ value: Value, function: String) throws -> [Int] {
+        var shape: [Int] = []
+        var current = value
+        while true {
+            switch current {
+            case .list(let list):
+                shape.append(list.items.count)
+                guard let first = list.items.first else { return shape }
+                current = first
+            case .range(let range):
+                shape.append(range.count)
+                return shape
+            case .number, .bool:
+                return shape
+            case .native(let object as TensorObject):
+                return shape + object.tensor.shape
+            default:
+                throw ScriptError("\(function): expected numbers, found \(current.typeName)")
+            }
+        }
+    }
+
+    /// Appends the scalars of a nested list in row-major order, checking it against `shape`.
+    private static func collect(
+        _ value: Value, path: [Int], shape: [Int], into scalars: inout [Float], function: String
+    ) throws {
+        let rest = Array(shape[path.count...])
+        func fail(_ found: String) -> ScriptError {
+            let place = path.isEmpty ? "the top level" : "position [" + path.map(String.init).joined(separator: ", ") + "]"
+            let wanted = rest.isEmpty ? "a number" : rest.count == 1 ? "a list of length \(rest[0])" : "a nested list of shape \(TensorFormatter.formatShape(rest))"
+            return ScriptError("\(function): ragged nested list: at \(place) expected \(wanted), found \(found)")
+        }
+        switch value {
+        case .list(let list):
+            guard let n = rest.first, n == list.items.count else { throw fail("a list of length \(list.items.count)") }
+            for (i, item) in list.items.enumerated() {
+                try collect(item, path: path + [i], shape: shape, into: &scalars, function: function)
+            }
+        case .range(let range):
+            guard rest == [range.count] else { throw fail("a range of length \(range.count)") }
+            for i in 0..<range.count { scalars.append(Float(range.element(i))) }
+        case .number(let x):
+            guard rest.isEmpty else { throw fail("a number") }
+            scalars.append(Float(x))
+        case .bool(let b):
+            guard rest.isEmpty else { throw fail("a boolean") }
+            scalars.append(b ? 1 : 0)
+        case .native(let object as TensorObject):
+            let t = object.tensor
+            guard t.shape == rest else { throw fail("a tensor of shape \(TensorFormatter.formatShape(t.shape))") }
+            scalars.append(contentsOf: t.scalars)
+        default:
+            throw fail(value.typeName)
+        }
+    }
+}

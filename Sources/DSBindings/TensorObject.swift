@@ -1,0 +1,123 @@
+import DSEngine
+import DSLanguage
+
+/// A DSEngine tensor as a dscript value (`type(x)` is `"tensor"`).
+///
+/// Members are looked up in `TensorMethods.table` (bound methods such as `x.sum`) and in
+/// `TensorObject.properties` (fields such as `x.shape`). Operators broadcast as in NumPy and accept
+/// numbers on either side.
+public final class TensorObject: NativeObject {
+    public let tensor: Tensor
+
+    public init(_ tensor: Tensor) { self.tensor = tensor }
+
+    public var typeName: String { "tensor" }
+
+    // MARK: Members
+
+    /// Read-only and read-write fields; methods live in `TensorMethods`.
+    static let properties: [String: (TensorObject) throws -> Value] = [
+        "shape": { .list(ListObject($0.tensor.shape.map { .number(Double($0)) })) },
+        "ndim": { .number(Double($0.tensor.shape.count)) },
+        "numel": { .number(Double($0.tensor.count)) },
+        "dtype": { _ in .string("float32") },
+        "T": { try $0.transposed() },
+        "grad": { t in t.tensor.grad.map { .native(TensorObject($0)) } ?? .null },
+        "requires_grad": { .bool($0.tensor.requiresGrad) },
+        "is_leaf": { .bool($0.tensor.isLeaf) },
+    ]
+
+    public func member(_ name: String, context: CallContext) throws -> Value? {
+        if let property = TensorObject.properties[name] { return try property(self) }
+        if let method = TensorMethods.byName[name] {
+            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+        }
+        return nil
+    }
+
+    public func setMember(_ name: String, _ value: Value, context: CallContext) throws {
+        switch name {
+        case "requires_grad":
+            guard case .bool(let flag) = value else {
+                throw ScriptError("requires_grad must be a boolean, got \(value.typeName)")
+            }
+            guard tensor.isLeaf else {
+                throw ScriptError("requires_grad can only be changed on a leaf tensor (use x.detach())")
+            }
+            tensor.requiresGrad = flag
+        case "grad":
+            if value.isNull { tensor.grad = nil; return }
+            let g = try TensorObject.coerce(value, like: tensor, role: "grad")
+            guard g.shape == tensor.shape else {
+                throw ScriptError("grad of shape \(TensorFormatter.formatShape(g.shape)) does not match tensor shape \(TensorFormatter.formatShape(tensor.shape))")
+            }
+            tensor.grad = g
+        default:
+            if TensorObject.properties[name] != nil || TensorMethods.byName[name] != nil {
+                throw ScriptError("cannot set member '\(name)' of tensor")
+            }
+            throw ScriptError("tensor has no member '\(name)'")
+        }
+    }
+
+    public var memberNames: [String] {
+        (Array(TensorObject.properties.keys) + TensorMethods.table.map(\.shortName)).sorted()
+    }
+
+    func transposed() throws -> Value {
+        let r = tensor.shape.count
+        if r < 2 { return .native(self) }
+        return try wrap { try tensor.permute(Array((0..<r).reversed())) }
+    }
+
+    // MARK: Conversions
+
+    /// Runs an engine operation, turning `TensorError` into `ScriptError`, and wraps the result.
+    @inline(__always)
+    func wrap(_ body: () throws -> Tensor) throws -> Value { .native(TensorObject(try engine(body))) }
+
+    /// A tensor operand: a tensor, a number or a boolean, or a nested list (read as a tensor).
+    static func coerce(_ value: Value, like reference: Tensor? = nil, role: String = "operand") throws -> Tensor {
+        switch value {
+        case .native(let object as TensorObject): return object.tensor
+        case .number(let x): return Tensor(shape: [], scalars: [Float(x)])
+        case .bool(let b): return Tensor(shape: [], scalars: [b ? 1 : 0])
+        case .list: return try TensorConversion.tensor(from: value)
+        default: throw ScriptError("expected a tensor or a number as \(role), got \(value.typeName)")
+        }
+    }
+
+    // MARK: Truth, length, iteration, printing
+
+    public func truthiness() throws -> Bool {
+        guard tensor.count == 1 else {
+            throw ScriptError("the truth value of a tensor with \(tensor.count) elements is ambiguous")
+        }
+        return tensor.scalars[0] != 0
+    }
+
+    public var length: Int? { tensor.shape.first }
+
+    public func elements(context: CallContext) throws -> [Value]? {
+        guard let n = tensor.shape.first else {
+            throw ScriptError("cannot iterate over a 0-d tensor")
+        }
+        return try (0..<n).map { try index([.value(.number(Double($0)))], context: context) }
+    }
+
+    public func describe(repr: Bool) -> String {
+        TensorFormatter.describe(shape: tensor.shape, scalars: tensor.scalars, requiresGrad: tensor.requiresGrad)
+    }
+
+    public func isEqual(to other: NativeObject) -> Bool { self === other }
+}
+
+/// Runs engine code, turning `TensorError` into a `ScriptError` with the same message.
+@inline(__always)
+func engine<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as TensorError {
+        throw ScriptError(error.message)
+    }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DSLanguage
+
+/// Ctrl-C in the REPL. One SIGINT handler, installed while the REPL runs, does what the moment
+/// calls for: at the prompt it flags the line reader (which clears the line); while code runs it
+/// asks the interpreter to stop (`interpreter.interrupt()`, which is signal-safe). Signal handlers
+/// cannot capture Swift context, so the state lives in file-private globals.
+enum Interrupts {
+    enum Mode: Int32 { case idle = 0, prompt = 1, running = 2 }
+
+    /// Installs the handler (idempotent); the handler does nothing until a mode is set.
+    static func install() {
+        guard !installed else { return }
+        installed = true
+        // Touch the globals now: their lazy initialisation must not happen inside the handler.
+        interruptMode = Mode.idle.rawValue
+        promptFlag = 0
+        pressesWhileRunning = 0
+        runningInterpreter = nil
+        var action = sigaction()
+        #if os(Linux)
+        action.__sigaction_handler.sa_handler = handleInterruptSignal
+        #else
+        action.__sigaction_u.__sa_handler = handleInterruptSignal
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: a blocking poll() at the prompt must return EINTR
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// Runs `body` with Ctrl-C routed to `interpreter.interrupt()`.
+    static func whileRunning<T>(_ interpreter: Interpreter, _ body: () throws -> T) rethrows -> T {
+        runningInterpreter = interpreter
+        pressesWhileRunning = 0
+        interruptMode = Mode.running.rawValue
+        defer {
+            interruptMode = Mode.idle.rawValue
+            runningInterpreter = nil
+        }
+        return try body()
+    }
+
+    /// Marks the start and end of reading at the prompt.
+    static func setPrompt(_ active: Bool) {
+        promptFlag = 0
+        interruptMode = active ? Mode.prompt.rawValue : Mode.idle.rawValue
+    }
+
+    /// True (once) when Ctrl-C was pressed at the prompt since the last call.
+    static func takePromptInterrupt() -> Bool {
+        let pressed = promptFlag != 0
+        promptFlag = 0
+        return pressed
+    }
+}
+
+private var installed = false
+private var interruptMode: Int32 = 0
+private var promptFlag: Int32 = 0
+private var pressesWhileRunning: Int32 = 0
+private var runningInterpreter: Interpreter?
+
+private func handleInterruptSignal(_ signal: Int32) {
+    switch interruptMode {
+    case Interrupts.Mode.prompt.rawValue:
+        promptFlag = 1
+    case Interrupts.Mode.running.rawValue:
+        pressesWhileRunning += 1
+        if pressesWhileRunning >= 3 {
+            // Code that does not check for interrupts (a long native call): a third Ctrl-C leaves.
+            let message = "\ndscript: interrupted three times, leaving\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            _exit(130)
+        }
+        runningInterpreter?.interrupt()
+    default:
+        break
+    }
+}

@@ -1,0 +1,181 @@
+import DSLanguage
+
+/// The REPL's `:` commands.
+extension REPL {
+    /// Runs a `:command`; false when the REPL should stop.
+    func runCommand(_ line: String) -> Bool {
+        let body = line.dropFirst()
+        let name = String(body.prefix(while: { !$0.isWhitespace }))
+        let argument = trim(body.dropFirst(name.count))
+        switch name {
+        case "help", "h", "?":
+            showHelp(argument)
+        case "vars":
+            showVariables()
+        case "time":
+            time(argument)
+        case "load":
+            return load(argument)
+        case "reset":
+            interpreter.reset()
+            if interpreter.global("args") == nil {
+                interpreter.define("args", .list(ListObject(interpreter.settings.scriptArguments.map { .string($0) })))
+            }
+            say("(variables cleared)")
+        case "quit", "q", "exit":
+            return false
+        default:
+            complain("unknown command ':\(name)' (try :help)")
+        }
+        return true
+    }
+
+    // MARK: :help
+
+    func showHelp(_ name: String) {
+        if name.isEmpty {
+            say(HelpCatalog.overview(entries: interpreter.helpEntries))
+            return
+        }
+        if let entry = interpreter.help(name) {
+            say(HelpCatalog.describe(entry))
+        } else if let command = HelpCatalog.commands.first(where: { $0.usage.hasPrefix(":" + name.drop(while: { $0 == ":" })) }) {
+            say(command.usage + "\n    " + command.summary)
+        } else if let methods = HelpCatalog.methods(of: name, entries: interpreter.helpEntries) {
+            say(methods)
+        } else if let value = interpreter.global(name) {
+            say(describeVariable(name, value))
+        } else if Interpreter.keywords.contains(name) {
+            say("'\(name)' is a keyword of the language (see the language tour in README.md)")
+        } else {
+            complain("no help for '\(name)' (:help lists everything)")
+        }
+    }
+
+    /// `:help x` for a variable: its type, value and members.
+    func describeVariable(_ name: String, _ value: Value) -> String {
+        var text = "\(name): \(value.typeName) = \(shortDescription(value))"
+        let members = Completer(interpreter: interpreter).memberNames(of: value)
+        if !members.isEmpty {
+            text += "\nmembers:\n" + HelpCatalog.wrap(members, width: 88)
+        }
+        return text
+    }
+
+    // MARK: :vars
+
+    /// The user's globals: names that were not there at start, or whose value changed.
+    var userVariables: [(name: String, value: Value)] {
+        interpreter.globalNames.sorted().compactMap { name in
+            guard let value = interpreter.global(name) else { return nil }
+            if let original = baseline[name], isSame(original, value) { return nil }
+            return (name, value)
+        }
+    }
+
+    func showVariables() {
+        let variables = userVariables
+        if variables.isEmpty {
+            say("(no variables yet)")
+            return
+        }
+        let nameWidth = min(variables.map(\.name.count).max() ?? 0, 24)
+        let typeWidth = min(variables.map(\.value.typeName.count).max() ?? 0, 16)
+        for (name, value) in variables {
+            say(HelpCatalog.pad(name, nameWidth) + "  " + HelpCatalog.pad(value.typeName, typeWidth) + "  " + shortDescription(value))
+        }
+    }
+
+    /// The first line of a value's echo, cut at 60 characters.
+    func shortDescription(_ value: Value) -> String {
+        let full = interpreter.describe(value, repr: true)
+        var line = String(full.prefix(while: { $0 != "\n" }))
+        let multiLine = line.count < full.count
+        if line.count > 60 {
+            line = String(line.prefix(59)) + "…"
+        } else if multiLine {
+            line += " …"
+        }
+        return line
+    }
+
+    /// Identity for shared objects, equality for plain values.
+    func isSame(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y || (x.isNaN && y.isNaN)
+        case (.string(let x), .string(let y)): return x == y
+        case (.list(let x), .list(let y)): return x === y
+        case (.dict(let x), .dict(let y)): return x === y
+        case (.range(let x), .range(let y)): return x === y
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y || (x.builtin.name == y.builtin.name && x.receiver == nil && y.receiver == nil)
+        case (.native(let x), .native(let y)): return x === y
+        default: return false
+        }
+    }
+
+    // MARK: :time, :load
+
+    func time(_ code: String) {
+        guard !code.isEmpty else {
+            complain("usage: :time EXPR")
+            return
+        }
+        let start = System.monotonicSeconds()
+        let outcome = evaluate(Source(name: "<repl>", text: code), echo: true)
+        let elapsed = System.monotonicSeconds() - start
+        if outcome != .quit { say("time: " + formatDuration(elapsed)) }
+    }
+
+    func load(_ argument: String) -> Bool {
+        var path = argument
+        if path.count >= 2, let first = path.first, first == "\"" || first == "'", path.last == first {
+            path = String(path.dropFirst().dropLast())
+        }
+        guard !path.isEmpty else {
+            complain("usage: :load FILE")
+            return true
+        }
+        if path.hasPrefix("~/"), let home = System.homeDirectory() { path = home + path.dropFirst() }
+        let source: Source
+        do {
+            source = try SourceLoader.load(path: path)
+        } catch {
+            complain("\(error)")
+            return true
+        }
+        return evaluate(source, echo: false) != .quit
+    }
+}
+
+/// A duration with three significant digits in a fitting unit: `850 µs`, `12.3 ms`, `1.52 s`.
+func formatDuration(_ seconds: Double) -> String {
+    if seconds < 1e-3 { return significant(seconds * 1e6) + " µs" }
+    if seconds < 1 { return significant(seconds * 1e3) + " ms" }
+    return significant(seconds) + " s"
+}
+
+/// `x` (0 ≤ x < 1000, or larger) with three significant digits.
+func significant(_ x: Double) -> String {
+    let decimals = x >= 100 ? 0 : x >= 10 ? 1 : 2
+    return fixed(x, decimals: decimals)
+}
+
+/// `x` with exactly `decimals` digits after the point.
+func fixed(_ x: Double, decimals: Int) -> String {
+    guard x.isFinite else { return formatNumber(x) }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (abs(x) * scale).rounded()
+    guard scaled < 9e15 else { return formatNumber(x) }
+    let whole = Int64(scaled)
+    let divisor = Int64(scale)
+    var text = String(whole / divisor)
+    if decimals > 0 {
+        let fraction = String(whole % divisor)
+        text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+    return (x < 0 && scaled != 0 ? "-" : "") + text
+}

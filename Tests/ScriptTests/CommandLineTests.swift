@@ -1,0 +1,192 @@
+import DSLanguage
+import DSShell
+import Foundation
+import XCTest
+
+/// Parsing the command line (in process): modes, options, arguments passed through to the script.
+final class InvocationTests: XCTestCase {
+    func testScriptArgumentsPassThroughUntouched() {
+        let invocation = Invocation.parse(["train.dscript", "--steps", "2000", "-e", "x"])
+        XCTAssertEqual(invocation.mode, .file("train.dscript"))
+        XCTAssertEqual(invocation.settings.scriptArguments, ["--steps", "2000", "-e", "x"])
+    }
+
+    func testOptionsBeforeTheProgram() {
+        let invocation = Invocation.parse(["--seed", "7", "--threads", "2", "--quiet", "--no-color", "-e", "print(1)", "a"])
+        XCTAssertEqual(invocation.mode, .code("print(1)"))
+        XCTAssertEqual(invocation.settings.seed, 7)
+        XCTAssertEqual(invocation.settings.threads, 2)
+        XCTAssertTrue(invocation.settings.quiet)
+        XCTAssertFalse(invocation.settings.color)
+        XCTAssertEqual(invocation.settings.scriptArguments, ["a"])
+    }
+
+    func testDashReadsStandardInput() {
+        let invocation = Invocation.parse(["-", "x", "--y"])
+        XCTAssertEqual(invocation.mode, .standardInput)
+        XCTAssertEqual(invocation.settings.scriptArguments, ["x", "--y"])
+    }
+
+    func testDoubleDashEndsOptions() {
+        XCTAssertEqual(Invocation.parse(["--", "-odd.dscript"]).mode, .file("-odd.dscript"))
+    }
+
+    func testBadUsageIsStatusTwo() {
+        for arguments in [["--bogus"], ["--seed"], ["--seed", "abc"], ["--threads", "x"], ["-e"], ["--seed", "1", "--frob", "f.dscript"]] {
+            guard case .message(_, let status) = Invocation.parse(arguments).mode else {
+                XCTFail("\(arguments) should be a usage error")
+                continue
+            }
+            XCTAssertEqual(status, 2, "\(arguments)")
+        }
+    }
+
+    func testHelpAndVersionAreStatusZero() {
+        guard case .message(let help, 0) = Invocation.parse(["--help"]).mode else { return XCTFail("--help") }
+        XCTAssertTrue(help.contains("dscript FILE.dscript [ARGS...]"), help)
+        guard case .message(let version, 0) = Invocation.parse(["--version"]).mode else { return XCTFail("--version") }
+        XCTAssertTrue(version.hasPrefix("dscript "), version)
+    }
+}
+
+/// The built executable, run as a process: exit statuses, streams, arguments, bad input.
+final class ExecutableTests: XCTestCase {
+    func testEvalPrintsAndExitsZero() throws {
+        try requireRuntime()
+        let result = try runDscript(["-e", "print(1 + 2)"])
+        XCTAssertEqual(result.output, "3\n")
+        XCTAssertEqual(result.errors, "")
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testArgsReachTheScript() throws {
+        try requireRuntime()
+        let folder = try temporaryFolder(self)
+        let path = try writeFile(folder, "show_args.dscript", "#!/usr/bin/env dscript\nprint(len(args), args[0], args[1], args[2])\n")
+        let result = try runDscript([path, "--steps", "2000", "-q"])
+        XCTAssertEqual(result.errors, "")
+        XCTAssertEqual(result.output, "3 --steps 2000 -q\n")
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testProgramFromStandardInput() throws {
+        try requireRuntime()
+        let dash = try runDscript(["-", "one"], input: "print(args[0])\n")
+        XCTAssertEqual(dash.output, "one\n")
+        let piped = try runDscript([], input: "print(40 + 2)\n")
+        XCTAssertEqual(piped.output, "42\n", "a pipe with no FILE is read as a program, without prompts")
+        XCTAssertEqual(piped.status, 0)
+    }
+
+    func testVersionAndHelp() throws {
+        let version = try runDscript(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertTrue(version.output.hasPrefix("dscript "), version.output)
+        let help = try runDscript(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.output.contains("--seed"), help.output)
+    }
+
+    func testUnknownFlagAndMissingValueAreStatusTwo() throws {
+        let unknown = try runDscript(["--bogus", "file.dscript"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.errors.contains("--bogus"), unknown.errors)
+        XCTAssertEqual(try runDscript(["--seed"]).status, 2)
+        XCTAssertEqual(try runDscript(["-e"]).status, 2)
+    }
+
+    func testMissingFileDirectoryAndBinaryFileAreStatusOne() throws {
+        let folder = try temporaryFolder(self)
+        let missing = try runDscript([folder.path + "/nope.dscript"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.errors.contains("nope.dscript: no such file"), missing.errors)
+
+        let directory = try runDscript([folder.path])
+        XCTAssertEqual(directory.status, 1)
+        XCTAssertTrue(directory.errors.contains("is a directory"), directory.errors)
+
+        let binary = folder.appendingPathComponent("binary.dscript")
+        try Data([0x70, 0x72, 0x0A, 0xFF, 0xFE, 0x00]).write(to: binary)
+        let invalid = try runDscript([binary.path])
+        XCTAssertEqual(invalid.status, 1)
+        XCTAssertTrue(invalid.errors.contains("binary.dscript:2: not valid UTF-8"), invalid.errors)
+    }
+
+    func testUnreadableFile() throws {
+        if geteuid() == 0 { throw XCTSkip("root can read any file") }
+        let folder = try temporaryFolder(self)
+        let path = try writeFile(folder, "secret.dscript", "print(1)\n")
+        chmod(path, 0)
+        let result = try runDscript([path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.errors.contains("cannot open"), result.errors)
+    }
+
+    func testEmptyFileRunsNothing() throws {
+        try requireRuntime()
+        let folder = try temporaryFolder(self)
+        let result = try runDscript([try writeFile(folder, "empty.dscript", "")])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.output + result.errors, "")
+    }
+
+    func testSyntaxErrorIsStatusOneWithLocation() throws {
+        try requireRuntime()
+        let folder = try temporaryFolder(self)
+        let path = try writeFile(folder, "broken.dscript", "let a = 1\nlet b = (a +\n")
+        let result = try runDscript(["--no-color", path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.errors.contains("\(path):2:"), result.errors)
+        XCTAssertTrue(result.errors.contains(": error: "), result.errors)
+        XCTAssertFalse(result.errors.contains("\u{1B}["), "no colour when stderr is not a terminal")
+    }
+
+    func testRuntimeErrorHasATraceback() throws {
+        try requireRuntime()
+        let folder = try temporaryFolder(self)
+        let path = try writeFile(folder, "fails.dscript", "fn inner() { error(\"deep trouble\") }\nfn outer() { inner() }\nouter()\n")
+        let result = try runDscript([path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.errors.contains("\(path):1:"), result.errors)
+        XCTAssertTrue(result.errors.contains("deep trouble"), result.errors)
+        XCTAssertTrue(result.errors.contains("  at "), result.errors)
+    }
+
+    func testExitStatusFromTheScript() throws {
+        try requireRuntime()
+        XCTAssertEqual(try runDscript(["-e", "print(1)\nexit(3)\nprint(2)"]).status, 3)
+    }
+
+    func testDeepRecursionWorksAndRunawayRecursionIsAnError() throws {
+        try requireRuntime()
+        let deep = try runDscript(["-e", "fn depth(n) { if n == 0 { return 0 } return 1 + depth(n - 1) }\nprint(depth(100000))"])
+        XCTAssertEqual(deep.errors, "")
+        XCTAssertEqual(deep.output, "100000\n")
+        let runaway = try runDscript(["-e", "fn forever(n) { return forever(n + 1) + 1 }\nforever(0)"])
+        XCTAssertEqual(runaway.status, 1)
+        XCTAssertTrue(runaway.errors.contains("stack overflow"), runaway.errors)
+    }
+
+    func testControlCStopsAScriptWithStatus130() throws {
+        try requireRuntime()
+        guard let executable = Executable.url else { return XCTFail("no executable") }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["-e", "let n = 0\nwhile true { n += 1 }"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)  // let it start running the loop
+        kill(process.processIdentifier, SIGINT)
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "ended by the signal instead of the handler")
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertTrue(errors.contains("interrupted"), errors)
+    }
+
+    func testStatsOfAMissingFileFails() throws {
+        XCTAssertEqual(try runDscript(["--stats", "/nonexistent/weights.safetensors"]).status, 1)
+    }
+}

@@ -1,0 +1,10 @@
+"""Writes every golden script of Tests/scripts/{tensor,autograd,nn} from its PyTorch mirror.
+
+Run: /work/venv-ref/bin/python Tests/scripts/reference/make_goldens.py
+"""
+import grad_nn_goldens
+import tensor_goldens
+
+for make in tensor_goldens.ALL + grad_nn_goldens.ALL:
+    make()
+print("goldens written")

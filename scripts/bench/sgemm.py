@@ -1,0 +1,18 @@
+"""sgemm throughput: C = A @ B for 1024×1024 float32 matrices. Prints GFLOP/s (best of 3 rounds)."""
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+n, reps = 1024, 10
+torch.manual_seed(0)
+a, b = torch.randn(n, n), torch.randn(n, n)
+c = a @ b
+best = 0.0
+for _ in range(3):
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        c = a @ b
+    best = max(best, 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9)
+print(f"{best:.2f}")
