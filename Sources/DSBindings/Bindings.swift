@@ -13,6 +13,10 @@ public enum Bindings {
         TensorLibrary.functions,
         NNLibrary.layers,
         OptimizerLibrary.optimizers,
+        PictureLibrary.table,
+        ChartLibrary.table,
+        ProgressObject.library,
+        ImageDataLibrary.table,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
@@ -22,6 +26,7 @@ public enum Bindings {
         OptimizerObject.methods,
         EMAObject.methods,
         ScheduleObject.methods,
+        ProgressObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {
