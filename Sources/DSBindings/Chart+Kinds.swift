@@ -11,8 +11,8 @@ extension Chart {
         let points = transformed(series, logY: options.logY)
         guard let xr = extent(points, { $0.0 }), let yr = extent(points, { $0.1 }) else { return empty(options) }
         let (columns, rows) = size(options)
-        let x = ChartAxis.make(xr.0, xr.1, count: Swift.max(2, columns / 10), extend: true)
-        let y = ChartAxis.make(yr.0, yr.1, count: Swift.max(2, rows / 3), extend: true, log: options.logY)
+        let x = ChartAxis.make(xr.0, xr.1, count: Swift.max(2, columns / 10), extend: false)
+        let y = ChartAxis.make(yr.0, yr.1, count: Swift.max(2, rows / 3 + 1), extend: false, log: options.logY)
         var canvas = BrailleCanvas(columns: columns, rows: rows)
         let dotX = { (v: Double) in Int((x.fraction(v) * Double(canvas.dotWidth - 1)).rounded()) }
         let dotY = { (v: Double) in Int(((1 - y.fraction(v)) * Double(canvas.dotHeight - 1)).rounded()) }

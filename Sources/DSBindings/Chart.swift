@@ -123,7 +123,7 @@ public enum Chart {
             lastEnd = labelLine.count
         }
         out += String(repeating: " ", count: gutter + 1) + "└" + String(axisLine) + "\n"
-        out += String(repeating: " ", count: gutter + 2) + String(labelLine) + "\n"
+        if !labelLine.isEmpty { out += String(repeating: " ", count: gutter + 2) + String(labelLine) + "\n" }
         if !labels.isEmpty {
             var legend = String(repeating: " ", count: gutter + 2)
             for (i, label) in labels.enumerated() {

@@ -32,25 +32,38 @@ struct ChartAxis {
             hi += d
         }
         if log { return logAxis(lo, hi, count: count) }
-        let step = niceNumber((hi - lo) / Double(Swift.max(1, count - 1)), round: true)
-        var first = (lo / step).rounded(.down), last = (hi / step).rounded(.up)
-        if !extend {
-            first = (lo / step - 1e-9).rounded(.up)
-            last = (hi / step + 1e-9).rounded(.down)
+        var step = niceNumber((hi - lo) / Double(Swift.max(1, count - 1)), round: true)
+        var ticks = tickValues(lo, hi, step: step, extend: extend)
+        while ticks.count < 2 && step > (hi - lo) * 1e-3 {
+            step = smallerNice(step)
+            ticks = tickValues(lo, hi, step: step, extend: extend)
         }
-        let ticks = stride(from: first, through: last, by: 1).map { $0 * step }
         if extend, let a = ticks.first, let b = ticks.last { lo = a; hi = b }
         return ChartAxis(lo: lo, hi: hi, ticks: ticks, labels: labels(ticks, step: step))
     }
 
-    /// Ticks for a log10-scaled axis: whole decades when it spans at least one, else nice data values.
+    /// Multiples of `step` covering [lo, hi] (`extend`) or inside it.
+    static func tickValues(_ lo: Double, _ hi: Double, step: Double, extend: Bool) -> [Double] {
+        let first = extend ? (lo / step).rounded(.down) : (lo / step - 1e-9).rounded(.up)
+        let last = extend ? (hi / step).rounded(.up) : (hi / step + 1e-9).rounded(.down)
+        guard first <= last, last - first < 1000 else { return [] }
+        return stride(from: first, through: last, by: 1).map { $0 * step }
+    }
+
+    /// The next nice step below `step` (10 → 5 → 2 → 1).
+    static func smallerNice(_ step: Double) -> Double {
+        let power = pow(10, floor(log10(step) + 1e-9))
+        let fraction = (step / power).rounded()
+        return fraction >= 5 ? 2 * power : fraction >= 2 ? power : power / 2
+    }
+
+    /// Ticks for a log10-scaled axis: whole decades when two fall inside, else nice data values.
     static func logAxis(_ lo: Double, _ hi: Double, count: Int) -> ChartAxis {
-        if hi - lo >= 1 {
-            let first = lo.rounded(.down), last = hi.rounded(.up)
+        let first = (lo - 1e-9).rounded(.up), last = (hi + 1e-9).rounded(.down)
+        if last - first >= 1 {
             let every = Swift.max(1, Int(((last - first) / Double(Swift.max(1, count - 1))).rounded(.up)))
             let decades = stride(from: first, through: last, by: Double(every)).map { $0 }
-            return ChartAxis(lo: first, hi: decades.last.map { Swift.max($0, hi) } ?? last, ticks: decades,
-                             labels: decades.map { powerLabel(Int($0)) })
+            return ChartAxis(lo: lo, hi: hi, ticks: decades, labels: decades.map { powerLabel(Int($0)) })
         }
         let linear = make(pow(10, lo), pow(10, hi), count: count, extend: false)
         let ticks = linear.ticks.filter { $0 > 0 }
