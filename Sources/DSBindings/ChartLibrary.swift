@@ -84,7 +84,7 @@ enum ChartLibrary {
         }
         guard let v = a.optional(nil, "labels") else { return series }
         guard case .list(let l) = v, l.items.count == series.count else {
-            throw a.error(nil, "labels", "a list of \(series.count) strings expected")
+            throw a.error(nil, "labels", "a list with one string per series (\(series.count)) expected")
         }
         for (i, item) in l.items.enumerated() {
             guard case .string(let s) = item else { throw a.error(nil, "labels", "label \(i + 1) is a \(item.typeName), not a string") }

@@ -82,7 +82,7 @@ public enum ImageDatasets {
 
     /// The strokes of a digit: segments between neighbouring ink cells of its bitmap (cell centres
     /// in font units, x across, y down); a diagonal joins two cells only where no straight path does.
-    static func strokes(of digit: Int) -> [(Double, Double, Double, Double)] {
+    public static func strokes(of digit: Int) -> [(Double, Double, Double, Double)] {
         let rows = font[digit].map { Array($0) }
         func ink(_ x: Int, _ y: Int) -> Bool { y >= 0 && y < 7 && x >= 0 && x < 5 && rows[y][x] == "#" }
         var segments: [(Double, Double, Double, Double)] = []
