@@ -6,13 +6,15 @@ import Foundation
 /// `load_png` and `load_png_folder` move them to and from PNG files.
 enum PictureLibrary {
     static let table: [Builtin] = [
-        Builtin("show(img, nrow = 8, scale = nil, range = nil, color = nil)",
-                "draws an image [H, W], [C, H, W] or a batch [N, C, H, W] as a grid in the terminal (24-bit colour half blocks; grey shades without colour)",
+        Builtin("show(img, nrow = 8, scale = nil, range = nil, color = nil, kitty = nil)",
+                "draws an image [H, W], [C, H, W] or a batch [N, C, H, W] as a grid in the terminal (24-bit colour half blocks; grey shades without colour; kitty graphics in kitty)",
                 example: "show(shapes(16), nrow: 8)") { a, c in
             let t = try a.tensor(0, "img")
+            let color = try a.bool(4, "color", default: PictureLibrary.colorful(c))
             let text = try PictureRenderer.render(
                 t, nrow: try a.int(1, "nrow", default: 8), scale: try a.has(2, "scale") ? a.int(2, "scale") : nil,
-                range: try a.imageRange(3), color: try a.bool(4, "color", default: PictureLibrary.colorful(c)))
+                range: try a.imageRange(3), color: color,
+                kitty: try a.bool(5, "kitty", default: color && PictureLibrary.colorful(c) && PictureRenderer.kittyTerminal()))
             c.write(text)
             return .null
         },

@@ -1,4 +1,5 @@
 import DSEngine
+import Foundation
 
 /// Draws 8-bit pictures as terminal text. Pure functions from pixels to a `String`, so tests pin
 /// the exact output; `show` prints what they return.
@@ -73,12 +74,36 @@ public enum PictureRenderer {
 
     /// The picture of a tensor, rendered as `show` prints it.
     public static func render(
-        _ tensor: Tensor, nrow: Int = 8, scale: Int? = nil, range: ImageRange = .auto, color: Bool
+        _ tensor: Tensor, nrow: Int = 8, scale: Int? = nil, range: ImageRange = .auto, color: Bool, kitty: Bool = false
     ) throws -> String {
         let grid = try ImageGrid.render(tensor, nrow: nrow, padding: 1, range: range)
-        let factor = scale ?? automaticScale(width: grid.width)
-        guard (1...16).contains(factor) else { throw TensorError("scale must be 1…16, got \(factor)") }
-        let picture = ImageGrid.upscale(grid, by: factor)
+        if let scale { guard (1...16).contains(scale) else { throw TensorError("scale must be 1…16, got \(scale)") } }
+        if kitty {
+            // Real pixels: enlarge tiny pictures to about 128 pixels across.
+            let factor = scale ?? Swift.max(1, Swift.min(16, 128 / Swift.max(1, grid.width)))
+            return try self.kitty(ImageGrid.upscale(grid, by: factor))
+        }
+        let picture = ImageGrid.upscale(grid, by: scale ?? automaticScale(width: grid.width))
         return color ? halfBlocks(picture) : shades(picture)
+    }
+
+    /// The picture in the kitty graphics protocol: a PNG sent in base64 chunks of 4096 bytes.
+    public static func kitty(_ picture: PixelImage) throws -> String {
+        let payload = Array(Data(try PNGCodec.encode(picture)).base64EncodedString().utf8)
+        var out = ""
+        var start = 0
+        repeat {
+            let end = Swift.min(payload.count, start + 4096)
+            let more = end < payload.count ? 1 : 0
+            let control = start == 0 ? "a=T,f=100,m=\(more)" : "m=\(more)"
+            out += "\u{1B}_G\(control);" + String(decoding: payload[start..<end], as: UTF8.self) + "\u{1B}\\"
+            start = end
+        } while start < payload.count
+        return out + "\n"
+    }
+
+    /// Whether the environment says the terminal is kitty (`TERM=xterm-kitty` or `KITTY_WINDOW_ID`).
+    public static func kittyTerminal(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        environment["KITTY_WINDOW_ID"] != nil || (environment["TERM"] ?? "").contains("kitty")
     }
 }

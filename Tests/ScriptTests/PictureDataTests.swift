@@ -1,4 +1,5 @@
 import DSEngine
+import Foundation
 import DSLanguage
 import XCTest
 @testable import DSBindings
@@ -77,5 +78,73 @@ final class PictureDataTests: XCTestCase {
         XCTAssertEqual(try object.elements(context: c)?.count, 4)
         _ = try c.method(p, "close")
         XCTAssertTrue(object.bar.isClosed)
+    }
+
+    func testLoadPNGFolderMakesOneBatch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-folder-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = BindingTestContext()
+        for (i, v) in [0.0, 0.5, 1.0].enumerated() {
+            let img = Value.tensor(Tensor(shape: [1, 2, 3], scalars: [Float](repeating: Float(v), count: 6)))
+            _ = try c.global("save_png", [.string(dir.appendingPathComponent("img\(i).png").path), img], [("range", list([0, 1]))])
+        }
+        try Data("not a png".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let batch = try c.global("load_png_folder", [.string(dir.path)], [("range", list([-1, 1]))]).tensorValue
+        XCTAssertEqual(batch?.shape, [3, 1, 2, 3])
+        XCTAssertEqual(batch?.scalars[0], -1)
+        XCTAssertEqual(batch?.scalars[6] ?? 0, 128 / 255 * 2 - 1, accuracy: 1e-6)
+        XCTAssertEqual(batch?.scalars[17], 1)
+        // A picture of another size is refused with both sizes named.
+        _ = try c.global("save_png", [.string(dir.appendingPathComponent("z.png").path), .tensor(Tensor(shape: [4, 4], scalars: [Float](repeating: 0, count: 16)))])
+        XCTAssertScriptError("z.png is 4×4 with 1 channels, but the first image is 3×2 with 1") {
+            try c.global("load_png_folder", [.string(dir.path)])
+        }
+        XCTAssertScriptError("no .png files") { try c.global("load_png_folder", [.string("/")]) }
+    }
+
+    /// A native object with a `plot` method, as a schedule has.
+    final class Plottable: NativeObject {
+        var typeName: String { "plottable" }
+        var plotted: [Value] = []
+        func member(_ name: String, context: CallContext) throws -> Value? {
+            guard name == "plot" else { return nil }
+            return .builtin(BuiltinFunction(Builtin("plottable.plot(every = 1)", "test") { [unowned self] a, _ in
+                self.plotted.append(a.optional(0, "every") ?? .null)
+                return .string("drawn")
+            }))
+        }
+    }
+
+    func testPlotDelegatesToAPlotMethod() throws {
+        let c = BindingTestContext()
+        let object = Plottable()
+        guard case .string("drawn") = try c.global("plot", [.native(object)], [("every", .number(10))]) else {
+            return XCTFail("plot should return what the object's plot method returns")
+        }
+        guard object.plotted.count == 1, case .number(10) = object.plotted[0] else { return XCTFail("\(object.plotted)") }
+    }
+
+    func testKittyProtocolCarriesThePNG() throws {
+        var state: UInt32 = 12345  // noise (a linear congruential generator), so the PNG needs several chunks
+        let noise = (0..<64 * 64 * 3).map { _ -> UInt8 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(state >> 24)
+        }
+        let picture = PixelImage(width: 64, height: 64, channels: 3, bytes: noise)
+        let text = try PictureRenderer.kitty(picture)
+        XCTAssertTrue(text.hasPrefix("\u{1B}_Ga=T,f=100,m=1;iVBORw0KGgo"))
+        XCTAssertTrue(text.hasSuffix("\u{1B}\\\n"))
+        // Chunks of at most 4096 base64 characters; the payload decodes to the same picture.
+        var payload = ""
+        for piece in text.dropLast().components(separatedBy: "\u{1B}\\") where !piece.isEmpty {
+            let data = piece[piece.index(after: piece.firstIndex(of: ";")!)...]
+            XCTAssertLessThanOrEqual(data.count, 4096)
+            payload += data
+        }
+        let png = try XCTUnwrap(Data(base64Encoded: payload))
+        XCTAssertEqual(try [UInt8](png).withUnsafeBytes { try PNGCodec.decode($0) }, picture)
+        XCTAssertTrue(PictureRenderer.kittyTerminal(["TERM": "xterm-kitty"]))
+        XCTAssertFalse(PictureRenderer.kittyTerminal(["TERM": "xterm-256color"]))
     }
 }

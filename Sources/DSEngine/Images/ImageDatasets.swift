@@ -16,11 +16,19 @@ public enum ImageDatasets {
     }
 
     /// Draws each image's pixels by 2×2 supersampling of `coverage(x, y)` (x, y in pixels).
-    static func paint(_ out: inout [Float], image: Int, size: Int, intensity: Float, _ coverage: (Double, Double) -> Bool) {
+    /// Pixels outside `box` (x0, y0, x1, y1 in pixels) are left as background.
+    static func paint(
+        _ out: inout [Float], image: Int, size: Int, intensity: Float,
+        box: (Double, Double, Double, Double)? = nil, _ coverage: (Double, Double) -> Bool
+    ) {
         let base = image * size * size
         let offsets = [0.25, 0.75]
-        for y in 0..<size {
-            for x in 0..<size {
+        let (x0, y0, x1, y1) = box ?? (0, 0, Double(size), Double(size))
+        let xs = Swift.max(0, Int(x0.rounded(.down)))..<Swift.min(size, Swift.max(0, Int(x1.rounded(.up))))
+        let ys = Swift.max(0, Int(y0.rounded(.down)))..<Swift.min(size, Swift.max(0, Int(y1.rounded(.up))))
+        guard !xs.isEmpty, !ys.isEmpty else { return }
+        for y in ys {
+            for x in xs {
                 var hits = 0
                 for oy in offsets { for ox in offsets where coverage(Double(x) + ox, Double(y) + oy) { hits += 1 } }
                 out[base + y * size + x] = -1 + 2 * intensity * Float(hits) / 4
@@ -132,7 +140,10 @@ public enum ImageDatasets {
             let cx = s / 2 + (r[4] * 2 - 1) * slackX, cy = s / 2 + (r[5] * 2 - 1) * slackY
             let segments = allStrokes[digit]
             let limit = halfWidth * halfWidth
-            paint(&pixels, image: i, size: size, intensity: 1) { x, y in
+            // The glyph's extent in pixels (font box widened by the stroke and the slant).
+            let reach = (halfWidth + Swift.abs(slant) * 3.5 + 3) * cell
+            let box = (cx - reach, cy - (halfWidth + 3.5) * cell, cx + reach, cy + (halfWidth + 3.5) * cell)
+            paint(&pixels, image: i, size: size, intensity: 1, box: box) { x, y in
                 // Pixel → font units (origin at the glyph's centre, slanted).
                 let fy = (y - cy) / cell + 3.5
                 let fx = (x - cx) / cell + 2.5 + slant * (fy - 3.5)
