@@ -11,22 +11,22 @@ public enum Bindings {
     static let domains: [[Builtin]] = [
         TensorLibrary.creation,
         TensorLibrary.functions,
-        NNLibrary.layers,
-        OptimizerLibrary.optimizers,
         PictureLibrary.table,
         ChartLibrary.table,
         ProgressObject.library,
         ImageDataLibrary.table,
+        NNLibrary.layers,
+        OptimizerLibrary.optimizers,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
     static let methodTables: [[Builtin]] = [
         TensorMethods.table,
+        ProgressObject.methods,
         ModelObject.methods,
         OptimizerObject.methods,
         EMAObject.methods,
         ScheduleObject.methods,
-        ProgressObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {
