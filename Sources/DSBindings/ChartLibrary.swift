@@ -1,7 +1,9 @@
 import DSEngine
 import DSLanguage
+import Foundation
 
-/// Chart built-ins (SPEC §9): `plot`, `scatter`, `hist` print Unicode charts drawn by `Chart`.
+/// Chart built-ins (SPEC §9): `plot`, `scatter`, `hist` print Unicode charts drawn by `Chart`;
+/// `save_svg` writes the same charts as SVG files.
 /// `plot(obj)` of a native object with a `plot` method (a schedule) calls that method.
 enum ChartLibrary {
     static let table: [Builtin] = [
@@ -14,19 +16,7 @@ enum ChartLibrary {
                 rest.positional.removeFirst()
                 return try c.call(method, Arguments(rest.positional, keywords: rest.keywords))
             }
-            let series: [ChartSeries]
-            if a.has(1, "y") {
-                let xs = try ChartLibrary.series(a, 0, "x")
-                guard xs.count == 1 else { throw a.error(0, "x", "one series of x values expected, got \(xs.count)") }
-                series = try ChartLibrary.series(a, 1, "y").enumerated().map { i, ys in
-                    guard ys.count == xs[0].count else {
-                        throw a.error(1, "y", "series \(i + 1) has \(ys.count) values but x has \(xs[0].count)")
-                    }
-                    return ChartSeries(xs: xs[0], ys: ys)
-                }
-            } else {
-                series = try ChartLibrary.series(a, 0, "x").map { ChartSeries(ys: $0) }
-            }
+            let series = try ChartLibrary.lineSeries(a, first: 0)
             let labelled = try ChartLibrary.labelled(series, a)
             c.write(Chart.lines(labelled, options: try ChartLibrary.options(a, c)))
             return .null
@@ -60,7 +50,49 @@ enum ChartLibrary {
             c.write(Chart.histogram(values, bins: bins, range: range, options: options))
             return .null
         },
+        Builtin("save_svg(path, x, y = nil, kind = \"line\", labels = nil, title = nil, log = false, bins = 20, width = 640, height = 400)",
+                "writes a chart as an SVG file: kind \"line\" (x, y as for plot), \"scatter\" (points, other points) or \"hist\" (values)",
+                example: "save_svg(\"loss.svg\", losses, log: true, title: \"loss\")") { a, _ in
+            let path = try a.string(0, "path")
+            let kind = Chart.SVGKind(rawValue: try a.choice(3, "kind", ["line", "scatter", "hist"], default: "line")) ?? .line
+            var series: [ChartSeries]
+            switch kind {
+            case .line: series = try lineSeries(a, first: 1)
+            case .scatter: series = try points(a, 1, "x") + (a.has(2, "y") ? try points(a, 2, "y") : [])
+            case .hist: series = [ChartSeries(ys: try a.tensor(1, "x").scalars.map(Double.init))]
+            }
+            series = try labelled(series, a)
+            var options = ChartOptions()
+            if a.has(nil, "title") { options.title = try a.string(nil, "title") }
+            options.logY = try a.bool(nil, "log", default: false)
+            let (width, height) = (try a.int(nil, "width", default: 640), try a.int(nil, "height", default: 400))
+            guard (200...8000).contains(width), (150...8000).contains(height) else {
+                throw ScriptError("save_svg: width must be 200…8000 and height 150…8000 pixels, got \(width)×\(height)")
+            }
+            let bins = try a.int(nil, "bins", default: 20)
+            guard (1...400).contains(bins) else { throw a.error(nil, "bins", "1…400 expected, got \(bins)") }
+            let text = Chart.svg(series, kind: kind, options: options, width: width, height: height, bins: bins)
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw ScriptError("save_svg: cannot write \(path): \(error.localizedDescription)")
+            }
+            return .null
+        },
     ]
+
+    /// The series of `plot(y)` / `plot(x, y)` with x at position `first` and y after it.
+    static func lineSeries(_ a: Arguments, first: Int) throws -> [ChartSeries] {
+        guard a.has(first + 1, "y") else { return try series(a, first, "x").map { ChartSeries(ys: $0) } }
+        let xs = try series(a, first, "x")
+        guard xs.count == 1 else { throw a.error(first, "x", "one series of x values expected, got \(xs.count)") }
+        return try series(a, first + 1, "y").enumerated().map { i, ys in
+            guard ys.count == xs[0].count else {
+                throw a.error(first + 1, "y", "series \(i + 1) has \(ys.count) values but x has \(xs[0].count)")
+            }
+            return ChartSeries(xs: xs[0], ys: ys)
+        }
+    }
 
     /// Width, height, title, log scale and colour from the keyword arguments.
     static func options(_ a: Arguments, _ c: CallContext) throws -> ChartOptions {

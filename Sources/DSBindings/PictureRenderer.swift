@@ -66,6 +66,9 @@ public enum PictureRenderer {
         return out
     }
 
+    /// The widest picture drawn without shrinking (columns).
+    public static let maxColumns = 160
+
     /// The automatic upscaling factor: pictures narrower than 32 pixels are enlarged (at most 4×)
     /// towards 32 columns. (A half-block pixel is already about square on screen.)
     public static func automaticScale(width: Int) -> Int {
@@ -82,6 +85,11 @@ public enum PictureRenderer {
             // Real pixels: enlarge tiny pictures to about 128 pixels across.
             let factor = scale ?? Swift.max(1, Swift.min(16, 128 / Swift.max(1, grid.width)))
             return try self.kitty(ImageGrid.upscale(grid, by: factor))
+        }
+        if scale == nil, grid.width > maxColumns {
+            // Too wide for a terminal: shrink by whole factors (block means) to fit.
+            let picture = ImageGrid.downscale(grid, by: (grid.width + maxColumns - 1) / maxColumns)
+            return color ? halfBlocks(picture) : shades(picture)
         }
         let picture = ImageGrid.upscale(grid, by: scale ?? automaticScale(width: grid.width))
         return color ? halfBlocks(picture) : shades(picture)

@@ -151,6 +151,13 @@ final class PNGCodecTests: XCTestCase {
         XCTAssertEqual(ImageGrid.upscale(signed, by: 2).bytes, [0, 0, 128, 128, 255, 255, 0, 0, 128, 128, 255, 255])
     }
 
+    func testDownscaleAveragesBlocks() {
+        // 5×1 grey by 2: blocks [0, 10], [20, 31], [40] → 5, 26 (25.5 rounds up), 40.
+        let picture = PixelImage(width: 5, height: 1, channels: 1, bytes: [0, 10, 20, 31, 40])
+        XCTAssertEqual(ImageGrid.downscale(picture, by: 2).bytes, [5, 26, 40])
+        XCTAssertEqual(ImageGrid.downscale(picture, by: 1), picture)
+    }
+
     func testTensorFromPicture() {
         let picture = PixelImage(width: 2, height: 1, channels: 3, bytes: [0, 51, 255, 255, 0, 102])
         let t = ImageGrid.tensor(from: picture, lo: -1, hi: 1)

@@ -1,4 +1,5 @@
 import DSEngine
+import Foundation
 import DSLanguage
 import XCTest
 @testable import DSBindings
@@ -121,6 +122,25 @@ final class PictureRenderTests: XCTestCase {
         let log = ChartAxis.make(-4, 0, count: 5, extend: false, log: true)
         XCTAssertEqual(log.labels, ["1e-4", "0.001", "0.01", "0.1", "1"])
         XCTAssertTrue(Chart.lines([ChartSeries(ys: [-1, 0])], options: ChartOptions(logY: true)).contains("no finite values"))
+    }
+
+    func testSVGChartsAreWellFormedAndEscaped() {
+        let series = [ChartSeries(label: "a & <b>", xs: [0, 1, 2, .nan, 4, 5], ys: [0, 1, 0, 0, 1, 0]), ChartSeries(ys: [1, 2, 3])]
+        let svg = Chart.svg(series, kind: .line, options: ChartOptions(title: "x < y"))
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\""))
+        XCTAssertTrue(svg.hasSuffix("</svg>\n"))
+        // The NaN breaks the first series in two; the second is one line.
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 3)
+        XCTAssertTrue(svg.contains(">a &amp; &lt;b&gt;</text>"))
+        XCTAssertTrue(svg.contains(">series 2</text>"))
+        XCTAssertTrue(svg.contains(">x &lt; y</text>"))
+        // Every line of the body is one self-closed element (or two, tick and label).
+        XCTAssertFalse(svg.contains("nan"))
+        let dots = Chart.svg([ChartSeries(xs: [0, 1], ys: [1, 0])], kind: .scatter)
+        XCTAssertEqual(dots.components(separatedBy: "<circle").count - 1, 2)
+        // Histogram: counts [1, 2, 3, 4] → four bars.
+        let bars = Chart.svg([ChartSeries(ys: [1, 2, 2, 3, 3, 3, 4, 4, 4, 4])], kind: .hist, bins: 4)
+        XCTAssertEqual(bars.components(separatedBy: "<rect").count - 1, 2 + 4)
     }
 
     // MARK: Progress

@@ -104,6 +104,29 @@ public enum ImageGrid {
         return out
     }
 
+    /// The picture shrunk `factor` times in each direction, each pixel the mean of its block
+    /// (blocks at the right and bottom edges may be partial).
+    public static func downscale(_ picture: PixelImage, by factor: Int) -> PixelImage {
+        guard factor > 1 else { return picture }
+        let w = (picture.width + factor - 1) / factor, h = (picture.height + factor - 1) / factor, c = picture.channels
+        var out = PixelImage(width: w, height: h, channels: c)
+        for y in 0..<h {
+            for x in 0..<w {
+                for k in 0..<c {
+                    var sum = 0, n = 0
+                    for sy in (y * factor)..<Swift.min(picture.height, (y + 1) * factor) {
+                        for sx in (x * factor)..<Swift.min(picture.width, (x + 1) * factor) {
+                            sum += Int(picture.bytes[(sy * picture.width + sx) * c + k])
+                            n += 1
+                        }
+                    }
+                    out.bytes[(y * w + x) * c + k] = UInt8((sum + n / 2) / Swift.max(1, n))
+                }
+            }
+        }
+        return out
+    }
+
     /// A picture as a `[C, H, W]` tensor with values from `lo` (0) to `hi` (255).
     public static func tensor(from picture: PixelImage, lo: Float = 0, hi: Float = 1) -> Tensor {
         let c = picture.channels, plane = picture.width * picture.height
