@@ -9,7 +9,8 @@ import Darwin
 
 /// A tqdm-like progress bar for standard error: count, percentage, elapsed time, ETA, rate and a
 /// postfix (`loss=0.123`). On a terminal it redraws one line in place (`\r`, at most every
-/// `minInterval` seconds); otherwise it prints a plain line at every tenth of the total (or every
+/// `minInterval` seconds, first at the first update, so a REPL prompt is not overwritten);
+/// otherwise it prints a plain line at every tenth of the total (or every
 /// `plainInterval` seconds without a total) and one at the end; with `quiet` it prints nothing.
 ///
 /// Samplers and training helpers drive it from Swift: `ProgressBar(total: steps, description:
@@ -49,7 +50,6 @@ public final class ProgressBar {
         self.write = write
         self.start = clock()
         lastPlainCount = -1
-        if interactive && !quiet { draw(force: true) }
     }
 
     /// A bar on the interpreter's standard error, following its settings.

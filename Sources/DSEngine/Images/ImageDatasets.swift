@@ -12,7 +12,7 @@ public enum ImageDatasets {
         guard sizeRange.contains(size) else {
             throw TensorError("image size must be \(sizeRange.lowerBound)…\(sizeRange.upperBound), got \(size)")
         }
-        guard n <= (1 << 28) / (size * size) else { throw TensorError("\(n) images of \(size)×\(size) are too many") }
+        guard n <= (1 << 26) / (size * size) else { throw TensorError("\(n) images of \(size)×\(size) are too many") }
     }
 
     /// Draws each image's pixels by 2×2 supersampling of `coverage(x, y)` (x, y in pixels).
