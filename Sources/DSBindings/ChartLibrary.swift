@@ -16,6 +16,15 @@ enum ChartLibrary {
                 rest.positional.removeFirst()
                 return try c.call(method, Arguments(rest.positional, keywords: rest.keywords))
             }
+            if case .native(let object) = try a.value(0, "x"), !(object is TensorObject) {
+                guard let series = try ChartLibrary.scheduleSeries(object, c) else {
+                    throw a.error(0, "x", "\(object.typeName) cannot be plotted")
+                }
+                var options = try ChartLibrary.options(a, c)
+                if options.title == nil { options.title = "schedule against t (β and log-SNR rescaled to 0…1)" }
+                c.write(Chart.lines(series, options: options))
+                return .null
+            }
             let series = try ChartLibrary.lineSeries(a, first: 0)
             let labelled = try ChartLibrary.labelled(series, a)
             c.write(Chart.lines(labelled, options: try ChartLibrary.options(a, c)))
@@ -80,6 +89,30 @@ enum ChartLibrary {
             return .null
         },
     ]
+
+    /// For an object with schedule fields (`alpha_bar`, `betas`, `posterior_variance`, `snr`):
+    /// ᾱ_t, β_t and β̃_t over the largest β, and log-SNR rescaled to 0…1, against t. Nil otherwise.
+    static func scheduleSeries(_ object: NativeObject, _ c: CallContext) throws -> [ChartSeries]? {
+        func field(_ name: String) throws -> [Double]? {
+            guard case .native(let t as TensorObject)? = try object.member(name, context: c) else { return nil }
+            return t.tensor.scalars.map(Double.init)
+        }
+        guard let alphaBar = try field("alpha_bar"), let betas = try field("betas"), !alphaBar.isEmpty else { return nil }
+        let t = alphaBar.indices.map(Double.init)
+        let betaMax = Swift.max(betas.max() ?? 1, 1e-300)
+        let label = { (x: Double) in ProgressBar.formatValue(x) }
+        var series = [ChartSeries(label: "ᾱ_t", xs: t, ys: alphaBar),
+                      ChartSeries(label: "β_t / \(label(betaMax))", xs: t, ys: betas.map { $0 / betaMax })]
+        if let posterior = try field("posterior_variance") {
+            series.append(ChartSeries(label: "β̃_t / \(label(betaMax))", xs: t, ys: posterior.map { $0 / betaMax }))
+        }
+        let logSNR = alphaBar.map { log($0 / (1 - $0)) }
+        let finite = logSNR.filter(\.isFinite)
+        if let lo = finite.min(), let hi = finite.max(), hi > lo {
+            series.append(ChartSeries(label: "log SNR \(label(lo))…\(label(hi))", xs: t, ys: logSNR.map { ($0 - lo) / (hi - lo) }))
+        }
+        return series
+    }
 
     /// The series of `plot(y)` / `plot(x, y)` with x at position `first` and y after it.
     static func lineSeries(_ a: Arguments, first: Int) throws -> [ChartSeries] {

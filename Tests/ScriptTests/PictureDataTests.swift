@@ -147,4 +147,31 @@ final class PictureDataTests: XCTestCase {
         XCTAssertTrue(PictureRenderer.kittyTerminal(["TERM": "xterm-kitty"]))
         XCTAssertFalse(PictureRenderer.kittyTerminal(["TERM": "xterm-256color"]))
     }
+
+    /// An object with the fields of a noise schedule (linear betas 1e-4 … 0.02, T = 1000).
+    final class FakeSchedule: NativeObject {
+        var typeName: String { "schedule" }
+        func member(_ name: String, context: CallContext) throws -> Value? {
+            let betas = (0..<1000).map { 1e-4 + (0.02 - 1e-4) * Double($0) / 999 }
+            var product = 1.0
+            let alphaBar = betas.map { b -> Double in product *= 1 - b; return product }
+            switch name {
+            case "betas": return .tensor(Tensor(shape: [1000], scalars: betas.map(Float.init)))
+            case "alpha_bar": return .tensor(Tensor(shape: [1000], scalars: alphaBar.map(Float.init)))
+            default: return nil
+            }
+        }
+    }
+
+    func testPlotOfAScheduleDrawsItsQuantities() throws {
+        let c = BindingTestContext()
+        _ = try c.global("plot", [.native(FakeSchedule())], [("width", .number(40)), ("height", .number(8))])
+        XCTAssertTrue(c.output.contains("⣿ ᾱ_t   ⣿ β_t / 0.02   ⣿ log SNR"), c.output)
+        XCTAssertTrue(c.output.hasPrefix("     schedule against t"), c.output)
+        XCTAssertTrue(c.output.contains("\n     0                  500\n"), c.output)
+        XCTAssertScriptError("optimizer cannot be plotted") {
+            let opt = try c.global("sgd", [.list(ListObject([.tensor(Tensor(shape: [1], scalars: [0]))]))], [("lr", .number(0.1))])
+            return try c.global("plot", [opt])
+        }
+    }
 }
