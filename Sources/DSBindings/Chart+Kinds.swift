@@ -14,8 +14,8 @@ extension Chart {
         let x = ChartAxis.make(xr.0, xr.1, count: Swift.max(2, columns / 10), extend: false)
         let y = ChartAxis.make(yr.0, yr.1, count: Swift.max(2, rows / 3 + 1), extend: false, log: options.logY)
         var canvas = BrailleCanvas(columns: columns, rows: rows)
-        let dotX = { (v: Double) in Int((x.fraction(v) * Double(canvas.dotWidth - 1)).rounded()) }
-        let dotY = { (v: Double) in Int(((1 - y.fraction(v)) * Double(canvas.dotHeight - 1)).rounded()) }
+        let dotX = { (v: Double) in clampedInt(x.fraction(v) * Double(canvas.dotWidth - 1)) }
+        let dotY = { (v: Double) in clampedInt((1 - y.fraction(v)) * Double(canvas.dotHeight - 1)) }
         for (s, set) in points.enumerated() {
             var previous: (Int, Int)? = nil
             for p in set {
@@ -53,7 +53,7 @@ extension Chart {
         var counts = [Int](repeating: 0, count: Swift.max(1, bins))
         let width = (hi - lo) / Double(counts.count)
         for v in values where v.isFinite && v >= lo && v <= hi {
-            let i = width > 0 ? Int((v - lo) / width) : 0
+            let i = width > 0 ? clampedInt(((v - lo) / width).rounded(.down)) : 0
             counts[Swift.min(counts.count - 1, Swift.max(0, i))] += 1
         }
         return counts
@@ -76,15 +76,15 @@ extension Chart {
         let x = ChartAxis.make(lo, hi, count: Swift.max(2, columns / 10), extend: false)
         var cells = [[Cell]](repeating: [Cell](repeating: Cell(), count: columns), count: rows)
         for (b, count) in counts.enumerated() {
-            let eighths = Int((Double(count) / y.hi * Double(rows * 8)).rounded())
+            let eighths = clampedInt(Double(count) / y.hi * Double(rows * 8))
             for r in 0..<rows {
                 let fill = Swift.min(8, Swift.max(0, eighths - (rows - 1 - r) * 8))
                 guard fill > 0 else { continue }
                 for k in 0..<perBin { cells[r][b * perBin + k] = Cell(character: blocks[fill], series: 0) }
             }
         }
-        let xColumn = { (v: Double) in Swift.min(columns - 1, Int(x.fraction(v) * Double(columns))) }
-        let yRow = { (v: Double) in Int(((1 - y.fraction(v)) * Double(rows * 8 - 1)).rounded()) / 8 }
+        let xColumn = { (v: Double) in Swift.min(columns - 1, clampedInt((x.fraction(v) * Double(columns)).rounded(.down))) }
+        let yRow = { (v: Double) in clampedInt((1 - y.fraction(v)) * Double(rows * 8 - 1)) / 8 }
         return frame(cells: cells, x: x, y: y, xColumn: xColumn, yRow: yRow, labels: [], options: options)
     }
 }

@@ -26,6 +26,10 @@ struct ChartAxis {
     /// data: ticks fall on data-space nice numbers and are labelled in data space.
     static func make(_ lo: Double, _ hi: Double, count: Int, extend: Bool, log: Bool = false) -> ChartAxis {
         var lo = lo, hi = hi
+        guard (hi - lo).isFinite, lo.isFinite, hi.isFinite else {
+            // A span beyond the largest double: only the ends are labelled.
+            return ChartAxis(lo: lo, hi: hi, ticks: [lo, hi], labels: [shortExponent(lo), shortExponent(hi)])
+        }
         if hi <= lo {
             let d = log ? 0.5 : (lo == 0 ? 1 : Swift.abs(lo) * 0.1)
             lo -= d
@@ -107,8 +111,20 @@ struct ChartAxis {
         return "\(mantissa)e\(sign)\(exponent)"
     }
 
-    /// Where `v` falls in [lo, hi], as a fraction (0 at lo, 1 at hi).
-    func fraction(_ v: Double) -> Double { hi > lo ? (v - lo) / (hi - lo) : 0.5 }
+    /// Where `v` falls in [lo, hi], as a fraction (0 at lo, 1 at hi); computed in halves so that
+    /// spans beyond the largest double stay finite.
+    func fraction(_ v: Double) -> Double {
+        guard hi > lo else { return 0.5 }
+        let f = (v / 2 - lo / 2) / (hi / 2 - lo / 2)
+        return f.isFinite ? f : 0.5
+    }
+}
+
+/// `x` rounded to an Int, with non-finite values as 0 and huge ones clamped (never a trap).
+@inline(__always)
+func clampedInt(_ x: Double) -> Int {
+    guard x.isFinite else { return 0 }
+    return Int(Swift.max(-1e9, Swift.min(1e9, x.rounded())))
 }
 
 /// A grid of braille cells, each with 2 × 4 dots; every dot remembers the series that set it,

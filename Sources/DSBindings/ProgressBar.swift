@@ -68,7 +68,7 @@ public final class ProgressBar {
     /// Advances the count by `n` and redraws when due.
     public func update(_ n: Int = 1) {
         guard !isClosed else { return }
-        count += n
+        count = Swift.max(0, Swift.min(1 << 53, count + Swift.max(-(1 << 53), Swift.min(1 << 53, n))))
         draw(force: false)
     }
 
@@ -150,7 +150,7 @@ public final class ProgressBar {
         guard let total, total > 0 else {
             return "\(head)\(count)it [\(duration(elapsed)), \(rateText)\(tail)]"
         }
-        let fraction = Swift.min(1, Double(count) / Double(total))
+        let fraction = Swift.max(0, Swift.min(1, Double(count) / Double(total)))
         let percent = Int(fraction * 100)
         let eta = rate > 0 ? duration(Double(Swift.max(0, total - count)) / rate) : "?"
         let bar = bar(fraction, width: barWidth)

@@ -143,6 +143,17 @@ final class PictureRenderTests: XCTestCase {
         XCTAssertEqual(bars.components(separatedBy: "<rect").count - 1, 2 + 4)
     }
 
+    func testExtremeValuesNeverTrap() {
+        // Spans beyond the largest double, subnormals and constant data all draw something.
+        for ys in [[1e308, -1e308, 0], [5e-324, 1e-320], [3, 3, 3], [-.infinity, 1, .nan]] as [[Double]] {
+            XCTAssertFalse(Chart.lines([ChartSeries(ys: ys)]).isEmpty)
+            XCTAssertFalse(Chart.scatter([ChartSeries(xs: ys, ys: ys)]).isEmpty)
+            XCTAssertFalse(Chart.histogram(ys, bins: 7).isEmpty)
+            XCTAssertFalse(Chart.svg([ChartSeries(ys: ys)], kind: .line).isEmpty)
+        }
+        XCTAssertEqual(ProgressBar.format(count: -3, total: 10, elapsed: 1, description: "", postfix: "").prefix(5), "  0%|")
+    }
+
     // MARK: Progress
 
     /// A bar with a fake clock that advances `tick` seconds per reading.
