@@ -10,8 +10,8 @@ import Darwin
 /// A tqdm-like progress bar for standard error: count, percentage, elapsed time, ETA, rate and a
 /// postfix (`loss=0.123`). On a terminal it redraws one line in place (`\r`, at most every
 /// `minInterval` seconds, first at the first update, so a REPL prompt is not overwritten);
-/// otherwise it prints a plain line at every tenth of the total (or every
-/// `plainInterval` seconds without a total) and one at the end; with `quiet` it prints nothing.
+/// otherwise it prints a plain line at every tenth of the total and at least every
+/// `plainInterval` seconds, and one at the end; with `quiet` it prints nothing.
 ///
 /// Samplers and training helpers drive it from Swift: `ProgressBar(total: steps, description:
 /// "ddim", context: context)`, `bar.update()`, `bar.close()`.
@@ -24,7 +24,7 @@ public final class ProgressBar {
     public private(set) var isClosed = false
     /// Seconds between redraws on a terminal.
     public var minInterval = 0.1
-    /// Seconds between plain lines when there is no total.
+    /// The most seconds between plain lines (besides one at every tenth of the total).
     public var plainInterval = 30.0
     /// Cells of the bar itself.
     public var barWidth = 20
@@ -113,15 +113,13 @@ public final class ProgressBar {
             write("\r" + line(now: now) + "\u{1B}[K")
             return
         }
-        var due = false
+        var due = now - (lastDraw.isFinite ? lastDraw : start) >= plainInterval
         if let total, total > 0 {
             let tenths = count * 10 / total
             if tenths >= nextTenth {
                 due = true
                 nextTenth = tenths + 1
             }
-        } else if now - (lastDraw.isFinite ? lastDraw : start) >= plainInterval {
-            due = true
         }
         guard due else { return }
         lastDraw = now

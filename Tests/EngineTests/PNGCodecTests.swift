@@ -74,6 +74,20 @@ final class PNGCodecTests: XCTestCase {
         }
     }
 
+    func testEveryCorruptedByteIsHandled() throws {
+        // Each byte of a valid file flipped in turn, and every truncation: an image or an error, never a crash.
+        let good = [UInt8](try Data(contentsOf: PNGCodecTests.folder.appendingPathComponent("rgba8.png")))
+        var refused = 0
+        for i in 0..<good.count {
+            var bad = good
+            bad[i] ^= 0x5A
+            do { _ = try bad.withUnsafeBytes { try PNGCodec.decode($0) } } catch { refused += 1 }
+            do { _ = try Array(good.prefix(i)).withUnsafeBytes { try PNGCodec.decode($0) } } catch { refused += 1 }
+        }
+        // Signature, header and CRC-checked chunks make nearly every corruption an error.
+        XCTAssertGreaterThan(refused, good.count)
+    }
+
     func testGarbageAndEmptyInputs() {
         let empty: [UInt8] = []
         XCTAssertThrowsError(try empty.withUnsafeBytes { try PNGCodec.decode($0) })

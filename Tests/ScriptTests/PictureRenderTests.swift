@@ -217,5 +217,14 @@ final class PictureRenderTests: XCTestCase {
         for _ in 0..<3 { open.update() }
         open.close()
         XCTAssertEqual(openOutput(), "train: 2it [00:40, 20.00s/it]\ntrain: 3it [01:20, 26.67s/it]\n")
+        // With a total, a slow run still prints a line at least every 30 s between tenths.
+        let (slow, slowOutput) = bar(total: 1000, interactive: false, tick: 20)
+        for _ in 0..<3 { slow.update() }
+        slow.close()
+        XCTAssertEqual(slowOutput(), """
+            train:   0%|                    | 2/1000 [00:40<5:32:40, 20.00s/it]
+            train:   0%|                    | 3/1000 [01:20<7:23:06, 26.67s/it]
+
+            """)
     }
 }
