@@ -62,15 +62,19 @@ final class CompareNode: BinaryNode {
     }
 
     @inline(__always)
-    func compare(_ a: Double, _ b: Double) -> Bool {
-        switch op {
-        case .lt: return a < b
-        case .le: return a <= b
-        case .gt: return a > b
-        case .ge: return a >= b
-        case .eq: return a == b
-        default: return a != b
-        }
+    func compare(_ a: Double, _ b: Double) -> Bool { compareNumbers(op, a, b) }
+}
+
+/// `a op b` for a comparison operator on two numbers.
+@inline(__always)
+func compareNumbers(_ op: BinaryOp, _ a: Double, _ b: Double) -> Bool {
+    switch op {
+    case .lt: return a < b
+    case .le: return a <= b
+    case .gt: return a > b
+    case .ge: return a >= b
+    case .eq: return a == b
+    default: return a != b
     }
 }
 
@@ -150,18 +154,12 @@ final class LocalConstantCompareNode: Node {
         self.constant = constant
         super.init(runtime, span)
     }
-    override func eval(_ fp: Frame) throws -> Value { .bool(try test(fp)) }
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = fp[slot] { return .bool(compareNumbers(op, a, constant)) }
+        return try runtime.binary(op, fp[slot], .number(constant), span: span)
+    }
     override func test(_ fp: Frame) throws -> Bool {
-        if case .number(let a) = fp[slot] {
-            switch op {
-            case .lt: return a < constant
-            case .le: return a <= constant
-            case .gt: return a > constant
-            case .ge: return a >= constant
-            case .eq: return a == constant
-            default: return a != constant
-            }
-        }
+        if case .number(let a) = fp[slot] { return compareNumbers(op, a, constant) }
         return try runtime.truthy(try runtime.binary(op, fp[slot], .number(constant), span: span), span: span)
     }
 }
@@ -198,18 +196,12 @@ final class GlobalConstantCompareNode: Node {
         self.constant = constant
         super.init(runtime, span)
     }
-    override func eval(_ fp: Frame) throws -> Value { .bool(try test(fp)) }
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = variable.value { return .bool(compareNumbers(op, a, constant)) }
+        return try runtime.binary(op, try global.eval(fp), .number(constant), span: span)
+    }
     override func test(_ fp: Frame) throws -> Bool {
-        if case .number(let a) = variable.value {
-            switch op {
-            case .lt: return a < constant
-            case .le: return a <= constant
-            case .gt: return a > constant
-            case .ge: return a >= constant
-            case .eq: return a == constant
-            default: return a != constant
-            }
-        }
+        if case .number(let a) = variable.value { return compareNumbers(op, a, constant) }
         return try runtime.truthy(try runtime.binary(op, try global.eval(fp), .number(constant), span: span), span: span)
     }
 }
