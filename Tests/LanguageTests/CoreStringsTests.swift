@@ -39,10 +39,21 @@ final class CoreStringsTests: CoreTestCase {
         XCTAssertEqual(r("strip", s("xxhixy"), s("xy")), "\"hi\"")
         XCTAssertEqual(r("strip", s("   ")), "\"\"")
         XCTAssertEqual(r("ord", s("A")), "65")
-        XCTAssertEqual(r("ord", s("AB")), "error: bad argument #1 to 'ord' (string of one character expected, got 2 characters)")
+        XCTAssertEqual(r("ord", s("AB")), "error: bad argument #1 to 'ord' (string of one code point expected, got 2)")
         XCTAssertEqual(r("chr", n(945)), "\"α\"")
         XCTAssertEqual(r("chr", n(0xD800)), "error: bad argument #1 to 'chr' (55296 is not a valid code point)")
         XCTAssertEqual(r("chr", n(-1)), "error: bad argument #1 to 'chr' (-1 is not a valid code point)")
+    }
+
+    func testPositionsCountCharactersAsLenDoes() {
+        // "e" + combining acute accent is one character (as `len` and `s[i]` count), two code points.
+        let accented = "e\u{301}x"
+        XCTAssertEqual(r("list", s(accented)), "[\"e\u{301}\", \"x\"]")
+        XCTAssertEqual(r("reverse", s(accented)), "\"xe\u{301}\"")
+        XCTAssertEqual(r("slice", s(accented), n(0), n(1)), "\"e\u{301}\"")
+        XCTAssertEqual(r("find", s(accented), s("x")), "1")
+        XCTAssertEqual(r("format", s(accented), s(".1")), "\"e\u{301}\"")
+        XCTAssertEqual(r("ord", s("e\u{301}")), "error: bad argument #1 to 'ord' (string of one code point expected, got 2)")
     }
 
     func testFormatMatchesPython() {

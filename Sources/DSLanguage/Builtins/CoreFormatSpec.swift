@@ -56,7 +56,7 @@ struct CoreFormatSpec {
         case .string(let s):
             guard type == nil || type == "s" else { throw ScriptError("format code '\(type.map(String.init) ?? "")' is for numbers, got string") }
             var text = s
-            if let p = precision { text = String(String.UnicodeScalarView(Array(s.unicodeScalars).prefix(p))) }
+            if let p = precision { text = String(s.prefix(p)) }
             return pad(text, numeric: false)
         default:
             guard type == nil || type == "s" else {

@@ -79,7 +79,7 @@ enum CoreSupport {
             for i in 0..<n { out.append(.number(r.element(i))) }
             return out
         case .dict(let d): return d.entries.keys.map { .string($0) }
-        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
+        case .string(let s): return s.map { .string(String($0)) }
         case .native(let object):
             if let elements = try object.elements(context: context) { return elements }
         default: break
