@@ -4,13 +4,14 @@
 Generated with (numpy 2.4.6, safetensors 0.8.0, torch 2.15):
     /work/venv-ref/bin/python scripts/make-format-fixtures.py Tests/Fixtures/formats
 
-Files (all small; differential.json and npy_differential.json are seeded mutated files with the
-reference readers' verdicts, for FormatsDifferentialTests): safetensors written by the reference writers (safetensors.torch for every dtype,
-BF16 included; safetensors.numpy for F32 with metadata), .npy written by np.save /
-np.lib.format.write_array (versions 1.0, 2.0, 3.0, Fortran order, big-endian, every dtype dscript reads),
-and expected.json, which records for every tensor its dtype, shape and the exact float32 bit patterns
-numpy/torch produce when converting it to float32. It also records float32 -> float16 (numpy
+Files (all small): safetensors written by the reference writers (safetensors.torch for every
+dtype, BF16 included; safetensors.numpy for F32 with metadata), .npy written by np.save /
+np.lib.format.write_array (versions 1.0, 2.0, 3.0, Fortran order, big-endian, every dtype dscript
+reads), and expected.json, which records for every tensor its dtype, shape and the exact float32 bit
+patterns numpy/torch produce when converting it to float32. It also records float32 -> float16 (numpy
 astype) and float32 -> bfloat16 (torch .to) rounding of a seeded set of inputs, ties and specials.
+differential.json and npy_differential.json hold seeded mutated files with the verdicts of the
+reference readers (safetensors.torch.load, np.load) for FormatsDifferentialTests.
 
 The reverse direction (files dscript writes, read by Python):
     DSCRIPT_FORMATS_OUT=/tmp/ds-formats swift test --filter FormatsRoundTripTests
