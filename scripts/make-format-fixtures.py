@@ -196,12 +196,12 @@ def make_differential(out, cases=400, seed=20261123):
             data[:8] = max(0, len(header) + delta).to_bytes(8, "little")
         try:
             tensors = load(bytes(data))
-            verdict = {"ok": True, "error": "", "tensors": {k: list(v.shape) for k, v in tensors.items()}}
+            verdict = {"ok": True, "error": "", "tensors": {k: list(v.shape) for k, v in sorted(tensors.items())}}
         except Exception as e:  # the reference's refusal, kept for the record
             verdict = {"ok": False, "error": str(e)[:200], "tensors": {}}
         corpus.append(dict(hex=bytes(data).hex(), **verdict))
     with open(os.path.join(out, "differential.json"), "w") as f:
-        json.dump(corpus, f, indent=0)
+        json.dump(corpus, f, indent=0, sort_keys=True)
         f.write("\n")
 
 
@@ -260,7 +260,7 @@ def make_npy_differential(out, cases=300, seed=20261124):
             verdict = {"ok": False, "error": str(e)[:200], "shape": []}
         corpus.append(dict(hex=bytes(data).hex(), **verdict))
     with open(os.path.join(out, "npy_differential.json"), "w") as f:
-        json.dump(corpus, f, indent=0)
+        json.dump(corpus, f, indent=0, sort_keys=True)
         f.write("\n")
 
 
