@@ -40,6 +40,25 @@ final class FormatsFixtureTests: XCTestCase {
         XCTAssertEqual(read["zero"]?.shape, [2, 0])
     }
 
+    func testReaderConvertsOnRequest() throws {
+        let path = FormatsFixtures.path("all_dtypes.safetensors")
+        let reader = try SafetensorsReader(path: path)
+        let whole = try Safetensors.read(path: path)
+        XCTAssertEqual(reader.tensorInfos.map(\.name), whole.tensors.map(\.name))
+        XCTAssertEqual(reader.tensorInfos.map(\.dtype), whole.tensors.map(\.dtype))
+        for info in reader.tensorInfos {
+            let t = try reader.tensor(info.name)
+            XCTAssertEqual(t.shape, info.shape)
+            XCTAssertEqual(t.scalars.map(\.bitPattern), whole[info.name]?.scalars.map(\.bitPattern))
+        }
+        XCTAssertEqual(formatErrorMessage { try reader.tensor("nope") }, "\(path): no tensor named \"nope\"")
+        let meta = try SafetensorsReader(path: FormatsFixtures.path("f32_meta.safetensors"))
+        XCTAssertEqual(meta.metadata, FormatsFixtures.metadata("f32_meta.safetensors"))
+        XCTAssertEqual(meta.metadataOrder.sorted(), ["format", "note"])  // the reference writes them in HashMap order
+        XCTAssertTrue(formatErrorMessage { try SafetensorsReader(path: FormatsFixtures.path("f4.npy")) }
+            .hasSuffix("f4.npy: header too large: header length field says 379676406402707 bytes, the limit is 100000000"))
+    }
+
     func testSafetensorsMetadataRankZeroZeroSize() throws {
         try checkSafetensors("f32_meta.safetensors")
         let read = try Safetensors.read(path: FormatsFixtures.path("f32_meta.safetensors"))

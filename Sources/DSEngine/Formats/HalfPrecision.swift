@@ -2,6 +2,9 @@
 /// (F16) and bfloat16 (BF16). Widening is exact; narrowing rounds to nearest, ties to even,
 /// as NumPy's `astype(float16)` and PyTorch's `to(torch.bfloat16)` do.
 enum HalfPrecision {
+    /// `float(fromHalf:)` of every bit pattern (256 KiB, made on first use): reading F16 is a lookup.
+    static let table: [Float] = (0...0xFFFF).map { float(fromHalf: UInt16($0)) }
+
     /// The exact float value of IEEE half bits (NaN payloads are kept, shifted).
     static func float(fromHalf h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16

@@ -119,28 +119,23 @@ struct NpyDtype {
     }
 
     func decode(_ source: UnsafeRawBufferPointer, count: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            func each<T: FixedWidthInteger>(_: T.Type, _ f: (T) -> Float) {
-                for k in 0..<count {
-                    let raw = source.loadUnaligned(fromByteOffset: k * MemoryLayout<T>.size, as: T.self)
-                    out[k] = f(bigEndian ? T(bigEndian: raw) : T(littleEndian: raw))
-                }
+        let b = bigEndian
+        switch (kind, itemSize) {
+        case (.float, 2):
+            return HalfPrecision.table.withUnsafeBufferPointer { table in
+                RawDecoder.decode(source, count: count, as: UInt16.self, bigEndian: b) { table[Int($0)] }
             }
-            switch (kind, itemSize) {
-            case (.float, 2): each(UInt16.self) { HalfPrecision.float(fromHalf: $0) }
-            case (.float, 4): each(UInt32.self) { Float(bitPattern: $0) }
-            case (.float, _): each(UInt64.self) { Float(Double(bitPattern: $0)) }
-            case (.signed, 1): each(Int8.self) { Float($0) }
-            case (.signed, 2): each(Int16.self) { Float($0) }
-            case (.signed, 4): each(Int32.self) { Float($0) }
-            case (.signed, _): each(Int64.self) { Float($0) }
-            case (.unsigned, 1): each(UInt8.self) { Float($0) }
-            case (.unsigned, 2): each(UInt16.self) { Float($0) }
-            case (.unsigned, 4): each(UInt32.self) { Float($0) }
-            case (.unsigned, _): each(UInt64.self) { Float($0) }
-            case (.bool, _): each(UInt8.self) { $0 != 0 ? 1 : 0 }
-            }
-            initialized = count
+        case (.float, 4): return RawDecoder.float32(source, count: count, bigEndian: b)
+        case (.float, _): return RawDecoder.decode(source, count: count, as: UInt64.self, bigEndian: b) { Float(Double(bitPattern: $0)) }
+        case (.signed, 1): return RawDecoder.decode(source, count: count, as: Int8.self) { Float($0) }
+        case (.signed, 2): return RawDecoder.decode(source, count: count, as: Int16.self, bigEndian: b) { Float($0) }
+        case (.signed, 4): return RawDecoder.decode(source, count: count, as: Int32.self, bigEndian: b) { Float($0) }
+        case (.signed, _): return RawDecoder.decode(source, count: count, as: Int64.self, bigEndian: b) { Float($0) }
+        case (.unsigned, 1): return RawDecoder.decode(source, count: count, as: UInt8.self) { Float($0) }
+        case (.unsigned, 2): return RawDecoder.decode(source, count: count, as: UInt16.self, bigEndian: b) { Float($0) }
+        case (.unsigned, 4): return RawDecoder.decode(source, count: count, as: UInt32.self, bigEndian: b) { Float($0) }
+        case (.unsigned, _): return RawDecoder.decode(source, count: count, as: UInt64.self, bigEndian: b) { Float($0) }
+        case (.bool, _): return RawDecoder.decode(source, count: count, as: UInt8.self) { $0 != 0 ? 1 : 0 }
         }
     }
 }

@@ -53,16 +53,16 @@ public enum Safetensors {
 
     static func read(_ buffer: UnsafeRawBufferPointer) throws -> SafetensorsFile {
         let (entries, metadata, dataStart) = try parseHeader(buffer)
-        var tensors: [(name: String, tensor: Tensor, dtype: String)] = []
-        tensors.reserveCapacity(entries.count)
-        for e in entries {
-            let slice = UnsafeRawBufferPointer(rebasing: buffer[(dataStart + e.begin)..<(dataStart + e.end)])
-            let scalars = e.dtype.decode(slice, count: e.count)
-            tensors.append((e.name, Tensor(shape: e.shape, scalars: scalars), e.dtype.rawValue))
-        }
         return SafetensorsFile(
-            tensors: tensors, metadata: Dictionary(metadata, uniquingKeysWith: { a, _ in a }),
+            tensors: entries.map { ($0.name, convert($0, in: buffer, dataStart: dataStart), $0.dtype.rawValue) },
+            metadata: Dictionary(metadata, uniquingKeysWith: { a, _ in a }),
             metadataOrder: metadata.map(\.0))
+    }
+
+    /// One validated entry's bytes converted to a Float32 tensor.
+    static func convert(_ e: Entry, in buffer: UnsafeRawBufferPointer, dataStart: Int) -> Tensor {
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[(dataStart + e.begin)..<(dataStart + e.end)])
+        return Tensor(shape: e.shape, scalars: e.dtype.decode(slice, count: e.count))
     }
 
     /// Validates the header against the buffer; returns entries in header order, the metadata and

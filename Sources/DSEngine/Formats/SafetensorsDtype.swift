@@ -24,36 +24,23 @@ public enum SafetensorsDtype: String, CaseIterable, Sendable {
 
     /// Converts `count` little-endian elements starting at `source` into floats.
     func decode(_ source: UnsafeRawBufferPointer, count: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            func each<T: FixedWidthInteger>(_: T.Type, _ f: (T) -> Float) {
-                for k in 0..<count {
-                    out[k] = f(T(littleEndian: source.loadUnaligned(fromByteOffset: k * MemoryLayout<T>.size, as: T.self)))
-                }
+        switch self {
+        case .f32: return RawDecoder.float32(source, count: count)
+        case .f64: return RawDecoder.decode(source, count: count, as: UInt64.self) { Float(Double(bitPattern: $0)) }
+        case .f16:
+            return HalfPrecision.table.withUnsafeBufferPointer { table in
+                RawDecoder.decode(source, count: count, as: UInt16.self) { table[Int($0)] }
             }
-            switch self {
-            case .f32:
-                #if _endian(little)
-                if count > 0, let to = out.baseAddress, let from = source.baseAddress {
-                    UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: count * 4)
-                }
-                #else
-                each(UInt32.self) { Float(bitPattern: $0) }
-                #endif
-            case .f64:
-                each(UInt64.self) { Float(Double(bitPattern: $0)) }
-            case .f16: each(UInt16.self) { HalfPrecision.float(fromHalf: $0) }
-            case .bf16: each(UInt16.self) { HalfPrecision.float(fromBFloat16: $0) }
-            case .bool: each(UInt8.self) { $0 != 0 ? 1 : 0 }
-            case .u8: each(UInt8.self) { Float($0) }
-            case .i8: each(Int8.self) { Float($0) }
-            case .i16: each(Int16.self) { Float($0) }
-            case .u16: each(UInt16.self) { Float($0) }
-            case .i32: each(Int32.self) { Float($0) }
-            case .u32: each(UInt32.self) { Float($0) }
-            case .i64: each(Int64.self) { Float($0) }
-            case .u64: each(UInt64.self) { Float($0) }
-            }
-            initialized = count
+        case .bf16: return RawDecoder.decode(source, count: count, as: UInt16.self) { HalfPrecision.float(fromBFloat16: $0) }
+        case .bool: return RawDecoder.decode(source, count: count, as: UInt8.self) { $0 != 0 ? 1 : 0 }
+        case .u8: return RawDecoder.decode(source, count: count, as: UInt8.self) { Float($0) }
+        case .i8: return RawDecoder.decode(source, count: count, as: Int8.self) { Float($0) }
+        case .i16: return RawDecoder.decode(source, count: count, as: Int16.self) { Float($0) }
+        case .u16: return RawDecoder.decode(source, count: count, as: UInt16.self) { Float($0) }
+        case .i32: return RawDecoder.decode(source, count: count, as: Int32.self) { Float($0) }
+        case .u32: return RawDecoder.decode(source, count: count, as: UInt32.self) { Float($0) }
+        case .i64: return RawDecoder.decode(source, count: count, as: Int64.self) { Float($0) }
+        case .u64: return RawDecoder.decode(source, count: count, as: UInt64.self) { Float($0) }
         }
     }
 
@@ -63,9 +50,9 @@ public enum SafetensorsDtype: String, CaseIterable, Sendable {
         out.reserveCapacity(values.count * itemSize)
         switch self {
         case .f16:
-            for v in values { let h = HalfPrecision.half(from: v); out.append(UInt8(h & 0xFF)); out.append(UInt8(h >> 8)) }
+            values.map { HalfPrecision.half(from: $0).littleEndian }.withUnsafeBytes { out.append(contentsOf: $0) }
         case .bf16:
-            for v in values { let h = HalfPrecision.bfloat16(from: v); out.append(UInt8(h & 0xFF)); out.append(UInt8(h >> 8)) }
+            values.map { HalfPrecision.bfloat16(from: $0).littleEndian }.withUnsafeBytes { out.append(contentsOf: $0) }
         default:
             #if _endian(little)
             values.withUnsafeBytes { out.append(contentsOf: $0) }

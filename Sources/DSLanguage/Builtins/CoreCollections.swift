@@ -91,7 +91,7 @@ enum CoreCollections {
         },
         Builtin("reverse(xs)", "a new list (or string) with the elements in reverse order", example: "reverse([1, 2, 3])   # [3, 2, 1]") { args, context in
             let v = try args.value(0)
-            if case .string(let s) = v { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
+            if case .string(let s) = v { return .string(String(s.reversed())) }
             return .list(ListObject(try CoreSupport.items(v, args, position: 0, context: context).reversed()))
         },
         Builtin("slice(xs, start, stop, step = 1)", "elements start..<stop of a list or string, as Python's xs[start:stop:step]",
@@ -102,10 +102,8 @@ enum CoreCollections {
             let start = args.has(1, "start") ? try args.int(1, "start") : nil
             let stop = args.has(2, "stop") ? try args.int(2, "stop") : nil
             if case .string(let s) = v {
-                let scalars = Array(s.unicodeScalars)
-                var out = String.UnicodeScalarView()
-                for i in sliceIndices(count: scalars.count, start: start, stop: stop, step: step) { out.append(scalars[i]) }
-                return .string(String(out))
+                let chars = Array(s)
+                return .string(String(sliceIndices(count: chars.count, start: start, stop: stop, step: step).map { chars[$0] }))
             }
             let items = try CoreSupport.items(v, args, position: 0, context: context)
             return .list(ListObject(sliceIndices(count: items.count, start: start, stop: stop, step: step).map { items[$0] }))

@@ -1,5 +1,5 @@
-/// String built-ins as free functions (`join(xs, ", ")`, `split(s, ",")`). Positions and lengths
-/// count Unicode code points, as Python does; searching compares code points exactly.
+/// String built-ins as free functions (`join(xs, ", ")`, `split(s, ",")`). Positions count
+/// characters as `len` and `s[i]` do (grapheme clusters); searching compares UTF-8 bytes exactly.
 enum CoreStrings {
     static let table: [Builtin] = [
         Builtin("upper(s)", "the string in upper case", example: "upper(\"ddim\")   # \"DDIM\"") { args, _ in
@@ -12,7 +12,7 @@ enum CoreStrings {
                 example: "split(\"a,b,,c\", \",\")   # [\"a\", \"b\", \"\", \"c\"]") { args, _ in
             let s = try args.string(0)
             guard args.has(1, "sep") else {
-                let words = s.unicodeScalars.split(whereSeparator: isSpace).map { Value.string(String(String.UnicodeScalarView($0))) }
+                let words = s.split(whereSeparator: \.isWhitespace).map { Value.string(String($0)) }
                 return .list(ListObject(words))
             }
             let sep = Array(try args.string(1, "sep").utf8)
@@ -62,7 +62,7 @@ enum CoreStrings {
             let s = try args.string(0)
             let bytes = Array(s.utf8)
             guard let hit = find(bytes, Array(try args.string(1, "sub").utf8), from: 0) else { return .number(-1) }
-            return .number(Double(String(decoding: bytes[..<hit], as: UTF8.self).unicodeScalars.count))
+            return .number(Double(String(decoding: bytes[..<hit], as: UTF8.self).count))
         },
         strip("strip", "s without leading and trailing whitespace (or the characters in chars)", "strip(\"  hi \")   # \"hi\"", leading: true, trailing: true),
         strip("lstrip", "s without leading whitespace (or the characters in chars)", "lstrip(\"  hi \")   # \"hi \"", leading: true, trailing: false),
@@ -70,7 +70,7 @@ enum CoreStrings {
         Builtin("ord(c)", "the code point of a one-character string", example: "ord(\"A\")   # 65") { args, _ in
             let s = try args.string(0)
             guard s.unicodeScalars.count == 1, let c = s.unicodeScalars.first else {
-                throw args.error(0, nil, "string of one character expected, got \(s.unicodeScalars.count) characters")
+                throw args.error(0, nil, "string of one code point expected, got \(s.unicodeScalars.count)")
             }
             return .number(Double(c.value))
         },
@@ -87,19 +87,15 @@ enum CoreStrings {
         },
     ]
 
-    static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" || c.properties.isWhitespace
-    }
-
     static func strip(_ name: String, _ summary: String, _ example: String, leading: Bool, trailing: Bool) -> Builtin {
         Builtin("\(name)(s, chars)", summary, example: example) { args, _ in
             let s = try args.string(0)
-            let chars = args.has(1, "chars") ? Set(try args.string(1, "chars").unicodeScalars) : nil
-            let drop: (Unicode.Scalar) -> Bool = { c in chars.map { $0.contains(c) } ?? isSpace(c) }
-            var scalars = Substring(s).unicodeScalars[...]
-            if leading { while let f = scalars.first, drop(f) { scalars.removeFirst() } }
-            if trailing { while let l = scalars.last, drop(l) { scalars.removeLast() } }
-            return .string(String(String.UnicodeScalarView(scalars)))
+            let chars = args.has(1, "chars") ? Set(try args.string(1, "chars")) : nil
+            let drop: (Character) -> Bool = { c in chars.map { $0.contains(c) } ?? c.isWhitespace }
+            var rest = Substring(s)
+            if leading { while let f = rest.first, drop(f) { rest.removeFirst() } }
+            if trailing { while let l = rest.last, drop(l) { rest.removeLast() } }
+            return .string(String(rest))
         }
     }
 
