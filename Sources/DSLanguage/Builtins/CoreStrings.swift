@@ -119,6 +119,5 @@ enum CoreStrings {
 /// `format(value, spec)`: the same format specifications as string interpolation.
 private func formatValue(_ value: Value, spec text: String, context: CallContext) throws -> Value {
     guard let spec = FormatSpec(parsing: text) else { throw ScriptError("invalid format spec \"\(text)\"") }
-    guard let runtime = context as? Runtime else { throw ScriptError("format() needs the interpreter's runtime") }
-    return .string(try spec.apply(to: value, runtime: runtime))
+    return .string(try spec.apply(to: value, context: context))
 }

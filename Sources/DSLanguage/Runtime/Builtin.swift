@@ -10,7 +10,8 @@
 ///
 /// The signature names the function and its parameters; keyword arguments are matched against
 /// those names, and `:help` prints the signature, the summary and the example. A parameter written
-/// `...name` takes the remaining positional arguments. Defaults written in the signature (`steps = 50`)
+/// `...name` takes the remaining positional arguments; one written `**name` accepts keyword
+/// arguments of any name (`p.set(loss: 0.1, lr: 1e-3)`). Defaults written in the signature (`steps = 50`)
 /// are documentation: the body supplies them (`args.int(2, "steps", default: 50)`).
 public struct Builtin {
     public let signature: String
@@ -22,8 +23,12 @@ public struct Builtin {
     public let name: String
     /// Parameter names in order, taken from the signature.
     public let parameterNames: [String]
-    /// True when the last parameter is `...name`.
-    public let isVariadic: Bool
+    /// True when a parameter is `...name` (it takes the remaining positional arguments).
+    public var isVariadic: Bool { variadicName != nil }
+    /// The name of the `...name` parameter, which is not a keyword.
+    public let variadicName: String?
+    /// True when a parameter is `**name`: any keyword is accepted.
+    public let acceptsAnyKeyword: Bool
 
     public init(
         _ signature: String, _ summary: String, example: String = "",
@@ -36,7 +41,8 @@ public struct Builtin {
         let parsed = Builtin.parse(signature)
         self.name = parsed.name
         self.parameterNames = parsed.parameters
-        self.isVariadic = parsed.variadic
+        self.variadicName = parsed.variadic
+        self.acceptsAnyKeyword = parsed.anyKeyword
     }
 
     /// The short name used in messages: `sum` for `tensor.sum`.
@@ -45,15 +51,16 @@ public struct Builtin {
         return name
     }
 
-    static func parse(_ signature: String) -> (name: String, parameters: [String], variadic: Bool) {
+    static func parse(_ signature: String) -> (name: String, parameters: [String], variadic: String?, anyKeyword: Bool) {
         guard let open = signature.firstIndex(of: "(") else {
-            return (trimmed(signature), [], false)
+            return (trimmed(signature), [], nil, false)
         }
         let name = trimmed(signature[..<open])
         var inside = signature[signature.index(after: open)...]
         if let close = inside.lastIndex(of: ")") { inside = inside[..<close] }
         var parameters: [String] = []
-        var variadic = false
+        var variadic: String?
+        var anyKeyword = false
         var depth = 0
         var current = ""
         func flush() {
@@ -63,9 +70,12 @@ public struct Builtin {
             if let cut = piece.firstIndex(where: { $0 == "=" || $0 == ":" }) {
                 piece = trimmed(piece[..<cut])
             }
-            if piece.hasPrefix("...") {
-                variadic = true
+            if piece.hasPrefix("**") {
+                anyKeyword = true
+                piece.removeFirst(2)
+            } else if piece.hasPrefix("...") {
                 piece.removeFirst(3)
+                variadic = piece
             }
             parameters.append(piece)
         }
@@ -78,7 +88,7 @@ public struct Builtin {
             }
         }
         flush()
-        return (name, parameters, variadic)
+        return (name, parameters, variadic, anyKeyword)
     }
 }
 

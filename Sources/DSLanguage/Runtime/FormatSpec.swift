@@ -11,7 +11,8 @@ struct FormatSpec {
     var align: Character?
     var sign: Character = "-"
     var width = 0
-    var grouping = false
+    /// `,` or `_` between thousands, or nil.
+    var grouping: Character?
     var precision: Int?
     var type: Character?
 
@@ -45,8 +46,8 @@ struct FormatSpec {
             i += 1
             if digits > 4 { return nil }
         }
-        if i < chars.count, chars[i] == "," {
-            grouping = true
+        if i < chars.count, chars[i] == "," || chars[i] == "_" {
+            grouping = chars[i]
             i += 1
         }
         if i < chars.count, chars[i] == "." {
@@ -69,7 +70,7 @@ struct FormatSpec {
         chars.removeAll()
     }
 
-    func apply(to value: Value, runtime: Runtime) throws -> String {
+    func apply(to value: Value, context: CallContext) throws -> String {
         if case .number(let x) = value, type != "s" {
             return pad(number(x), numeric: true)
         }
@@ -77,14 +78,14 @@ struct FormatSpec {
             return pad(b ? "1" : "0", numeric: true)
         }
         if case .native = value, type != "s", type != nil || precision != nil,
-           let x = try runtime.scalar(of: value) {
+           let x = try nativeScalar(value, context: context) {
             // A one-element tensor formats as its number (`"loss {loss:.4f}"`).
             return pad(number(x), numeric: true)
         }
         if let type, type != "s" {
             throw ScriptError("format '\(type)' needs a number, got \(value.typeName)")
         }
-        var text = runtime.format(value, repr: false)
+        var text = context.describe(value, repr: false)
         if let precision, text.count > precision { text = String(text.prefix(precision)) }
         return pad(text, numeric: false)
     }
@@ -108,7 +109,7 @@ struct FormatSpec {
             }
         }
         if x.isNaN { body = "nan" }
-        if grouping { body = grouped(body) }
+        if let grouping { body = grouped(body, separator: grouping) }
         let signText: String
         if negative && !x.isNaN && !(type == "d" && x.rounded() == 0) {
             signText = "-"
@@ -118,12 +119,12 @@ struct FormatSpec {
         return signText + body
     }
 
-    func grouped(_ body: String) -> String {
+    func grouped(_ body: String, separator: Character) -> String {
         let digits = body.prefix { $0.isNumber }
         let rest = body.dropFirst(digits.count)
         var out = ""
         for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(separator) }
             out.append(c)
         }
         return out + rest

@@ -12,6 +12,7 @@ public final class Interpreter {
         self.runtime = Runtime(settings: settings, output: output, errorOutput: errorOutput)
         register(CoreLibrary.all)
         register(CoreEssentials.all)
+        for (name, value) in CoreLibrary.constants { define(name, value) }
         define("args", .list(ListObject(settings.scriptArguments.map { .string($0) })))
     }
 

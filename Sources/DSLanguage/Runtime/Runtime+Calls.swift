@@ -148,7 +148,7 @@ extension Runtime {
             let n = b.parameterNames.count
             throw ScriptError("too many arguments to '\(name)' (expected at most \(n), got \(positional.count))", span: span)
         }
-        for (key, _) in keywords where !b.parameterNames.contains(key) || (b.isVariadic && key == b.parameterNames.last) {
+        for (key, _) in keywords where !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
             throw ScriptError("unknown keyword argument '\(key)' to '\(name)'", span: span)
         }
         let arguments = Arguments(positional, keywords: keywords, receiver: function.receiver, functionName: name)

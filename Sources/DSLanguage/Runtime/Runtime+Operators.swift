@@ -84,11 +84,6 @@ extension Runtime {
     }
 
     /// The number inside a native value that has an `item()` method (a one-element tensor), else nil.
-    func scalar(of value: Value) throws -> Double? {
-        guard case .native(let object) = value, let item = try object.member("item", context: self) else { return nil }
-        if case .number(let x) = try callValue(item, positional: [], keywords: [], span: nil) { return x }
-        return nil
-    }
 
     func negate(_ v: Value, span: SourceSpan) throws -> Value {
         if case .number(let x) = v { return .number(-x) }
@@ -166,4 +161,11 @@ extension BinaryOperator {
         case .ge: self = .ge
         }
     }
+}
+
+/// The number inside a one-element native value (a tensor's `item()`), or nil.
+func nativeScalar(_ value: Value, context: CallContext) throws -> Double? {
+    guard case .native(let object) = value, let item = try object.member("item", context: context) else { return nil }
+    if case .number(let x) = try context.call(item, Arguments([])) { return x }
+    return nil
 }

@@ -14,8 +14,10 @@ extension Parser {
         }
     }
 
-    /// A statement ends at a newline, `;`, `}` or the end of input.
+    /// A statement ends at a newline, `;`, `}` or the end of input — or right after its own
+    /// closing `}`, so `if n == 0 { return 0 } return f(n - 1)` reads as two statements (as in Lua).
     mutating func endOfStatement() throws {
+        if previous.kind == .rightBrace { return }
         switch current.kind {
         case .newline, .semicolon, .rightBrace, .eof: return
         default: throw fail("expected end of statement but found \(describe(current))", at: current)
