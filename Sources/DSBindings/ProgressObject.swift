@@ -5,8 +5,8 @@ import DSLanguage
 /// the items it counts. Drive it with `p.update()`, set `p.postfix` or `p.set(loss: l)`, end with
 /// `p.close()`; or let `progress(n, fn)` call `fn` on every item and advance by itself.
 ///
-/// `for i in progress(n)` walks the items, but the language hands a native object's elements over
-/// all at once, so the bar cannot follow such a loop; it then stays silent until `update`/`close`.
+/// `for i in progress(n)` walks the items one at a time: the bar advances as each iteration ends
+/// and closes when the loop does (also by `break` or an error).
 final class ProgressObject: NativeObject {
     let bar: ProgressBar
     let items: ProgressItems
@@ -48,6 +48,8 @@ final class ProgressObject: NativeObject {
     var length: Int? { items.count }
 
     func elements(context: CallContext) throws -> [Value]? { try items.all(context) }
+
+    func makeIterator(context: CallContext) throws -> NativeIterator? { ProgressIterator(self) }
 
     func describe(repr: Bool) -> String {
         "<progress \(bar.count)/\(bar.total.map(String.init) ?? "?")\(bar.isClosed ? " closed" : "")>"
@@ -185,4 +187,21 @@ enum ProgressItems {
         }
         return try (0..<(count ?? 0)).map { try item($0, context) }
     }
+}
+
+/// `for i in progress(...)`: yields the items and advances the bar after each iteration.
+final class ProgressIterator: NativeIterator {
+    let progress: ProgressObject
+    var position = 0
+
+    init(_ progress: ProgressObject) { self.progress = progress }
+
+    func next(context: CallContext) throws -> Value? {
+        if position > 0 { progress.bar.update(1) }
+        guard position < (progress.items.count ?? 0) else { return nil }
+        defer { position += 1 }
+        return try progress.items.item(position, context)
+    }
+
+    func finish(completed: Bool) { progress.bar.close() }
 }

@@ -48,6 +48,9 @@ public protocol NativeObject: AnyObject {
     var length: Int? { get }
     /// `for v in x`; `nil` means "not iterable".
     func elements(context: CallContext) throws -> [Value]?
+    /// `for v in x` one element at a time (a progress bar advances as the loop runs);
+    /// `nil` means "use `elements`".
+    func makeIterator(context: CallContext) throws -> NativeIterator?
 
     /// How `print` / `str` show it, and how the REPL echoes it (`repr`).
     func describe(repr: Bool) -> String
@@ -73,6 +76,15 @@ extension NativeObject {
     public func truthiness() throws -> Bool { true }
     public var length: Int? { nil }
     public func elements(context: CallContext) throws -> [Value]? { nil }
+    public func makeIterator(context: CallContext) throws -> NativeIterator? { nil }
     public func describe(repr: Bool) -> String { "<\(typeName)>" }
     public func isEqual(to other: NativeObject) -> Bool { self === other }
+}
+
+/// A lazy `for` loop over a native object.
+public protocol NativeIterator: AnyObject {
+    /// The next element, or nil at the end.
+    func next(context: CallContext) throws -> Value?
+    /// Called once when the loop ends: at the end (`completed`), or by `break`, `return` or an error.
+    func finish(completed: Bool)
 }

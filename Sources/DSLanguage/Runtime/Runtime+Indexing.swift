@@ -166,6 +166,9 @@ extension Runtime {
         case .native(let native):
             let items: [Value]?
             do {
+                if let lazy = try native.makeIterator(context: self) {
+                    return ValueIterator(.native(lazy, self))
+                }
                 items = try native.elements(context: self)
             } catch var error as ScriptError {
                 if error.span == nil { error.span = span }
@@ -184,6 +187,7 @@ struct ValueIterator {
     enum Source {
         case values([Value])
         case range(RangeObject)
+        case native(NativeIterator, CallContext)
     }
 
     let source: Source
@@ -195,6 +199,7 @@ struct ValueIterator {
         switch source {
         case .values(let v): count = v.count
         case .range(let r): count = r.count
+        case .native: count = Int.max
         }
     }
 
@@ -204,6 +209,12 @@ struct ValueIterator {
         switch source {
         case .values(let v): return v[position]
         case .range(let r): return .number(r.element(position))
+        case .native(let iterator, let context): return try iterator.next(context: context)
         }
+    }
+
+    /// Tells a native iterator that the loop is over (no-op for the others).
+    func finish(completed: Bool) {
+        if case .native(let iterator, _) = source { iterator.finish(completed: completed) }
     }
 }

@@ -346,6 +346,8 @@ final class ForStatement: Statement {
     }
     override func exec(_ fp: Frame) throws -> Flow {
         var iterator = try runtime.iterate(try sequence.eval(fp), span: sequence.span)
+        var completed = false
+        defer { iterator.finish(completed: completed) }
         let flag = runtime.interruptFlag
         while let item = try iterator.next() {
             if flag.pointee != 0 {
@@ -363,6 +365,7 @@ final class ForStatement: Statement {
             case .returned: return .returned
             }
         }
+        completed = true
         return .normal
     }
 }
