@@ -91,17 +91,12 @@ final class ProgressObject: NativeObject {
     }
 
     /// The keyword names `p.set` accepts (the language has no catch-all keyword parameter yet).
-    static let postfixNames = [
-        "loss", "lr", "acc", "step", "epoch", "grad_norm", "mse", "kl", "recon", "nll", "bpd",
-        "val_loss", "train_loss", "t", "eta", "ema", "scale", "error",
-    ]
-
     static let methods: [Builtin] = [
         Builtin("progress.update(n = 1)", "advances the bar by n", example: "p.update()") { a, _ in
             try a.receiver(as: ProgressObject.self).bar.update(try a.int(0, "n", default: 1))
             return .null
         },
-        Builtin("progress.set(values = nil, \(ProgressObject.postfixNames.joined(separator: " = nil, ")) = nil)",
+        Builtin("progress.set(values = nil, **names)",
                 "sets the postfix from keyword arguments or a dict (numbers in four significant digits)",
                 example: "p.set(loss: l, lr: 1e-3)   # or p.set({\"loss\": l})") { a, c in
             let p = try a.receiver(as: ProgressObject.self)
