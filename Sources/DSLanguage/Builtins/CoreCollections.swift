@@ -83,7 +83,7 @@ enum CoreCollections {
                 return .null
             }
             let list = try args.list(0)
-            guard let j = list.items.firstIndex(where: { CoreSupport.equal($0, value) }) else {
+            guard let j = list.items.firstIndex(where: { Value.equal($0, value) }) else {
                 throw ScriptError("remove: \(context.describe(value, repr: true)) is not in the list")
             }
             list.items.remove(at: j)
@@ -130,7 +130,7 @@ enum CoreCollections {
         let x = try args.value(1, "x")
         switch container {
         case .dict(let d): return .bool(d.entries[try args.string(1, "x")] != nil)
-        case .list(let l): return .bool(l.items.contains { CoreSupport.equal($0, x) })
+        case .list(let l): return .bool(l.items.contains { Value.equal($0, x) })
         case .string(let s):
             return .bool(CoreStrings.find(Array(s.utf8), Array(try args.string(1, "x").utf8), from: 0) != nil)
         case .range(let r):

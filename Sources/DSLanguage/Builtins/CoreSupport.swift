@@ -148,31 +148,6 @@ enum CoreSupport {
         return a
     }
 
-    /// Structural equality as `==` sees it for plain values; native objects compare with `isEqual`.
-    static func equal(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.null, .null): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.number(let x), .number(let y)): return x == y
-        case (.string(let x), .string(let y)): return x == y
-        case (.list(let x), .list(let y)):
-            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
-        case (.dict(let x), .dict(let y)):
-            if x === y { return true }
-            guard x.entries.count == y.entries.count else { return false }
-            for (key, value) in x.entries {
-                guard let other = y.entries[key], equal(value, other) else { return false }
-            }
-            return true
-        case (.range(let x), .range(let y)):
-            return x.start == y.start && x.end == y.end && x.step == y.step && x.inclusive == y.inclusive
-        case (.function(let x), .function(let y)): return x === y
-        case (.builtin(let x), .builtin(let y)): return x === y
-        case (.native(let x), .native(let y)): return x.isEqual(to: y)
-        default: return false
-        }
-    }
-
     /// A Python-style index into `count` elements: negative counts from the end; nil when out of range.
     static func normalizedIndex(_ i: Int, count: Int) -> Int? {
         let j = i < 0 ? i + count : i

@@ -91,4 +91,39 @@ extension Value {
         if case .null = self { return true }
         return false
     }
+
+    /// `==`: structural on lists and dicts, identity on functions and natives (unless they answer).
+    public static func equal(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+        if depth > 200 { return false }
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.list(let x), .list(let y)):
+            if x === y { return true }
+            guard x.items.count == y.items.count else { return false }
+            for (p, q) in zip(x.items, y.items) where !equal(p, q, depth: depth + 1) { return false }
+            return true
+        case (.dict(let x), .dict(let y)):
+            if x === y { return true }
+            guard x.entries.count == y.entries.count else { return false }
+            for (key, p) in x.entries {
+                guard let q = y.entries[key], equal(p, q, depth: depth + 1) else { return false }
+            }
+            return true
+        case (.range(let x), .range(let y)):
+            return x.start == y.start && x.end == y.end && x.step == y.step && x.inclusive == y.inclusive
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)):
+            guard x.name == y.name else { return false }
+            switch (x.receiver, y.receiver) {
+            case (nil, nil): return true
+            case (let p?, let q?): return equal(p, q, depth: depth + 1)
+            default: return false
+            }
+        case (.native(let x), .native(let y)): return x.isEqual(to: y)
+        default: return false
+        }
+    }
 }
