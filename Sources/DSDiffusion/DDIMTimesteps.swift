@@ -32,7 +32,9 @@ public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpa
     guard steps <= T else {
         throw DiffusionError("cannot sample with \(steps) steps from a schedule of \(T) timesteps (steps must be ≤ T)")
     }
-    guard stepsOffset >= 0 else { throw DiffusionError("steps_offset must not be negative, got \(stepsOffset)") }
+    guard stepsOffset >= 0, stepsOffset < T else {
+        throw DiffusionError("steps_offset must lie in [0, \(T)), got \(stepsOffset)")
+    }
     var timesteps: [Int]
     switch spacing {
     case .linspace:

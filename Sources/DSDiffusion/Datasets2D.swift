@@ -11,6 +11,24 @@ public struct DataRandom {
         self.uniform = uniform
         self.normal = normal
     }
+
+    /// `n` uniforms, checked to be `n` values in [0, 1) (a faulty source must not crash the data set).
+    func uniforms(_ n: Int) throws -> [Float] {
+        let values = uniform(n)
+        guard values.count == n, values.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
+            throw DiffusionError("the random source must give \(n) uniform values in [0, 1)")
+        }
+        return values
+    }
+
+    /// `n` normals, checked to be `n` finite values.
+    func normals(_ n: Int) throws -> [Float] {
+        let values = normal(n)
+        guard values.count == n, values.allSatisfy({ $0.isFinite }) else {
+            throw DiffusionError("the random source must give \(n) finite normal values")
+        }
+        return values
+    }
 }
 
 /// The toy 2-D data sets of SPEC §9, each an [n, 2] tensor centred and scaled to roughly unit variance
@@ -37,7 +55,7 @@ public enum Datasets2D {
     /// A 2-D swiss roll: t ~ U[1.5π, 4.5π], (t cos t, t sin t) + N(0, 0.25²), centred at (2, 2/(3π)), scaled by 1/6.79.
     public static func swissRoll(_ n: Int, random: DataRandom) throws -> Tensor {
         try points(n) {
-            let u = random.uniform(n), z = random.normal(2 * n)
+            let u = try random.uniforms(n), z = try random.normals(2 * n)
             return (0..<n).map { i in
                 let t = 1.5 * Double.pi * (1 + 2 * Double(u[i]))
                 return ((t * cos(t) + 0.25 * Double(z[2 * i]) - 2) / 6.79,
@@ -50,7 +68,7 @@ public enum Datasets2D {
     /// each axis scaled by its own standard deviation (0.8715 and 0.5043).
     public static func moons(_ n: Int, random: DataRandom) throws -> Tensor {
         try points(n) {
-            let u = random.uniform(n), z = random.normal(2 * n)
+            let u = try random.uniforms(n), z = try random.normals(2 * n)
             return (0..<n).map { i in
                 let theta = Double.pi * Double(u[i])
                 let (x, y) = i % 2 == 0 ? (cos(theta), sin(theta)) : (1 - cos(theta), 0.5 - sin(theta))
@@ -62,7 +80,7 @@ public enum Datasets2D {
     /// Eight Gaussians (σ = 0.1) at the angles kπ/4 of a circle of radius √(2(1 − σ²)): unit variance exactly.
     public static func gaussians8(_ n: Int, random: DataRandom) throws -> Tensor {
         try points(n) {
-            let u = random.uniform(n), z = random.normal(2 * n)
+            let u = try random.uniforms(n), z = try random.normals(2 * n)
             let sigma = 0.1, radius = (2 * (1 - sigma * sigma)).squareRoot()
             return (0..<n).map { i in
                 let angle = Double(min(Int(Double(u[i]) * 8), 7)) * Double.pi / 4
@@ -74,7 +92,7 @@ public enum Datasets2D {
     /// A 4×4 checkerboard on [−2, 2]² (FFJORD's toy data), scaled by √3/2 to unit variance.
     public static func checkerboard(_ n: Int, random: DataRandom) throws -> Tensor {
         try points(n) {
-            let u = random.uniform(3 * n)
+            let u = try random.uniforms(3 * n)
             let scale = 3.0.squareRoot() / 2
             return (0..<n).map { i in
                 let x = 4 * Double(u[3 * i]) - 2
@@ -88,7 +106,7 @@ public enum Datasets2D {
     /// Four concentric rings of radii 0.5, 1, 1.5, 2 (noise 0.05), scaled to unit variance.
     public static func rings(_ n: Int, random: DataRandom) throws -> Tensor {
         try points(n) {
-            let u = random.uniform(2 * n), z = random.normal(2 * n)
+            let u = try random.uniforms(2 * n), z = try random.normals(2 * n)
             let sigma = 0.05, scale = (1.875 / 2 + sigma * sigma).squareRoot()
             return (0..<n).map { i in
                 let radius = 0.5 * Double(min(Int(Double(u[2 * i]) * 4), 3) + 1)
@@ -100,11 +118,11 @@ public enum Datasets2D {
     }
 
     /// Checks n and packs the points into an [n, 2] tensor.
-    static func points(_ n: Int, _ make: () -> [(Double, Double)]) throws -> Tensor {
+    static func points(_ n: Int, _ make: () throws -> [(Double, Double)]) throws -> Tensor {
         guard n >= 1, n <= maxPoints else {
             throw DiffusionError("the number of points must be between 1 and \(maxPoints), got \(n)")
         }
-        let pts = make()
+        let pts = try make()
         var scalars = [Float]()
         scalars.reserveCapacity(2 * n)
         for (x, y) in pts { scalars.append(Float(x)); scalars.append(Float(y)) }

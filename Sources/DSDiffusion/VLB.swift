@@ -91,7 +91,10 @@ public func vlbTerms(_ schedule: Schedule, x0: Tensor, noise: NoiseSource,
             let q = try schedule.qPosterior(x0: x0, xt: xt, t: t)
             terms[t] = bitsPerDim(try klNormal(mean1: q.mean, logVar1: q.logVariance, mean2: p.mean, logVar2: p.logVariance))
         }
-        let squared = zip(p.x0.scalars, x0.scalars).map { (Double($0) - Double($1)) * (Double($0) - Double($1)) }
+        let squared = zip(p.x0.scalars, x0.scalars).map { (a: Float, b: Float) -> Double in
+            let d = Double(a) - Double(b)
+            return d * d
+        }
         mse[t] = bitsPerDim(Tensor(shape: x0.shape, doubles: squared)).map { $0 * log(2.0) }
         hooks.progress?(i + 1, T)
     }

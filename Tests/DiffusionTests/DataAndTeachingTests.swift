@@ -61,6 +61,10 @@ final class DataAndTeachingTests: XCTestCase {
         XCTAssertThrowsError(try Datasets2D.make("spirals", n: 10, random: TestRandom(seed: 1).draws)) {
             XCTAssertEqual("\($0)", "unknown data set 'spirals' (expected swiss_roll, moons, gaussians8, checkerboard, rings)")
         }
+        let broken = DataRandom(uniform: { _ in [0.5] }, normal: { n in [Float](repeating: .nan, count: n) })
+        XCTAssertThrowsError(try Datasets2D.rings(3, random: broken)) {
+            XCTAssertEqual("\($0)", "the random source must give 6 uniform values in [0, 1)")
+        }
         XCTAssertThrowsError(try Datasets2D.moons(0, random: TestRandom(seed: 1).draws)) {
             XCTAssertEqual("\($0)", "the number of points must be between 1 and 50000000, got 0")
         }

@@ -25,9 +25,9 @@ final class ScheduleTests: XCTestCase {
         }
     }
 
-    /// diffusers keeps the schedule in float32: β to ~1e-7, ᾱ to ~1e-4 (error accumulated over the
-    /// cumulative product); the posterior variance loses up to ~2e-3 relative near t = 1 from the
-    /// cancellation in 1 − ᾱ (worst for the cosine schedule, whose 1 − ᾱ_0 is 4e-5).
+    /// diffusers keeps the schedule in float32. Measured worst relative deviations from float64: β 1.4e-7
+    /// (9.1e-4 after the zero-SNR rescale), ᾱ 1.3e-5 (cosine), posterior variance β̃ 3.1e-4 (cosine,
+    /// T = 1000; 1.1e-4 linear) from the cancellation in 1 − ᾱ near t = 0.
     func testFloat32DiffusersAgreesLoosely() throws {
         for entry in try Fixture.entries("schedules.json") {
             let s = try schedule(for: entry), idx = try entry.ints("index")
@@ -36,13 +36,13 @@ final class ScheduleTests: XCTestCase {
             let betaTolerance = s.rescaledZeroTerminalSNR ? 1e-3 : 1e-6
             assertClose(idx.map { s.betas[$0] }, try entry.doubles("betas32"), rel: betaTolerance, abs: 1e-9,
                         "\(name) betas32")
-            assertClose(idx.map { s.alphaBar[$0] }, try entry.doubles("alphas_cumprod32"), rel: 1e-3, abs: 1e-9,
+            assertClose(idx.map { s.alphaBar[$0] }, try entry.doubles("alphas_cumprod32"), rel: 1e-4, abs: 1e-9,
                         "\(name) alpha_bar32")
             let vt = try entry.ints("variance_t").filter { $0 > 0 }
             let small = Array(try entry.doubles("fixed_small32").suffix(vt.count))
             let large = Array(try entry.doubles("fixed_large32").suffix(vt.count))
-            assertClose(vt.map { s.posteriorVariance[$0] }, small, rel: 3e-3, abs: 1e-9, "\(name) fixed_small32")
-            assertClose(vt.map { s.betas[$0] }, large, rel: 3e-3, abs: 1e-9, "\(name) fixed_large32")
+            assertClose(vt.map { s.posteriorVariance[$0] }, small, rel: 1e-3, abs: 1e-9, "\(name) fixed_small32")
+            assertClose(vt.map { s.betas[$0] }, large, rel: 1e-3, abs: 1e-9, "\(name) fixed_large32")
             // diffusers clamps β̃_0 = 0 to 1e-20; dscript keeps 0 and clips the log-variance instead.
             XCTAssertEqual(try entry.doubles("fixed_small32")[0], 1e-20, accuracy: 1e-26)
             XCTAssertEqual(s.posteriorVariance[0], 0)

@@ -78,6 +78,21 @@ final class StepTests: XCTestCase {
         XCTAssertGreaterThan(gap, 1e-3, "stepping to 888 must differ from diffusers' step to 899")
     }
 
+    /// DDIM eq. 16: with η = 1 and consecutive timesteps the DDIM step is the DDPM step with σ² = β̃_t.
+    func testDDIMWithEtaOneIsDDPMFixedSmall() throws {
+        let s = try Schedule(kind: "cosine", steps: 100)
+        let x = Tensor(shape: [2, 2], scalars: [0.3, -1.1, 0.8, 0.05])
+        let eps = Tensor(shape: [2, 2], scalars: [0.5, 0.2, -0.9, 1.3])
+        let z = Tensor(shape: [2, 2], scalars: [-0.4, 0.7, 0.1, -1.5])
+        for t in [1, 37, 99] {
+            for prediction in Prediction.allCases {
+                let ddim = try ddimStep(s, modelOutput: eps, t: t, tPrev: t - 1, xt: x, eta: 1, noise: z, prediction: prediction)
+                let ddpm = try ddpmStep(s, modelOutput: eps, t: t, xt: x, noise: z, prediction: prediction)
+                assertClose(ddim.xPrev, ddpm.xPrev.scalars.map(Double.init), rel: 1e-5, abs: 1e-5, "t=\(t) \(prediction)")
+            }
+        }
+    }
+
     func testStepErrors() throws {
         let s = try Schedule(kind: "linear", steps: 10)
         let x = Tensor(shape: [2, 3], scalars: [Float](repeating: 0.5, count: 6))

@@ -49,6 +49,9 @@ final class TimestepTests: XCTestCase {
         XCTAssertThrowsError(try ddimTimesteps(s, steps: 100, spacing: .leading, stepsOffset: 1)) {
             XCTAssertEqual("\($0)", "steps_offset 1 puts timestep 100 outside [0, 100)")
         }
+        XCTAssertThrowsError(try ddimTimesteps(s, steps: 10, stepsOffset: Int.max)) {
+            XCTAssertEqual("\($0)", "steps_offset must lie in [0, 100), got \(Int.max)")
+        }
         XCTAssertThrowsError(try TimestepSpacing(name: "uniform")) {
             XCTAssertEqual("\($0)", "unknown timestep spacing 'uniform' (expected leading, trailing or linspace)")
         }
