@@ -15,6 +15,8 @@ public enum Bindings {
         OptimizerLibrary.optimizers,
         DiffusionLibrary.functions,
         DiffusionLosses.functions,
+        DiffusionTeaching.functions,
+        LessonLibrary.functions,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
@@ -30,6 +32,7 @@ public enum Bindings {
     public static func install(in interpreter: Interpreter) {
         for table in domains { interpreter.register(translatingErrors(table)) }
         for table in methodTables { interpreter.registerHelp(table) }
+        LessonLibrary.attach(interpreter)
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
     }
 
