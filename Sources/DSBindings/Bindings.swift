@@ -11,6 +11,10 @@ public enum Bindings {
     static let domains: [[Builtin]] = [
         TensorLibrary.creation,
         TensorLibrary.functions,
+        PictureLibrary.table,
+        ChartLibrary.table,
+        ProgressObject.library,
+        ImageDataLibrary.table,
         NNLibrary.layers,
         OptimizerLibrary.optimizers,
         DiffusionLibrary.functions,
@@ -22,6 +26,7 @@ public enum Bindings {
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
     static let methodTables: [[Builtin]] = [
         TensorMethods.table,
+        ProgressObject.methods,
         ModelObject.methods,
         OptimizerObject.methods,
         EMAObject.methods,
