@@ -94,9 +94,15 @@ enum DiffusionBridge {
 
     /// Ctrl-C checks and a progress bar on a terminal (nothing when quiet or not a terminal).
     static func hooks(_ context: CallContext, label: String) -> SamplerHooks {
-        let bar = ProgressLine(context, label: label)
-        return SamplerHooks(progress: bar.map { bar in { done, total in bar.update(done, total) } },
-                            checkInterrupt: { try context.checkInterrupt() })
+        guard context.settings.interactiveErrorStream, !context.settings.quiet else {
+            return SamplerHooks(checkInterrupt: { try context.checkInterrupt() })
+        }
+        var bar: ProgressBar? = nil
+        return SamplerHooks(progress: { done, total in
+            if bar == nil { bar = ProgressBar(total: total, description: label, context: context) }
+            bar?.update(1)
+            if done >= total { bar?.close(); bar = nil }
+        }, checkInterrupt: { try context.checkInterrupt() })
     }
 
     /// A sampler's result: the sample, or with `trajectory` a dict `sample`, `xs`, `x0s`, `timesteps`.
@@ -115,28 +121,5 @@ enum DiffusionBridge {
         let s = try a.intList(position, "shape")
         try TensorConversion.checkShape(s, function: a.functionName)
         return s
-    }
-}
-
-/// A one-line progress bar redrawn in place on standard error, for terminals only.
-final class ProgressLine {
-    let context: CallContext
-    let label: String
-    var lastWidth = -1
-
-    init?(_ context: CallContext, label: String) {
-        guard context.settings.interactiveErrorStream, !context.settings.quiet else { return nil }
-        self.context = context
-        self.label = label
-    }
-
-    func update(_ done: Int, _ total: Int) {
-        let width = 30
-        let filled = total > 0 ? done * width / total : width
-        if filled == lastWidth && done != total { return }
-        lastWidth = filled
-        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        context.writeError("\r\(label) \(bar) \(done)/\(total)")
-        if done >= total { context.writeError("\r\u{1B}[K") }
     }
 }

@@ -28,24 +28,7 @@ enum DiffusionTeaching {
             c.write(try diffusion { try table(s, every: every, columns: columns) }.render() + "\n")
             return .null
         },
-        Builtin("plot_schedule(s, width = 60, height = 12)", "draws ᾱ_t, β_t/β_max, β̃_t/β_max and log-SNR (rescaled) against t",
-                example: "plot_schedule(schedule(\"cosine\"))") { a, c in
-            let s = try a.schedule(0)
-            let (w, h) = (try a.int(1, "width", default: 60), try a.int(2, "height", default: 12))
-            let betaMax = s.betas.max() ?? 1
-            let finite = s.logSNR.filter(\.isFinite)
-            let lo = finite.min() ?? 0, hi = finite.max() ?? 1
-            let series: [(Character, String, [Double])] = [
-                ("a", "ᾱ_t", s.alphaBar),
-                ("b", "β_t / \(Teaching2.number(betaMax))", s.betas.map { $0 / betaMax }),
-                ("p", "β̃_t / \(Teaching2.number(betaMax))", s.posteriorVariance.map { $0 / betaMax }),
-                ("s", "log SNR from \(Teaching2.number(lo)) to \(Teaching2.number(hi))",
-                 s.logSNR.map { $0.isFinite ? ($0 - lo) / max(hi - lo, 1e-12) : 0 }),
-            ]
-            c.write(try Teaching2.chart(series, width: w, height: h, steps: s.T))
-            return .null
-        },
-        Builtin("compare(schedules, width = 60, height = 12)", "overlays ᾱ_t of several schedules and prints ᾱ at a few timesteps",
+        Builtin("compare(schedules, width = 60, height = 15)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",
                 example: "compare([schedule(\"linear\"), schedule(\"cosine\")])") { a, c in
             let objects = try a.list(0, "schedules").items.enumerated().map { i, item -> NoiseScheduleObject in
                 guard case .native(let object as NoiseScheduleObject) = item else {
@@ -53,13 +36,12 @@ enum DiffusionTeaching {
                 }
                 return object
             }
-            guard !objects.isEmpty, objects.count <= 9 else { throw a.error(0, "schedules", "1 to 9 schedules expected") }
-            let marks = Array("123456789")
-            let series = objects.enumerated().map { i, o in
-                (marks[i], o.describe(repr: false), o.schedule.alphaBar)
-            }
-            let T = objects.map(\.schedule.T).max() ?? 1
-            c.write(try Teaching2.chart(series, width: try a.int(1, "width", default: 60), height: try a.int(2, "height", default: 12), steps: T))
+            guard !objects.isEmpty, objects.count <= 8 else { throw a.error(0, "schedules", "1 to 8 schedules expected") }
+            let options = try ChartLibrary.options(a, c)
+            let kinds = objects.map { $0.schedule.kind.rawValue }
+            let unique = Set(kinds).count == kinds.count
+            c.write(ScheduleCharts.compare(objects.map { (unique ? $0.schedule.kind.rawValue : $0.describe(repr: false), $0.schedule) },
+                                           options: options))
             return .null
         },
         Builtin("check(name, got, want, tol = 1e-6)",
@@ -108,30 +90,39 @@ enum Teaching2 {
         if x.isNaN { return "nan" }
         return String(format: "%.6g", x)
     }
+}
 
-    /// Series with values in [0, 1] drawn on a width × height grid, t on the horizontal axis.
-    static func chart(_ series: [(Character, String, [Double])], width: Int, height: Int, steps: Int) throws -> String {
-        guard (10...200).contains(width), (4...60).contains(height) else {
-            throw ScriptError("chart size must be 10…200 wide and 4…60 high, got \(width) × \(height)")
+/// The schedule charts of `plot(s)` and `compare`, drawn with the terminal charts of `Chart`.
+enum ScheduleCharts {
+    /// ᾱ_t, β_t and β̃_t on a log scale (t ≥ 1, where β̃ > 0), then log-SNR.
+    static func plot(_ s: Schedule, options: ChartOptions) -> String {
+        let ts = (1..<max(s.T, 2)).filter { $0 < s.T }.map(Double.init)
+        func from1(_ v: [Double]) -> [Double] { Array(v.dropFirst()) }
+        var first = options
+        first.logY = true
+        first.title = first.title ?? "ᾱ_t, β_t, β̃_t (log scale)"
+        let quantities = [("ᾱ_t", from1(s.alphaBar)), ("β_t", from1(s.betas)), ("β̃_t", from1(s.posteriorVariance))]
+        let lines = quantities.map { name, ys in
+            ChartSeries(label: name, xs: zip(ts, ys).filter { $0.1 > 0 }.map(\.0), ys: ys.filter { $0 > 0 })
         }
-        var grid = [[Character]](repeating: [Character](repeating: " ", count: width), count: height)
-        for (mark, _, values) in series where !values.isEmpty {
-            for col in 0..<width {
-                let t = min(values.count - 1, col * values.count / width)
-                let v = min(max(values[t], 0), 1)
-                guard v.isFinite else { continue }
-                let row = height - 1 - Int((v * Double(height - 1)).rounded())
-                grid[row][col] = mark
-            }
+        var second = options
+        second.logY = false
+        second.title = "log SNR(t) = log ᾱ_t/(1−ᾱ_t)"
+        let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
+        let snr = ChartSeries(label: "log SNR", xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
+        return Chart.lines(lines, options: first) + Chart.lines([snr], options: second)
+    }
+
+    /// ᾱ_t of each schedule, then log-SNR of each.
+    static func compare(_ schedules: [(String, Schedule)], options: ChartOptions) -> String {
+        var first = options, second = options
+        first.title = first.title ?? "ᾱ_t"
+        second.title = "log SNR(t)"
+        let abar = schedules.map { name, s in ChartSeries(label: name, ys: s.alphaBar) }
+        let snr = schedules.map { name, s -> ChartSeries in
+            let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
+            return ChartSeries(label: name, xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
         }
-        var lines = grid.enumerated().map { i, row -> String in
-            let label = i == 0 ? "1 ┤" : i == height - 1 ? "0 ┤" : "  │"
-            return label + String(row)
-        }
-        lines.append("  └" + String(repeating: "─", count: width))
-        let right = "t = \(steps - 1)"
-        lines.append("   t = 0" + String(repeating: " ", count: max(1, width - 7 - right.count)) + right)
-        for (mark, name, _) in series { lines.append("   \(mark)  \(name)") }
-        return lines.joined(separator: "\n") + "\n"
+        return Chart.lines(abar, options: first) + Chart.lines(snr, options: second)
     }
 }
