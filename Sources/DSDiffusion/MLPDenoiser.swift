@@ -13,6 +13,11 @@ public final class MLPDenoiser: Module {
     public let layers: Int
     public let timeDim: Int
     let net: Sequential
+    /// Embedding rows of the integer timesteps 0 ..< table.count / timeDim, made on first use (the same
+    /// numbers as `timestepEmbedding`, which costs sin/cos per element on every call otherwise).
+    private var table: [Float] = []
+    /// Integer timesteps below this are served from `table`.
+    static let tableLimit = 100_000
 
     /// Makes the network, initialising the linear layers from `generator` (PyTorch's default rule).
     public init(dim: Int = 2, hidden: Int = 128, layers: Int = 3, timeDim: Int = 32, generator: RandomGenerator) throws {
@@ -51,9 +56,31 @@ public final class MLPDenoiser: Module {
         guard steps.count == batch else {
             throw DiffusionError("mlp_denoiser: expected 1 timestep or \(batch) (one per sample), got \(steps.count)")
         }
-        let embedding = try timestepEmbedding(Tensor(shape: [batch], scalars: steps), dim: timeDim,
-                                              flipSinToCos: true, freqShift: 0)
-        return try net.forward(try Tensor.cat([x, embedding], axis: 1))
+        return try net.forward(try Tensor.cat([x, try embed(steps)], axis: 1))
+    }
+
+    /// The [B, timeDim] embedding of the timesteps, gathered from the cached table when they are integers.
+    func embed(_ steps: [Float]) throws -> Tensor {
+        let integral = steps.allSatisfy { $0 >= 0 && $0 < Float(MLPDenoiser.tableLimit) && $0.rounded() == $0 }
+        guard integral, let largest = steps.max() else {
+            return try timestepEmbedding(Tensor(shape: [steps.count], scalars: steps), dim: timeDim, flipSinToCos: true, freqShift: 0)
+        }
+        let rows = table.count / timeDim
+        if Int(largest) >= rows {
+            let size = Swift.max(Int(largest) + 1, 1024)
+            let all = Tensor(shape: [size], scalars: (0..<size).map(Float.init))
+            table = try timestepEmbedding(all, dim: timeDim, flipSinToCos: true, freqShift: 0).scalars
+        }
+        var out = [Float](repeating: 0, count: steps.count * timeDim)
+        table.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for (i, t) in steps.enumerated() {
+                    let from = Int(t) * timeDim
+                    for j in 0..<timeDim { target[i * timeDim + j] = source[from + j] }
+                }
+            }
+        }
+        return Tensor(shape: [steps.count, timeDim], scalars: out)
     }
 
     /// One tensor alone cannot say its timestep.
