@@ -124,8 +124,9 @@ enum DiffusionLibrary {
                     throw ScriptError("mlp_denoiser is called as model(x, t), got \(args.count) arguments")
                 }
                 let x = try args.tensor(0, "x")
-                let t = try args.timesteps(1)
-                return .tensor(try diffusion { try net.forward(x, t: Tensor(shape: [t.count], scalars: t.map(Float.init))) })
+                let t = try args.tensor(1, "t")
+                guard t.scalars.allSatisfy(\.isFinite) else { throw args.error(1, "t", "timesteps must be finite numbers") }
+                return .tensor(try diffusion { try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars)) })
             })
         },
     ]
