@@ -17,7 +17,7 @@ enum LessonLibrary {
             try host.run(path: path, context: c)
             return .null
         },
-        Builtin("lessons(run = false)", "lists the lessons with their titles (run: true runs them all in order); returns the names",
+        Builtin("lessons(run = false)", "lists the lessons in syllabus order with their titles (run: true runs them all); returns the names",
                 example: "lessons()") { a, c in
             let all = LessonHost.catalogue()
             if try a.bool(0, "run", default: false) {
@@ -112,7 +112,10 @@ final class LessonHost {
     static func catalogue() -> [(name: String, title: String, path: String)] {
         for folder in folders {
             guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
-            let lessons = files.filter { $0.hasSuffix(".dscript") }.sorted()
+            let lessons = files.filter { $0.hasSuffix(".dscript") }.sorted { a, b in
+                let (ra, rb) = (rank(name(of: a)), rank(name(of: b)))
+                return ra != rb ? ra < rb : a < b
+            }
             if lessons.isEmpty { continue }
             return lessons.map { file in
                 let path = folder + "/" + file
@@ -122,6 +125,11 @@ final class LessonHost {
         }
         return []
     }
+
+    /// The syllabus order of the seeds (SPEC §10); other lessons follow alphabetically.
+    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling"]
+
+    static func rank(_ name: String) -> Int { syllabus.firstIndex(of: name) ?? syllabus.count }
 
     static func name(of path: String) -> String {
         URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
