@@ -17,6 +17,10 @@ public enum Bindings {
         ImageDataLibrary.table,
         NNLibrary.layers,
         OptimizerLibrary.optimizers,
+        DiffusionLibrary.functions,
+        DiffusionLosses.functions,
+        DiffusionTeaching.functions,
+        LessonLibrary.functions,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
@@ -27,11 +31,13 @@ public enum Bindings {
         OptimizerObject.methods,
         EMAObject.methods,
         ScheduleObject.methods,
+        NoiseScheduleObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {
         for table in domains { interpreter.register(translatingErrors(table)) }
         for table in methodTables { interpreter.registerHelp(table) }
+        LessonLibrary.attach(interpreter)
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
         // One allocation limit for the bindings' checks and the engine's: what fits in memory.
         Engine.maxElements = Swift.min(Engine.maxElements, TensorConversion.maxElements)

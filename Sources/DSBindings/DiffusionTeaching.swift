@@ -1,0 +1,128 @@
+import DSDiffusion
+import DSEngine
+import DSLanguage
+import Foundation
+
+/// Teaching built-ins (SPEC §10): `explain`, `table`, `plot_schedule`, `compare` and `check`, the
+/// assertion the lessons use. Numbers are printed from the float64 schedule, never from float32 tensors.
+enum DiffusionTeaching {
+    static let functions: [Builtin] = [
+        Builtin("explain(s, t, t_prev, eta = 0)", "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in",
+                example: "explain(schedule(\"linear\"), 500)") { a, c in
+            let s = try a.schedule(0), t = try a.int(1, "t")
+            let prev: Int? = a.has(2, "t_prev") ? try a.int(2, "t_prev") : nil
+            c.write(try diffusion { try explain(s, t: t, ddimPrev: prev, eta: try a.number(3, "eta", default: 0)) } + "\n")
+            return .null
+        },
+        Builtin("table(s, every = 100, columns)", "prints the schedule every `every` steps (and at T − 1) as float64 columns",
+                example: "table(schedule(\"cosine\"), every: 250)") { a, c in
+            let s = try a.schedule(0)
+            let every = try a.int(1, "every", default: 100)
+            var columns = defaultTableColumns
+            if a.has(2, "columns") {
+                columns = try a.list(2, "columns").items.map { item in
+                    guard case .string(let name) = item else { throw a.typeError(2, "columns", expected: "list of strings", got: item) }
+                    return name
+                }
+            }
+            c.write(try diffusion { try table(s, every: every, columns: columns) }.render() + "\n")
+            return .null
+        },
+        Builtin("compare(schedules, width = 60, height = 15)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",
+                example: "compare([schedule(\"linear\"), schedule(\"cosine\")])") { a, c in
+            let objects = try a.list(0, "schedules").items.enumerated().map { i, item -> NoiseScheduleObject in
+                guard case .native(let object as NoiseScheduleObject) = item else {
+                    throw a.error(0, "schedules", "element \(i) is a \(item.typeName), not a schedule")
+                }
+                return object
+            }
+            guard !objects.isEmpty, objects.count <= 8 else { throw a.error(0, "schedules", "1 to 8 schedules expected") }
+            let options = try ChartLibrary.options(a, c)
+            let kinds = objects.map { $0.schedule.kind.rawValue }
+            let unique = Set(kinds).count == kinds.count
+            c.write(ScheduleCharts.compare(objects.map { (unique ? $0.schedule.kind.rawValue : $0.describe(repr: false), $0.schedule) },
+                                           options: options))
+            return .null
+        },
+        Builtin("check(name, got, want, tol = 1e-6)",
+                "prints got and want side by side with PASS or FAIL; fails (an error) when |got − want| > tol anywhere",
+                example: "check(\"variance kept\", x.var(), 1, tol: 0.05)") { a, c in
+            let name = try a.string(0, "name")
+            let got = try values(a, 1, "got"), want = try values(a, 2, "want")
+            let tol = try a.number(3, "tol", default: 1e-6)
+            guard tol.isFinite, tol >= 0 else { throw a.error(3, "tol", "a number ≥ 0 expected") }
+            guard got.count == want.count || want.count == 1 || got.count == 1 else {
+                throw a.error(2, "want", "got has \(got.count) values, want has \(want.count)")
+            }
+            let n = max(got.count, want.count)
+            var worst = 0.0
+            for i in 0..<n {
+                let g = got[got.count == 1 ? 0 : i], w = want[want.count == 1 ? 0 : i]
+                let d = Swift.abs(g - w)
+                worst = d.isNaN ? .infinity : Swift.max(worst, d)
+            }
+            let pass = worst <= tol
+            func show(_ t: [Double]) -> String {
+                t.count == 1 ? Teaching2.number(t[0])
+                    : "[" + t.prefix(4).map { Teaching2.number($0) }.joined(separator: ", ") + (t.count > 4 ? ", …]" : "]")
+            }
+            c.write("  \(pass ? "PASS" : "FAIL")  \(name): \(show(got)) vs \(show(want))  (|diff| \(Teaching2.number(worst)) \(pass ? "≤" : ">") tol \(Teaching2.number(tol)))\n")
+            if !pass {
+                throw ScriptError("check '\(name)' failed: |got − want| = \(Teaching2.number(worst)) > tol \(Teaching2.number(tol))")
+            }
+            return .bool(true)
+        },
+    ]
+
+    /// A number as itself (float64), a tensor or list as its float32 values widened.
+    static func values(_ a: Arguments, _ position: Int, _ name: String) throws -> [Double] {
+        if case .number(let x) = try a.value(position, name) { return [x] }
+        let t = try a.tensor(position, name)
+        guard t.count > 0 else { throw a.error(position, name, "no values to check") }
+        return t.scalars.map(Double.init)
+    }
+}
+
+/// Number formatting and a small text chart for the teaching functions.
+enum Teaching2 {
+    static func number(_ x: Double) -> String {
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x.isNaN { return "nan" }
+        return String(format: "%.6g", x)
+    }
+}
+
+/// The schedule charts of `plot(s)` and `compare`, drawn with the terminal charts of `Chart`.
+enum ScheduleCharts {
+    /// ᾱ_t, β_t and β̃_t on a log scale (t ≥ 1, where β̃ > 0), then log-SNR.
+    static func plot(_ s: Schedule, options: ChartOptions) -> String {
+        let ts = (1..<max(s.T, 2)).filter { $0 < s.T }.map(Double.init)
+        func from1(_ v: [Double]) -> [Double] { Array(v.dropFirst()) }
+        var first = options
+        first.logY = true
+        first.title = first.title ?? "ᾱ_t, β_t, β̃_t (log scale)"
+        let quantities = [("ᾱ_t", from1(s.alphaBar)), ("β_t", from1(s.betas)), ("β̃_t", from1(s.posteriorVariance))]
+        let lines = quantities.map { name, ys in
+            ChartSeries(label: name, xs: zip(ts, ys).filter { $0.1 > 0 }.map(\.0), ys: ys.filter { $0 > 0 })
+        }
+        var second = options
+        second.logY = false
+        second.title = "log SNR(t) = log ᾱ_t/(1−ᾱ_t)"
+        let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
+        let snr = ChartSeries(label: "log SNR", xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
+        return Chart.lines(lines, options: first) + Chart.lines([snr], options: second)
+    }
+
+    /// ᾱ_t of each schedule, then log-SNR of each.
+    static func compare(_ schedules: [(String, Schedule)], options: ChartOptions) -> String {
+        var first = options, second = options
+        first.title = first.title ?? "ᾱ_t"
+        second.title = "log SNR(t)"
+        let abar = schedules.map { name, s in ChartSeries(label: name, ys: s.alphaBar) }
+        let snr = schedules.map { name, s -> ChartSeries in
+            let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
+            return ChartSeries(label: name, xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
+        }
+        return Chart.lines(abar, options: first) + Chart.lines(snr, options: second)
+    }
+}
