@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory map of a whole file: readers convert tensor by tensor from it, so a
+/// checkpoint is never held twice in memory.
+final class MappedFile {
+    let base: UnsafeRawPointer?
+    let count: Int
+
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FormatError("cannot open: \(MappedFile.lastError())") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FormatError("cannot read: \(MappedFile.lastError())") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FormatError("not a regular file") }
+        count = Int(info.st_size)
+        if count == 0 {
+            base = nil
+            return
+        }
+        let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED else { throw FormatError("cannot map: \(MappedFile.lastError())") }
+        base = UnsafeRawPointer(mapped)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    static func lastError() -> String { String(cString: strerror(errno)) }
+}

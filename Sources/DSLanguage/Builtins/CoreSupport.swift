@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the core tables share: forwarding to native methods, iteration, ordering and equality.
+enum CoreSupport {
+    /// Longest list a range or other lazy sequence may be turned into (guards against `list(range(1e15))`).
+    static let maxMaterialized = 50_000_000
+
+    // MARK: Native objects
+
+    /// When argument `position` is a native object, calls its method `name` with the other positional
+    /// arguments and all keywords (`sqrt(x)` becomes `x.sqrt()`); nil when it is not a native object.
+    static func forward(
+        _ name: String, _ args: Arguments, position: Int = 0, expected: String = "number", context: CallContext
+    ) throws -> Value? {
+        guard position < args.count, case .native(let object) = args.positional[position] else { return nil }
+        guard let method = try object.member(name, context: context) else {
+            throw args.typeError(position, nil, expected: expected, got: args.positional[position])
+        }
+        var rest = args.positional
+        rest.remove(at: position)
+        return try context.call(method, Arguments(rest, keywords: args.keywords, functionName: name))
+    }
+
+    /// The position of the first native object among the positional arguments.
+    static func firstNative(_ args: Arguments) -> Int? {
+        args.positional.firstIndex { if case .native = $0 { return true } else { return false } }
+    }
+
+    /// `a + b` for the values `sum` adds: numbers, or native objects through their `+`.
+    static func add(_ a: Value, _ b: Value, _ args: Arguments, context: CallContext) throws -> Value {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return .number(x + y)
+        case (.native(let o), _):
+            if let r = try o.binary(.add, b, reversed: false, context: context) { return r }
+        case (_, .native(let o)):
+            if let r = try o.binary(.add, a, reversed: true, context: context) { return r }
+        default: break
+        }
+        throw ScriptError("'\(args.functionName)' cannot add \(a.typeName) and \(b.typeName)")
+    }
+
+    // MARK: Iteration
+
+    /// Calls `body` with each element of an iterable (list, range, dict keys, string characters,
+    /// iterable native object), lazily for ranges; `body` returns false to stop early.
+    static func forEach(
+        _ value: Value, _ args: Arguments, position: Int, context: CallContext, _ body: (Value) throws -> Bool
+    ) throws {
+        if case .range(let r) = value {
+            let n = r.count
+            var i = 0
+            while i < n {
+                if i & 0xFFFF == 0xFFFF { try context.checkInterrupt() }
+                if try !body(.number(r.element(i))) { return }
+                i += 1
+            }
+            return
+        }
+        for item in try items(value, args, position: position, context: context) {
+            if try !body(item) { return }
+        }
+    }
+
+    /// The elements of an iterable as an array; lists are copied, ranges are materialised (bounded).
+    static func items(_ value: Value, _ args: Arguments, position: Int, context: CallContext) throws -> [Value] {
+        switch value {
+        case .list(let l): return l.items
+        case .range(let r):
+            let n = r.count
+            guard n <= maxMaterialized else {
+                throw args.error(position, nil, "range of \(n) elements is too long to make a list")
+            }
+            var out: [Value] = []
+            out.reserveCapacity(n)
+            for i in 0..<n { out.append(.number(r.element(i))) }
+            return out
+        case .dict(let d): return d.entries.keys.map { .string($0) }
+        case .string(let s): return s.map { .string(String($0)) }
+        case .native(let object):
+            if let elements = try object.elements(context: context) { return elements }
+        default: break
+        }
+        throw args.typeError(position, nil, expected: "list", got: value)
+    }
+
+    /// True for values that can be called: dscript functions, built-ins and native objects (models).
+    static func isCallable(_ value: Value) -> Bool {
+        switch value {
+        case .function, .builtin, .native: return true
+        default: return false
+        }
+    }
+
+    // MARK: Ordering and equality
+
+    /// `a < b` for numbers, strings (by code point), booleans and lists (element by element).
+    static func less(_ a: Value, _ b: Value, _ args: Arguments) throws -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x < y
+        case (.string(let x), .string(let y)):
+            return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) { $0.value < $1.value }
+        case (.bool(let x), .bool(let y)): return !x && y
+        case (.list(let x), .list(let y)):
+            for (p, q) in zip(x.items, y.items) {
+                if try less(p, q, args) { return true }
+                if try less(q, p, args) { return false }
+            }
+            return x.items.count < y.items.count
+        default:
+            throw ScriptError("'\(args.functionName)' cannot compare \(a.typeName) with \(b.typeName)")
+        }
+    }
+
+    /// Stable merge sort with a throwing comparison; never traps on an inconsistent order (NaN).
+    static func stableSort<T>(_ values: [T], by less: (T, T) throws -> Bool) throws -> [T] {
+        var a = values
+        var b = values
+        var width = 1
+        let n = a.count
+        while width < n {
+            var start = 0
+            while start < n {
+                let mid = Swift.min(start + width, n), end = Swift.min(start + 2 * width, n)
+                var i = start, j = mid, k = start
+                while i < mid && j < end {
+                    // Take from the right only when strictly smaller: keeps equal elements in order.
+                    if try less(a[j], a[i]) { b[k] = a[j]; j += 1 } else { b[k] = a[i]; i += 1 }
+                    k += 1
+                }
+                while i < mid { b[k] = a[i]; i += 1; k += 1 }
+                while j < end { b[k] = a[j]; j += 1; k += 1 }
+                start += 2 * width
+            }
+            swap(&a, &b)
+            width *= 2
+        }
+        return a
+    }
+
+    /// Structural equality as `==` sees it for plain values; native objects compare with `isEqual`.
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.list(let x), .list(let y)):
+            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
+        case (.dict(let x), .dict(let y)):
+            if x === y { return true }
+            guard x.entries.count == y.entries.count else { return false }
+            for (key, value) in x.entries {
+                guard let other = y.entries[key], equal(value, other) else { return false }
+            }
+            return true
+        case (.range(let x), .range(let y)):
+            return x.start == y.start && x.end == y.end && x.step == y.step && x.inclusive == y.inclusive
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.native(let x), .native(let y)): return x.isEqual(to: y)
+        default: return false
+        }
+    }
+
+    /// A Python-style index into `count` elements: negative counts from the end; nil when out of range.
+    static func normalizedIndex(_ i: Int, count: Int) -> Int? {
+        let j = i < 0 ? i + count : i
+        return j >= 0 && j < count ? j : nil
+    }
+}
