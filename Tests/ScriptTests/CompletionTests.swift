@@ -20,7 +20,6 @@ private final class Probe: NativeObject {
 
 /// Tab completion: globals, built-ins, keywords; members after `.`; REPL commands.
 final class CompletionTests: XCTestCase {
-    override func setUpWithError() throws { try requireRuntime() }
 
     func makeCompleter(_ code: String, setup: (Interpreter) -> Void = { _ in }) throws -> Completer {
         let interpreter = InterpreterSetup.make(settings: RuntimeSettings(), output: StringSink(), errorOutput: StringSink())
