@@ -18,9 +18,20 @@ enum HelpCatalog {
 
     static let groups: [(title: String, names: [String])] = [
         ("Core", [
-            "print", "str", "repr", "len", "type", "range", "min", "max", "abs", "sqrt", "exp", "log", "sin",
-            "cos", "floor", "ceil", "round", "clamp", "keys", "values", "has", "push", "pop", "sort", "map",
-            "filter", "sum", "assert", "error", "time", "args", "exit", "help",
+            "print", "str", "repr", "type", "format", "len", "range", "help", "assert", "error", "exit", "args",
+            "time", "clock", "sleep", "getenv",
+        ]),
+        ("Math", [
+            "abs", "sqrt", "exp", "log", "log2", "log10", "pow", "sin", "cos", "tan", "atan", "atan2", "floor",
+            "ceil", "round", "clamp", "sign", "min", "max", "sum", "int", "num", "isfinite", "isinf", "isnan",
+        ]),
+        ("Strings", [
+            "chr", "ord", "lower", "upper", "strip", "lstrip", "rstrip", "split", "join", "replace",
+            "starts_with", "ends_with", "find", "contains",
+        ]),
+        ("Collections", [
+            "list", "keys", "values", "has", "push", "pop", "insert", "remove", "sort", "reverse", "slice",
+            "map", "filter", "reduce", "zip", "enumerate", "all", "any",
         ]),
         ("Tensors and autograd", [
             "tensor", "zeros", "ones", "full", "arange", "linspace", "randn", "rand", "randint", "randn_like",

@@ -130,6 +130,9 @@ public final class REPL {
             exitStatus = code
             return .quit
         }
+        if interruptible, let scriptError = error as? ScriptError, scriptError.kind == .interrupted {
+            errorOutput.write("\n")  // the terminal echoed ^C without a newline
+        }
         errorOutput.write(Shell.renderError(error, color: color))
         errorOutput.flush()
         return .failure
