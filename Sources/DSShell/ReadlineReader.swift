@@ -52,8 +52,11 @@ public final class ReadlineReader: LineReader {
         defer { rl_callback_handler_remove() }
         let input = rl_instream.map { fileno($0) } ?? 0
         while !lineDone {
-            var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, -1)
+            var descriptors = [
+                pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: Interrupts.wakeDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, 2, -1)
             if Interrupts.takePromptInterrupt() {
                 // Ctrl-C: forget the line, leave readline's state clean, start a fresh prompt.
                 rl_free_line_state()
@@ -68,7 +71,7 @@ public final class ReadlineReader: LineReader {
                 if errno == EINTR { continue }  // another signal (SIGWINCH, ...)
                 return nil
             }
-            rl_callback_read_char()
+            if descriptors[0].revents != 0 { rl_callback_read_char() }
         }
         return finishedLine  // nil: Ctrl-D (readline has ended the prompt line)
     }
