@@ -41,12 +41,12 @@ final class TerminalSessionTests: XCTestCase {
             _ = text.withCString { write(master, $0, strlen($0)) }
         }
 
-        /// Reads until `condition` holds for the transcript; false after 20 s of silence.
-        func readUntil(_ condition: (String) -> Bool) -> Bool {
+        /// Reads until `condition` holds for the transcript; false after `patience` ms of silence.
+        func readUntil(patience: Int32 = 20_000, _ condition: (String) -> Bool) -> Bool {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while !condition(transcript) {
                 var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-                guard poll(&descriptor, 1, 20_000) > 0 else { return false }
+                guard poll(&descriptor, 1, patience) > 0 else { return false }
                 let n = read(master, &buffer, buffer.count)
                 guard n > 0 else { return false }
                 transcript += String(decoding: buffer[0..<n], as: UTF8.self)
@@ -77,11 +77,28 @@ final class TerminalSessionTests: XCTestCase {
         // child's controlling terminal, so the signal is sent directly, as the terminal would.)
         kill(terminal.process.processIdentifier, SIGINT)
         XCTAssertTrue(terminal.waitForPrompt(4), terminal.transcript)
+        // Ctrl-C while code runs stops it; the variables survive.
+        terminal.send("let spins = 0\r")
+        XCTAssertTrue(terminal.waitForPrompt(5), terminal.transcript)
+        terminal.send("while true { spins += 1 }\r")
+        XCTAssertTrue(terminal.waitFor("spins += 1 }\r\n"), terminal.transcript)
+        var stopped = false
+        for _ in 0..<20 where !stopped {
+            kill(terminal.process.processIdentifier, SIGINT)
+            stopped = terminal.readUntil(patience: 500) { $0.contains("interrupted") }
+        }
+        XCTAssertTrue(stopped, terminal.transcript)
+        XCTAssertTrue(terminal.waitForPrompt(6), terminal.transcript)
+        terminal.send("spins > 0\r")
+        XCTAssertTrue(terminal.waitFor("true"), terminal.transcript)
+        XCTAssertTrue(terminal.waitForPrompt(7), terminal.transcript)
         terminal.send("\u{04}")  // Ctrl-D leaves
         terminal.process.waitUntilExit()
         XCTAssertEqual(terminal.process.terminationStatus, 0)
         XCTAssertTrue(terminal.transcript.contains("alpha_value * 7"), terminal.transcript)
         let history = try String(contentsOf: home.appendingPathComponent(".dscript_history"), encoding: .utf8)
-        XCTAssertEqual(history.split(separator: "\n").map(String.init), ["let alpha_value = 6", "alpha_value * 7", "[1,"])
+        XCTAssertEqual(history.split(separator: "\n").map(String.init), [
+            "let alpha_value = 6", "alpha_value * 7", "[1,", "let spins = 0", "while true { spins += 1 }", "spins > 0",
+        ])
     }
 }
