@@ -1,250 +1,231 @@
-/// Turns a resolved syntax tree into a tree of Swift closures over frame slots (closure
-/// compilation): no dictionary look-ups for variables at run time, no re-dispatch on node kinds.
-/// Statements are here; expressions in `Compiler+Expressions.swift`.
+/// Turns a resolved syntax tree into the executable node tree (`Node`, `Statement`): names become
+/// slots, boxes or globals; operators become specialised nodes.
 struct Compiler {
     let runtime: Runtime
     /// The globals of the program being compiled (the user's, or a module's).
     let globals: GlobalTable
-    /// In the REPL the value of a final expression statement is kept for echoing.
-    let interactive: Bool
-
-    /// The variable `name` as a global of this program or a built-in.
-    func global(_ name: String, declaredHere: Bool) -> Global {
-        if declaredHere { return globals.slot(name) }
-        return globals.lookup(name) ?? globals.slot(name)
-    }
-
-    // MARK: Blocks
-
-    func block(_ statements: [Stmt]) -> Exec {
-        let compiled = statements.map { statement($0) }
-        switch compiled.count {
-        case 0:
-            return { _ in .normal }
-        case 1:
-            return compiled[0]
-        case 2:
-            let a = compiled[0], b = compiled[1]
-            return { fp in
-                let f = try a(fp)
-                if f != .normal { return f }
-                return try b(fp)
-            }
-        default:
-            return { fp in
-                for s in compiled {
-                    let f = try s(fp)
-                    if f != .normal { return f }
-                }
-                return .normal
-            }
-        }
-    }
 
     // MARK: Statements
 
-    func statement(_ s: Stmt) -> Exec {
+    func block(_ statements: [Stmt], span: SourceSpan? = nil) -> Statement {
+        let compiled = statements.map { statement($0) }
+        if compiled.count == 1 { return compiled[0] }
+        let s = span ?? statements.first?.span ?? SourceSpan(source: Source(name: "", text: ""), line: 0, column: 0, start: 0, end: 0)
+        return BlockStatement(runtime, s, compiled)
+    }
+
+    /// The store statement suited to the target.
+    func store(_ target: VariableTarget, _ value: Node, makesBox: Bool, _ span: SourceSpan) -> Statement {
+        switch target {
+        case .local(let slot): return StoreLocalStatement(runtime, span, slot: slot, value)
+        case .global(let g, let declares): return StoreGlobalStatement(runtime, span, g, declares: declares, value)
+        default: return StoreStatement(runtime, span, target, value, makesBox: makesBox)
+        }
+    }
+
+    func statement(_ s: Stmt) -> Statement {
+        let rt = runtime
         switch s.kind {
         case .expression(let e):
-            let eval = expression(e)
-            return { fp in
-                _ = try eval(fp)
-                return .normal
-            }
+            return ExpressionStatement(rt, expression(e))
         case .declare(let d, let value):
-            let eval = value.map { expression($0) } ?? { _ in .null }
-            return store(d, eval)
+            let v = value.map { expression($0) } ?? ConstantNode(rt, s.span, .null)
+            return store(declared(d), v, makesBox: d.captured, s.span)
         case .assign(let target, let op, let value):
             return assignment(target, op, value, s.span)
         case .function(let d, let f):
-            let make = closure(f)
+            let make = function(f)
             if case .local(let slot) = d.storage, d.captured {
-                // The box exists before the closure, so the function can call itself.
-                return { fp in
-                    let box = Box(.null)
-                    fp[slot] = .native(box)
-                    box.value = try make(fp)
-                    return .normal
-                }
+                return RecursiveFunctionStatement(rt, s.span, slot: slot, make)
             }
-            return store(d, make)
+            return store(declared(d), make, makesBox: false, s.span)
         case .conditional(let branches, let otherwise):
-            return conditional(branches, otherwise)
+            let compiled = branches.map { (condition: expression($0.condition), body: block($0.body, span: s.span)) }
+            let elseBody = otherwise.map { block($0, span: s.span) }
+            if compiled.count == 1 {
+                return SimpleIfStatement(rt, s.span, compiled[0].condition, compiled[0].body, elseBody)
+            }
+            return IfStatement(rt, s.span, compiled, elseBody)
         case .whileLoop(let condition, let body):
-            return whileLoop(condition, body)
+            return WhileStatement(rt, s.span, expression(condition), block(body, span: s.span))
         case .forLoop(let d, let sequence, let body):
-            return forLoop(d, sequence, body, s.span)
+            let target = declared(d)
+            let compiledBody = block(body, span: s.span)
+            let sequenceNode = expression(sequence)
+            if let range = sequenceNode as? RangeNode {
+                return ForRangeStatement(rt, s.span, range, target, boxed: d.captured, compiledBody)
+            }
+            return ForStatement(rt, s.span, sequenceNode, target, boxed: d.captured, compiledBody)
         case .breakLoop:
-            return { _ in .breakLoop }
+            return JumpStatement(rt, s.span, .breakLoop)
         case .continueLoop:
-            return { _ in .continueLoop }
+            return JumpStatement(rt, s.span, .continueLoop)
         case .returnValue(let value):
-            let runtime = self.runtime
-            guard let value else {
-                return { _ in
-                    runtime.returnValue = .null
-                    return .returned
-                }
-            }
-            let eval = expression(value)
-            return { fp in
-                runtime.returnValue = try eval(fp)
-                return .returned
-            }
+            return ReturnStatement(rt, s.span, value.map { expression($0) })
         case .importModule(let path, let d):
-            let runtime = self.runtime
-            let span = s.span
-            return store(d) { _ in .native(try runtime.importModule(path, span: span)) }
+            return ImportStatement(rt, s.span, path, declared(d), boxed: d.captured)
         case .tryCatch(let body, let d, let handler):
-            return tryCatch(block(body), d, block(handler))
+            return TryStatement(rt, s.span, block(body, span: s.span), d.map { declared($0) }, boxed: d?.captured ?? false,
+                                block(handler, span: s.span))
         case .block(let body):
-            return block(body)
+            return block(body, span: s.span)
         }
     }
 
-    /// Stores the value of `eval` into a newly declared variable.
-    func store(_ d: Declaration, _ eval: @escaping Eval) -> Exec {
+    /// Where a declaration stores.
+    func declared(_ d: Declaration) -> VariableTarget {
         switch d.storage {
-        case .local(let slot):
-            if d.captured {
-                return { fp in
-                    fp[slot] = .native(Box(try eval(fp)))
-                    return .normal
-                }
-            }
-            return { fp in
-                fp[slot] = try eval(fp)
-                return .normal
-            }
+        case .local(let slot): return d.captured ? .boxed(slot) : .local(slot)
+        case .global, .unresolved: return .global(globals.slot(d.name), declares: true)
+        }
+    }
+
+    /// Where an assignment to an existing name stores.
+    func target(_ reference: NameReference) -> VariableTarget {
+        switch reference.resolution {
+        case .local(let d):
+            if case .local(let slot) = d.storage { return d.captured ? .boxed(slot) : .local(slot) }
+            return globalTarget(reference.name)
+        case .upvalue(let index):
+            return .upvalue(index)
         case .global, .unresolved:
-            let g = globals.slot(d.name)
-            return { fp in
-                g.value = try eval(fp)
-                g.defined = true
-                return .normal
-            }
+            return globalTarget(reference.name)
         }
     }
 
-    /// Writes a value into an existing declared local (loop and catch variables).
-    func bind(_ d: Declaration) -> (Frame, Value) -> Void {
-        switch d.storage {
-        case .local(let slot):
-            if d.captured { return { fp, v in fp[slot] = .native(Box(v)) } }
-            return { fp, v in fp[slot] = v }
+    func globalTarget(_ name: String) -> VariableTarget {
+        if let g = globals.variables[name] { return .global(g, declares: false) }
+        if runtime.builtins.variables[name] != nil, globals !== runtime.builtins { return .builtin(name) }
+        return .global(globals.slot(name), declares: false)
+    }
+
+    func assignment(_ targetExpr: Expr, _ op: BinaryOp?, _ valueExpr: Expr, _ span: SourceSpan) -> Statement {
+        let rt = runtime
+        let value = expression(valueExpr)
+        switch targetExpr.kind {
+        case .name(let reference):
+            let t = target(reference)
+            guard let op else { return store(t, value, makesBox: false, span) }
+            if op == .add, case .local(let slot) = t {
+                return LocalAddStatement(rt, span, slot: slot, value)
+            }
+            let combined = binary(op, read(reference, targetExpr.span), value, span)
+            return store(t, combined, makesBox: false, span)
+        case .index(let object, let components):
+            return IndexAssignStatement(rt, span, expression(object), indexParts(components), value, op, targetSpan: targetExpr.span)
+        case .member(let object, let name):
+            return MemberAssignStatement(rt, span, expression(object), name, value, op, targetSpan: targetExpr.span)
+        default:
+            return ExpressionStatement(rt, value)
+        }
+    }
+
+    // MARK: Expressions
+
+    func expression(_ e: Expr) -> Node {
+        let rt = runtime
+        let span = e.span
+        switch e.kind {
+        case .number(let x): return ConstantNode(rt, span, .number(x))
+        case .string(let s): return ConstantNode(rt, span, .string(s))
+        case .bool(let b): return ConstantNode(rt, span, .bool(b))
+        case .null: return ConstantNode(rt, span, .null)
+        case .interpolation(let parts):
+            return InterpolationNode(rt, span, parts.map { part in
+                switch part {
+                case .text(let s): return .text(s)
+                case .expression(let inner, let format):
+                    return .value(expression(inner), format.flatMap { FormatSpec(parsing: $0) }, format)
+                }
+            })
+        case .name(let reference):
+            return read(reference, span)
+        case .list(let items):
+            return ListNode(rt, span, items.map { expression($0) })
+        case .dict(let entries):
+            return DictNode(rt, span, entries.map { (key: expression($0.key), value: expression($0.value)) })
+        case .negate(let x):
+            return NegateNode(rt, span, expression(x))
+        case .not(let x):
+            return NotNode(rt, span, expression(x))
+        case .and(let a, let b):
+            return LogicalNode(rt, span, expression(a), expression(b), isAnd: true)
+        case .or(let a, let b):
+            return LogicalNode(rt, span, expression(a), expression(b), isAnd: false)
+        case .binary(let op, let a, let b):
+            return binary(op, expression(a), expression(b), span)
+        case .range(let a, let b, let inclusive):
+            return RangeNode(rt, span, expression(a), expression(b), inclusive: inclusive)
+        case .call(let callee, let arguments):
+            let positional = arguments.filter { $0.name == nil }.map { expression($0.value) }
+            let keywords = arguments.compactMap { a in a.name.map { (name: $0, value: expression(a.value)) } }
+            if keywords.isEmpty {
+                switch positional.count {
+                case 1: return Call1Node(rt, span, expression(callee), positional[0])
+                case 2: return Call2Node(rt, span, expression(callee), positional[0], positional[1])
+                default: return CallNode(rt, span, expression(callee), positional)
+                }
+            }
+            return KeywordCallNode(rt, span, expression(callee), positional, keywords)
+        case .index(let target, let components):
+            let parts = indexParts(components)
+            if parts.count == 1, case .value(let key) = parts[0] {
+                return IndexValueNode(rt, span, expression(target), key)
+            }
+            return IndexNodeGeneral(rt, span, expression(target), parts)
+        case .member(let target, let name):
+            return MemberNode(rt, span, expression(target), name)
+        case .function(let f):
+            return function(f)
+        }
+    }
+
+    func binary(_ op: BinaryOp, _ left: Node, _ right: Node, _ span: SourceSpan) -> Node {
+        switch op {
+        case .add: return AddNode(runtime, span, op, left, right)
+        case .sub: return SubtractNode(runtime, span, op, left, right)
+        case .mul: return MultiplyNode(runtime, span, op, left, right)
+        case .div: return DivideNode(runtime, span, op, left, right)
+        case .lt, .le, .gt, .ge, .eq, .ne: return CompareNode(runtime, span, op, left, right)
+        default: return BinaryNode(runtime, span, op, left, right)
+        }
+    }
+
+    func read(_ reference: NameReference, _ span: SourceSpan) -> Node {
+        switch reference.resolution {
+        case .local(let d):
+            guard case .local(let slot) = d.storage else { return readGlobal(reference.name, span) }
+            return d.captured ? BoxedLocalNode(runtime, span, slot: slot) : LocalNode(runtime, span, slot: slot)
+        case .upvalue(let index):
+            return UpvalueNode(runtime, span, index: index)
         case .global, .unresolved:
-            let g = globals.slot(d.name)
-            return { _, v in
-                g.value = v
-                g.defined = true
-            }
+            return readGlobal(reference.name, span)
         }
     }
 
-    func conditional(_ branches: [(condition: Expr, body: [Stmt])], _ otherwise: [Stmt]?) -> Exec {
-        let compiled = branches.map { (condition($0.condition), block($0.body)) }
-        let elseBody = otherwise.map { block($0) }
-        if compiled.count == 1 {
-            let (test, body) = compiled[0]
-            if let elseBody {
-                return { fp in try test(fp) ? try body(fp) : try elseBody(fp) }
-            }
-            return { fp in try test(fp) ? try body(fp) : .normal }
-        }
-        return { fp in
-            for (test, body) in compiled where try test(fp) {
-                return try body(fp)
-            }
-            if let elseBody { return try elseBody(fp) }
-            return .normal
-        }
+    func readGlobal(_ name: String, _ span: SourceSpan) -> Node {
+        GlobalNode(runtime, span, globals.lookup(name) ?? globals.slot(name))
     }
 
-    func whileLoop(_ conditionExpr: Expr, _ bodyStatements: [Stmt]) -> Exec {
-        let test = condition(conditionExpr)
-        let body = block(bodyStatements)
-        let flag = runtime.interruptFlag
-        return { fp in
-            while try test(fp) {
-                if flag.pointee != 0 {
-                    flag.pointee = 0
-                    throw ScriptError.interrupted()
-                }
-                switch try body(fp) {
-                case .normal, .continueLoop: continue
-                case .breakLoop: return .normal
-                case .returned: return .returned
-                }
-            }
-            return .normal
-        }
+    func function(_ f: FunctionDecl) -> Node {
+        let proto = FunctionProto(
+            name: f.name, parameterNames: f.parameters.map(\.name),
+            defaults: f.defaults.map { $0.map { expression($0) } },
+            capturedParameterSlots: f.parameters.compactMap { p in
+                if case .local(let slot) = p.storage, p.captured { return slot }
+                return nil
+            },
+            slotCount: f.slotCount, needsSelf: !f.upvalues.isEmpty, body: block(f.body, span: f.span), span: f.span)
+        return FunctionNode(runtime, f.span, proto, f.upvalues)
     }
 
-    func forLoop(_ d: Declaration, _ sequence: Expr, _ bodyStatements: [Stmt], _ span: SourceSpan) -> Exec {
-        let body = block(bodyStatements)
-        let flag = runtime.interruptFlag
-        let assign = bind(d)
-        let runtime = self.runtime
-        // `for i in a..<b`: count without making a range object.
-        if case .range(let a, let b, let inclusive) = sequence.kind {
-            let low = expression(a), high = expression(b)
-            return { fp in
-                let lo = try low(fp), hi = try high(fp)
-                guard case .number(let start) = lo, case .number(let end) = hi else {
-                    throw ScriptError("range bounds must be numbers, got \(lo.typeName) and \(hi.typeName)", span: sequence.span)
-                }
-                var i = start
-                while inclusive ? i <= end : i < end {
-                    if flag.pointee != 0 {
-                        flag.pointee = 0
-                        throw ScriptError.interrupted()
-                    }
-                    assign(fp, .number(i))
-                    switch try body(fp) {
-                    case .normal, .continueLoop: break
-                    case .breakLoop: return .normal
-                    case .returned: return .returned
-                    }
-                    i += 1
-                }
-                return .normal
+    func indexParts(_ components: [IndexArgument]) -> [IndexNode] {
+        components.map { c in
+            switch c {
+            case .value(let e): return .value(expression(e))
+            case .slice(let a, let b, let c):
+                return .slice(a.map { expression($0) }, b.map { expression($0) }, c.map { expression($0) })
             }
-        }
-        let eval = expression(sequence)
-        return { fp in
-            var iterator = try runtime.iterate(try eval(fp), span: sequence.span)
-            while let item = try iterator.next() {
-                if flag.pointee != 0 {
-                    flag.pointee = 0
-                    throw ScriptError.interrupted()
-                }
-                assign(fp, item)
-                switch try body(fp) {
-                case .normal, .continueLoop: continue
-                case .breakLoop: return .normal
-                case .returned: return .returned
-                }
-            }
-            return .normal
-        }
-    }
-
-    func tryCatch(_ body: @escaping Exec, _ d: Declaration?, _ handler: @escaping Exec) -> Exec {
-        let assign = d.map { bind($0) }
-        let runtime = self.runtime
-        return { fp in
-            let savedTop = runtime.stackTop
-            let savedDepth = runtime.depth
-            do {
-                return try body(fp)
-            } catch let error as ScriptError where error.kind == .runtime {
-                runtime.stackTop = savedTop
-                runtime.depth = savedDepth
-                assign?(fp, .string(error.message))
-            } catch let error as SyntaxErrors {
-                assign?(fp, .string(error.diagnostics.first.map { "\($0.span.map { "\($0): " } ?? "")\($0.message)" } ?? "syntax error"))
-            }
-            return try handler(fp)
         }
     }
 }

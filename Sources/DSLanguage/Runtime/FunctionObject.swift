@@ -26,18 +26,29 @@ public final class FunctionObject {
 final class FunctionProto {
     let name: String
     let parameterNames: [String]
-    var parameterCount: Int { parameterNames.count }
+    let parameterCount: Int
     /// Default values, compiled to run in the callee's frame (they may use earlier parameters).
-    var defaults: [Eval?] = []
+    let defaults: [Node?]
     /// Slots of parameters that closures capture (boxed on entry).
-    var capturedParameterSlots: [Int] = []
-    var slotCount = 1
-    var body: Exec = { _ in .normal }
+    let capturedParameterSlots: [Int]
+    let hasCapturedParameters: Bool
+    /// Slot 0 holds the running closure only when it has upvalues to read.
+    let needsSelf: Bool
+    let slotCount: Int
+    let body: Statement
     let span: SourceSpan
 
-    init(name: String, parameterNames: [String], span: SourceSpan) {
+    init(name: String, parameterNames: [String], defaults: [Node?], capturedParameterSlots: [Int],
+         slotCount: Int, needsSelf: Bool, body: Statement, span: SourceSpan) {
         self.name = name
         self.parameterNames = parameterNames
+        self.parameterCount = parameterNames.count
+        self.defaults = defaults
+        self.capturedParameterSlots = capturedParameterSlots
+        self.hasCapturedParameters = !capturedParameterSlots.isEmpty
+        self.slotCount = slotCount
+        self.needsSelf = needsSelf
+        self.body = body
         self.span = span
     }
 }

@@ -15,6 +15,8 @@ public final class Interpreter {
         define("args", .list(ListObject(settings.scriptArguments.map { .string($0) })))
     }
 
+    deinit { runtime.teardown() }
+
     /// Adds a table of global built-ins (functions) and their `:help` entries.
     public func register(_ table: [Builtin]) {
         for b in table {
@@ -41,6 +43,10 @@ public final class Interpreter {
     @discardableResult
     public func run(_ source: Source) throws -> Value {
         try entering {
+            // The main script counts as being imported, so importing it back is a cycle.
+            let path = source.name.hasPrefix("<") || source.name == "-e" ? nil : canonicalPath(source.name)
+            if let path { runtime.importing.append(path) }
+            defer { if path != nil { runtime.importing.removeLast() } }
             _ = try runtime.execute(source, globals: runtime.globals, interactive: false)
             return .null
         }
@@ -75,7 +81,10 @@ public final class Interpreter {
         switch error {
         case let e as SyntaxErrors: return e.diagnostics
         case let d as Diagnostic: return [d]
-        case let e as ScriptError: return [Diagnostic(e.message, span: e.span, traceback: e.traceback)]
+        case let e as ScriptError:
+            var d = Diagnostic(e.message, span: e.span, traceback: e.traceback)
+            d.omittedFrames = e.omittedFrames
+            return [d]
         default: return [Diagnostic("\(error)", span: nil)]
         }
     }

@@ -2,11 +2,12 @@
 /// `Arguments`; callable native objects get `call`. Errors leaving a dscript function gain a
 /// traceback line for it.
 extension Runtime {
-    /// The fast path: positional arguments that match the parameters exactly, evaluated straight
-    /// into the callee's frame.
+    static let tracebackLimit = 20
+
+    /// Makes room for a callee's frame on the value stack (all slots nil), after checking the
+    /// call depth, the machine stack and Ctrl-C.
     @inline(__always)
-    func callDirect(_ f: FunctionObject, _ proto: FunctionProto, _ caller: Frame, _ arguments: [Eval],
-                    span: SourceSpan) throws -> Value {
+    func pushFrame(_ proto: FunctionProto, span: SourceSpan?) throws -> Frame {
         let count = proto.slotCount
         let base = stackTop
         if depth >= Runtime.maxDepth || base + count > stackEnd || interruptFlag.pointee != 0
@@ -17,20 +18,25 @@ extension Runtime {
         base.initialize(repeating: .null, count: count)
         stackTop = base + count
         depth += 1
-        defer {
-            base.deinitialize(count: count)
-            stackTop = base
-            depth -= 1
-        }
-        base[0] = .function(f)
-        var slot = 1
-        for a in arguments {
-            base[slot] = try a(caller)
-            slot += 1
-        }
+        return base
+    }
+
+    @inline(__always)
+    func popFrame(_ base: Frame, _ count: Int) {
+        base.deinitialize(count: count)
+        stackTop = base
+        depth -= 1
+    }
+
+    /// Runs a function whose frame is filled in; errors gain a traceback line.
+    @inline(__always)
+    func runFrame(_ f: FunctionObject, _ proto: FunctionProto, _ base: Frame, span: SourceSpan?) throws -> Value {
         do {
-            for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
-            if try proto.body(base) == .returned {
+            if proto.needsSelf { base[0] = .function(f) }
+            if proto.hasCapturedParameters {
+                for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
+            }
+            if try proto.body.exec(base) == .returned {
                 let v = returnValue
                 returnValue = .null
                 return v
@@ -41,12 +47,29 @@ extension Runtime {
         }
     }
 
+    /// Positional arguments that match the parameters exactly.
+    func callDirect(_ f: FunctionObject, _ proto: FunctionProto, _ caller: Frame, _ arguments: [NodeRef],
+                    span: SourceSpan) throws -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(arguments.count)
+        for a in arguments { values.append(try a.node.eval(caller)) }
+        let base = try pushFrame(proto, span: span)
+        defer { popFrame(base, proto.slotCount) }
+        for (i, v) in values.enumerated() { base[1 + i] = v }
+        return try runFrame(f, proto, base, span: span)
+    }
+
     /// Adds the call's location to an error leaving a dscript function.
     func traced(_ error: ScriptError, function: String, span: SourceSpan?) -> ScriptError {
         guard error.kind == .runtime else { return error }
         var e = error
         if e.span == nil { e.span = span }
         if let site = span ?? nativeCallSpan {
+            // Keep the innermost frames and the outermost ones; count the rest.
+            if e.traceback.count >= Runtime.tracebackLimit {
+                e.traceback.remove(at: Runtime.tracebackLimit / 2)
+                e.omittedFrames += 1
+            }
             e.traceback.append(TraceFrame(function: function, span: site))
         }
         return e
@@ -84,22 +107,9 @@ extension Runtime {
         if positional.count > n {
             throw ScriptError("too many arguments to '\(f.name)' (expected \(arity(proto)), got \(positional.count))", span: span)
         }
-        let count = proto.slotCount
-        let base = stackTop
-        if depth >= Runtime.maxDepth || base + count > stackEnd || interruptFlag.pointee != 0
-            || StackGuard.currentAddress() < machineStackLimit {
-            try checkCallLimits()
-            throw ScriptError("stack overflow (too many nested calls)", span: span)
-        }
-        base.initialize(repeating: .null, count: count)
-        stackTop = base + count
-        depth += 1
-        defer {
-            base.deinitialize(count: count)
-            stackTop = base
-            depth -= 1
-        }
-        base[0] = .function(f)
+        let base = try pushFrame(proto, span: span)
+        defer { popFrame(base, proto.slotCount) }
+        if proto.needsSelf { base[0] = .function(f) }
         var provided = [Bool](repeating: false, count: n)
         for (i, v) in positional.enumerated() {
             base[1 + i] = v
@@ -117,19 +127,9 @@ extension Runtime {
             guard let d = proto.defaults[i] else {
                 throw ScriptError("missing argument '\(proto.parameterNames[i])' to '\(f.name)' (expected \(arity(proto)), got \(positional.count))", span: span)
             }
-            base[1 + i] = try d(base)
+            base[1 + i] = try d.eval(base)
         }
-        do {
-            for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
-            if try proto.body(base) == .returned {
-                let v = returnValue
-                returnValue = .null
-                return v
-            }
-            return .null
-        } catch let error as ScriptError {
-            throw traced(error, function: f.name, span: span)
-        }
+        return try runFrame(f, proto, base, span: span)
     }
 
     func arity(_ proto: FunctionProto) -> String {

@@ -12,9 +12,9 @@ extension Runtime {
         let slotCount = resolver.resolveProgram(program)
         if !resolver.diagnostics.isEmpty { throw SyntaxErrors(resolver.diagnostics) }
 
-        let compiler = Compiler(runtime: self, globals: table, interactive: interactive)
+        let compiler = Compiler(runtime: self, globals: table)
         var statements = program
-        var finalExpression: Eval?
+        var finalExpression: Node?
         if interactive, let last = statements.last, case .expression(let e) = last.kind {
             statements.removeLast()
             finalExpression = compiler.expression(e)
@@ -29,7 +29,7 @@ extension Runtime {
             base.deinitialize(count: slotCount)
             stackTop = base
         }
-        _ = try body(base)
-        return try finalExpression?(base)
+        _ = try body.exec(base)
+        return try finalExpression?.eval(base)
     }
 }

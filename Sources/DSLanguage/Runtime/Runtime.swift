@@ -7,10 +7,6 @@ import Darwin
 /// A frame is a window of the value stack: slot 0 holds the running function, then parameters
 /// and locals, each at the slot the resolver gave it.
 typealias Frame = UnsafeMutablePointer<Value>
-/// A compiled expression.
-typealias Eval = (Frame) throws -> Value
-/// A compiled statement; tells its block how control leaves it.
-typealias Exec = (Frame) throws -> Flow
 
 enum Flow {
     case normal, breakLoop, continueLoop, returned
@@ -18,7 +14,7 @@ enum Flow {
 
 /// A variable captured by a closure (an upvalue), shared between frames and closures.
 final class Box: NativeObject {
-    var value: Value
+    @exclusivity(unchecked) var value: Value
     init(_ value: Value) { self.value = value }
     var typeName: String { "box" }
 }
@@ -26,8 +22,8 @@ final class Box: NativeObject {
 /// A global variable: the compiled code holds the box itself, so reading a global is one load.
 final class Global {
     let name: String
-    var value: Value = .null
-    var defined = false
+    @exclusivity(unchecked) var value: Value = .null
+    @exclusivity(unchecked) var defined = false
     init(name: String) { self.name = name }
 }
 
@@ -74,22 +70,24 @@ final class Runtime: CallContext {
     var modules: [String: ModuleObject] = [:]
     var importing: [String] = []
     var domainState: [ObjectIdentifier: AnyObject] = [:]
+    /// Keeps every compiled node alive (nodes refer to each other without reference counting).
+    var arena: [AnyObject] = []
 
     // The value stack.
     let stackBase: Frame
     let stackCapacity = 1 << 20
-    var stackTop: Frame
+    @exclusivity(unchecked) var stackTop: Frame
     let stackEnd: Frame
-    var depth = 0
+    @exclusivity(unchecked) var depth = 0
     static let maxDepth = 200_000
     /// The lowest machine-stack address calls may reach (with headroom) on the running thread.
-    var machineStackLimit: UInt = 0
+    @exclusivity(unchecked) var machineStackLimit: UInt = 0
 
     /// Set by `interrupt()`; a plain store, safe from a signal handler.
     let interruptFlag: UnsafeMutablePointer<Int32>
-    var returnValue: Value = .null
+    @exclusivity(unchecked) var returnValue: Value = .null
     /// Where the built-in now running was called from (for errors raised by callbacks).
-    var nativeCallSpan: SourceSpan?
+    @exclusivity(unchecked) var nativeCallSpan: SourceSpan?
 
     init(settings: RuntimeSettings, output: TextSink, errorOutput: TextSink) {
         self.settings = settings
@@ -107,6 +105,17 @@ final class Runtime: CallContext {
     deinit {
         stackBase.deallocate()
         interruptFlag.deallocate()
+    }
+
+    /// Breaks the reference cycles between compiled code and the globals that hold it.
+    func teardown() {
+        for table in [globals, builtins] + modules.values.map(\.table) {
+            for g in table.variables.values { g.value = .null }
+            table.variables = [:]
+        }
+        modules = [:]
+        arena = []
+        returnValue = .null
     }
 
     // MARK: CallContext

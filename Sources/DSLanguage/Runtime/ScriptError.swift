@@ -17,6 +17,8 @@ public struct ScriptError: Error, CustomStringConvertible {
     public var span: SourceSpan?
     /// Active calls, innermost first, once the runtime knows.
     public var traceback: [TraceFrame]
+    /// Calls left out of `traceback` (deep recursion keeps the innermost and outermost frames).
+    public var omittedFrames: Int = 0
 
     public init(_ message: String, kind: Kind = .runtime, span: SourceSpan? = nil) {
         self.kind = kind

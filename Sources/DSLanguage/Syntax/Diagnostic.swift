@@ -16,6 +16,8 @@ public struct Diagnostic: Error, Equatable {
     public var notes: [Note]
     /// Active calls, innermost first (runtime errors only).
     public var traceback: [TraceFrame]
+    /// Calls left out of the traceback, counted (deep recursion).
+    public var omittedFrames: Int = 0
 
     public init(_ message: String, span: SourceSpan?, notes: [Note] = [], traceback: [TraceFrame] = []) {
         self.message = message

@@ -9,7 +9,6 @@
 /// ```
 enum DiagnosticRenderer {
     static let maxLineWidth = 160
-    static let maxTraceback = 20
 
     static func render(_ diagnostics: [Diagnostic], color: Bool) -> String {
         var out = ""
@@ -39,12 +38,10 @@ enum DiagnosticRenderer {
             }
         }
         let frames = d.traceback
-        if frames.count > maxTraceback {
-            for f in frames.prefix(maxTraceback - 5) { out += "  at \(f.function) (\(f.span))\n" }
-            out += "  ... \(frames.count - maxTraceback + 5) more calls ...\n"
-            for f in frames.suffix(5) { out += "  at \(f.function) (\(f.span))\n" }
-        } else {
-            for f in frames { out += "  at \(f.function) (\(f.span))\n" }
+        let half = frames.count / 2
+        for (i, f) in frames.enumerated() {
+            if i == half && d.omittedFrames > 0 { out += "  ... \(d.omittedFrames) more calls ...\n" }
+            out += "  at \(f.function) (\(f.span))\n"
         }
     }
 

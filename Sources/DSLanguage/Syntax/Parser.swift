@@ -7,6 +7,8 @@ struct Parser {
     var lexer: Lexer
     var current: Token
     var previous: Token
+    /// The last token that is not a newline (where "found end of input" errors point).
+    var lastSignificant: Token
     var diagnostics: [Diagnostic] = []
     /// Inside `()` and `[]` (and dict literals) newlines do not end anything.
     var ignoreNewlines = false
@@ -26,6 +28,7 @@ struct Parser {
         let first = self.lexer.next()
         self.current = first
         self.previous = first
+        self.lastSignificant = first
     }
 
     /// program → statement* EOF
@@ -49,8 +52,12 @@ struct Parser {
 
     mutating func advance() {
         previous = current
+        if current.kind != .newline { lastSignificant = current }
         current = lexer.next()
-        if ignoreNewlines { while current.kind == .newline { current = lexer.next() } }
+        if ignoreNewlines && current.kind == .newline {
+            while current.kind == .newline { current = lexer.next() }
+            current.afterNewline = true
+        }
     }
 
     mutating func skipNewlines() {
@@ -99,9 +106,28 @@ struct Parser {
     mutating func report(_ message: String, at token: Token, notes: [Diagnostic.Note] = []) {
         if token.kind == .error {
             diagnostics.append(Diagnostic(token.text, span: token.span(in: source)))
+        } else if token.kind == .eof {
+            diagnostics.append(Diagnostic(message, span: endOfPrevious(), notes: notes))
         } else {
             diagnostics.append(Diagnostic(message, span: token.span(in: source), notes: notes))
         }
+    }
+
+    /// Just after the previous token: where "found end of input" errors point.
+    func endOfPrevious() -> SourceSpan {
+        let p = lastSignificant
+        if p.kind == .eof || p.kind == .newline || p.start == current.start { return current.span(in: source) }
+        var column = p.column
+        var line = p.line
+        for b in source.bytes[p.start..<p.end] {
+            if b == 10 {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return SourceSpan(source: source, line: line, column: column, start: p.end, end: p.end)
     }
 
     mutating func fail(_ message: String, at token: Token, notes: [Diagnostic.Note] = []) -> Failure {
@@ -117,6 +143,8 @@ struct Parser {
     /// Skips to the start of the next statement after an error.
     mutating func synchronize() {
         ignoreNewlines = false
+        // An error found at the first token of a line: that line starts the next statement.
+        if current.afterNewline && TokenKind.statementStarts.contains(current.kind) { return }
         var depth = 0
         while current.kind != .eof {
             switch current.kind {

@@ -55,10 +55,16 @@ struct Resolver {
     /// Resolves a program; returns the slot count of its top-level frame.
     mutating func resolveProgram(_ statements: [Stmt]) -> Int {
         var declared: Set<String> = []
+        var imported: Set<String> = []
         for s in statements {
             let decl: Declaration
             switch s.kind {
-            case .declare(let d, _), .function(let d, _), .importModule(_, let d): decl = d
+            case .declare(let d, _), .function(let d, _): decl = d
+            case .importModule(_, let d):
+                // Importing a module twice is allowed (it runs once).
+                decl = d
+                if imported.contains(d.name) { continue }
+                imported.insert(d.name)
             default: continue
             }
             if declared.contains(decl.name) && !interactive {

@@ -1,0 +1,421 @@
+/// Statement nodes: blocks, stores, control flow, loops, try/catch.
+final class BlockStatement: Statement {
+    /// Owns the statements; `list` is the same, read without reference counting.
+    let statements: [Statement]
+    let list: UnsafeMutablePointer<Unmanaged<Statement>>
+    let count: Int
+    init(_ runtime: Runtime, _ span: SourceSpan, _ statements: [Statement]) {
+        self.statements = statements
+        self.count = statements.count
+        self.list = .allocate(capacity: max(1, statements.count))
+        for (i, s) in statements.enumerated() { (list + i).initialize(to: .passUnretained(s)) }
+        super.init(runtime, span)
+    }
+    deinit { list.deallocate() }
+    override func exec(_ fp: Frame) throws -> Flow {
+        var i = 0
+        while i < count {
+            let f = try list[i]._withUnsafeGuaranteedRef { try $0.exec(fp) }
+            if f != .normal { return f }
+            i += 1
+        }
+        return .normal
+    }
+}
+
+final class ExpressionStatement: Statement {
+    let expression: Node
+    init(_ runtime: Runtime, _ expression: Node) {
+        self.expression = expression
+        super.init(runtime, expression.span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        _ = try expression.eval(fp)
+        return .normal
+    }
+}
+
+/// Where an assignment or declaration writes: a slot, a boxed slot, an upvalue or a global.
+enum VariableTarget {
+    case local(Int)
+    case boxed(Int)
+    case upvalue(Int)
+    /// `declares`: `let` defines it; plain assignment needs it defined already.
+    case global(Global, declares: Bool)
+    case builtin(String)
+
+    @inline(__always)
+    func store(_ value: Value, _ fp: Frame, span: SourceSpan) throws {
+        switch self {
+        case .local(let slot):
+            fp[slot] = value
+        case .boxed(let slot):
+            if case .native(let box) = fp[slot] { unsafeDowncast(box, to: Box.self).value = value }
+        case .upvalue(let index):
+            if case .function(let f) = fp[0] { f.captures[index].value = value }
+        case .global(let g, let declares):
+            if !declares && !g.defined { throw ScriptError("undefined name '\(g.name)'", span: span) }
+            g.value = value
+            g.defined = true
+        case .builtin(let name):
+            throw ScriptError("cannot assign to built-in '\(name)' (use 'let' to define your own)", span: span)
+        }
+    }
+}
+
+/// `let x = v` and `x = v`.
+final class StoreStatement: Statement {
+    let target: VariableTarget
+    let value: Node
+    /// A new captured local gets a fresh box (each loop iteration its own).
+    let makesBox: Bool
+    init(_ runtime: Runtime, _ span: SourceSpan, _ target: VariableTarget, _ value: Node, makesBox: Bool) {
+        self.target = target
+        self.value = value
+        self.makesBox = makesBox
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let v = try value.eval(fp)
+        if makesBox, case .boxed(let slot) = target {
+            fp[slot] = .native(Box(v))
+        } else {
+            try target.store(v, fp, span: span)
+        }
+        return .normal
+    }
+}
+
+/// `x = v` into an unboxed local slot.
+final class StoreLocalStatement: Statement {
+    let slot: Int
+    let value: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, slot: Int, _ value: Node) {
+        self.slot = slot
+        self.value = value
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        fp[slot] = try value.eval(fp)
+        return .normal
+    }
+}
+
+/// `let x = v` / `x = v` for a global.
+final class StoreGlobalStatement: Statement {
+    let global: Global
+    let declares: Bool
+    let value: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, _ global: Global, declares: Bool, _ value: Node) {
+        self.global = global
+        self.declares = declares
+        self.value = value
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let v = try value.eval(fp)
+        if !declares && !global.defined { throw ScriptError("undefined name '\(global.name)'", span: span) }
+        global.value = v
+        global.defined = true
+        return .normal
+    }
+}
+
+/// `x += v` on an unboxed local: updated in place.
+final class LocalAddStatement: Statement {
+    let slot: Int
+    let value: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, slot: Int, _ value: Node) {
+        self.slot = slot
+        self.value = value
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let r = try value.eval(fp)
+        if case .number(let a) = fp[slot], case .number(let b) = r {
+            fp[slot] = .number(a + b)
+        } else {
+            fp[slot] = try runtime.binary(.add, fp[slot], r, span: span)
+        }
+        return .normal
+    }
+}
+
+/// `fn f() {}` inside a function, when closures capture `f`: the box exists before the closure.
+final class RecursiveFunctionStatement: Statement {
+    let slot: Int
+    let function: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, slot: Int, _ function: Node) {
+        self.slot = slot
+        self.function = function
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let box = Box(.null)
+        fp[slot] = .native(box)
+        box.value = try function.eval(fp)
+        return .normal
+    }
+}
+
+final class IndexAssignStatement: Statement {
+    let object: Node
+    let parts: [IndexNode]
+    let value: Node
+    let op: BinaryOp?
+    let targetSpan: SourceSpan
+    init(_ runtime: Runtime, _ span: SourceSpan, _ object: Node, _ parts: [IndexNode], _ value: Node, _ op: BinaryOp?, targetSpan: SourceSpan) {
+        self.object = object
+        self.parts = parts
+        self.value = value
+        self.op = op
+        self.targetSpan = targetSpan
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let o = try object.eval(fp)
+        let index = try evaluate(parts, fp)
+        var v = try value.eval(fp)
+        if let op {
+            let old = try runtime.index(o, index, span: targetSpan)
+            v = try runtime.binary(op, old, v, span: span)
+        }
+        try runtime.setIndex(o, index, v, span: targetSpan)
+        return .normal
+    }
+}
+
+final class MemberAssignStatement: Statement {
+    let object: Node
+    let name: String
+    let value: Node
+    let op: BinaryOp?
+    let targetSpan: SourceSpan
+    init(_ runtime: Runtime, _ span: SourceSpan, _ object: Node, _ name: String, _ value: Node, _ op: BinaryOp?, targetSpan: SourceSpan) {
+        self.object = object
+        self.name = name
+        self.value = value
+        self.op = op
+        self.targetSpan = targetSpan
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let o = try object.eval(fp)
+        var v = try value.eval(fp)
+        if let op {
+            let old = try runtime.member(o, name, span: targetSpan)
+            v = try runtime.binary(op, old, v, span: span)
+        }
+        try runtime.setMember(o, name, v, span: targetSpan)
+        return .normal
+    }
+}
+
+final class IfStatement: Statement {
+    let branches: [(condition: Node, body: Statement)]
+    let otherwise: Statement?
+    init(_ runtime: Runtime, _ span: SourceSpan, _ branches: [(condition: Node, body: Statement)], _ otherwise: Statement?) {
+        self.branches = branches
+        self.otherwise = otherwise
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        for (condition, body) in branches where try condition.test(fp) {
+            return try body.exec(fp)
+        }
+        return try otherwise?.exec(fp) ?? .normal
+    }
+}
+
+/// The common `if c { ... }` / `if c { ... } else { ... }`.
+final class SimpleIfStatement: Statement {
+    let condition: Node
+    let body: Statement
+    let otherwise: Statement?
+    init(_ runtime: Runtime, _ span: SourceSpan, _ condition: Node, _ body: Statement, _ otherwise: Statement?) {
+        self.condition = condition
+        self.body = body
+        self.otherwise = otherwise
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        if try condition.test(fp) { return try body.exec(fp) }
+        if let otherwise { return try otherwise.exec(fp) }
+        return .normal
+    }
+}
+
+final class ReturnStatement: Statement {
+    let value: Node?
+    init(_ runtime: Runtime, _ span: SourceSpan, _ value: Node?) {
+        self.value = value
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        runtime.returnValue = try value?.eval(fp) ?? .null
+        return .returned
+    }
+}
+
+final class JumpStatement: Statement {
+    let flow: Flow
+    init(_ runtime: Runtime, _ span: SourceSpan, _ flow: Flow) {
+        self.flow = flow
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow { flow }
+}
+
+final class WhileStatement: Statement {
+    let condition: Node
+    let body: Statement
+    init(_ runtime: Runtime, _ span: SourceSpan, _ condition: Node, _ body: Statement) {
+        self.condition = condition
+        self.body = body
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let flag = runtime.interruptFlag
+        while try condition.test(fp) {
+            if flag.pointee != 0 {
+                flag.pointee = 0
+                throw ScriptError.interrupted()
+            }
+            switch try body.exec(fp) {
+            case .normal, .continueLoop: continue
+            case .breakLoop: return .normal
+            case .returned: return .returned
+            }
+        }
+        return .normal
+    }
+}
+
+/// `for x in a..<b`: counts without making a range object.
+final class ForRangeStatement: Statement {
+    let range: RangeNode
+    let variable: VariableTarget
+    let boxed: Bool
+    let body: Statement
+    init(_ runtime: Runtime, _ span: SourceSpan, _ range: RangeNode, _ variable: VariableTarget, boxed: Bool, _ body: Statement) {
+        self.range = range
+        self.variable = variable
+        self.boxed = boxed
+        self.body = body
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let (start, end) = try range.bounds(fp)
+        let flag = runtime.interruptFlag
+        let inclusive = range.inclusive
+        var i = start
+        while inclusive ? i <= end : i < end {
+            if flag.pointee != 0 {
+                flag.pointee = 0
+                throw ScriptError.interrupted()
+            }
+            if boxed, case .boxed(let slot) = variable {
+                fp[slot] = .native(Box(.number(i)))
+            } else if case .local(let slot) = variable {
+                fp[slot] = .number(i)
+            } else {
+                try variable.store(.number(i), fp, span: span)
+            }
+            switch try body.exec(fp) {
+            case .normal, .continueLoop: break
+            case .breakLoop: return .normal
+            case .returned: return .returned
+            }
+            i += 1
+        }
+        return .normal
+    }
+}
+
+final class ForStatement: Statement {
+    let sequence: Node
+    let variable: VariableTarget
+    let boxed: Bool
+    let body: Statement
+    init(_ runtime: Runtime, _ span: SourceSpan, _ sequence: Node, _ variable: VariableTarget, boxed: Bool, _ body: Statement) {
+        self.sequence = sequence
+        self.variable = variable
+        self.boxed = boxed
+        self.body = body
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        var iterator = try runtime.iterate(try sequence.eval(fp), span: sequence.span)
+        let flag = runtime.interruptFlag
+        while let item = try iterator.next() {
+            if flag.pointee != 0 {
+                flag.pointee = 0
+                throw ScriptError.interrupted()
+            }
+            if boxed, case .boxed(let slot) = variable {
+                fp[slot] = .native(Box(item))
+            } else {
+                try variable.store(item, fp, span: span)
+            }
+            switch try body.exec(fp) {
+            case .normal, .continueLoop: continue
+            case .breakLoop: return .normal
+            case .returned: return .returned
+            }
+        }
+        return .normal
+    }
+}
+
+final class ImportStatement: Statement {
+    let path: String, target: VariableTarget, boxed: Bool
+    init(_ runtime: Runtime, _ span: SourceSpan, _ path: String, _ target: VariableTarget, boxed: Bool) {
+        self.path = path
+        self.target = target
+        self.boxed = boxed
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let module = Value.native(try runtime.importModule(path, span: span))
+        if boxed, case .boxed(let slot) = target {
+            fp[slot] = .native(Box(module))
+        } else {
+            try target.store(module, fp, span: span)
+        }
+        return .normal
+    }
+}
+
+/// `try { } catch e { }`: catches ordinary errors only (not Ctrl-C, not `exit`).
+final class TryStatement: Statement {
+    let body: Statement
+    let variable: VariableTarget?
+    let boxed: Bool
+    let handler: Statement
+    init(_ runtime: Runtime, _ span: SourceSpan, _ body: Statement, _ variable: VariableTarget?, boxed: Bool, _ handler: Statement) {
+        self.body = body
+        self.variable = variable
+        self.boxed = boxed
+        self.handler = handler
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let message: String
+        do {
+            return try body.exec(fp)
+        } catch let error as ScriptError where error.kind == .runtime {
+            message = error.message
+        } catch let error as SyntaxErrors {
+            let first = error.diagnostics.first
+            message = "\(first?.span.map { "\($0): " } ?? "")\(first?.message ?? "syntax error")"
+        }
+        if let variable {
+            if boxed, case .boxed(let slot) = variable {
+                fp[slot] = .native(Box(.string(message)))
+            } else {
+                try variable.store(.string(message), fp, span: span)
+            }
+        }
+        return try handler.exec(fp)
+    }
+}
