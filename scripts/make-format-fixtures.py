@@ -4,12 +4,14 @@
 Generated with (numpy 2.4.6, safetensors 0.8.0, torch 2.15):
     /work/venv-ref/bin/python scripts/make-format-fixtures.py Tests/Fixtures/formats
 
-Files (all small): safetensors written by the reference writers (safetensors.torch for every dtype,
-BF16 included; safetensors.numpy for F32 with metadata), .npy written by np.save /
-np.lib.format.write_array (versions 1.0, 2.0, 3.0, Fortran order, big-endian, every dtype dscript reads),
-and expected.json, which records for every tensor its dtype, shape and the exact float32 bit patterns
-numpy/torch produce when converting it to float32. It also records float32 -> float16 (numpy
+Files (all small): safetensors written by the reference writers (safetensors.torch for every
+dtype, BF16 included; safetensors.numpy for F32 with metadata), .npy written by np.save /
+np.lib.format.write_array (versions 1.0, 2.0, 3.0, Fortran order, big-endian, every dtype dscript
+reads), and expected.json, which records for every tensor its dtype, shape and the exact float32 bit
+patterns numpy/torch produce when converting it to float32. It also records float32 -> float16 (numpy
 astype) and float32 -> bfloat16 (torch .to) rounding of a seeded set of inputs, ties and specials.
+differential.json and npy_differential.json hold seeded mutated files with the verdicts of the
+reference readers (safetensors.torch.load, np.load) for FormatsDifferentialTests.
 
 The reverse direction (files dscript writes, read by Python):
     DSCRIPT_FORMATS_OUT=/tmp/ds-formats swift test --filter FormatsRoundTripTests
@@ -131,6 +133,134 @@ def make(out):
 
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    make_differential(out)
+    make_npy_differential(out)
+
+
+DTYPES = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32",
+          "C64", "F64", "I64", "U64", "F128", "f32", ""]
+
+
+def make_differential(out, cases=400, seed=20261123):
+    """Mutated safetensors files and the reference reader's verdict on each (safetensors.torch.load).
+
+    differential.json: [{"hex": file bytes, "ok": bool, "error": reference message, "tensors": {name: shape}}]
+    """
+    import random
+    import torch
+    from safetensors.torch import load, save
+
+    rng = random.Random(seed)
+    bases = [
+        save({"w": torch.arange(6, dtype=torch.float32).reshape(2, 3), "b": torch.ones(3, dtype=torch.float16)},
+             metadata={"format": "pt"}),
+        save({"x": torch.tensor([1.5, -2.0], dtype=torch.bfloat16), "i": torch.tensor([3, 4], dtype=torch.int64),
+              "m": torch.tensor([True, False]), "s": torch.tensor(2.0)}),
+        save({"e": torch.zeros(0, 4), "u": torch.tensor([7, 8, 9], dtype=torch.uint8)}),
+    ]
+    corpus = []
+    for _ in range(cases):
+        data = bytearray(rng.choice(bases))
+        n = int.from_bytes(data[:8], "little")
+        header = bytearray(data[8:8 + n])
+        body = data[8 + n:]
+        kind = rng.randrange(8)
+        if kind == 0:  # one digit of the header changed
+            digits = [i for i, c in enumerate(header) if 48 <= c <= 57]
+            header[rng.choice(digits)] = 48 + rng.randrange(10)
+        elif kind == 1:  # a dtype replaced
+            text = header.decode()
+            names = [d for d in DTYPES if '"%s"' % d in text]
+            if names:
+                text = text.replace('"%s"' % rng.choice(names), '"%s"' % rng.choice(DTYPES), 1)
+            header = bytearray(text.encode())
+        elif kind == 2:  # spaces or newlines in front of the JSON
+            header = bytearray(rng.choice([b" ", b"\n", b"\t  "]) * rng.randrange(1, 4)) + header
+        elif kind == 3:  # the data section lengthened or shortened
+            body = body + bytes(rng.randrange(1, 5)) if rng.random() < 0.5 else body[:max(0, len(body) - rng.randrange(1, 5))]
+        elif kind == 4:  # one header byte deleted
+            del header[rng.randrange(len(header))]
+        elif kind == 5:  # an unknown field in an entry, or metadata of another type
+            text = header.decode()
+            text = text.replace('"dtype"', rng.choice(['"extra":[1,{"a":null}],"dtype"', '"dtype"']), 1)
+            text = text.replace('"format":"pt"', rng.choice(['"format":1', '"format":"pt","k":"v"', '"format":null']), 1)
+            header = bytearray(text.encode())
+        elif kind == 6:  # shape and offsets of one entry swapped or negated
+            text = header.decode()
+            text = text.replace('"shape":[', rng.choice(['"shape":[-', '"shape":[1,', '"shape":[0,', '"shape":[']), 1)
+            header = bytearray(text.encode())
+        data = bytearray(len(header).to_bytes(8, "little")) + header + body
+        if kind == 7:  # the length field lies
+            delta = rng.choice([-8, -1, 1, 8, 1 << 40])
+            data[:8] = max(0, len(header) + delta).to_bytes(8, "little")
+        try:
+            tensors = load(bytes(data))
+            verdict = {"ok": True, "error": "", "tensors": {k: list(v.shape) for k, v in tensors.items()}}
+        except Exception as e:  # the reference's refusal, kept for the record
+            verdict = {"ok": False, "error": str(e)[:200], "tensors": {}}
+        corpus.append(dict(hex=bytes(data).hex(), **verdict))
+    with open(os.path.join(out, "differential.json"), "w") as f:
+        json.dump(corpus, f, indent=0)
+        f.write("\n")
+
+
+def make_npy_differential(out, cases=300, seed=20261124):
+    """Mutated .npy files and np.load's verdict on each (allow_pickle=False): npy_differential.json."""
+    import io
+    import random
+
+    rng = random.Random(seed)
+    bases = []
+    for arr in [np.arange(6, dtype=np.float32).reshape(2, 3), np.array([1.5, -2.0]), np.array(3, dtype=np.int64),
+                np.asfortranarray(np.arange(6, dtype="<i4").reshape(2, 3)), np.array([True, False], dtype=bool)]:
+        buf = io.BytesIO()
+        np.save(buf, arr)
+        bases.append(buf.getvalue())
+    descrs = ["<f4", "<f8", "<f2", "<i8", "<i4", "|u1", "|b1", ">f4", "<c8", "<U3", "|O", "<f16", "<m8", "|i1"]
+    corpus = []
+    for _ in range(cases):
+        data = bytearray(rng.choice(bases))
+        hlen = int.from_bytes(data[8:10], "little")
+        header = bytearray(data[10:10 + hlen])
+        body = data[10 + hlen:]
+        kind = rng.randrange(7)
+        if kind == 0:  # one digit changed (shape)
+            digits = [i for i, c in enumerate(header) if 48 <= c <= 57]
+            if digits:
+                header[rng.choice(digits)] = 48 + rng.randrange(10)
+        elif kind == 1:  # another descr
+            text = header.decode("latin1")
+            start = text.index("'descr': '") + 10
+            end = text.index("'", start)
+            header = bytearray((text[:start] + rng.choice(descrs) + text[end:]).encode("latin1"))
+        elif kind == 2:  # fortran_order flipped
+            text = header.decode("latin1")
+            text = text.replace("False", "True") if "False" in text else text.replace("True", "False")
+            header = bytearray(text.encode("latin1"))
+        elif kind == 3:  # data lengthened or shortened
+            body = body + bytes(rng.randrange(1, 9)) if rng.random() < 0.5 else body[:max(0, len(body) - rng.randrange(1, 9))]
+        elif kind == 4:  # one header byte deleted or replaced
+            i = rng.randrange(len(header))
+            if rng.random() < 0.5:
+                del header[i]
+            else:
+                header[i] = rng.choice(b"{}()[],:' 0123456789TF")
+        elif kind == 5:  # version byte changed
+            data[6] = rng.choice([0, 1, 2, 3, 4])
+        data = bytearray(data[:8]) + len(header).to_bytes(2, "little") + header + body
+        if kind == 6:  # the header length lies
+            data[8:10] = max(0, min(65535, len(header) + rng.choice([-2, -1, 1, 2, 64]))).to_bytes(2, "little")
+        if data[6] >= 2:  # versions 2 and 3 have a 4-byte length
+            data = data[:8] + len(header).to_bytes(4, "little") + header + body
+        try:
+            arr = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
+            verdict = {"ok": True, "error": "", "shape": list(arr.shape)}
+        except Exception as e:  # numpy's refusal, kept for the record
+            verdict = {"ok": False, "error": str(e)[:200], "shape": []}
+        corpus.append(dict(hex=bytes(data).hex(), **verdict))
+    with open(os.path.join(out, "npy_differential.json"), "w") as f:
+        json.dump(corpus, f, indent=0)
         f.write("\n")
 
 

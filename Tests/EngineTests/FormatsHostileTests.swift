@@ -72,6 +72,7 @@ final class FormatsHostileTests: XCTestCase {
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[-4,0]"))}")), "tensor \"w\": \"data_offsets\" holds a negative number -4")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[-1]", offsets: "[0,4]"))}", data: four)), "tensor \"w\": \"shape\" holds a negative number -1")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[2.5]", offsets: "[0,10]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
+        XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[-0]", offsets: "[0,0]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,99999999999999999999]"))}")),
                        "tensor \"w\": \"data_offsets\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,4,8]"))}", data: four)),

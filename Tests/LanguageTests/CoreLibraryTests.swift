@@ -98,6 +98,9 @@ final class CoreLibraryTests: CoreTestCase {
         XCTAssertEqual(r("max", v), "\"max()\"")
         XCTAssertEqual(r("max", n(0), v), "\"max(0)\"")
         XCTAssertEqual(r("sum", v, keywords: [("axis", n(0))]), "\"sum()\"")
+        XCTAssertEqual(r("sum", nums(1, 2), keywords: [("axis", n(0))]), "error: bad argument 'axis' to 'sum' (only a tensor takes 'axis')")
+        XCTAssertEqual(r("max", nums(1, 2), keywords: [("keepdim", .bool(true))]),
+                       "error: bad argument 'keepdim' to 'max' (only a tensor takes 'keepdim')")
         XCTAssertEqual(r("exp", v), "error: bad argument #1 to 'exp' (number expected, got vector)")
         // sum of a list of natives goes through their `+`.
         XCTAssertEqual(r("sum", list(v, .native(CoreFakeVector([1, 1])))), "vector(5, 10)")

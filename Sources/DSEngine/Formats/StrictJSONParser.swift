@@ -146,7 +146,8 @@ struct StrictJSONParser {
             guard digits() > 0 else { throw fail("invalid number") }
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        if integral, let n = Int(text) { return .integer(n) }
+        // "-0" is a float to serde_json (the reference refuses it as a size), so it is here too.
+        if integral, let n = Int(text), !(n == 0 && text.hasPrefix("-")) { return .integer(n) }
         return .number(Double(text) ?? .nan)
     }
 

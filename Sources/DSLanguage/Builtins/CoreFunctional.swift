@@ -36,9 +36,10 @@ enum CoreFunctional {
             guard let result = accumulator else { throw ScriptError("reduce() of an empty list with no initial value") }
             return result
         },
-        Builtin("sum(xs, start = 0)", "the sum of a list or range (numbers or tensors); a tensor sums its elements",
+        Builtin("sum(xs, start = 0, axis, keepdim)", "the sum of a list or range (numbers or tensors); a tensor sums its elements (or along axis)",
                 example: "sum([1, 2, 3])   # 6") { args, context in
             if let r = try CoreSupport.forward("sum", args, context: context) { return r }
+            try CoreSupport.refuseTensorKeywords(args)
             // Numbers are added with Neumaier's compensated summation (as Python 3.12's sum);
             // from the first non-number on, values are added with their own `+` (tensors).
             var total: Value?

@@ -109,12 +109,13 @@ enum CoreMath {
     }
 
     /// `min` / `max`: several numbers or strings, or one iterable; `key:` orders by a function;
-    /// a native argument is asked for its own method (`min(x)` is `x.min()`).
+    /// a native argument is asked for its own method (`min(x, axis: 0)` is `x.min(axis: 0)`).
     static func extremum(_ name: String, _ summary: String, _ example: String, largest: Bool) -> Builtin {
-        Builtin("\(name)(...values, key)", summary, example: example) { args, context in
+        Builtin("\(name)(...values, axis, keepdim, key)", summary, example: example) { args, context in
             if let position = CoreSupport.firstNative(args) {
                 return try CoreSupport.forward(name, args, position: position, context: context) ?? .null
             }
+            try CoreSupport.refuseTensorKeywords(args)
             var candidates = args.positional
             if candidates.count == 1 {
                 if case .number = candidates[0] { return candidates[0] }

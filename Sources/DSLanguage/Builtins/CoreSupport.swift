@@ -30,6 +30,13 @@ enum CoreSupport {
         args.positional.firstIndex { if case .native = $0 { return true } else { return false } }
     }
 
+    /// `axis:` and `keepdim:` are passed on to tensors; for lists they would be silently wrong.
+    static func refuseTensorKeywords(_ args: Arguments) throws {
+        for name in ["axis", "keepdim"] where args.has(nil, name) {
+            throw args.error(nil, name, "only a tensor takes '\(name)'")
+        }
+    }
+
     /// `a + b` for the values `sum` adds: numbers, or native objects through their `+`.
     static func add(_ a: Value, _ b: Value, _ args: Arguments, context: CallContext) throws -> Value {
         switch (a, b) {
