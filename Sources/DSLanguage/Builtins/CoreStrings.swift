@@ -83,7 +83,7 @@ enum CoreStrings {
         },
         Builtin("format(value, spec)", "value formatted by a Python-style spec: \".4f\", \".3e\", \"g\", \"d\", \"+,.2f\", \">8\", \"^10\", \"%\"",
                 example: "format(pi, \".3f\")   # \"3.142\"") { args, context in
-            .string(try FormatSpec(try args.string(1, "spec")).format(try args.value(0), context: context))
+            .string(try CoreFormatSpec(try args.string(1, "spec")).format(try args.value(0), context: context))
         },
     ]
 

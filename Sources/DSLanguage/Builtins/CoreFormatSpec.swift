@@ -1,6 +1,6 @@
 /// A Python-style format specification, `[[fill]align][sign][0][width][,|_][.precision][type]`,
 /// as used by `format(value, spec)`: `.4f`, `.3e`, `.2g`, `d`, `%`, `>8`, `<8`, `^10`, `+,.2f`.
-struct FormatSpec {
+struct CoreFormatSpec {
     var fill: Character = " "
     var align: Character?
     var sign: Character = "-"
@@ -27,11 +27,11 @@ struct FormatSpec {
             zeroPad = true
             chars.removeFirst()
         }
-        width = try FormatSpec.readInt(&chars, limit: FormatSpec.maxWidth, spec: spec) ?? 0
+        width = try CoreFormatSpec.readInt(&chars, limit: CoreFormatSpec.maxWidth, spec: spec) ?? 0
         if let c = chars.first, c == "," || c == "_" { grouping = chars.removeFirst() }
         if chars.first == "." {
             chars.removeFirst()
-            guard let p = try FormatSpec.readInt(&chars, limit: FormatSpec.maxPrecision, spec: spec) else { throw fail() }
+            guard let p = try CoreFormatSpec.readInt(&chars, limit: CoreFormatSpec.maxPrecision, spec: spec) else { throw fail() }
             precision = p
         }
         if let c = chars.first, "fFeEgGd%s".contains(c) { type = chars.removeFirst() }
