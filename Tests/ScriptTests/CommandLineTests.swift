@@ -158,6 +158,12 @@ final class ExecutableTests: XCTestCase {
         XCTAssertEqual(deep.status, 0)
     }
 
+    func testRunawayRecursionIsAnErrorNotACrash() throws {
+        let runaway = try runDscript(["-e", "fn forever(n) { return forever(n + 1) + 1 }\nforever(0)"])
+        XCTAssertEqual(runaway.status, 1)
+        XCTAssertTrue(runaway.errors.contains("stack overflow"), runaway.errors)
+    }
+
     func testControlCStopsAScriptWithStatus130() throws {
         guard let executable = Executable.url else { return XCTFail("no executable") }
         let process = Process()
