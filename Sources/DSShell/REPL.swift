@@ -19,8 +19,6 @@ public final class REPL {
     let color: Bool
     /// True on a terminal: Ctrl-C is caught while code runs.
     let interruptible: Bool
-    /// Globals present before the user typed anything (built-ins, `args`), to tell them apart in `:vars`.
-    var baseline: [String: Value] = [:]
     /// The status `run()` returns; set by `exit(n)` in a script.
     var exitStatus: Int32 = 0
 
@@ -34,7 +32,6 @@ public final class REPL {
         self.errorOutput = errorOutput
         self.color = color
         self.interruptible = interruptible
-        recordBaseline()
         if let readline = reader as? ReadlineReader {
             let completer = Completer(interpreter: interpreter)
             readline.setCompletion { word, before in
@@ -148,13 +145,6 @@ public final class REPL {
         output.flush()
         errorOutput.write(text.hasSuffix("\n") ? text : text + "\n")
         errorOutput.flush()
-    }
-
-    func recordBaseline() {
-        baseline = [:]
-        for name in interpreter.globalNames {
-            if let value = interpreter.global(name) { baseline[name] = value }
-        }
     }
 }
 
