@@ -14,13 +14,14 @@ final class TerminalSessionTests: XCTestCase {
         let master: Int32
         var transcript = ""
 
-        init(home: String) throws {
+        init(home: String, arguments: [String] = [], environment extra: [String: String] = [:]) throws {
             guard let executable = Executable.url else { throw XCTSkip("no executable") }
             var master: Int32 = 0, slave: Int32 = 0
             guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw XCTSkip("no pseudo-terminal available") }
             self.master = master
             let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
             process.executableURL = executable
+            process.arguments = arguments
             process.standardInput = handle
             process.standardOutput = handle
             process.standardError = handle
@@ -28,6 +29,8 @@ final class TerminalSessionTests: XCTestCase {
             environment["HOME"] = home
             environment["TERM"] = "dumb"
             environment["INPUTRC"] = "/dev/null"
+            environment["NO_COLOR"] = nil
+            for (key, value) in extra { environment[key] = value }
             process.environment = environment
             try process.run()
         }
@@ -92,13 +95,31 @@ final class TerminalSessionTests: XCTestCase {
         terminal.send("spins > 0\r")
         XCTAssertTrue(terminal.waitFor("true"), terminal.transcript)
         XCTAssertTrue(terminal.waitForPrompt(7), terminal.transcript)
+        // Errors are coloured on a terminal.
+        terminal.send("no_such_name\r")
+        XCTAssertTrue(terminal.waitFor("\u{1B}[1;31merror:"), terminal.transcript)
+        XCTAssertTrue(terminal.waitForPrompt(8), terminal.transcript)
         terminal.send("\u{04}")  // Ctrl-D leaves
         terminal.process.waitUntilExit()
         XCTAssertEqual(terminal.process.terminationStatus, 0)
         XCTAssertTrue(terminal.transcript.contains("alpha_value * 7"), terminal.transcript)
         let history = try String(contentsOf: home.appendingPathComponent(".dscript_history"), encoding: .utf8)
         XCTAssertEqual(history.split(separator: "\n").map(String.init), [
-            "let alpha_value = 6", "alpha_value * 7", "[1,", "let spins = 0", "while true { spins += 1 }", "spins > 0",
+            "let alpha_value = 6", "alpha_value * 7", "[1,", "let spins = 0", "while true { spins += 1 }", "spins > 0", "no_such_name",
         ])
+    }
+
+    func testNoColorOnATerminal() throws {
+        let home = try temporaryFolder(self)
+        for (arguments, environment) in [(["--no-color"], [:]), ([], ["NO_COLOR": "1"])] {
+            let terminal = try Terminal(home: home.path, arguments: arguments, environment: environment)
+            XCTAssertTrue(terminal.waitForPrompt(1), terminal.transcript)
+            terminal.send("no_such_name\r")
+            XCTAssertTrue(terminal.waitFor("error: undefined"), terminal.transcript)
+            XCTAssertTrue(terminal.waitForPrompt(2), terminal.transcript)
+            terminal.send(":quit\r")
+            terminal.process.waitUntilExit()
+            XCTAssertFalse(terminal.transcript.contains("\u{1B}[1;31m"), "\(arguments) \(environment)")
+        }
     }
 }
