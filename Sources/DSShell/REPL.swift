@@ -37,7 +37,8 @@ public final class REPL {
             readline.setCompletion { word, before in
                 let trimmed = before.drop(while: { $0 == " " })
                 if trimmed == ":" { return Completer.commands(startingWith: word) }
-                if trimmed.hasPrefix(":"), !trimmed.hasPrefix(":time"), !trimmed.hasPrefix(":help") { return [] }
+                if trimmed.hasPrefix(":help") { return completer.helpCandidates(for: word) }
+                if trimmed.hasPrefix(":"), !trimmed.hasPrefix(":time") { return [] }
                 return completer.candidates(for: word)
             }
         }

@@ -67,6 +67,13 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(completer.candidates(for: "shapes_mod.square_"), ["shapes_mod.square_area", "shapes_mod.square_side"])
     }
 
+    func testHelpNamesIncludeMethodEntries() throws {
+        let completer = try makeCompleter("let probe_count = 1") { interpreter in
+            interpreter.registerHelp([Builtin("probe.sum()", "sum of a probe") { _, _ in .null }])
+        }
+        XCTAssertEqual(completer.helpCandidates(for: "probe"), ["probe.sum", "probe_count"])
+    }
+
     func testCommands() {
         XCTAssertEqual(Completer.commands(startingWith: "re"), ["reset"])
         XCTAssertEqual(Completer.commands(startingWith: ""), ["help", "vars", "time", "load", "reset", "quit"])
