@@ -76,6 +76,11 @@ struct FormatSpec {
         if case .bool(let b) = value, type == "d" {
             return pad(b ? "1" : "0", numeric: true)
         }
+        if case .native = value, type != "s", type != nil || precision != nil,
+           let x = try runtime.scalar(of: value) {
+            // A one-element tensor formats as its number (`"loss {loss:.4f}"`).
+            return pad(number(x), numeric: true)
+        }
         if let type, type != "s" {
             throw ScriptError("format '\(type)' needs a number, got \(value.typeName)")
         }

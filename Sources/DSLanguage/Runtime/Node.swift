@@ -68,7 +68,11 @@ final class LocalNode: Node {
         self.slot = slot
         super.init(runtime, span)
     }
-    override func eval(_ fp: Frame) throws -> Value { fp[slot] }
+    override func eval(_ fp: Frame) throws -> Value {
+        // Numbers need no reference counting: skip the generic copy.
+        if case .number(let x) = fp[slot] { return .number(x) }
+        return fp[slot]
+    }
 }
 
 /// A local that closures capture: its slot holds a box.
@@ -103,6 +107,7 @@ final class GlobalNode: Node {
         super.init(runtime, span)
     }
     override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let x) = global.value { return .number(x) }
         if global.defined { return global.value }
         throw ScriptError("undefined name '\(global.name)'", span: span)
     }

@@ -37,8 +37,8 @@ extension Runtime {
                 for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
             }
             if try proto.body.exec(base) == .returned {
-                let v = returnValue
-                returnValue = .null
+                var v = Value.null
+                swap(&v, &returnValue)
                 return v
             }
             return .null
@@ -160,6 +160,11 @@ extension Runtime {
         } catch var error as ScriptError {
             if error.span == nil { error.span = span ?? saved }
             throw error
+        } catch let error as SyntaxErrors {
+            throw error
+        } catch {
+            // A Swift error from native code becomes an ordinary, located script error.
+            throw ScriptError("\(name): \(error)", span: span ?? saved)
         }
     }
 }

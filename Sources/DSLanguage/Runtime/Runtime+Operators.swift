@@ -83,6 +83,13 @@ extension Runtime {
         }
     }
 
+    /// The number inside a native value that has an `item()` method (a one-element tensor), else nil.
+    func scalar(of value: Value) throws -> Double? {
+        guard case .native(let object) = value, let item = try object.member("item", context: self) else { return nil }
+        if case .number(let x) = try callValue(item, positional: [], keywords: [], span: nil) { return x }
+        return nil
+    }
+
     func negate(_ v: Value, span: SourceSpan) throws -> Value {
         if case .number(let x) = v { return .number(-x) }
         if case .native(let object) = v {

@@ -11,7 +11,7 @@ enum StackGuard {
     static let headroom: UInt = 256 * 1024
 
     /// An address near the top of the current stack frame.
-    @inline(never)
+    @inline(__always)
     static func currentAddress() -> UInt {
         var marker: UInt8 = 0
         return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }

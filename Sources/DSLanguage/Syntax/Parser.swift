@@ -15,7 +15,7 @@ struct Parser {
     var nesting = 0
 
     static let maxNesting = 200
-    static let maxDepth = 2000
+    static let maxDepth = 1000
     static let maxDiagnostics = 50
 
     init(source: Source) {
