@@ -136,10 +136,15 @@ struct Lexer {
         default: kind = nil
         }
         if let kind { return make(kind, start, startLine, startColumn) }
-        // A stray character: report the whole UTF-8 sequence.
+        // A stray character: report the whole UTF-8 sequence (a run of the same one is one token).
         while pos < end, bytes[pos] & 0xC0 == 0x80 { bump() }
-        var t = make(.error, start, startLine, startColumn)
         let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        let width = pos - start
+        while pos + width <= end, bytes[pos..<(pos + width)].elementsEqual(bytes[start..<(start + width)]) {
+            for _ in 0..<width { bump() }
+        }
+        var t = make(.error, start, startLine, startColumn)
+        t.end = start + width
         t.text = b == UInt8(ascii: "!") ? "unexpected character '!' (use 'not')" : "unexpected character '\(text)'"
         return t
     }
@@ -156,6 +161,21 @@ struct Lexer {
 
     private mutating func scanNumber() -> Token {
         let start = pos, startLine = line, startColumn = column
+        // Fast path: a plain integer.
+        var p = pos
+        var whole: Double = 0
+        while p < end, isDigit(bytes[p]), p - pos < 15 {
+            whole = whole * 10 + Double(bytes[p] - 48)
+            p += 1
+        }
+        if p > pos, p == end || !(isDigit(bytes[p]) || bytes[p] == UInt8(ascii: "_") || bytes[p] == UInt8(ascii: ".")
+                                 || bytes[p] == UInt8(ascii: "e") || bytes[p] == UInt8(ascii: "E") || isIdentifierStart(at: p)) {
+            column += p - pos
+            pos = p
+            var t = make(.number, start, startLine, startColumn)
+            t.number = whole
+            return t
+        }
         var digits: [UInt8] = []
         func take(_ lexer: inout Lexer) {
             while lexer.pos < lexer.end, isDigit(lexer.bytes[lexer.pos]) || lexer.bytes[lexer.pos] == UInt8(ascii: "_") {

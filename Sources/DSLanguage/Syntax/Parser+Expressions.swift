@@ -57,6 +57,12 @@ extension Parser {
 
     mutating func parse(_ precedence: Precedence) throws -> Expr {
         let token = current
+        budget -= 1
+        if budget == -1 {
+            throw fail("program too large (more than \(Parser.maxExpressions) expressions)", at: token)
+        } else if budget < 0 {
+            throw Failure()
+        }
         try enter(token)
         defer { nesting -= 1 }
         guard let prefix = ParseRule.table[Int(token.kind.rawValue)].prefix else {
@@ -72,6 +78,7 @@ extension Parser {
             advance()
             left = try infix(&self, left, op)
             if left.depth > Parser.maxDepth {
+                abandon()
                 throw fail("expression too deeply nested", span: left.span)
             }
         }

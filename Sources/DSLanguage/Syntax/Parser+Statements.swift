@@ -161,7 +161,7 @@ extension Parser {
                 throw fail("expected '}' but found end of input", at: current,
                            notes: [.init("to close '{' opened at \(open.line):\(open.column)", span: open.span(in: source))])
             }
-            if diagnostics.count >= Parser.maxDiagnostics { throw Failure() }
+            if diagnostics.count >= Parser.maxDiagnostics || budget < 0 { throw Failure() }
             if let s = statementRecovering() { statements.append(s) }
             skipTerminators()
         }

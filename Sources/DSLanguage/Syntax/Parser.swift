@@ -13,10 +13,13 @@ struct Parser {
     /// Inside `()` and `[]` (and dict literals) newlines do not end anything.
     var ignoreNewlines = false
     var nesting = 0
+    /// Expressions left before the program is refused as too large (bounds memory on huge inputs).
+    var budget = Parser.maxExpressions
 
     static let maxNesting = 200
     static let maxDepth = 1000
     static let maxDiagnostics = 50
+    static let maxExpressions = 1_000_000
 
     init(source: Source) {
         self.init(lexer: Lexer(source: source))
@@ -35,7 +38,7 @@ struct Parser {
     mutating func parseProgram() -> [Stmt] {
         var statements: [Stmt] = []
         skipTerminators()
-        while current.kind != .eof && diagnostics.count < Parser.maxDiagnostics {
+        while current.kind != .eof && diagnostics.count < Parser.maxDiagnostics && budget >= 0 {
             if current.kind == .rightBrace {
                 report("unexpected '}'", at: current)
                 advance()
@@ -143,6 +146,7 @@ struct Parser {
     /// Skips to the start of the next statement after an error.
     mutating func synchronize() {
         ignoreNewlines = false
+        if budget < 0 { return }
         // An error found at the first token of a line: that line starts the next statement.
         if current.afterNewline && TokenKind.statementStarts.contains(current.kind) { return }
         var depth = 0
@@ -169,8 +173,14 @@ struct Parser {
     mutating func enter(_ token: Token) throws {
         nesting += 1
         if nesting > Parser.maxNesting {
+            abandon()
             throw fail("code nested too deeply", at: token)
         }
+    }
+
+    /// Stops parsing altogether (input too deep or too large to be worth recovering from).
+    mutating func abandon() {
+        budget = -2
     }
 }
 
