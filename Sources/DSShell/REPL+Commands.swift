@@ -105,7 +105,7 @@ extension REPL {
         let start = System.monotonicSeconds()
         let outcome = evaluate(Source(name: "<repl>", text: code), echo: true)
         let elapsed = System.monotonicSeconds() - start
-        if outcome != .quit { say("time: " + formatDuration(elapsed)) }
+        if outcome == .success { say("time: " + formatDuration(elapsed)) }
     }
 
     func load(_ argument: String) -> Bool {

@@ -85,6 +85,13 @@ final class REPLTests: XCTestCase {
         XCTAssertTrue(timing.hasSuffix(" µs") || timing.hasSuffix(" ms") || timing.hasSuffix(" s"), timing)
     }
 
+    func testTimeOfAFailingExpressionReportsTheErrorOnly() {
+        let result = replSession([":time error(\"slow failure\")", ":time"])
+        XCTAssertEqual(result.output, "")
+        XCTAssertTrue(result.errors.contains("slow failure"), result.errors)
+        XCTAssertTrue(result.errors.contains("usage: :time EXPR"), result.errors)
+    }
+
     func testResetForgetsUserVariables() {
         let result = replSession(["let x = 1", ":reset", ":vars", "x"])
         XCTAssertEqual(result.output, "(variables cleared)\n(no variables yet)\n")
