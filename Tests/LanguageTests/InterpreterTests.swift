@@ -59,6 +59,8 @@ final class InterpreterTests: XCTestCase {
         XCTAssertFalse(Interpreter.needsMoreInput("let s = \"{x}\""))
         XCTAssertFalse(Interpreter.needsMoreInput("x = 1 # trailing comment ("))
         XCTAssertFalse(Interpreter.needsMoreInput(")"))
+        // A string broken on an earlier line cannot be completed by more lines.
+        XCTAssertFalse(Interpreter.needsMoreInput("print(\"abc\n1)"))
     }
 
     func testExitIsNotCaught() {
@@ -133,6 +135,7 @@ final class InterpreterTests: XCTestCase {
             v[0] = 5
             print(v, v.scale)
             for x in v { print(x) }
+            print("{v:.2f} {v}")
             """))
         XCTAssertEqual(out.text, """
             vec[2, 3, 4] vec[2, 4, 6] vec[-1, -2, -3]
@@ -141,6 +144,7 @@ final class InterpreterTests: XCTestCase {
             5
             2
             3
+            5.00 vec[5, 2, 3]
 
             """)
     }
@@ -177,7 +181,13 @@ final class Vector: NativeObject {
         guard case .value(.number(let i)) = components[0], case .number(let x) = value else { throw ScriptError("bad") }
         items[Int(i)] = x
     }
-    func member(_ name: String, context: CallContext) throws -> Value? { name == "scale" ? .number(scale) : nil }
+    func member(_ name: String, context: CallContext) throws -> Value? {
+        if name == "item" {
+            let first = items[0]
+            return .builtin(BuiltinFunction(Builtin("vector.item()", "first element") { _, _ in .number(first) }, receiver: .native(self)))
+        }
+        return name == "scale" ? .number(scale) : nil
+    }
     func setMember(_ name: String, _ value: Value, context: CallContext) throws {
         guard name == "scale", case .number(let x) = value else { throw ScriptError("no member \(name)") }
         scale = x

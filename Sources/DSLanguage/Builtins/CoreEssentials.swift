@@ -33,9 +33,6 @@ public enum CoreEssentials {
             case .range(let r): return .number(Double(r.count))
             case .native(let object):
                 if let n = object.length { return .number(Double(n)) }
-                if case .builtin(let method)? = try object.member("len", context: _context(args)) {
-                    _ = method
-                }
                 throw args.typeError(0, "x", expected: "value with a length", got: v)
             default:
                 throw args.typeError(0, "x", expected: "value with a length", got: v)
@@ -67,23 +64,6 @@ public enum CoreEssentials {
             return .null
         },
     ]
-
-    /// Placeholder context accessor kept private to the table.
-    static func _context(_ args: Arguments) -> CallContext {
-        EssentialsContext.shared
-    }
-}
-
-/// A do-nothing context used only where a method lookup needs one.
-final class EssentialsContext: CallContext {
-    static let shared = EssentialsContext()
-    func call(_ callee: Value, _ arguments: Arguments) throws -> Value { .null }
-    func write(_ text: String) {}
-    func writeError(_ text: String) {}
-    func checkInterrupt() throws {}
-    var settings: RuntimeSettings { RuntimeSettings() }
-    func describe(_ value: Value, repr: Bool) -> String { "" }
-    func state<T: AnyObject>(_ type: T.Type, make: () -> T) -> T { make() }
 }
 
 extension Runtime {

@@ -99,7 +99,6 @@ struct Parser {
         case .identifier: return "'\(token.text)'"
         case .number, .string:
             return String(decoding: source.bytes[token.start..<min(token.end, token.start + 40)], as: UTF8.self)
-                .prefix(40).description.quotedIfShort
         default: return token.kind.display
         }
     }
@@ -186,8 +185,4 @@ struct Parser {
 
 extension TokenKind {
     static let statementStarts: Set<TokenKind> = [.kwLet, .kwFn, .kwIf, .kwWhile, .kwFor, .kwReturn, .kwImport, .kwTry]
-}
-
-extension String {
-    var quotedIfShort: String { self }
 }
