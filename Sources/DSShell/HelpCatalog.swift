@@ -34,13 +34,15 @@ enum HelpCatalog {
             "map", "filter", "reduce", "zip", "enumerate", "all", "any",
         ]),
         ("Tensors and autograd", [
-            "tensor", "zeros", "ones", "full", "arange", "linspace", "randn", "rand", "randint", "randn_like",
-            "seed", "param", "cat", "stack", "where", "relu", "silu", "gelu", "sigmoid", "tanh", "softmax", "mse",
-            "no_grad",
+            "tensor", "zeros", "ones", "full", "eye", "arange", "linspace", "randn", "rand", "randint", "randperm",
+            "zeros_like", "ones_like", "full_like", "randn_like", "rand_like", "seed", "param", "cat", "stack",
+            "where", "matmul", "maximum", "minimum", "mean", "logsumexp", "relu", "silu", "gelu", "sigmoid", "tanh",
+            "softmax", "log_softmax", "mse", "allclose", "no_grad", "enable_grad", "is_grad_enabled",
         ]),
         ("Layers and optimizers", [
-            "linear", "conv2d", "group_norm", "layer_norm", "sequential", "load_state", "timestep_embedding",
-            "sgd", "adam", "adamw", "clip_grad_norm", "ema",
+            "linear", "conv2d", "group_norm", "layer_norm", "attention", "avg_pool2d", "upsample", "sequential",
+            "params", "load_state", "timestep_embedding", "sgd", "adam", "adamw", "lr_schedule", "clip_grad_norm",
+            "ema",
         ]),
         ("Diffusion", [
             "schedule", "ddpm_step", "ddpm_sample", "ddim_timesteps", "ddim_step", "ddim_sample",
