@@ -147,7 +147,9 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testExitStatusFromTheScript() throws {
-        XCTAssertEqual(try runDscript(["-e", "print(1)\nexit(3)\nprint(2)"]).status, 3)
+        let result = try runDscript(["-e", "print(1)\nexit(3)\nprint(2)"])
+        XCTAssertEqual(result.status, 3)
+        XCTAssertEqual(result.output, "1\n", "output before exit() is flushed")
     }
 
     func testDeepRecursionHasRoomOnTheLargeStack() throws {

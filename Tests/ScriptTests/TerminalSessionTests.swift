@@ -83,8 +83,9 @@ final class TerminalSessionTests: XCTestCase {
         // Ctrl-C while code runs stops it; the variables survive.
         terminal.send("let spins = 0\r")
         XCTAssertTrue(terminal.waitForPrompt(5), terminal.transcript)
-        terminal.send("while true { spins += 1 }\r")
-        XCTAssertTrue(terminal.waitFor("spins += 1 }\r\n"), terminal.transcript)
+        terminal.send("print(\"spinning\"); while true { spins += 1 }\r")
+        // Printed lines show at once on a terminal, while the loop still runs.
+        XCTAssertTrue(terminal.waitFor("spins += 1 }\r\nspinning\r\n"), terminal.transcript)
         var stopped = false
         for _ in 0..<20 where !stopped {
             kill(terminal.process.processIdentifier, SIGINT)
@@ -105,7 +106,7 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertTrue(terminal.transcript.contains("alpha_value * 7"), terminal.transcript)
         let history = try String(contentsOf: home.appendingPathComponent(".dscript_history"), encoding: .utf8)
         XCTAssertEqual(history.split(separator: "\n").map(String.init), [
-            "let alpha_value = 6", "alpha_value * 7", "[1,", "let spins = 0", "while true { spins += 1 }", "spins > 0", "no_such_name",
+            "let alpha_value = 6", "alpha_value * 7", "[1,", "let spins = 0", "print(\"spinning\"); while true { spins += 1 }", "spins > 0", "no_such_name",
         ])
     }
 
