@@ -181,6 +181,20 @@ struct Compiler {
     }
 
     func binary(_ op: BinaryOp, _ left: Node, _ right: Node, _ span: SourceSpan) -> Node {
+        if let local = left as? LocalNode, let constant = right as? ConstantNode, case .number(let c) = constant.value {
+            switch op {
+            case .add, .sub, .mul, .div: return LocalConstantArithmeticNode(runtime, span, op, slot: local.slot, c)
+            case .lt, .le, .gt, .ge, .eq, .ne: return LocalConstantCompareNode(runtime, span, op, slot: local.slot, c)
+            default: break
+            }
+        }
+        if let global = left as? GlobalNode, let constant = right as? ConstantNode, case .number(let c) = constant.value {
+            switch op {
+            case .add, .sub, .mul, .div: return GlobalConstantArithmeticNode(runtime, span, op, global, c)
+            case .lt, .le, .gt, .ge, .eq, .ne: return GlobalConstantCompareNode(runtime, span, op, global, c)
+            default: break
+            }
+        }
         switch op {
         case .add: return AddNode(runtime, span, op, left, right)
         case .sub: return SubtractNode(runtime, span, op, left, right)

@@ -118,3 +118,98 @@ final class LogicalNode: Node {
         isAnd ? try left.test(fp) && right.test(fp) : try left.test(fp) || right.test(fp)
     }
 }
+
+/// `local op number` (`n - 1`, `i * 0.5`): no child calls on the fast path.
+final class LocalConstantArithmeticNode: Node {
+    let op: BinaryOp, slot: Int, constant: Double
+    init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, slot: Int, _ constant: Double) {
+        self.op = op
+        self.slot = slot
+        self.constant = constant
+        super.init(runtime, span)
+    }
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = fp[slot] {
+            switch op {
+            case .add: return .number(a + constant)
+            case .sub: return .number(a - constant)
+            case .mul: return .number(a * constant)
+            default: return .number(a / constant)
+            }
+        }
+        return try runtime.binary(op, fp[slot], .number(constant), span: span)
+    }
+}
+
+/// `local < number` and the other comparisons with a constant right-hand side.
+final class LocalConstantCompareNode: Node {
+    let op: BinaryOp, slot: Int, constant: Double
+    init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, slot: Int, _ constant: Double) {
+        self.op = op
+        self.slot = slot
+        self.constant = constant
+        super.init(runtime, span)
+    }
+    override func eval(_ fp: Frame) throws -> Value { .bool(try test(fp)) }
+    override func test(_ fp: Frame) throws -> Bool {
+        if case .number(let a) = fp[slot] {
+            switch op {
+            case .lt: return a < constant
+            case .le: return a <= constant
+            case .gt: return a > constant
+            case .ge: return a >= constant
+            case .eq: return a == constant
+            default: return a != constant
+            }
+        }
+        return try runtime.truthy(try runtime.binary(op, fp[slot], .number(constant), span: span), span: span)
+    }
+}
+
+/// `global op number` (top-level loops: `i < 1000`, `x * 0.5`).
+final class GlobalConstantArithmeticNode: Node {
+    let op: BinaryOp, global: Node, variable: Global, constant: Double
+    init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, _ global: GlobalNode, _ constant: Double) {
+        self.op = op
+        self.global = global
+        self.variable = global.global
+        self.constant = constant
+        super.init(runtime, span)
+    }
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = variable.value {
+            switch op {
+            case .add: return .number(a + constant)
+            case .sub: return .number(a - constant)
+            case .mul: return .number(a * constant)
+            default: return .number(a / constant)
+            }
+        }
+        return try runtime.binary(op, try global.eval(fp), .number(constant), span: span)
+    }
+}
+
+final class GlobalConstantCompareNode: Node {
+    let op: BinaryOp, global: Node, variable: Global, constant: Double
+    init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, _ global: GlobalNode, _ constant: Double) {
+        self.op = op
+        self.global = global
+        self.variable = global.global
+        self.constant = constant
+        super.init(runtime, span)
+    }
+    override func eval(_ fp: Frame) throws -> Value { .bool(try test(fp)) }
+    override func test(_ fp: Frame) throws -> Bool {
+        if case .number(let a) = variable.value {
+            switch op {
+            case .lt: return a < constant
+            case .le: return a <= constant
+            case .gt: return a > constant
+            case .ge: return a >= constant
+            case .eq: return a == constant
+            default: return a != constant
+            }
+        }
+        return try runtime.truthy(try runtime.binary(op, try global.eval(fp), .number(constant), span: span), span: span)
+    }
+}
