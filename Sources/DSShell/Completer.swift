@@ -20,6 +20,12 @@ public struct Completer {
         return memberNames(of: value).filter { $0.hasPrefix(prefix) }.map { base + "." + $0 }
     }
 
+    /// After `:help`: help entries (`tensor.sum`) as well as ordinary candidates.
+    public func helpCandidates(for word: String) -> [String] {
+        let entries = interpreter.helpEntries.map(\.name).filter { $0.hasPrefix(word) }
+        return Set(entries).union(candidates(for: word)).sorted()
+    }
+
     /// REPL commands starting with `prefix` (without the colon).
     public static func commands(startingWith prefix: String) -> [String] {
         REPL.commandNames.filter { $0.hasPrefix(prefix) }

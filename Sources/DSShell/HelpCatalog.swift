@@ -18,18 +18,31 @@ enum HelpCatalog {
 
     static let groups: [(title: String, names: [String])] = [
         ("Core", [
-            "print", "str", "repr", "len", "type", "range", "min", "max", "abs", "sqrt", "exp", "log", "sin",
-            "cos", "floor", "ceil", "round", "clamp", "keys", "values", "has", "push", "pop", "sort", "map",
-            "filter", "sum", "assert", "error", "time", "args", "exit", "help",
+            "print", "str", "repr", "type", "format", "len", "range", "help", "assert", "error", "exit", "args",
+            "time", "clock", "sleep", "getenv",
+        ]),
+        ("Math", [
+            "abs", "sqrt", "exp", "log", "log2", "log10", "pow", "sin", "cos", "tan", "atan", "atan2", "floor",
+            "ceil", "round", "clamp", "sign", "min", "max", "sum", "int", "num", "isfinite", "isinf", "isnan",
+        ]),
+        ("Strings", [
+            "chr", "ord", "lower", "upper", "strip", "lstrip", "rstrip", "split", "join", "replace",
+            "starts_with", "ends_with", "find", "contains",
+        ]),
+        ("Collections", [
+            "list", "keys", "values", "has", "push", "pop", "insert", "remove", "sort", "reverse", "slice",
+            "map", "filter", "reduce", "zip", "enumerate", "all", "any",
         ]),
         ("Tensors and autograd", [
-            "tensor", "zeros", "ones", "full", "arange", "linspace", "randn", "rand", "randint", "randn_like",
-            "seed", "param", "cat", "stack", "where", "relu", "silu", "gelu", "sigmoid", "tanh", "softmax", "mse",
-            "no_grad",
+            "tensor", "zeros", "ones", "full", "eye", "arange", "linspace", "randn", "rand", "randint", "randperm",
+            "zeros_like", "ones_like", "full_like", "randn_like", "rand_like", "seed", "param", "cat", "stack",
+            "where", "matmul", "maximum", "minimum", "mean", "logsumexp", "relu", "silu", "gelu", "sigmoid", "tanh",
+            "softmax", "log_softmax", "mse", "allclose", "no_grad", "enable_grad", "is_grad_enabled",
         ]),
         ("Layers and optimizers", [
-            "linear", "conv2d", "group_norm", "layer_norm", "sequential", "load_state", "timestep_embedding",
-            "sgd", "adam", "adamw", "clip_grad_norm", "ema",
+            "linear", "conv2d", "group_norm", "layer_norm", "attention", "avg_pool2d", "upsample", "sequential",
+            "params", "load_state", "timestep_embedding", "sgd", "adam", "adamw", "lr_schedule", "clip_grad_norm",
+            "ema",
         ]),
         ("Diffusion", [
             "schedule", "ddpm_step", "ddpm_sample", "ddim_timesteps", "ddim_step", "ddim_sample",

@@ -21,6 +21,14 @@ enum Interrupts {
         promptFlag = 0
         pressesWhileRunning = 0
         runningInterpreter = nil
+        // Self-pipe: any thread may receive the signal, so the handler wakes the prompt's poll
+        // through a pipe rather than by interrupting it.
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+            wakeRead = ends[0]
+            wakeWrite = ends[1]
+        }
         var action = sigaction()
         #if os(Linux)
         action.__sigaction_handler.sa_handler = handleInterruptSignal
@@ -52,10 +60,17 @@ enum Interrupts {
 
     /// True (once) when Ctrl-C was pressed at the prompt since the last call.
     static func takePromptInterrupt() -> Bool {
+        var byte: UInt8 = 0
+        if wakeRead >= 0 {
+            while read(wakeRead, &byte, 1) > 0 {}  // drain the wake-up pipe
+        }
         let pressed = promptFlag != 0
         promptFlag = 0
         return pressed
     }
+
+    /// A descriptor that becomes readable when Ctrl-C is pressed at the prompt (-1 if none).
+    static var wakeDescriptor: Int32 { wakeRead }
 }
 
 private var installed = false
@@ -63,11 +78,17 @@ private var interruptMode: Int32 = 0
 private var promptFlag: Int32 = 0
 private var pressesWhileRunning: Int32 = 0
 private var runningInterpreter: Interpreter?
+private var wakeRead: Int32 = -1
+private var wakeWrite: Int32 = -1
 
 private func handleInterruptSignal(_ signal: Int32) {
     switch interruptMode {
     case Interrupts.Mode.prompt.rawValue:
         promptFlag = 1
+        if wakeWrite >= 0 {
+            var byte: UInt8 = 1
+            _ = write(wakeWrite, &byte, 1)
+        }
     case Interrupts.Mode.running.rawValue:
         pressesWhileRunning += 1
         if pressesWhileRunning >= 3 {

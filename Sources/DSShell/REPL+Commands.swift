@@ -64,13 +64,9 @@ extension REPL {
 
     // MARK: :vars
 
-    /// The user's globals: names that were not there at start, or whose value changed.
+    /// The user's globals (not built-ins), in order of definition.
     var userVariables: [(name: String, value: Value)] {
-        interpreter.globalNames.sorted().compactMap { name in
-            guard let value = interpreter.global(name) else { return nil }
-            if let original = baseline[name], isSame(original, value) { return nil }
-            return (name, value)
-        }
+        interpreter.userGlobalNames.compactMap { name in interpreter.global(name).map { (name, $0) } }
     }
 
     func showVariables() {
@@ -99,23 +95,6 @@ extension REPL {
         return line
     }
 
-    /// Identity for shared objects, equality for plain values.
-    func isSame(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.null, .null): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.number(let x), .number(let y)): return x == y || (x.isNaN && y.isNaN)
-        case (.string(let x), .string(let y)): return x == y
-        case (.list(let x), .list(let y)): return x === y
-        case (.dict(let x), .dict(let y)): return x === y
-        case (.range(let x), .range(let y)): return x === y
-        case (.function(let x), .function(let y)): return x === y
-        case (.builtin(let x), .builtin(let y)): return x === y || (x.builtin.name == y.builtin.name && x.receiver == nil && y.receiver == nil)
-        case (.native(let x), .native(let y)): return x === y
-        default: return false
-        }
-    }
-
     // MARK: :time, :load
 
     func time(_ code: String) {
@@ -126,7 +105,7 @@ extension REPL {
         let start = System.monotonicSeconds()
         let outcome = evaluate(Source(name: "<repl>", text: code), echo: true)
         let elapsed = System.monotonicSeconds() - start
-        if outcome != .quit { say("time: " + formatDuration(elapsed)) }
+        if outcome == .success { say("time: " + formatDuration(elapsed)) }
     }
 
     func load(_ argument: String) -> Bool {

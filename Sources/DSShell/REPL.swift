@@ -19,8 +19,6 @@ public final class REPL {
     let color: Bool
     /// True on a terminal: Ctrl-C is caught while code runs.
     let interruptible: Bool
-    /// Globals present before the user typed anything (built-ins, `args`), to tell them apart in `:vars`.
-    var baseline: [String: Value] = [:]
     /// The status `run()` returns; set by `exit(n)` in a script.
     var exitStatus: Int32 = 0
 
@@ -34,13 +32,13 @@ public final class REPL {
         self.errorOutput = errorOutput
         self.color = color
         self.interruptible = interruptible
-        recordBaseline()
         if let readline = reader as? ReadlineReader {
             let completer = Completer(interpreter: interpreter)
             readline.setCompletion { word, before in
                 let trimmed = before.drop(while: { $0 == " " })
                 if trimmed == ":" { return Completer.commands(startingWith: word) }
-                if trimmed.hasPrefix(":"), !trimmed.hasPrefix(":time"), !trimmed.hasPrefix(":help") { return [] }
+                if trimmed.hasPrefix(":help") { return completer.helpCandidates(for: word) }
+                if trimmed.hasPrefix(":"), !trimmed.hasPrefix(":time") { return [] }
                 return completer.candidates(for: word)
             }
         }
@@ -130,6 +128,9 @@ public final class REPL {
             exitStatus = code
             return .quit
         }
+        if interruptible, let scriptError = error as? ScriptError, scriptError.kind == .interrupted {
+            errorOutput.write("\n")  // the terminal echoed ^C without a newline
+        }
         errorOutput.write(Shell.renderError(error, color: color))
         errorOutput.flush()
         return .failure
@@ -145,13 +146,6 @@ public final class REPL {
         output.flush()
         errorOutput.write(text.hasSuffix("\n") ? text : text + "\n")
         errorOutput.flush()
-    }
-
-    func recordBaseline() {
-        baseline = [:]
-        for name in interpreter.globalNames {
-            if let value = interpreter.global(name) { baseline[name] = value }
-        }
     }
 }
 

@@ -19,10 +19,10 @@ public final class ReadlineReader: LineReader {
 
     public init(historyPath: String? = System.homeDirectory().map { $0 + "/.dscript_history" }) {
         self.historyPath = historyPath
-        rl_readline_name = UnsafePointer(wordBreakCharacters.name)
+        rl_readline_name = UnsafePointer(ReadlineStrings.name)
         rl_catch_signals = 0  // Ctrl-C is ours (see `Interrupts`)
         rl_attempted_completion_function = attemptCompletion
-        rl_completer_word_break_characters = UnsafePointer(wordBreakCharacters.pointer)
+        rl_completer_word_break_characters = UnsafePointer(ReadlineStrings.wordBreaks)
         rl_completion_word_break_hook = chooseWordBreaks
         using_history()
         stifle_history(Self.historyLimit)
@@ -52,8 +52,11 @@ public final class ReadlineReader: LineReader {
         defer { rl_callback_handler_remove() }
         let input = rl_instream.map { fileno($0) } ?? 0
         while !lineDone {
-            var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, -1)
+            var descriptors = [
+                pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: Interrupts.wakeDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, 2, -1)
             if Interrupts.takePromptInterrupt() {
                 // Ctrl-C: forget the line, leave readline's state clean, start a fresh prompt.
                 rl_free_line_state()
@@ -68,7 +71,7 @@ public final class ReadlineReader: LineReader {
                 if errno == EINTR { continue }  // another signal (SIGWINCH, ...)
                 return nil
             }
-            rl_callback_read_char()
+            if descriptors[0].revents != 0 { rl_callback_read_char() }
         }
         return finishedLine  // nil: Ctrl-D (readline has ended the prompt line)
     }
@@ -85,11 +88,11 @@ public final class ReadlineReader: LineReader {
 }
 
 /// C strings that readline keeps pointers to for the life of the process.
-private enum wordBreakCharacters {
+private enum ReadlineStrings {
     /// Everything that ends a word except `.` (members are completed as `a.b`) and `_`.
-    static let pointer: UnsafeMutablePointer<CChar> = strdup(" \t\n\"\\'`@$><=;|&{}()[],+-*/%!~^:#")
+    static let wordBreaks: UnsafeMutablePointer<CChar> = strdup(" \t\n\"\\'`@$><=;|&{}()[],+-*/%!~^:#")
     /// After `:load `, a word is a file name.
-    static let path: UnsafeMutablePointer<CChar> = strdup(" \t\n")
+    static let pathWordBreaks: UnsafeMutablePointer<CChar> = strdup(" \t\n")
     static let name: UnsafeMutablePointer<CChar> = strdup("dscript")
 }
 
@@ -111,7 +114,7 @@ private func lineHandler(_ raw: UnsafeMutablePointer<CChar>?) {
 }
 
 private func chooseWordBreaks() -> UnsafeMutablePointer<CChar>? {
-    isLoadCommand() ? wordBreakCharacters.path : wordBreakCharacters.pointer
+    isLoadCommand() ? ReadlineStrings.pathWordBreaks : ReadlineStrings.wordBreaks
 }
 
 /// True when the line being edited is `:load ...` (file names are completed).

@@ -11,9 +11,13 @@ public enum Shell {
     /// Entry point of the executable; never returns.
     public static func main() -> Never {
         let invocation = Invocation.parse(Array(CommandLine.arguments.dropFirst()))
+        // On a terminal, each printed line shows at once (a training loop's progress); into a
+        // pipe or file, output stays block-buffered.
+        let output: TextSink = invocation.settings.interactiveOutputStream
+            ? LineBufferedSink(StandardStreams.output) : StandardStreams.output
         var status: Int32 = 0
         System.runOnLargeStack {
-            status = run(invocation)
+            status = run(invocation, output: output)
         }
         StandardStreams.output.flush()
         StandardStreams.error.flush()
@@ -99,4 +103,17 @@ public enum Shell {
         if text.isEmpty { text = "error: \(error)" }
         return text.hasSuffix("\n") ? text : text + "\n"
     }
+}
+
+/// Passes text on to `base` and flushes it at the end of every line.
+final class LineBufferedSink: TextSink {
+    let base: TextSink
+    init(_ base: TextSink) { self.base = base }
+
+    func write(_ text: String) {
+        base.write(text)
+        if text.utf8.contains(UInt8(ascii: "\n")) { base.flush() }
+    }
+
+    func flush() { base.flush() }
 }

@@ -52,7 +52,6 @@ final class InvocationTests: XCTestCase {
 /// The built executable, run as a process: exit statuses, streams, arguments, bad input.
 final class ExecutableTests: XCTestCase {
     func testEvalPrintsAndExitsZero() throws {
-        try requireRuntime()
         let result = try runDscript(["-e", "print(1 + 2)"])
         XCTAssertEqual(result.output, "3\n")
         XCTAssertEqual(result.errors, "")
@@ -60,7 +59,6 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testArgsReachTheScript() throws {
-        try requireRuntime()
         let folder = try temporaryFolder(self)
         let path = try writeFile(folder, "show_args.dscript", "#!/usr/bin/env dscript\nprint(len(args), args[0], args[1], args[2])\n")
         let result = try runDscript([path, "--steps", "2000", "-q"])
@@ -70,7 +68,6 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testProgramFromStandardInput() throws {
-        try requireRuntime()
         let dash = try runDscript(["-", "one"], input: "print(args[0])\n")
         XCTAssertEqual(dash.output, "one\n")
         let piped = try runDscript([], input: "print(40 + 2)\n")
@@ -123,7 +120,6 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testEmptyFileRunsNothing() throws {
-        try requireRuntime()
         let folder = try temporaryFolder(self)
         let result = try runDscript([try writeFile(folder, "empty.dscript", "")])
         XCTAssertEqual(result.status, 0)
@@ -131,9 +127,8 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testSyntaxErrorIsStatusOneWithLocation() throws {
-        try requireRuntime()
         let folder = try temporaryFolder(self)
-        let path = try writeFile(folder, "broken.dscript", "let a = 1\nlet b = (a +\n")
+        let path = try writeFile(folder, "broken.dscript", "let a = 1\nlet b = a +* 2\nprint(b)\n")
         let result = try runDscript(["--no-color", path])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.errors.contains("\(path):2:"), result.errors)
@@ -142,7 +137,6 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testRuntimeErrorHasATraceback() throws {
-        try requireRuntime()
         let folder = try temporaryFolder(self)
         let path = try writeFile(folder, "fails.dscript", "fn inner() { error(\"deep trouble\") }\nfn outer() { inner() }\nouter()\n")
         let result = try runDscript([path])
@@ -153,22 +147,26 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testExitStatusFromTheScript() throws {
-        try requireRuntime()
-        XCTAssertEqual(try runDscript(["-e", "print(1)\nexit(3)\nprint(2)"]).status, 3)
+        let result = try runDscript(["-e", "print(1)\nexit(3)\nprint(2)"])
+        XCTAssertEqual(result.status, 3)
+        XCTAssertEqual(result.output, "1\n", "output before exit() is flushed")
     }
 
-    func testDeepRecursionWorksAndRunawayRecursionIsAnError() throws {
-        try requireRuntime()
-        let deep = try runDscript(["-e", "fn depth(n) { if n == 0 { return 0 } return 1 + depth(n - 1) }\nprint(depth(100000))"])
+    func testDeepRecursionHasRoomOnTheLargeStack() throws {
+        let program = "fn depth(n) {\n  if n == 0 { return 0 }\n  return 1 + depth(n - 1)\n}\nprint(depth(100000))"
+        let deep = try runDscript(["-e", program])
         XCTAssertEqual(deep.errors, "")
         XCTAssertEqual(deep.output, "100000\n")
+        XCTAssertEqual(deep.status, 0)
+    }
+
+    func testRunawayRecursionIsAnErrorNotACrash() throws {
         let runaway = try runDscript(["-e", "fn forever(n) { return forever(n + 1) + 1 }\nforever(0)"])
         XCTAssertEqual(runaway.status, 1)
         XCTAssertTrue(runaway.errors.contains("stack overflow"), runaway.errors)
     }
 
     func testControlCStopsAScriptWithStatus130() throws {
-        try requireRuntime()
         guard let executable = Executable.url else { return XCTFail("no executable") }
         let process = Process()
         process.executableURL = executable

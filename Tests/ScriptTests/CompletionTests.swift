@@ -20,7 +20,6 @@ private final class Probe: NativeObject {
 
 /// Tab completion: globals, built-ins, keywords; members after `.`; REPL commands.
 final class CompletionTests: XCTestCase {
-    override func setUpWithError() throws { try requireRuntime() }
 
     func makeCompleter(_ code: String, setup: (Interpreter) -> Void = { _ in }) throws -> Completer {
         let interpreter = InterpreterSetup.make(settings: RuntimeSettings(), output: StringSink(), errorOutput: StringSink())
@@ -66,6 +65,13 @@ final class CompletionTests: XCTestCase {
             interpreter.importPaths = [folder.path] + interpreter.importPaths
         }
         XCTAssertEqual(completer.candidates(for: "shapes_mod.square_"), ["shapes_mod.square_area", "shapes_mod.square_side"])
+    }
+
+    func testHelpNamesIncludeMethodEntries() throws {
+        let completer = try makeCompleter("let probe_count = 1") { interpreter in
+            interpreter.registerHelp([Builtin("probe.sum()", "sum of a probe") { _, _ in .null }])
+        }
+        XCTAssertEqual(completer.helpCandidates(for: "probe"), ["probe.sum", "probe_count"])
     }
 
     func testCommands() {
