@@ -45,15 +45,16 @@ enum HelpCatalog {
             "ema",
         ]),
         ("Diffusion", [
-            "schedule", "ddpm_step", "ddpm_sample", "ddim_timesteps", "ddim_step", "ddim_sample",
+            "schedule", "ddpm_step", "ddpm_sample", "ddim_timesteps", "ddim_step", "ddim_sample", "ddim_invert",
             "diffusion_loss", "kl_normal", "vae_kl", "gaussian_nll", "discretized_gaussian_nll", "vlb",
         ]),
         ("Models", ["mlp_denoiser", "unet", "autoencoder_kl", "vae", "save_pretrained", "from_pretrained"]),
         ("Files, pictures and data", [
-            "save", "load", "stats", "metadata", "show", "save_png", "plot", "scatter", "hist", "progress",
-            "swiss_roll", "moons", "gaussians8", "checkerboard", "rings", "shapes", "glyphs",
+            "save", "load", "stats", "metadata", "show", "save_png", "load_png", "load_png_folder", "plot", "scatter",
+            "hist", "save_svg", "progress", "swiss_roll", "moons", "gaussians8", "checkerboard", "rings", "shapes",
+            "glyphs", "batches", "energy_distance",
         ]),
-        ("Teaching the math", ["explain", "table", "compare", "lesson", "lessons", "check"]),
+        ("Teaching the math", ["explain", "table", "compare", "lesson", "lessons", "step", "check"]),
     ]
 
     /// The full overview text.
