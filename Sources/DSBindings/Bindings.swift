@@ -28,6 +28,8 @@ public enum Bindings {
         for table in domains { interpreter.register(translatingErrors(table)) }
         for table in methodTables { interpreter.registerHelp(table) }
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
+        // One allocation limit for the bindings' checks and the engine's: what fits in memory.
+        Engine.maxElements = Swift.min(Engine.maxElements, TensorConversion.maxElements)
     }
 
     /// The same built-ins with engine errors (`TensorError`) turned into `ScriptError`s.

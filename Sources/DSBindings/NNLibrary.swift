@@ -43,11 +43,30 @@ enum NNLibrary {
                 example: "timestep_embedding(tensor([0, 500, 999]), 64).shape   # [3, 64]") { a, _ in
             var t = try a.tensor(0, "t")
             if t.shape.isEmpty { t = try t.reshape([1]) }
+            try TensorConversion.checkShape([t.count, try a.int(1, "dim")], function: a.functionName)
             return .tensor(try timestepEmbedding(t, dim: try a.int(1, "dim"),
                                                  flipSinToCos: try a.bool(2, "flip_sin_to_cos", default: false),
                                                  freqShift: Float(try a.number(3, "freq_shift", default: 1)),
                                                  scale: Float(try a.number(4, "scale", default: 1)),
                                                  maxPeriod: Float(try a.number(5, "max_period", default: 10000))))
+        },
+        Builtin("upsample(x, scale = 2)", "nearest-neighbour upsampling of [N, C, H, W] images", example: "upsample(zeros([1, 3, 8, 8])).shape   # [1, 3, 16, 16]") { a, _ in
+            let x = try a.tensor(0, "x"), scale = try a.number(1, "scale", default: 2)
+            let largest = Double(x.shape.dropFirst(2).max() ?? 0)
+            guard !(largest * scale > Double(TensorConversion.maxElements)) else { throw a.error(1, "scale", "scale \(formatNumber(scale)) is too large") }
+            return .tensor(try x.upsampleNearest(scale: scale))
+        },
+        Builtin("avg_pool2d(x, kernel = 2, stride = nil)", "average pooling of [N, C, H, W] images (stride defaults to kernel)",
+                example: "avg_pool2d(zeros([1, 3, 8, 8])).shape   # [1, 3, 4, 4]") { a, _ in
+            let stride = a.has(2, "stride") ? try a.int(2, "stride") : nil
+            return .tensor(try a.tensor(0, "x").avgPool2d(kernel: try a.int(1, "kernel", default: 2), stride: stride))
+        },
+        Builtin("attention(q, k, v, mask = nil, scale = nil)", "scaled dot-product attention softmax(q kᵀ · scale + mask) v over [..., L, D] (mask is added)",
+                example: "attention(q, k, v).shape") { a, _ in
+            let mask = a.has(3, "mask") ? try a.tensor(3, "mask") : nil
+            let scale = a.has(4, "scale") ? Float(try a.number(4, "scale")) : nil
+            return .tensor(try Tensor.scaledDotProductAttention(try a.tensor(0, "q"), try a.tensor(1, "k"), try a.tensor(2, "v"),
+                                                                mask: mask, scale: scale))
         },
         Builtin("load_state(model, state, strict = true)",
                 "copies tensors from a dict (name → tensor) into the model; lists missing, unexpected and mis-shaped keys",

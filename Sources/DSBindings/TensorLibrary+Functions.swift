@@ -34,6 +34,16 @@ extension TensorLibrary {
             }
             return .tensor(try a.tensor(0, "x").mean(axes: try a.axes(1), keepdim: try a.bool(2, "keepdim", default: false)))
         },
+        Builtin("maximum(a, b)", "the larger of a and b, elementwise (broadcasting)", example: "maximum(x, 0)") { a, _ in
+            .tensor(try a.tensor(0, "a").maximum(try a.tensor(1, "b")))
+        },
+        Builtin("minimum(a, b)", "the smaller of a and b, elementwise (broadcasting)", example: "minimum(x, 1)") { a, _ in
+            .tensor(try a.tensor(0, "a").minimum(try a.tensor(1, "b")))
+        },
+        Builtin("logsumexp(x, axis = -1, keepdim = false)", "log(sum(exp(x))) along axis, computed stably",
+                example: "logsumexp(tensor([1, 2, 3]))") { a, _ in
+            .tensor(try a.tensor(0, "x").logsumexp(axis: try a.int(1, "axis", default: -1), keepdim: try a.bool(2, "keepdim", default: false)))
+        },
         activation("relu", "max(x, 0), elementwise") { $0.relu() },
         activation("silu", "x * sigmoid(x) (swish), elementwise") { $0.silu() },
         activation("sigmoid", "1 / (1 + e^-x), elementwise") { $0.sigmoid() },

@@ -43,10 +43,13 @@ enum TensorLibrary {
         Builtin("arange(start, end = nil, step = 1)", "start, start + step, ... below end; arange(n) counts 0 ..< n",
                 example: "arange(5)   # tensor([0., 1., 2., 3., 4.])") { a, _ in
             let first = try a.number(0, "start")
-            guard a.has(1, "end") else {
-                return .tensor(try Tensor.arange(0, first, step: try a.number(2, "step", default: 1)))
+            let (start, end) = a.has(1, "end") ? (first, try a.number(1, "end")) : (0, first)
+            let step = try a.number(2, "step", default: 1)
+            let count = ((end - start) / step).rounded(.up)
+            if count.isFinite && count > Double(TensorConversion.maxElements) {
+                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(TensorConversion.maxElements))")
             }
-            return .tensor(try Tensor.arange(first, try a.number(1, "end"), step: try a.number(2, "step", default: 1)))
+            return .tensor(try Tensor.arange(start, end, step: step))
         },
         Builtin("linspace(start, end, n)", "n evenly spaced values from start to end inclusive",
                 example: "linspace(0, 1, 5)   # tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])") { a, _ in

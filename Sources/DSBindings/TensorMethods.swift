@@ -88,6 +88,9 @@ enum TensorMethods {
             }
             return .tensor(try t.reshape(shape))
         },
+        Builtin("tensor.expand(...shape)", "the tensor broadcast to a larger shape", example: "tensor([1, 2]).expand([3, 2])") { a, _ in
+            .tensor(try a.this.expand(to: try a.shape(from: 0)))
+        },
         Builtin("tensor.flatten(start = 0, end = -1)", "merges dimensions start...end into one",
                 example: "zeros([2, 3, 4]).flatten(1).shape   # [2, 12]") { a, _ in
             let t = try a.this
