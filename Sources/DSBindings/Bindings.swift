@@ -13,6 +13,8 @@ public enum Bindings {
         TensorLibrary.functions,
         NNLibrary.layers,
         OptimizerLibrary.optimizers,
+        DiffusionLibrary.functions,
+        DiffusionLosses.functions,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
@@ -22,6 +24,7 @@ public enum Bindings {
         OptimizerObject.methods,
         EMAObject.methods,
         ScheduleObject.methods,
+        NoiseScheduleObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {

@@ -1,0 +1,136 @@
+import DSDiffusion
+import DSEngine
+import DSLanguage
+import OrderedCollections
+
+/// Diffusion built-ins (SPEC §7, §8): `schedule`, the DDPM / DDIM steps and samplers, DDIM
+/// inversion and the `mlp_denoiser` model. Samplers call any `model(x, t)` with t a tensor of
+/// per-sample timesteps, draw noise from the interpreter's generator and stop on Ctrl-C.
+enum DiffusionLibrary {
+    static let functions: [Builtin] = [
+        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false)",
+                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, or a tensor of betas (float64 inside)",
+                example: "let s = schedule(\"linear\", steps: 1000)\ns.alpha_bar[999]") { a, _ in
+            let rescale = try a.bool(4, "rescale_zero_snr", default: false)
+            let kindValue = try a.value(0, "kind")
+            if case .string(let kind) = kindValue {
+                let isScaled = kind == "scaled_linear"
+                let steps = try a.int(1, "steps", default: 1000)
+                let start = try a.number(2, "beta_start", default: isScaled ? 0.00085 : 1e-4)
+                let end = try a.number(3, "beta_end", default: isScaled ? 0.012 : 0.02)
+                return .native(NoiseScheduleObject(try diffusion {
+                    try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end, rescaleZeroTerminalSNR: rescale)
+                }))
+            }
+            let betas = try a.tensor(0, "kind")
+            guard betas.rank == 1 else { throw a.error(0, "kind", "betas must be a 1-D tensor, got shape \(betas.shape)") }
+            return .native(NoiseScheduleObject(try diffusion {
+                try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)
+            }))
+        },
+        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = \"fixed_small\", clip = false, prediction = \"eps\")",
+                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0",
+                example: "let r = ddpm_step(s, model(xt, t), t, xt)\nxt = r[\"x_prev\"]") { a, c in
+            let s = try a.schedule(0), out = try a.tensor(1, "model_output"), xt = try a.tensor(3, "xt")
+            let t = try a.int(2, "t")
+            var noise = try a.optionalTensor(4, "noise")
+            if noise == nil && t > 0 && t < s.T { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
+            let r = try diffusion {
+                try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, variance: try a.varianceType(5),
+                             prediction: try a.prediction(7), clip: try a.bool(6, "clip", default: false))
+            }
+            return stepResult(r)
+        },
+        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = false, prediction = \"eps\")",
+                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means ᾱ_prev = 1): dict x_prev, x0",
+                example: "let r = ddim_step(s, model(xt, 980), 980, xt, t_prev: 960)") { a, c in
+            let s = try a.schedule(0), out = try a.tensor(1, "model_output"), xt = try a.tensor(3, "xt")
+            let t = try a.int(2, "t"), tPrev = try a.int(4, "t_prev", default: t - 1)
+            let eta = try a.number(5, "eta", default: 0)
+            var noise = try a.optionalTensor(6, "noise")
+            if noise == nil && eta > 0 { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
+            let r = try diffusion {
+                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise,
+                             prediction: try a.prediction(8), clip: try a.bool(7, "clip", default: false))
+            }
+            return stepResult(r)
+        },
+        Builtin("ddim_timesteps(s, steps, spacing = \"leading\")",
+                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps",
+                example: "ddim_timesteps(s, 10)   # [900, 800, ..., 0]") { a, _ in
+            let steps = try diffusion { try ddimTimesteps(try a.schedule(0), steps: try a.int(1, "steps"), spacing: try a.spacing(2)) }
+            return .list(ListObject(steps.map { .number(Double($0)) }))
+        },
+        Builtin("ddpm_sample(model, s, shape, variance = \"fixed_small\", clip = false, trajectory = false, prediction = \"eps\")",
+                "DDPM ancestral sampling from x_T ~ N(0, I) through every timestep (Algorithm 2)",
+                example: "let x = ddpm_sample(model, s, shape: [500, 2])") { a, c in
+            let model = try DiffusionBridge.checkCallable(a, 0)
+            let s = try a.schedule(1), shape = try DiffusionBridge.shape(a, 2)
+            let trajectory = try a.bool(5, "trajectory", default: false)
+            let r = try diffusion {
+                try Engine.withNoGrad {
+                    try ddpmSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
+                                   variance: try a.varianceType(3), prediction: try a.prediction(6),
+                                   clip: try a.bool(4, "clip", default: false), trajectory: trajectory,
+                                   hooks: DiffusionBridge.hooks(c, label: "ddpm"))
+                }
+            }
+            return DiffusionBridge.result(r, trajectory: trajectory)
+        },
+        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = \"leading\", clip = false, trajectory = false, prediction = \"eps\")",
+                "DDIM sampling in `steps` steps (η = 0: deterministic; η = 1: DDPM-like)",
+                example: "let x = ddim_sample(model, s, shape: [500, 2], steps: 50)") { a, c in
+            let model = try DiffusionBridge.checkCallable(a, 0)
+            let s = try a.schedule(1), shape = try DiffusionBridge.shape(a, 2)
+            let trajectory = try a.bool(7, "trajectory", default: false)
+            let r = try diffusion {
+                try Engine.withNoGrad {
+                    try ddimSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
+                                   steps: try a.int(3, "steps", default: 50), eta: try a.number(4, "eta", default: 0),
+                                   spacing: try a.spacing(5), prediction: try a.prediction(8),
+                                   clip: try a.bool(6, "clip", default: false), trajectory: trajectory,
+                                   hooks: DiffusionBridge.hooks(c, label: "ddim"))
+                }
+            }
+            return DiffusionBridge.result(r, trajectory: trajectory)
+        },
+        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = \"leading\", trajectory = false, prediction = \"eps\")",
+                "deterministic DDIM inversion x_0 → x_T (the η = 0 ODE run forwards)",
+                example: "let xT = ddim_invert(model, s, x0, steps: 50)") { a, c in
+            let model = try DiffusionBridge.checkCallable(a, 0)
+            let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
+            let trajectory = try a.bool(5, "trajectory", default: false)
+            let r = try diffusion {
+                try Engine.withNoGrad {
+                    try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int(3, "steps", default: 50),
+                                   spacing: try a.spacing(4), prediction: try a.prediction(6), trajectory: trajectory,
+                                   hooks: DiffusionBridge.hooks(c, label: "invert"))
+                }
+            }
+            return DiffusionBridge.result(r, trajectory: trajectory)
+        },
+        Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32)",
+                "a denoiser for points in R^dim: sinusoidal time embedding ++ x → layers × (linear, SiLU) → dim; call model(x, t)",
+                example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in
+            let net = try diffusion {
+                try MLPDenoiser(dim: try a.int(0, "dim", default: 2), hidden: try a.int(1, "hidden", default: 128),
+                                layers: try a.int(2, "layers", default: 3), timeDim: try a.int(3, "time_dim", default: 32),
+                                generator: RandomState.of(c))
+            }
+            return .native(ModelObject(net) { args, _ in
+                var args = args
+                args.functionName = "mlp_denoiser"
+                guard args.count == 2 || args.has(nil, "t") else {
+                    throw ScriptError("mlp_denoiser is called as model(x, t), got \(args.count) arguments")
+                }
+                let x = try args.tensor(0, "x")
+                let t = try args.timesteps(1)
+                return .tensor(try diffusion { try net.forward(x, t: Tensor(shape: [t.count], scalars: t.map(Float.init))) })
+            })
+        },
+    ]
+
+    static func stepResult(_ r: StepResult) -> Value {
+        .dict(DictObject(["x_prev": .tensor(r.xPrev), "x0": .tensor(r.x0)]))
+    }
+}

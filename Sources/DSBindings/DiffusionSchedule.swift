@@ -1,0 +1,105 @@
+import DSDiffusion
+import DSEngine
+import DSLanguage
+import OrderedCollections
+
+/// A noise schedule as a dscript value (`type(s)` is `"schedule"`, SPEC §7): its per-timestep
+/// quantities as float32 tensor fields (`s.alpha_bar`), `s.T`, the forward and posterior methods,
+/// and `s.value(name, t)` for the exact float64 number behind a field.
+public final class NoiseScheduleObject: NativeObject {
+    public let schedule: Schedule
+    private var fields: [String: Tensor] = [:]
+
+    public init(_ schedule: Schedule) { self.schedule = schedule }
+
+    public var typeName: String { "schedule" }
+
+    /// Field names in display order (`log_snr` is an extra beside SPEC's list).
+    static let fieldNames = ["betas", "alphas", "alpha_bar", "alpha_bar_prev", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar",
+                             "posterior_variance", "posterior_log_variance", "posterior_mean_coef1",
+                             "posterior_mean_coef2", "snr", "log_snr"]
+
+    /// The float64 values of a field, nil for an unknown name.
+    func values(_ name: String) -> [Double]? {
+        schedule.quantities.first(where: { $0.name == name })?.values
+    }
+
+    func field(_ name: String) -> Tensor? {
+        if let cached = fields[name] { return cached }
+        guard let values = values(name) else { return nil }
+        let t = Tensor(shape: [values.count], scalars: values.map { Float($0) })
+        fields[name] = t
+        return t
+    }
+
+    static let byName: [String: Builtin] = Dictionary(methods.map { ($0.shortName, $0) }, uniquingKeysWith: { a, _ in a })
+
+    public func member(_ name: String, context: CallContext) throws -> Value? {
+        switch name {
+        case "T", "steps": return .number(Double(schedule.T))
+        case "kind": return .string(schedule.kind.rawValue)
+        case "beta_start": return .number(schedule.betaStart)
+        case "beta_end": return .number(schedule.betaEnd)
+        default: break
+        }
+        if let t = field(name) { return .tensor(t) }
+        if let method = NoiseScheduleObject.byName[name] { return .builtin(BuiltinFunction(method, receiver: .native(self))) }
+        return nil
+    }
+
+    public var memberNames: [String] {
+        ["T", "kind", "beta_start", "beta_end"] + NoiseScheduleObject.fieldNames + NoiseScheduleObject.methods.map(\.shortName)
+    }
+
+    public var length: Int? { schedule.T }
+
+    public func describe(repr: Bool) -> String {
+        let kind = schedule.kind == .custom ? "custom" : "\"\(schedule.kind.rawValue)\""
+        var text = "schedule(\(kind), steps: \(schedule.T)"
+        if schedule.kind != .cosine && schedule.kind != .custom {
+            text += ", beta_start: \(formatNumber(schedule.betaStart)), beta_end: \(formatNumber(schedule.betaEnd))"
+        }
+        if schedule.rescaledZeroTerminalSNR { text += ", rescale_zero_snr: true" }
+        return text + ")"
+    }
+
+    // MARK: Methods
+
+    static func this(_ a: Arguments) throws -> Schedule { try a.receiver(as: NoiseScheduleObject.self).schedule }
+
+    static let methods: [Builtin] = [
+        Builtin("schedule.q_sample(x0, t, noise)", "x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise, a sample of q(x_t | x_0) (noise drawn when omitted)",
+                example: "let xt = s.q_sample(x0, 500, randn_like(x0))") { a, c in
+            let x0 = try a.tensor(0, "x0"), t = try a.timesteps(1)
+            let noise = try a.optionalTensor(2, "noise") ?? Tensor.randnLike(x0, generator: RandomState.of(c))
+            return .tensor(try diffusion { try this(a).qSample(x0, t: t, noise: noise) })
+        },
+        Builtin("schedule.q_posterior(x0, xt, t)", "the posterior q(x_{t−1} | x_t, x_0): dict mean, variance, log_variance",
+                example: "s.q_posterior(x0, xt, 10)[\"mean\"]") { a, _ in
+            let p = try diffusion { try this(a).qPosterior(x0: try a.tensor(0, "x0"), xt: try a.tensor(1, "xt"), t: try a.timesteps(2)) }
+            return .dict(DictObject(["mean": .tensor(p.mean), "variance": .tensor(p.variance), "log_variance": .tensor(p.logVariance)]))
+        },
+        Builtin("schedule.predict_x0(xt, t, eps)", "x̂_0 = (x_t − √(1−ᾱ_t)·ε) / √ᾱ_t", example: "s.predict_x0(xt, 500, eps)") { a, _ in
+            .tensor(try diffusion { try this(a).predictX0(xt: try a.tensor(0, "xt"), t: try a.timesteps(1), eps: try a.tensor(2, "eps")) })
+        },
+        Builtin("schedule.predict_eps(xt, t, x0)", "ε̂ = (x_t − √ᾱ_t·x_0) / √(1−ᾱ_t)", example: "s.predict_eps(xt, 500, x0)") { a, _ in
+            .tensor(try diffusion { try this(a).predictEps(xt: try a.tensor(0, "xt"), t: try a.timesteps(1), x0: try a.tensor(2, "x0")) })
+        },
+        Builtin("schedule.v_target(x0, t, eps)", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
+            .tensor(try diffusion { try this(a).vTarget(x0: try a.tensor(0, "x0"), t: try a.timesteps(1), eps: try a.tensor(2, "eps")) })
+        },
+        Builtin("schedule.value(name, t)", "the exact float64 value of a field at timestep t (a number)",
+                example: "s.value(\"alpha_bar\", 999)   # 4.035829e-05") { a, _ in
+            let object = try a.receiver(as: NoiseScheduleObject.self)
+            let name = try a.string(0, "name")
+            guard let values = object.values(name) else {
+                throw a.error(0, "name", "unknown field '\(name)' (expected one of \(fieldNames.joined(separator: ", ")))")
+            }
+            let t = try a.int(1, "t")
+            guard t >= 0, t < values.count else {
+                throw a.error(1, "t", "timestep \(t) is outside [0, \(values.count))")
+            }
+            return .number(values[t])
+        },
+    ]
+}
