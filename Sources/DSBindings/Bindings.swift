@@ -15,6 +15,10 @@ public enum Bindings {
         OptimizerLibrary.optimizers,
         DiffusionLibrary.functions,
         DiffusionLosses.functions,
+        PictureLibrary.table,
+        ChartLibrary.table,
+        ProgressObject.library,
+        ImageDataLibrary.table,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
@@ -25,6 +29,7 @@ public enum Bindings {
         EMAObject.methods,
         ScheduleObject.methods,
         NoiseScheduleObject.methods,
+        ProgressObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {

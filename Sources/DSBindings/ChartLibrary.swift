@@ -1,0 +1,128 @@
+import DSEngine
+import DSLanguage
+
+/// Chart built-ins (SPEC §9): `plot`, `scatter`, `hist` print Unicode charts drawn by `Chart`.
+/// `plot(obj)` of a native object with a `plot` method (a schedule) calls that method.
+enum ChartLibrary {
+    static let table: [Builtin] = [
+        Builtin("plot(x, y = nil, labels = nil, title = nil, width = 60, height = 15, log = false, color = nil)",
+                "line chart in braille: plot(y), plot(x, y), plot([y1, y2], labels: [...]); log: true for a log-scale y",
+                example: "plot([losses, smoothed], labels: [\"loss\", \"ema\"], log: true)") { a, c in
+            if case .native(let object) = try a.value(0, "x"), !(object is TensorObject),
+               let method = try object.member("plot", context: c) {
+                var rest = a
+                rest.positional.removeFirst()
+                return try c.call(method, Arguments(rest.positional, keywords: rest.keywords))
+            }
+            let series: [ChartSeries]
+            if a.has(1, "y") {
+                let xs = try ChartLibrary.series(a, 0, "x")
+                guard xs.count == 1 else { throw a.error(0, "x", "one series of x values expected, got \(xs.count)") }
+                series = try ChartLibrary.series(a, 1, "y").enumerated().map { i, ys in
+                    guard ys.count == xs[0].count else {
+                        throw a.error(1, "y", "series \(i + 1) has \(ys.count) values but x has \(xs[0].count)")
+                    }
+                    return ChartSeries(xs: xs[0], ys: ys)
+                }
+            } else {
+                series = try ChartLibrary.series(a, 0, "x").map { ChartSeries(ys: $0) }
+            }
+            let labelled = try ChartLibrary.labelled(series, a)
+            c.write(Chart.lines(labelled, options: try ChartLibrary.options(a, c)))
+            return .null
+        },
+        Builtin("scatter(points, others = nil, labels = nil, title = nil, width = 60, height = 15, color = nil)",
+                "scatter plot in braille of [N, 2] points; a second set (samples against data) is drawn in a second colour",
+                example: "scatter(data, samples)") { a, c in
+            var sets = [ChartSeries](try ChartLibrary.points(a, 0, "points"))
+            if a.has(1, "others") {
+                sets += try ChartLibrary.points(a, 1, "others")
+                sets[0].label = "data"
+                sets[1].label = "samples"
+            }
+            let labelled = try ChartLibrary.labelled(sets, a)
+            c.write(Chart.scatter(labelled, options: try ChartLibrary.options(a, c)))
+            return .null
+        },
+        Builtin("hist(x, bins = 20, range = nil, title = nil, width = 60, height = 12, color = nil)",
+                "histogram of the values of a tensor or list, drawn with block bars",
+                example: "hist(randn([10000]), bins: 30)") { a, c in
+            let values = try a.tensor(0, "x").scalars.map(Double.init)
+            let bins = try a.int(1, "bins", default: 20)
+            guard (1...400).contains(bins) else { throw a.error(1, "bins", "1…400 expected, got \(bins)") }
+            var range: (Double, Double)? = nil
+            if a.has(2, "range") {
+                let (lo, hi) = try a.valueRange(2)
+                range = (Double(lo), Double(hi))
+            }
+            var options = try ChartLibrary.options(a, c)
+            if !a.has(nil, "height") { options.height = 12 }
+            c.write(Chart.histogram(values, bins: bins, range: range, options: options))
+            return .null
+        },
+    ]
+
+    /// Width, height, title, log scale and colour from the keyword arguments.
+    static func options(_ a: Arguments, _ c: CallContext) throws -> ChartOptions {
+        var o = ChartOptions()
+        o.width = try a.int(nil, "width", default: 60)
+        o.height = try a.int(nil, "height", default: 15)
+        guard (8...400).contains(o.width) else { throw a.error(nil, "width", "8…400 expected, got \(o.width)") }
+        guard (3...200).contains(o.height) else { throw a.error(nil, "height", "3…200 expected, got \(o.height)") }
+        if a.has(nil, "title") { o.title = try a.string(nil, "title") }
+        o.logY = try a.bool(nil, "log", default: false)
+        o.color = try a.bool(nil, "color", default: PictureLibrary.colorful(c))
+        return o
+    }
+
+    /// Applies `labels: [...]` (or `label: "..."` for one series).
+    static func labelled(_ series: [ChartSeries], _ a: Arguments) throws -> [ChartSeries] {
+        var series = series
+        if a.has(nil, "label") {
+            guard series.count == 1 else { throw a.error(nil, "label", "one label for \(series.count) series; use labels: [...]") }
+            series[0].label = try a.string(nil, "label")
+        }
+        guard let v = a.optional(nil, "labels") else { return series }
+        guard case .list(let l) = v, l.items.count == series.count else {
+            throw a.error(nil, "labels", "a list of \(series.count) strings expected")
+        }
+        for (i, item) in l.items.enumerated() {
+            guard case .string(let s) = item else { throw a.error(nil, "labels", "label \(i + 1) is a \(item.typeName), not a string") }
+            series[i].label = s
+        }
+        return series
+    }
+
+    /// One or more series of numbers: a 1-D tensor, list or range is one series; a 2-D tensor
+    /// gives one per row; a list of tensors or lists gives one per item.
+    static func series(_ a: Arguments, _ position: Int, _ name: String) throws -> [[Double]] {
+        let v = try a.value(position, name)
+        if case .list(let l) = v, l.items.contains(where: { if case .number = $0 { return false }; return true }) {
+            guard !l.items.isEmpty else { throw a.error(position, name, "no values") }
+            return try l.items.enumerated().map { i, item in
+                let t = try TensorConversion.tensor(from: item, function: a.functionName)
+                guard t.rank <= 1 else { throw a.error(position, name, "series \(i + 1) has shape \(TensorFormatter.formatShape(t.shape)); one dimension expected") }
+                return t.scalars.map(Double.init)
+            }
+        }
+        let t = try a.tensor(position, name)
+        switch t.rank {
+        case 0, 1: return [t.scalars.map(Double.init)]
+        case 2:
+            let n = t.shape[1]
+            return (0..<t.shape[0]).map { r in t.scalars[r * n ..< (r + 1) * n].map(Double.init) }
+        default:
+            throw a.error(position, name, "values of shape \(TensorFormatter.formatShape(t.shape)) cannot be plotted (one or two dimensions)")
+        }
+    }
+
+    /// Points from an [N, 2] tensor or a list of [x, y] pairs.
+    static func points(_ a: Arguments, _ position: Int, _ name: String) throws -> [ChartSeries] {
+        let t = try a.tensor(position, name)
+        guard t.rank == 2, t.shape[1] == 2 else {
+            throw a.error(position, name, "points of shape [N, 2] expected, got \(TensorFormatter.formatShape(t.shape))")
+        }
+        let n = t.shape[0]
+        return [ChartSeries(xs: (0..<n).map { Double(t.scalars[2 * $0]) }, ys: (0..<n).map { Double(t.scalars[2 * $0 + 1]) })]
+    }
+}
