@@ -2,16 +2,17 @@
 """Golden checkpoints for dscript's image models (SPEC §8), made with diffusers.
 
     /work/venv-ref/bin/python scripts/make-model-goldens.py            # writes Tests/Fixtures/models/
-    /work/venv-ref/bin/python scripts/make-model-goldens.py --check DIR  # loads a dscript-written folder
+    /work/venv-ref/bin/python scripts/make-model-goldens.py --check DIR FIXTURE  # a dscript-written folder
 
 Each fixture folder is a diffusers `save_pretrained` folder (config.json +
 diffusion_pytorch_model.safetensors, float16 weights to keep the files small) plus `io.safetensors`
 holding fixed float32 inputs, the float32 outputs of the model (weights rounded to float16, computed in
 float32) and gradients of a scalar loss with respect to a few weights. Seeds are fixed.
 
-`--check DIR` is the other direction: DIR was written by dscript's `save_pretrained` next to an
-`io.safetensors` with inputs `x`, `t` (UNet) or `x`, `z` (AutoencoderKL) and dscript's outputs `out` /
-`mean` / `decoded`; the folder is loaded with diffusers' `from_pretrained` and the outputs compared.
+`--check DIR FIXTURE` is the other direction: DIR was written by dscript, e.g.
+    dscript -e 'save_pretrained(from_pretrained("Tests/Fixtures/models/unet_attn"), "/tmp/u")'
+and is loaded with diffusers' `from_pretrained`; its outputs on the inputs of fixture FIXTURE
+(`unet_attn`, `unet_shift`, `vae_kl`) must equal the outputs stored there (exit status 1 if not).
 """
 import json
 import os
@@ -109,10 +110,10 @@ def make_vae():
     save_folder(m, "vae_kl", io)
 
 
-def check(folder):
+def check(folder, fixture):
     with open(os.path.join(folder, "config.json")) as f:
         cls = json.load(f)["_class_name"]
-    io = load_file(os.path.join(folder, "io.safetensors"))
+    io = load_file(os.path.join(ROOT, fixture, "io.safetensors"))
     with torch.no_grad():
         if cls == "UNet2DModel":
             m = UNet2DModel.from_pretrained(folder)
@@ -127,8 +128,8 @@ def check(folder):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--check":
-        check(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "--check":
+        check(sys.argv[2], sys.argv[3])
     else:
         make_unets()
         make_vae()

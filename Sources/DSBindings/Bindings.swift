@@ -19,6 +19,8 @@ public enum Bindings {
         ChartLibrary.table,
         ProgressObject.library,
         ImageDataLibrary.table,
+        ImageModelLibrary.table,
+        PretrainedLibrary.table,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
@@ -30,6 +32,7 @@ public enum Bindings {
         ScheduleObject.methods,
         NoiseScheduleObject.methods,
         ProgressObject.methods,
+        ImageModelLibrary.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {
