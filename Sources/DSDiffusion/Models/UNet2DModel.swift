@@ -128,12 +128,13 @@ public final class UNet2DModel: Module {
         registerModule("conv_out", convOut)
     }
 
+    /// `sample_size`: nil, one size, or [height, width] (metadata only; inputs of any fitting size work).
     static func sampleSize(_ c: ModelConfig) throws -> Int? {
         switch c["sample_size"] {
         case .null: return nil
         case .list(let items):
-            guard items.count == 2, items[0] == items[1] else { throw c.fail("sample_size", "must be one size (square samples)") }
-            return try ModelConfig(owner: c.owner, defaults: [("sample_size", items[0])], given: []).int("sample_size", min: 1)
+            guard items.count == 2 else { throw c.fail("sample_size", "must be a size or [height, width]") }
+            return try c.intList("sample_size")[0]
         default: return try c.int("sample_size", min: 1)
         }
     }
