@@ -11,27 +11,30 @@ public enum Bindings {
     static let domains: [[Builtin]] = [
         TensorLibrary.creation,
         TensorLibrary.functions,
-        PictureLibrary.table,
-        ChartLibrary.table,
-        ProgressObject.library,
-        ImageDataLibrary.table,
         NNLibrary.layers,
         OptimizerLibrary.optimizers,
         DiffusionLibrary.functions,
         DiffusionLosses.functions,
         DiffusionTeaching.functions,
         LessonLibrary.functions,
+        ImageModelLibrary.table,
+        PretrainedLibrary.table,
+        PictureLibrary.table,
+        ChartLibrary.table,
+        ProgressObject.library,
+        ImageDataLibrary.table,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
     static let methodTables: [[Builtin]] = [
         TensorMethods.table,
-        ProgressObject.methods,
         ModelObject.methods,
+        ImageModelLibrary.methods,
         OptimizerObject.methods,
         EMAObject.methods,
         ScheduleObject.methods,
         NoiseScheduleObject.methods,
+        ProgressObject.methods,
     ]
 
     public static func install(in interpreter: Interpreter) {

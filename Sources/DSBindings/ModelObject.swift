@@ -9,6 +9,11 @@ public final class ModelObject: NativeObject {
     /// How the model is called; by default one tensor goes through `module.forward`. Models with
     /// several inputs (`unet(x, t)`) supply their own.
     public let invoke: ((Arguments, CallContext) throws -> Value)?
+    /// Methods particular to one kind of model (`vae.encode`), bound to this object; found before
+    /// parameters and children.
+    public var extraMethods: [Builtin] = []
+    /// Read-only fields particular to one kind of model (`unet.config`), computed on access.
+    public var extraFields: [String: () -> Value] = [:]
 
     public init(_ module: Module, invoke: ((Arguments, CallContext) throws -> Value)? = nil) {
         self.module = module
@@ -40,6 +45,10 @@ public final class ModelObject: NativeObject {
         case "type": return .string(module.typeName)
         default: break
         }
+        if let field = extraFields[name] { return field() }
+        if let method = extraMethods.first(where: { $0.shortName == name }) {
+            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+        }
         if let method = ModelObject.byName[name] {
             return .builtin(BuiltinFunction(method, receiver: .native(self)))
         }
@@ -59,7 +68,8 @@ public final class ModelObject: NativeObject {
     }
 
     public var memberNames: [String] {
-        ["num_params", "training", "type"] + ModelObject.methods.map(\.shortName)
+        ["num_params", "training", "type"] + extraFields.keys.sorted() + extraMethods.map(\.shortName)
+            + ModelObject.methods.map(\.shortName)
             + module.ownParameters.map(\.name) + module.ownBuffers.map(\.name)
             + module.children.map(\.name).filter { $0.first?.isLetter ?? false }
     }

@@ -1,0 +1,27 @@
+import DSDiffusion
+import DSEngine
+import DSLanguage
+
+/// `save_pretrained` / `from_pretrained` (SPEC §8): diffusers' folder layout, `config.json` +
+/// `diffusion_pytorch_model.safetensors`, so a model moves between dscript and diffusers.
+enum PretrainedLibrary {
+    static let table: [Builtin] = [
+        Builtin("save_pretrained(model, dir)",
+                "writes a unet or autoencoder_kl as a diffusers folder: config.json + diffusion_pytorch_model.safetensors",
+                example: "save_pretrained(u, \"runs/unet\")   # UNet2DModel.from_pretrained(\"runs/unet\") in Python") { a, _ in
+            let object = try a.native(0, "model", as: ModelObject.self, expected: "model")
+            guard let model = object.module as? any PretrainedModel else {
+                throw a.error(0, "model", "a \(object.module.typeName) has no diffusers layout (unet or autoencoder_kl expected)")
+            }
+            let dir = try a.string(1, "dir")
+            try diffusion { try Pretrained.save(model, to: dir) }
+            return .null
+        },
+        Builtin("from_pretrained(dir)",
+                "loads a diffusers folder (UNet2DModel or AutoencoderKL; safetensors weights; legacy attention names renamed)",
+                example: "let u = from_pretrained(\"runs/unet\")") { a, c in
+            let dir = try a.string(0, "dir")
+            return ImageModelLibrary.wrap(try diffusion { try Pretrained.load(from: dir, generator: RandomState.of(c)) })
+        },
+    ]
+}

@@ -1,0 +1,83 @@
+import DSEngine
+import Foundation
+
+/// A model that `save_pretrained` / `from_pretrained` know: its diffusers class and configuration.
+public protocol PretrainedModel: Module {
+    var config: ModelConfig { get }
+    static var className: String { get }
+}
+
+extension UNet2DModel: PretrainedModel { public static var className: String { "UNet2DModel" } }
+extension AutoencoderKL: PretrainedModel { public static var className: String { "AutoencoderKL" } }
+
+/// diffusers' folder layout (`ModelMixin.save_pretrained` / `from_pretrained`): `config.json` with
+/// `_class_name`, `_diffusers_version` and every config key, plus `diffusion_pytorch_model.safetensors`
+/// (float32, `__metadata__` `{"format": "pt"}`).
+public enum Pretrained {
+    public static let configName = "config.json"
+    public static let weightsName = "diffusion_pytorch_model.safetensors"
+
+    /// Writes `model` into the folder `directory` (created when missing; files replaced atomically).
+    public static func save(_ model: any PretrainedModel, to directory: String) throws {
+        let dir = URL(fileURLWithPath: directory)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let json = model.config.json(className: type(of: model).className)
+            try Data(json.utf8).write(to: dir.appendingPathComponent(configName), options: .atomic)
+        } catch {
+            throw DiffusionError("save_pretrained: cannot write \(dir.appendingPathComponent(configName).path): \(error.localizedDescription)")
+        }
+        do {
+            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: dir.appendingPathComponent(weightsName).path)
+        } catch let error as FormatError {
+            throw DiffusionError("save_pretrained: \(error.message)")
+        }
+    }
+
+    /// The model stored in `directory`; `_class_name` picks the class, weights load strictly
+    /// (missing, unexpected and mis-shaped keys are listed), legacy attention names are renamed.
+    public static func load(from directory: String, generator: RandomGenerator) throws -> any PretrainedModel {
+        let dir = URL(fileURLWithPath: directory)
+        let configURL = dir.appendingPathComponent(configName)
+        guard let data = FileManager.default.contents(atPath: configURL.path) else {
+            throw DiffusionError("from_pretrained: no \(configName) in '\(directory)'")
+        }
+        let given = try ModelConfig.parseJSON(data, source: configURL.path)
+        let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+        let model: any PretrainedModel
+        switch className {
+        case UNet2DModel.className?: model = try UNet2DModel(config: given, generator: generator)
+        case AutoencoderKL.className?: model = try AutoencoderKL(config: given, generator: generator)
+        default:
+            throw DiffusionError("from_pretrained: \(configURL.path) has _class_name \(className.map { "'\($0)'" } ?? "missing"); "
+                + "supported: 'UNet2DModel', 'AutoencoderKL'")
+        }
+        let weights = dir.appendingPathComponent(weightsName).path
+        guard FileManager.default.fileExists(atPath: weights) else {
+            throw DiffusionError("from_pretrained: no \(weightsName) in '\(directory)' (only safetensors weights are read)")
+        }
+        let file: SafetensorsFile
+        do { file = try Safetensors.read(path: weights) } catch let error as FormatError {
+            throw DiffusionError("from_pretrained: \(error.message)")
+        }
+        do {
+            try model.loadState(renamingLegacyKeys(file.tensors.map { ($0.name, $0.tensor) }), strict: true)
+        } catch let error as TensorError {
+            throw DiffusionError("from_pretrained: \(weights): \(error.message)")
+        }
+        return model
+    }
+
+    /// Old attention names (`query`, `key`, `value`, `proj_attn`) inside `attentions.N.` become
+    /// `to_q`, `to_k`, `to_v`, `to_out.0`, as diffusers converts deprecated attention blocks on load.
+    public static func renamingLegacyKeys(_ state: [(String, Tensor)]) -> [(String, Tensor)] {
+        let renames = ["query": "to_q", "key": "to_k", "value": "to_v", "proj_attn": "to_out.0"]
+        return state.map { name, tensor in
+            var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 4, let leaf = renames[parts[parts.count - 2]],
+                  parts[parts.count - 4] == "attentions" else { return (name, tensor) }
+            parts[parts.count - 2] = leaf
+            return (parts.joined(separator: "."), tensor)
+        }
+    }
+}

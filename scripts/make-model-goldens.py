@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Golden checkpoints for dscript's image models (SPEC §8), made with diffusers.
+
+    /work/venv-ref/bin/python scripts/make-model-goldens.py            # writes Tests/Fixtures/models/
+    /work/venv-ref/bin/python scripts/make-model-goldens.py --check DIR FIXTURE  # a dscript-written folder
+
+Each fixture folder is a diffusers `save_pretrained` folder (config.json +
+diffusion_pytorch_model.safetensors, float16 weights to keep the files small) plus `io.safetensors`
+holding fixed float32 inputs, the float32 outputs of the model (weights rounded to float16, computed in
+float32) and gradients of a scalar loss with respect to a few weights. Seeds are fixed.
+
+`--check DIR FIXTURE` is the other direction: DIR was written by dscript, e.g.
+    dscript -e 'save_pretrained(from_pretrained("Tests/Fixtures/models/unet_attn"), "/tmp/u")'
+and is loaded with diffusers' `from_pretrained`; its outputs on the inputs of fixture FIXTURE
+(`unet_attn`, `unet_shift`, `vae_kl`) must equal the outputs stored there (exit status 1 if not).
+"""
+import json
+import os
+import sys
+
+import torch
+from diffusers import AutoencoderKL, UNet2DModel
+from safetensors.torch import load_file, save_file
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "models")
+COMMAND = "/work/venv-ref/bin/python scripts/make-model-goldens.py"
+
+
+def round_to_half(model):
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+        # random (not default) norm affine parameters, so a mix-up of weight and bias shows
+        for name, p in model.named_parameters():
+            if "norm" in name:
+                p.copy_((p + 0.1 * torch.randn_like(p)).half().float())
+
+
+def save_folder(model, name, io):
+    folder = os.path.join(ROOT, name)
+    model.half().save_pretrained(folder)
+    model.float()
+    io = {k: v.detach().float().contiguous() for k, v in io.items()}
+    save_file(io, os.path.join(folder, "io.safetensors"), metadata={"command": COMMAND})
+    with open(os.path.join(folder, "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND}` (diffusers save_pretrained, float16 weights).\n"
+                f"io.safetensors: {', '.join(sorted(io))}.\n")
+
+
+def unet_io(model, x, t, grad_keys):
+    io = {"x": x, "t": t}
+    out = model(x, t).sample
+    io["out"] = out
+    io["out_t37"] = model(x, 37).sample
+    loss = (out ** 2).mean()
+    io["loss"] = loss.reshape(1)
+    params = dict(model.named_parameters())
+    grads = torch.autograd.grad(loss, [params[k] for k in grad_keys])
+    for k, g in zip(grad_keys, grads):
+        io["grad." + k] = g
+    return io
+
+
+def make_unets():
+    torch.manual_seed(0)
+    m = UNet2DModel(sample_size=8, in_channels=1, out_channels=1, block_out_channels=(16, 32),
+                    down_block_types=("DownBlock2D", "AttnDownBlock2D"),
+                    up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                    layers_per_block=1, norm_num_groups=4, attention_head_dim=8)
+    round_to_half(m)
+    x = torch.randn(2, 1, 8, 8)
+    t = torch.tensor([10.0, 500.0])
+    save_folder(m, "unet_attn", unet_io(m, x, t, ["conv_in.weight", "down_blocks.1.attentions.0.to_q.weight",
+                                                 "up_blocks.1.resnets.0.time_emb_proj.weight"]))
+
+    torch.manual_seed(1)
+    m = UNet2DModel(sample_size=8, in_channels=3, out_channels=2, block_out_channels=(16, 32),
+                    down_block_types=("AttnDownBlock2D", "DownBlock2D"),
+                    up_block_types=("UpBlock2D", "AttnUpBlock2D"),
+                    layers_per_block=2, norm_num_groups=8, attention_head_dim=16,
+                    resnet_time_scale_shift="scale_shift", flip_sin_to_cos=False, freq_shift=1,
+                    downsample_padding=0, mid_block_scale_factor=1.5, center_input_sample=True,
+                    norm_eps=1e-6)
+    round_to_half(m)
+    x = torch.rand(2, 3, 8, 8)
+    t = torch.tensor([3.0, 999.0])
+    save_folder(m, "unet_shift", unet_io(m, x, t, ["mid_block.attentions.0.to_k.weight",
+                                                  "down_blocks.0.resnets.1.time_emb_proj.bias"]))
+
+
+def make_vae():
+    torch.manual_seed(2)
+    m = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(16, 32),
+                      down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                      up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+                      layers_per_block=1, latent_channels=4, norm_num_groups=8, sample_size=16)
+    round_to_half(m)
+    x = torch.randn(2, 3, 16, 16)
+    z = torch.randn(2, 4, 8, 8)
+    post = m.encode(x).latent_dist
+    decoded = m.decode(z).sample
+    io = {"x": x, "z": z, "mean": post.mean, "logvar": post.logvar, "decoded": decoded,
+          "forward": m(x).sample}
+    loss = (decoded ** 2).mean() + post.kl().mean()
+    params = dict(m.named_parameters())
+    keys = ["decoder.conv_in.weight", "encoder.mid_block.attentions.0.to_v.weight", "quant_conv.bias"]
+    for k, g in zip(keys, torch.autograd.grad(loss, [params[k] for k in keys])):
+        io["grad." + k] = g
+    io["loss"] = loss.reshape(1)
+    save_folder(m, "vae_kl", io)
+
+
+def check(folder, fixture):
+    with open(os.path.join(folder, "config.json")) as f:
+        cls = json.load(f)["_class_name"]
+    io = load_file(os.path.join(ROOT, fixture, "io.safetensors"))
+    with torch.no_grad():
+        if cls == "UNet2DModel":
+            m = UNet2DModel.from_pretrained(folder)
+            got, want = m(io["x"], io["t"]).sample, io["out"]
+        else:
+            m = AutoencoderKL.from_pretrained(folder)
+            got = torch.cat([m.encode(io["x"]).latent_dist.mean.flatten(), m.decode(io["z"]).sample.flatten()])
+            want = torch.cat([io["mean"].flatten(), io["decoded"].flatten()])
+    err = (got - want).abs().max().item()
+    print(f"{cls} from {folder}: max |diffusers - dscript| = {err:.3g}")
+    sys.exit(0 if err < 1e-4 else 1)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--check":
+        check(sys.argv[2], sys.argv[3])
+    else:
+        make_unets()
+        make_vae()
+        print("wrote", os.path.normpath(ROOT))
