@@ -277,10 +277,7 @@ final class WhileStatement: Statement {
     override func exec(_ fp: Frame) throws -> Flow {
         let flag = runtime.interruptFlag
         while try condition.test(fp) {
-            if flag.pointee != 0 {
-                flag.pointee = 0
-                throw ScriptError.interrupted()
-            }
+            try pollInterrupt(flag)
             switch try body.exec(fp) {
             case .normal, .continueLoop: continue
             case .breakLoop: return .normal
@@ -310,17 +307,8 @@ final class ForRangeStatement: Statement {
         let inclusive = range.inclusive
         var i = start
         while inclusive ? i <= end : i < end {
-            if flag.pointee != 0 {
-                flag.pointee = 0
-                throw ScriptError.interrupted()
-            }
-            if boxed, case .boxed(let slot) = variable {
-                fp[slot] = .native(Box(.number(i)))
-            } else if case .local(let slot) = variable {
-                fp[slot] = .number(i)
-            } else {
-                try variable.store(.number(i), fp, span: span)
-            }
+            try pollInterrupt(flag)
+            try bindLoopVariable(.number(i), variable, boxed: boxed, fp)
             switch try body.exec(fp) {
             case .normal, .continueLoop: break
             case .breakLoop: return .normal
@@ -350,15 +338,8 @@ final class ForStatement: Statement {
         defer { iterator.finish(completed: completed) }
         let flag = runtime.interruptFlag
         while let item = try iterator.next() {
-            if flag.pointee != 0 {
-                flag.pointee = 0
-                throw ScriptError.interrupted()
-            }
-            if boxed, case .boxed(let slot) = variable {
-                fp[slot] = .native(Box(item))
-            } else {
-                try variable.store(item, fp, span: span)
-            }
+            try pollInterrupt(flag)
+            try bindLoopVariable(item, variable, boxed: boxed, fp)
             switch try body.exec(fp) {
             case .normal, .continueLoop: continue
             case .breakLoop: return .normal
@@ -420,5 +401,29 @@ final class TryStatement: Statement {
             }
         }
         return try handler.exec(fp)
+    }
+}
+
+extension Statement {
+    /// Raises "interrupted" (and clears the flag) when Ctrl-C was pressed; loops call it each turn.
+    @inline(__always)
+    func pollInterrupt(_ flag: UnsafeMutablePointer<Int32>) throws {
+        if flag.pointee != 0 {
+            flag.pointee = 0
+            throw ScriptError.interrupted()
+        }
+    }
+
+    /// Stores a `for` loop's current element: into a fresh box when closures capture the variable
+    /// (each turn gets its own), straight into the slot for a plain local.
+    @inline(__always)
+    func bindLoopVariable(_ value: Value, _ variable: VariableTarget, boxed: Bool, _ fp: Frame) throws {
+        if boxed, case .boxed(let slot) = variable {
+            fp[slot] = .native(Box(value))
+        } else if case .local(let slot) = variable {
+            fp[slot] = value
+        } else {
+            try variable.store(value, fp, span: span)
+        }
     }
 }
