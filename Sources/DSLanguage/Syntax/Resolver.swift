@@ -149,7 +149,12 @@ struct Resolver {
             declare(d)
         case .assign(let target, _, let value):
             resolve(value)
+            let before = diagnostics.count
             resolve(target)
+            // `x = 1` for a new name: say how to declare it (Python users type this first).
+            if diagnostics.count == before + 1, case .name(let reference) = target.kind {
+                diagnostics[before].notes.append(Diagnostic.Note("declare a new variable with 'let \(reference.name) = ...'"))
+            }
         case .function(let d, let f):
             declare(d)
             function(f)
