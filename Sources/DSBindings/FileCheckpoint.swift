@@ -170,7 +170,7 @@ enum JSONText {
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return string(s)
         case .number(let x):
-            guard x.isFinite else { throw ScriptError("checkpoint value '\(path)' is \(x); only finite numbers can be saved") }
+            guard x.isFinite else { throw ScriptError("checkpoint value '\(path)' is \(formatNumber(x)); only finite numbers can be saved") }
             return number(x)
         case .list(let list): return "[" + (try list.items.map { try encode($0, path: path) }).joined(separator: ",") + "]"
         default:
