@@ -16,7 +16,8 @@ import OrderedCollections
 /// `{"version":1,"order":[paths],"groups":{path:{"kind":"dict"|"model"|"ema"|"optimizer",...}},"values":{path:json}}`.
 /// `load` rebuilds the nested dict (keys in the saved order); an optimizer comes back as a dict
 /// (`type`, `steps`, `lr`, `param_steps`, buffers by position) that `restore(opt, state)` reads.
-/// Keys holding anything but a tensor may not contain a dot.
+/// Keys holding anything but a tensor may not contain a dot. All tensors share the `dtype` of `save`:
+/// keep float32 for a checkpoint meant to resume bit for bit (moments lose bits in float16).
 enum Checkpoint {
     static let marker = "dscript.checkpoint"
 
