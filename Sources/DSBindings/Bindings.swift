@@ -23,6 +23,8 @@ public enum Bindings {
         ChartLibrary.table,
         ProgressObject.library,
         ImageDataLibrary.table,
+        FileLibrary.table,
+        StatsLibrary.table,
     ]
 
     /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.

@@ -6,7 +6,7 @@ open class Optimizer {
     public let params: [Tensor]
     public var lr: Float
     /// Steps taken so far.
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     public init(_ params: [Tensor], lr: Float) throws {
         guard lr >= 0, lr.isFinite else { throw TensorError("invalid learning rate: \(lr)") }
@@ -142,7 +142,7 @@ public final class EMA {
     public private(set) var shadow: [Tensor]
     public var decay: Float
     public var warmup: Bool
-    public private(set) var updates = 0
+    public internal(set) var updates = 0
 
     public init(_ params: [Tensor], decay: Float = 0.9999, warmup: Bool = false) throws {
         guard decay >= 0, decay <= 1 else { throw TensorError("ema: decay must be in [0, 1], got \(decay)") }

@@ -50,7 +50,7 @@ enum HelpCatalog {
         ]),
         ("Models", ["mlp_denoiser", "unet", "autoencoder_kl", "vae", "save_pretrained", "from_pretrained"]),
         ("Files, pictures and data", [
-            "save", "load", "stats", "metadata", "show", "save_png", "load_png", "load_png_folder", "plot", "scatter",
+            "save", "load", "stats", "metadata", "diff", "restore", "load_idx", "show", "save_png", "load_png", "load_png_folder", "plot", "scatter",
             "hist", "save_svg", "progress", "swiss_roll", "moons", "gaussians8", "checkerboard", "rings", "shapes",
             "glyphs", "batches", "energy_distance",
         ]),

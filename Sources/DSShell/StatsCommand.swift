@@ -1,12 +1,21 @@
+import DSBindings
+import DSEngine
 import DSLanguage
 
-/// `dscript --stats FILE`: the statistics table of a `.safetensors` or `.npy` file (SPEC §9).
-///
-/// HOOK (issue 5): load `path` with the file-format readers and print the same table as the
-/// `stats(x)` built-in. Until then it reports that the option is not available.
+/// `dscript --stats FILE`: the statistics table of a `.safetensors` or `.npy` file (SPEC §9), the
+/// same as the `stats(x)` built-in prints. Safetensors files are read lazily, one tensor converted
+/// at a time, so a large checkpoint never needs twice its size in memory.
 enum StatsCommand {
     static func run(path: String, settings: RuntimeSettings, output: TextSink, errorOutput: TextSink) -> Int32 {
-        errorOutput.write("dscript: --stats is not available yet\n")
+        do {
+            output.write(try StatsTable.fileReport(path: path))
+            output.flush()
+            return 0
+        } catch let error as FormatError {
+            errorOutput.write("dscript: \(error.message)\n")
+        } catch {
+            errorOutput.write("dscript: \(path): \(error)\n")
+        }
         errorOutput.flush()
         return 1
     }

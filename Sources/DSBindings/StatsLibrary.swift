@@ -1,0 +1,67 @@
+import DSEngine
+import DSLanguage
+import OrderedCollections
+
+/// `stats(x)` and `diff(a, b)` (SPEC §9): tables of tensor statistics, printed.
+enum StatsLibrary {
+    static let table: [Builtin] = [
+        Builtin("stats(x)",
+                "prints name, shape, dtype, mean, std, min, max, norm and NaN/Inf count of a tensor, a dict of tensors, a checkpoint or a model",
+                example: "stats(load(\"ckpt.safetensors\"))") { a, c in
+            let rows = try named(try a.value(0, "x"), a, position: 0).map { name, t in
+                StatsRow(name: name, shape: t.shape, dtype: LoadedFiles.dtype(of: t) ?? "F32", values: t.scalars)
+            }
+            c.write(StatsTable.render(rows))
+            return .null
+        },
+        Builtin("diff(a, b)",
+                "prints max |a−b| and its size relative to max |a| per shared tensor, and the names only in one side",
+                example: "diff(net.state_dict(), avg.state_dict())") { a, c in
+            let left = try named(try a.value(0, "a"), a, position: 0)
+            let right = try named(try a.value(1, "b"), a, position: 1)
+            let rightByName = Dictionary(right, uniquingKeysWith: { x, _ in x })
+            let leftNames = Set(left.map(\.0))
+            var rows: [(name: String, shape: [Int], maxAbs: Double, relative: Double)] = []
+            for (name, x) in left {
+                guard let y = rightByName[name] else { continue }
+                guard x.shape == y.shape else {
+                    throw a.error(1, "b", "'\(name)' has shape \(TensorFormatter.formatShape(y.shape)), a has \(TensorFormatter.formatShape(x.shape))")
+                }
+                var worst = 0.0, scale = 0.0
+                for (p, q) in zip(x.scalars, y.scalars) {
+                    worst = Swift.max(worst, abs(Double(p) - Double(q)))
+                    scale = Swift.max(scale, abs(Double(p)))
+                }
+                rows.append((name, x.shape, worst, scale > 0 ? worst / scale : (worst == 0 ? 0 : .infinity)))
+            }
+            c.write(StatsTable.renderDiff(rows, onlyA: left.map(\.0).filter { rightByName[$0] == nil },
+                                          onlyB: right.map(\.0).filter { !leftNames.contains($0) }))
+            return .null
+        },
+    ]
+
+    /// The named tensors of a tensor, a (nested) dict, a model or an EMA, in order.
+    static func named(_ value: Value, _ a: Arguments, position: Int, prefix: String = "") throws -> [(String, Tensor)] {
+        switch value {
+        case .native(let t as TensorObject): return [(prefix.isEmpty ? "tensor" : prefix, t.tensor)]
+        case .native(let m as ModelObject):
+            return m.module.namedParameters().map { (prefix.isEmpty ? $0.0 : prefix + "." + $0.0, $0.1) }
+        case .native(let e as EMAObject):
+            return zip(e.names, e.average.shadow).map { (prefix.isEmpty ? $0.0 : prefix + "." + $0.0, $0.1) }
+        case .dict(let d):
+            var out: [(String, Tensor)] = []
+            for (k, v) in d.entries {
+                let name = prefix.isEmpty ? k : prefix + "." + k
+                switch v {
+                case .native(let t as TensorObject): out.append((name, t.tensor))
+                case .dict, .native(is ModelObject), .native(is EMAObject):
+                    out += try named(v, a, position: position, prefix: name)
+                default: continue
+                }
+            }
+            return out
+        default:
+            throw a.typeError(position, nil, expected: "tensor, dict, model or ema", got: value)
+        }
+    }
+}
