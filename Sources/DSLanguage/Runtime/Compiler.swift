@@ -160,11 +160,17 @@ struct Compiler {
             let positional = arguments.filter { $0.name == nil }.map { expression($0.value) }
             let keywords = arguments.compactMap { a in a.name.map { (name: $0, value: expression(a.value)) } }
             if keywords.isEmpty {
+                let calleeNode = expression(callee)
+                let call: Node
                 switch positional.count {
-                case 1: return Call1Node(rt, span, expression(callee), positional[0])
-                case 2: return Call2Node(rt, span, expression(callee), positional[0], positional[1])
-                default: return CallNode(rt, span, expression(callee), positional)
+                case 1: call = Call1Node(rt, span, calleeNode, positional[0])
+                case 2: call = Call2Node(rt, span, calleeNode, positional[0], positional[1])
+                default: call = CallNode(rt, span, calleeNode, positional)
                 }
+                if let g = calleeNode as? GlobalNode, positional.allSatisfy(GlobalCallNode.isPure) {
+                    return GlobalCallNode(rt, span, g.global, positional, fallback: call)
+                }
+                return call
             }
             return KeywordCallNode(rt, span, expression(callee), positional, keywords)
         case .index(let target, let components):
@@ -230,6 +236,8 @@ struct Compiler {
                 return nil
             },
             slotCount: f.slotCount, needsSelf: !f.upvalues.isEmpty, body: block(f.body, span: f.span), span: f.span)
+        // Calls through `Global.calleeProto` do not retain the proto: the arena keeps it alive.
+        runtime.arena.append(proto)
         return FunctionNode(runtime, f.span, proto, f.upvalues)
     }
 

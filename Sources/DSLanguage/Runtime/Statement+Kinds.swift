@@ -252,7 +252,9 @@ final class ReturnStatement: Statement {
         super.init(runtime, span)
     }
     override func exec(_ fp: Frame) throws -> Flow {
-        runtime.returnValue = try value?.eval(fp) ?? .null
+        let v = try value?.eval(fp) ?? .null
+        // The slot holds `.null` (nothing to release) until the caller moves the value out.
+        runtime.returnSlot.initialize(to: v)
         return .returned
     }
 }
