@@ -189,8 +189,11 @@ struct Compiler {
     func binary(_ op: BinaryOp, _ left: Node, _ right: Node, _ span: SourceSpan) -> Node {
         if let local = left as? LocalNode, let constant = right as? ConstantNode, case .number(let c) = constant.value {
             switch op {
-            case .add, .sub, .mul, .div: return LocalConstantArithmeticNode(runtime, span, op, slot: local.slot, c)
-            case .lt, .le, .gt, .ge, .eq, .ne: return LocalConstantCompareNode(runtime, span, op, slot: local.slot, c)
+            case .add: return LocalAddConstantNode(runtime, span, op, slot: local.slot, c)
+            case .sub: return LocalSubtractConstantNode(runtime, span, op, slot: local.slot, c)
+            case .mul, .div: return LocalConstantArithmeticNode(runtime, span, op, slot: local.slot, c)
+            case .lt: return LocalLessThanConstantNode(runtime, span, op, slot: local.slot, c)
+            case .le, .gt, .ge, .eq, .ne: return LocalConstantCompareNode(runtime, span, op, slot: local.slot, c)
             default: break
             }
         }

@@ -169,15 +169,23 @@ final class GlobalCallNode: Node {
             guard proto.parameterCount == count else { return try fallback.eval(fp) }
             let rt = runtime
             let base = try rt.pushFrame(proto, span: span)
-            defer { rt.popFrame(base, proto.slotCount) }
-            // The slots hold `.null`: initializing over them releases nothing.
-            var i = 0
-            while i < count {
-                (base + 1 + i).initialize(to: try list[i]._withUnsafeGuaranteedRef { try $0.eval(fp) })
-                i += 1
+            let result: Value
+            do {
+                // The slots hold `.null`: initializing over them releases nothing.
+                var i = 0
+                while i < count {
+                    (base + 1 + i).initialize(to: try list[i]._withUnsafeGuaranteedRef { try $0.eval(fp) })
+                    i += 1
+                }
+                if proto.needsSelf { base[0] = .function(callee.takeUnretainedValue()) }
+                result = try rt.runBody(proto, base, span: span)
+            } catch {
+                rt.popFrame(base, proto.slotCount)
+                throw error
             }
-            if proto.needsSelf { base[0] = .function(callee.takeUnretainedValue()) }
-            return try rt.runBody(proto, base, span: span)
+            // Popped here rather than in a `defer`, which the compiler leaves as a call.
+            rt.popFrame(base, proto.slotCount)
+            return result
         }
     }
 }
