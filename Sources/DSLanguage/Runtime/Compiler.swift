@@ -42,6 +42,9 @@ struct Compiler {
         case .conditional(let branches, let otherwise):
             let compiled = branches.map { (condition: expression($0.condition), body: block($0.body, span: s.span)) }
             let elseBody = otherwise.map { block($0, span: s.span) }
+            if compiled.count == 1, elseBody == nil {
+                return IfThenStatement(rt, s.span, compiled[0].condition, compiled[0].body)
+            }
             if compiled.count == 1 {
                 return SimpleIfStatement(rt, s.span, compiled[0].condition, compiled[0].body, elseBody)
             }
@@ -61,7 +64,8 @@ struct Compiler {
         case .continueLoop:
             return JumpStatement(rt, s.span, .continueLoop)
         case .returnValue(let value):
-            return ReturnStatement(rt, s.span, value.map { expression($0) })
+            if let value { return ReturnValueStatement(rt, s.span, expression(value)) }
+            return ReturnStatement(rt, s.span, nil)
         case .importModule(let path, let d):
             return ImportStatement(rt, s.span, path, declared(d), boxed: d.captured)
         case .tryCatch(let body, let d, let handler):

@@ -245,6 +245,36 @@ final class SimpleIfStatement: Statement {
     }
 }
 
+/// `if c { ... }` with no `else`.
+final class IfThenStatement: Statement {
+    let condition: Node
+    let body: Statement
+    init(_ runtime: Runtime, _ span: SourceSpan, _ condition: Node, _ body: Statement) {
+        self.condition = condition
+        self.body = body
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        if try condition.test(fp) { return try body.exec(fp) }
+        return .normal
+    }
+}
+
+/// `return v` with a value.
+final class ReturnValueStatement: Statement {
+    let value: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, _ value: Node) {
+        self.value = value
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let v = try value.eval(fp)
+        // The slot holds `.null` (nothing to release) until the caller moves the value out.
+        runtime.returnSlot.initialize(to: v)
+        return .returned
+    }
+}
+
 final class ReturnStatement: Statement {
     let value: Node?
     init(_ runtime: Runtime, _ span: SourceSpan, _ value: Node?) {
