@@ -96,7 +96,12 @@ final class StoreLocalStatement: Statement {
         super.init(runtime, span)
     }
     override func exec(_ fp: Frame) throws -> Flow {
-        fp[slot] = try value.eval(fp)
+        let v = try value.eval(fp)
+        switch fp[slot] {
+        // Nothing to release in the old value: write over it without the generic destroy.
+        case .null, .bool, .number: (fp + slot).initialize(to: v)
+        default: fp[slot] = v
+        }
         return .normal
     }
 }
