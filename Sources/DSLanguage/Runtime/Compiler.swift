@@ -42,6 +42,9 @@ struct Compiler {
         case .conditional(let branches, let otherwise):
             let compiled = branches.map { (condition: expression($0.condition), body: block($0.body, span: s.span)) }
             let elseBody = otherwise.map { block($0, span: s.span) }
+            if compiled.count == 1, elseBody == nil {
+                return IfThenStatement(rt, s.span, compiled[0].condition, compiled[0].body)
+            }
             if compiled.count == 1 {
                 return SimpleIfStatement(rt, s.span, compiled[0].condition, compiled[0].body, elseBody)
             }
@@ -61,7 +64,8 @@ struct Compiler {
         case .continueLoop:
             return JumpStatement(rt, s.span, .continueLoop)
         case .returnValue(let value):
-            return ReturnStatement(rt, s.span, value.map { expression($0) })
+            if let value { return ReturnValueStatement(rt, s.span, expression(value)) }
+            return ReturnStatement(rt, s.span, nil)
         case .importModule(let path, let d):
             return ImportStatement(rt, s.span, path, declared(d), boxed: d.captured)
         case .tryCatch(let body, let d, let handler):
@@ -160,11 +164,17 @@ struct Compiler {
             let positional = arguments.filter { $0.name == nil }.map { expression($0.value) }
             let keywords = arguments.compactMap { a in a.name.map { (name: $0, value: expression(a.value)) } }
             if keywords.isEmpty {
+                let calleeNode = expression(callee)
+                let call: Node
                 switch positional.count {
-                case 1: return Call1Node(rt, span, expression(callee), positional[0])
-                case 2: return Call2Node(rt, span, expression(callee), positional[0], positional[1])
-                default: return CallNode(rt, span, expression(callee), positional)
+                case 1: call = Call1Node(rt, span, calleeNode, positional[0])
+                case 2: call = Call2Node(rt, span, calleeNode, positional[0], positional[1])
+                default: call = CallNode(rt, span, calleeNode, positional)
                 }
+                if let g = calleeNode as? GlobalNode, positional.allSatisfy(GlobalCallNode.isPure) {
+                    return GlobalCallNode(rt, span, g.global, positional, fallback: call)
+                }
+                return call
             }
             return KeywordCallNode(rt, span, expression(callee), positional, keywords)
         case .index(let target, let components):
@@ -183,8 +193,11 @@ struct Compiler {
     func binary(_ op: BinaryOp, _ left: Node, _ right: Node, _ span: SourceSpan) -> Node {
         if let local = left as? LocalNode, let constant = right as? ConstantNode, case .number(let c) = constant.value {
             switch op {
-            case .add, .sub, .mul, .div: return LocalConstantArithmeticNode(runtime, span, op, slot: local.slot, c)
-            case .lt, .le, .gt, .ge, .eq, .ne: return LocalConstantCompareNode(runtime, span, op, slot: local.slot, c)
+            case .add: return LocalAddConstantNode(runtime, span, op, slot: local.slot, c)
+            case .sub: return LocalSubtractConstantNode(runtime, span, op, slot: local.slot, c)
+            case .mul, .div: return LocalConstantArithmeticNode(runtime, span, op, slot: local.slot, c)
+            case .lt: return LocalLessThanConstantNode(runtime, span, op, slot: local.slot, c)
+            case .le, .gt, .ge, .eq, .ne: return LocalConstantCompareNode(runtime, span, op, slot: local.slot, c)
             default: break
             }
         }
@@ -230,6 +243,8 @@ struct Compiler {
                 return nil
             },
             slotCount: f.slotCount, needsSelf: !f.upvalues.isEmpty, body: block(f.body, span: f.span), span: f.span)
+        // Calls through `Global.calleeProto` do not retain the proto: the arena keeps it alive.
+        runtime.arena.append(proto)
         return FunctionNode(runtime, f.span, proto, f.upvalues)
     }
 

@@ -122,3 +122,70 @@ final class FunctionNode: Node {
         return .function(FunctionObject(proto: proto, captures: captures))
     }
 }
+
+/// A call of a global by name with positional arguments that cannot change any variable
+/// (locals, constants, arithmetic on them): while the global holds a dscript function of that
+/// many parameters, the arguments go straight into the callee's frame and neither the function
+/// nor the nodes are reference counted. Anything else takes the ordinary call node.
+final class GlobalCallNode: Node {
+    let global: Global
+    let count: Int
+    /// Owns the arguments; `list` is the same, read without reference counting.
+    let arguments: [Node]
+    let list: UnsafeMutablePointer<Unmanaged<Node>>
+    let fallback: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, _ global: Global, _ arguments: [Node], fallback: Node) {
+        self.global = global
+        self.count = arguments.count
+        self.arguments = arguments
+        self.list = .allocate(capacity: max(1, arguments.count))
+        for (i, a) in arguments.enumerated() { (list + i).initialize(to: .passUnretained(a)) }
+        self.fallback = fallback
+        super.init(runtime, span)
+    }
+    deinit { list.deallocate() }
+
+    /// Whether evaluating `node` can neither assign a variable nor run user code.
+    static func isPure(_ node: Node) -> Bool {
+        switch node {
+        case is ConstantNode, is LocalNode, is BoxedLocalNode, is UpvalueNode, is GlobalNode,
+             is LocalConstantArithmeticNode, is GlobalConstantArithmeticNode:
+            return true
+        case let b as BinaryNode:
+            return (b is AddNode || b is SubtractNode || b is MultiplyNode || b is DivideNode)
+                && isPure(b.left) && isPure(b.right)
+        case let n as NegateNode:
+            return isPure(n.operand)
+        default:
+            return false
+        }
+    }
+
+    override func eval(_ fp: Frame) throws -> Value {
+        guard let callee = global.callee, let unmanagedProto = global.calleeProto else {
+            return try fallback.eval(fp)
+        }
+        return try unmanagedProto._withUnsafeGuaranteedRef { proto in
+            guard proto.parameterCount == count else { return try fallback.eval(fp) }
+            let rt = runtime
+            let base = try rt.pushFrame(proto, span: span)
+            let result: Value
+            do {
+                // The slots hold `.null`: initializing over them releases nothing.
+                var i = 0
+                while i < count {
+                    (base + 1 + i).initialize(to: try list[i]._withUnsafeGuaranteedRef { try $0.eval(fp) })
+                    i += 1
+                }
+                if proto.needsSelf { base[0] = .function(callee.takeUnretainedValue()) }
+                result = try rt.runBody(proto, base, span: span)
+            } catch {
+                rt.popFrame(base, proto.slotCount)
+                throw error
+            }
+            // Popped here rather than in a `defer`, which the compiler leaves as a call.
+            rt.popFrame(base, proto.slotCount)
+            return result
+        }
+    }
+}

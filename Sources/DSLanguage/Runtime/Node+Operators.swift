@@ -124,7 +124,7 @@ final class LogicalNode: Node {
 }
 
 /// `local op number` (`n - 1`, `i * 0.5`): no child calls on the fast path.
-final class LocalConstantArithmeticNode: Node {
+class LocalConstantArithmeticNode: Node {
     let op: BinaryOp, slot: Int, constant: Double
     init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, slot: Int, _ constant: Double) {
         self.op = op
@@ -146,7 +146,7 @@ final class LocalConstantArithmeticNode: Node {
 }
 
 /// `local < number` and the other comparisons with a constant right-hand side.
-final class LocalConstantCompareNode: Node {
+class LocalConstantCompareNode: Node {
     let op: BinaryOp, slot: Int, constant: Double
     init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, slot: Int, _ constant: Double) {
         self.op = op
@@ -203,5 +203,33 @@ final class GlobalConstantCompareNode: Node {
     override func test(_ fp: Frame) throws -> Bool {
         if case .number(let a) = variable.value { return compareNumbers(op, a, constant) }
         return try runtime.truthy(try runtime.binary(op, try global.eval(fp), .number(constant), span: span), span: span)
+    }
+}
+
+/// `local - number` (`n - 1`): no switch on the operator.
+final class LocalSubtractConstantNode: LocalConstantArithmeticNode {
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = fp[slot] { return .number(a - constant) }
+        return try runtime.binary(.sub, fp[slot], .number(constant), span: span)
+    }
+}
+
+/// `local + number` (`i + 1`): no switch on the operator.
+final class LocalAddConstantNode: LocalConstantArithmeticNode {
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = fp[slot] { return .number(a + constant) }
+        return try runtime.binary(.add, fp[slot], .number(constant), span: span)
+    }
+}
+
+/// `local < number` (`n < 2`): no switch on the operator.
+final class LocalLessThanConstantNode: LocalConstantCompareNode {
+    override func eval(_ fp: Frame) throws -> Value {
+        if case .number(let a) = fp[slot] { return .bool(a < constant) }
+        return try runtime.binary(.lt, fp[slot], .number(constant), span: span)
+    }
+    override func test(_ fp: Frame) throws -> Bool {
+        if case .number(let a) = fp[slot] { return a < constant }
+        return try runtime.truthy(try runtime.binary(.lt, fp[slot], .number(constant), span: span), span: span)
     }
 }

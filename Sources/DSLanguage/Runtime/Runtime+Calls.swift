@@ -23,7 +23,16 @@ extension Runtime {
 
     @inline(__always)
     func popFrame(_ base: Frame, _ count: Int) {
-        base.deinitialize(count: count)
+        // Numbers, booleans and nil need no release: skip the generic destroy for them.
+        var p = base
+        let end = base + count
+        while p < end {
+            switch p.pointee {
+            case .null, .bool, .number: break
+            default: p.deinitialize(count: 1)
+            }
+            p += 1
+        }
         stackTop = base
         depth -= 1
     }
@@ -31,19 +40,25 @@ extension Runtime {
     /// Runs a function whose frame is filled in; errors gain a traceback line.
     @inline(__always)
     func runFrame(_ f: FunctionObject, _ proto: FunctionProto, _ base: Frame, span: SourceSpan?) throws -> Value {
+        if proto.needsSelf { base[0] = .function(f) }
+        return try runBody(proto, base, span: span)
+    }
+
+    /// Runs a function whose frame is filled in (slot 0 included when it needs it).
+    @inline(__always)
+    func runBody(_ proto: FunctionProto, _ base: Frame, span: SourceSpan?) throws -> Value {
         do {
-            if proto.needsSelf { base[0] = .function(f) }
             if proto.hasCapturedParameters {
                 for s in proto.capturedParameterSlots { base[s] = .native(Box(base[s])) }
             }
             if try proto.body.exec(base) == .returned {
-                var v = Value.null
-                swap(&v, &returnValue)
+                let v = returnSlot.move()
+                returnSlot.initialize(to: .null)
                 return v
             }
             return .null
         } catch let error as ScriptError {
-            throw traced(error, function: f.name, span: span)
+            throw traced(error, function: proto.name, span: span)
         }
     }
 

@@ -22,7 +22,21 @@ final class Box: NativeObject {
 /// A global variable: the compiled code holds the box itself, so reading a global is one load.
 final class Global {
     let name: String
-    @exclusivity(unchecked) var value: Value = .null
+    @exclusivity(unchecked) var value: Value = .null {
+        didSet {
+            if case .function(let f) = value, let proto = f.proto {
+                callee = .passUnretained(f)
+                calleeProto = .passUnretained(proto)
+            } else {
+                callee = nil
+                calleeProto = nil
+            }
+        }
+    }
+    /// While `value` is a dscript function: it and its compiled function, for calls that read
+    /// them without reference counting (`value` keeps the function alive, the arena the proto).
+    @exclusivity(unchecked) private(set) var callee: Unmanaged<FunctionObject>?
+    @exclusivity(unchecked) private(set) var calleeProto: Unmanaged<FunctionProto>?
     @exclusivity(unchecked) var defined = false
     init(name: String) { self.name = name }
 }
@@ -85,7 +99,9 @@ final class Runtime: CallContext {
 
     /// Set by `interrupt()`; a plain store, safe from a signal handler.
     let interruptFlag: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) var returnValue: Value = .null
+    /// The value a `return` hands to its caller: always `.null` between returns, so `return`
+    /// initializes it without releasing anything and the caller moves it out.
+    let returnSlot: UnsafeMutablePointer<Value>
     /// Where the built-in now running was called from (for errors raised by callbacks).
     @exclusivity(unchecked) var nativeCallSpan: SourceSpan?
 
@@ -100,11 +116,15 @@ final class Runtime: CallContext {
         stackEnd = stackBase + stackCapacity
         interruptFlag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         interruptFlag.initialize(to: 0)
+        returnSlot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+        returnSlot.initialize(to: .null)
     }
 
     deinit {
         stackBase.deallocate()
         interruptFlag.deallocate()
+        returnSlot.deinitialize(count: 1)
+        returnSlot.deallocate()
     }
 
     /// Breaks the reference cycles between compiled code and the globals that hold it.
@@ -115,7 +135,7 @@ final class Runtime: CallContext {
         }
         modules = [:]
         arena = []
-        returnValue = .null
+        returnSlot.pointee = .null
     }
 
     // MARK: CallContext

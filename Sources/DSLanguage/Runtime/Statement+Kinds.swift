@@ -96,7 +96,12 @@ final class StoreLocalStatement: Statement {
         super.init(runtime, span)
     }
     override func exec(_ fp: Frame) throws -> Flow {
-        fp[slot] = try value.eval(fp)
+        let v = try value.eval(fp)
+        switch fp[slot] {
+        // Nothing to release in the old value: write over it without the generic destroy.
+        case .null, .bool, .number: (fp + slot).initialize(to: v)
+        default: fp[slot] = v
+        }
         return .normal
     }
 }
@@ -245,6 +250,36 @@ final class SimpleIfStatement: Statement {
     }
 }
 
+/// `if c { ... }` with no `else`.
+final class IfThenStatement: Statement {
+    let condition: Node
+    let body: Statement
+    init(_ runtime: Runtime, _ span: SourceSpan, _ condition: Node, _ body: Statement) {
+        self.condition = condition
+        self.body = body
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        if try condition.test(fp) { return try body.exec(fp) }
+        return .normal
+    }
+}
+
+/// `return v` with a value.
+final class ReturnValueStatement: Statement {
+    let value: Node
+    init(_ runtime: Runtime, _ span: SourceSpan, _ value: Node) {
+        self.value = value
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let v = try value.eval(fp)
+        // The slot holds `.null` (nothing to release) until the caller moves the value out.
+        runtime.returnSlot.initialize(to: v)
+        return .returned
+    }
+}
+
 final class ReturnStatement: Statement {
     let value: Node?
     init(_ runtime: Runtime, _ span: SourceSpan, _ value: Node?) {
@@ -252,7 +287,9 @@ final class ReturnStatement: Statement {
         super.init(runtime, span)
     }
     override func exec(_ fp: Frame) throws -> Flow {
-        runtime.returnValue = try value?.eval(fp) ?? .null
+        let v = try value?.eval(fp) ?? .null
+        // The slot holds `.null` (nothing to release) until the caller moves the value out.
+        runtime.returnSlot.initialize(to: v)
         return .returned
     }
 }
