@@ -41,13 +41,19 @@ enum ImageModelLibrary {
         return try dict.entries.map { key, value in (key, try configValue(value, key: key, a)) }
     }
 
-    static func configValue(_ v: Value, key: String, _ a: Arguments) throws -> ConfigValue {
+    /// Lists in a config nest at most this deep (real configs use one level).
+    static let maxConfigDepth = 16
+
+    static func configValue(_ v: Value, key: String, _ a: Arguments, depth: Int = 0) throws -> ConfigValue {
+        guard depth <= maxConfigDepth else {
+            throw a.error(0, "config", "key '\(key)' holds lists nested more than \(maxConfigDepth) deep")
+        }
         switch v {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
-        case .list(let l): return .list(try l.items.map { try configValue($0, key: key, a) })
+        case .list(let l): return .list(try l.items.map { try configValue($0, key: key, a, depth: depth + 1) })
         default: throw a.error(0, "config", "key '\(key)' holds a \(v.typeName); config values are numbers, strings, booleans, nil or lists")
         }
     }

@@ -32,6 +32,8 @@ struct IndexPlan {
                 entries.append(try IndexPlan.slice(start, stop, step, size: n))
             }
         }
+        // Several index lists combine as an outer product: refuse results that cannot be allocated.
+        try TensorConversion.checkShape(resultShape(shape), function: "index")
     }
 
     /// True when every entry is a single position or a slice (a view-like selection).
@@ -96,7 +98,10 @@ struct IndexPlan {
             }
             return .gather(positions: ps, shape: [ps.count])
         case .range(let range):
-            let ps = try (0..<range.count).map { try position(range.element($0), axis: axis, size: n) }
+            // One element at a time: a huge range (`1..<1e18`) fails at its first bad index instead of
+            // allocating its whole length first.
+            var ps: [Int] = []
+            for i in 0..<range.count { ps.append(try position(range.element(i), axis: axis, size: n)) }
             return .gather(positions: ps, shape: [ps.count])
         case .native(let object as TensorObject):
             let t = object.tensor

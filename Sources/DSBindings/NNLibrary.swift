@@ -36,6 +36,7 @@ enum NNLibrary {
                 example: "let net = sequential([linear(2, 64), silu, linear(64, 2)])") { a, c in
             let list = try a.list(0, "layers")
             let modules = try list.items.enumerated().map { i, item in try module(of: item, a, c, position: i) }
+            try checkNesting(modules, a)
             return .native(ModelObject(Sequential(modules)))
         },
         Builtin("timestep_embedding(t, dim, flip_sin_to_cos = false, freq_shift = 1, scale = 1, max_period = 10000)",
@@ -83,6 +84,28 @@ enum NNLibrary {
     ]
 
     /// A layer for `sequential`: a model, an activation built-in, or any other callable.
+    /// Models nest at most this deep inside `sequential`, and a model counts at most this many
+    /// layers with repeats: `m = sequential([m, m])` in a loop doubles the layers each time, and
+    /// parameter names, `state_dict` and recursion over the tree would blow up.
+    static let maxNesting = 100
+    static let maxLayerCount = 1_000_000
+
+    /// Refuses layer trees too deep or too large (counting a shared layer once per use), iteratively.
+    static func checkNesting(_ modules: [Module], _ a: Arguments) throws {
+        var stack = modules.map { ($0, 1) }
+        var visited = 0
+        while let (module, depth) = stack.popLast() {
+            visited += 1
+            guard depth < maxNesting else {
+                throw a.error(0, "layers", "models nest more than \(maxNesting) levels deep")
+            }
+            guard visited <= maxLayerCount else {
+                throw a.error(0, "layers", "the model would hold more than \(maxLayerCount) layers (counting repeats)")
+            }
+            for child in module.children { stack.append((child.module, depth + 1)) }
+        }
+    }
+
     static func module(of item: Value, _ a: Arguments, _ c: CallContext, position i: Int) throws -> Module {
         switch item {
         case .native(let object as ModelObject):

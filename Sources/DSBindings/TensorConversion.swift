@@ -21,6 +21,9 @@ enum TensorConversion {
 
     /// Checks a shape given by the user: non-negative dimensions and a size that can be allocated.
     static func checkShape(_ shape: [Int], function: String) throws {
+        guard shape.count <= Engine.maxRank else {
+            throw ScriptError("\(function): a tensor has at most \(Engine.maxRank) axes, got \(shape.count)")
+        }
         var count = 1
         var overflow = false
         for d in shape {
@@ -66,6 +69,9 @@ enum TensorConversion {
         var shape: [Int] = []
         var current = value
         while true {
+            guard shape.count <= Engine.maxRank else {
+                throw ScriptError("\(function): a tensor has at most \(Engine.maxRank) axes; this list is nested deeper")
+            }
             switch current {
             case .list(let list):
                 shape.append(list.items.count)

@@ -27,6 +27,8 @@ public enum Engine {
     }()
     /// The largest tensor (in elements) the engine agrees to allocate (default 2^31, 8 GiB).
     nonisolated(unsafe) public static var maxElements = 1 << 31
+    /// The most axes a tensor may have (NumPy's limit), so hostile shapes cannot cost quadratic time.
+    public static let maxRank = 64
 
     /// The number of compute threads (elementwise splits and OpenBLAS). Set from `--threads`.
     public static var threads: Int {

@@ -72,6 +72,9 @@ public final class Tensor {
 
     /// The element count of `shape`, refusing negative sizes, overflow and absurd allocations.
     public static func checkedCount(_ shape: [Int]) throws -> Int {
+        guard shape.count <= Engine.maxRank else {
+            throw TensorError("a tensor has at most \(Engine.maxRank) axes, got \(shape.count)")
+        }
         var n = 1
         for d in shape {
             guard d >= 0 else { throw TensorError("invalid shape \(shape): negative size \(d)") }

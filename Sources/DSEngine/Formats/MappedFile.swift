@@ -11,7 +11,9 @@ final class MappedFile {
     let count: Int
 
     init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO would otherwise wait forever for a writer; regular files
+        // (the only kind accepted below) read the same with or without it.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FormatError("cannot open: \(MappedFile.lastError())") }
         defer { close(fd) }
         var info = stat()

@@ -55,6 +55,10 @@ public enum CoreEssentials {
         },
         Builtin("exit(code = 0)", "stops the program with an exit status", example: "exit(1)") { args, _ in
             let code = try args.int(0, "code", default: 0)
+            // The OS keeps only the low 8 bits: `exit(256)` would report success.
+            guard (0...255).contains(code) else {
+                throw args.error(0, "code", "exit status must be 0 to 255, got \(code)")
+            }
             throw ScriptError("exit", kind: .exit(Int32(truncatingIfNeeded: code)))
         },
         Builtin("help(name)", "prints the signature, summary and example of a built-in; help() lists them",

@@ -106,17 +106,30 @@ enum CoreSupport {
 
     /// `a < b` for numbers, strings (by code point), booleans and lists (element by element).
     static func less(_ a: Value, _ b: Value, _ args: Arguments) throws -> Bool {
+        try order(a, b, args, depth: 0) < 0
+    }
+
+    /// Lists compare element by element to this depth; deeper (or self-containing) lists are an error.
+    static let maxCompareDepth = 200
+
+    /// -1, 0 or 1 as `a` sorts before, with or after `b`. One pass per level: comparing nested lists
+    /// with two `less` calls per element took time exponential in the depth.
+    static func order(_ a: Value, _ b: Value, _ args: Arguments, depth: Int) throws -> Int {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return x < y
+        case (.number(let x), .number(let y)): return x < y ? -1 : y < x ? 1 : 0
         case (.string(let x), .string(let y)):
-            return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) { $0.value < $1.value }
-        case (.bool(let x), .bool(let y)): return !x && y
+            if x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars, by: { $0.value < $1.value }) { return -1 }
+            return y.unicodeScalars.lexicographicallyPrecedes(x.unicodeScalars, by: { $0.value < $1.value }) ? 1 : 0
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : x ? 1 : -1
         case (.list(let x), .list(let y)):
-            for (p, q) in zip(x.items, y.items) {
-                if try less(p, q, args) { return true }
-                if try less(q, p, args) { return false }
+            guard depth < maxCompareDepth else {
+                throw ScriptError("'\(args.functionName)' cannot compare lists nested more than \(maxCompareDepth) deep")
             }
-            return x.items.count < y.items.count
+            for (p, q) in zip(x.items, y.items) {
+                let c = try order(p, q, args, depth: depth + 1)
+                if c != 0 { return c }
+            }
+            return x.items.count < y.items.count ? -1 : x.items.count > y.items.count ? 1 : 0
         default:
             throw ScriptError("'\(args.functionName)' cannot compare \(a.typeName) with \(b.typeName)")
         }

@@ -17,6 +17,12 @@ final class Box: NativeObject {
     @exclusivity(unchecked) var value: Value
     init(_ value: Value) { self.value = value }
     var typeName: String { "box" }
+    deinit {
+        guard ValueTeardown.mayNest(value) else { return }
+        var children = [value]
+        value = .null
+        ValueTeardown.release(&children)
+    }
 }
 
 /// A global variable: the compiled code holds the box itself, so reading a global is one load.

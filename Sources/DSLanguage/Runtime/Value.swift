@@ -25,12 +25,19 @@ public enum Value {
 public final class ListObject {
     public var items: [Value]
     public init(_ items: [Value] = []) { self.items = items }
+    deinit { ValueTeardown.release(&items) }  // no recursion through deeply nested lists
 }
 
 /// A mutable, shared, insertion-ordered dict with string keys.
 public final class DictObject {
     public var entries: OrderedDictionary<String, Value>
     public init(_ entries: OrderedDictionary<String, Value> = [:]) { self.entries = entries }
+    deinit {
+        guard entries.values.contains(where: ValueTeardown.mayNest) else { return }
+        var children = Array(entries.values)
+        entries.removeAll()
+        ValueTeardown.release(&children)
+    }
 }
 
 /// `a..<b` or `a...b`, counting by 1 (or by `step` when made with `range(a, b, step)`).

@@ -10,6 +10,14 @@ struct Lexer {
     private let end: Int
     private var line: Int
     private var column: Int
+    /// How many strings the scanner is inside (a string in an interpolation in a string...).
+    private var stringNesting = 0
+    /// Set when a string nests deeper than `maxStringNesting`; the outermost string reports it.
+    private var nestedTooDeep = false
+    /// Strings nest at most this deep through interpolations: the parser re-lexes each level,
+    /// so unbounded nesting would cost quadratic time.
+    static let maxStringNesting = 16
+    static let nestedTooDeepMessage = "strings nested too deeply in interpolations (at most \(maxStringNesting) levels)"
 
     init(source: Source, start: Int = 0, end: Int? = nil, line: Int = 1, column: Int = 1) {
         self.source = source
@@ -220,6 +228,14 @@ struct Lexer {
     private mutating func scanString() -> Token {
         let start = pos, startLine = line, startColumn = column
         bump()  // opening quote
+        stringNesting += 1
+        defer { stringNesting -= 1 }
+        if stringNesting > Lexer.maxStringNesting {
+            nestedTooDeep = true
+            var t = make(.error, start, startLine, startColumn)
+            t.text = Lexer.nestedTooDeepMessage
+            return t
+        }
         var parts: [StringPart] = []
         var text: [UInt8] = []
         var problem: String?
@@ -263,8 +279,9 @@ struct Lexer {
                 bump()
                 let exprStart = pos, exprLine = line, exprColumn = column
                 guard let (exprEnd, format) = scanInterpolation() else {
+                    if nestedTooDeep && stringNesting == 1 { skipToLineEnd() }  // one error, not a cascade
                     var t = make(.error, start, startLine, startColumn)
-                    t.text = "unterminated string"
+                    t.text = nestedTooDeep ? Lexer.nestedTooDeepMessage : "unterminated string"
                     return t
                 }
                 parts.append(.expression(start: exprStart, end: exprEnd, line: exprLine, column: exprColumn, format: format))
@@ -317,7 +334,7 @@ struct Lexer {
                     // A string inside the expression: skip it whole (it may interpolate too).
                     let saved = (pos, line, column)
                     let inner = scanString()
-                    if inner.kind == .error && inner.text == "unterminated string" {
+                    if inner.kind == .error && (inner.text == "unterminated string" || nestedTooDeep) {
                         (pos, line, column) = saved
                         return nil
                     }
