@@ -144,21 +144,7 @@ enum Checkpoint {
 
 /// JSON text for the scalar values of a checkpoint, and back.
 enum JSONText {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { jsonQuoted(s) }
 
     static func number(_ x: Double) -> String {
         if x.rounded() == x, abs(x) < 1e15 { return String(Int(x)) }

@@ -1,4 +1,5 @@
 import Foundation
+import DSEngine
 
 /// One value of a model configuration, as in diffusers' `config.json`.
 public indirect enum ConfigValue: Equatable {
@@ -21,20 +22,7 @@ public indirect enum ConfigValue: Equatable {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { jsonQuoted(s) }
 
     /// A short description for error messages.
     var kind: String {

@@ -215,7 +215,7 @@ struct StrictJSONParser {
 }
 
 /// JSON text for a string, escaped as serde_json writes it (non-ASCII kept as UTF-8).
-func jsonQuoted(_ s: String) -> String {
+public func jsonQuoted(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {
