@@ -115,7 +115,7 @@ extension Tensor {
                      xv, transB: false, strideB: 0, into: &d)
                 gw = Tensor(unchecked: [outF, inF], d)
             }
-            if needB { gb = Tensor(unchecked: [outF], try Tensor(unchecked: [rows, outF], g.scalars).sumAxisRaw(0).scalars) }
+            if needB { gb = Tensor(unchecked: [outF], Tensor(unchecked: [rows, outF], g.scalars).sumAxisRaw(0).scalars) }
             return bias == nil ? [gx, gw] : [gx, gw, gb]
         }
     }
