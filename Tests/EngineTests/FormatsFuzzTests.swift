@@ -51,9 +51,12 @@ final class FormatsFuzzTests: XCTestCase {
         return b
     }
 
-    func run(_ file: String, cases: Int, seed: UInt64, read: ([UInt8]) throws -> [(shape: [Int], count: Int)]) throws {
+    /// `hot` is the header length where most mutations land; by default the npy header or the
+    /// safetensors length prefix plus the header it counts.
+    func run(_ file: String, cases: Int, seed: UInt64, hot: Int? = nil,
+             read: ([UInt8]) throws -> [(shape: [Int], count: Int)]) throws {
         let original = try FormatsFixtures.bytes(file)
-        let hot = file.hasSuffix(".npy") ? 128 : 8 + Int(original.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.1) << (8 * $1.0) })
+        let hot = hot ?? (file.hasSuffix(".npy") ? 128 : 8 + Int(original.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.1) << (8 * $1.0) }))
         let trace = ProcessInfo.processInfo.environment["DSCRIPT_FUZZ_TRACE"]
         var rng = SplitMix64(state: seed)
         var accepted = 0, refused = 0
@@ -94,6 +97,16 @@ final class FormatsFuzzTests: XCTestCase {
         }
     }
 
+    /// IDX (MNIST's format), plain and gzipped; the plain header is the magic and three dimensions.
+    func testIDXCorpus() throws {
+        for (k, file) in ["../files/tiny-images-idx3-ubyte", "../files/tiny-images-idx3-ubyte.gz"].enumerated() {
+            try run(file, cases: casesPerFile, seed: 0x1D3 + UInt64(k), hot: 16) { bytes in
+                let t = try IDXFile.read(bytes: bytes, name: file)
+                return [(t.shape, t.count)]
+            }
+        }
+    }
+
     /// Inputs that once crashed a reader; each must now be read or refused.
     func testRegressions() throws {
         let folder = FormatsFixtures.path("regressions")
@@ -102,6 +115,7 @@ final class FormatsFuzzTests: XCTestCase {
             let bytes = try FormatsFixtures.bytes("regressions/" + file)
             _ = try? Safetensors.read(bytes: bytes)
             _ = try? Npy.read(bytes: bytes)
+            _ = try? IDXFile.read(bytes: bytes, name: file)
         }
     }
 }

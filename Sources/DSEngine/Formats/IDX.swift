@@ -1,25 +1,29 @@
 import CPNG
-import DSEngine
 import Foundation
 
 /// IDX files (MNIST's format), plain or gzipped: magic `0 0 TYPE RANK`, RANK big-endian UInt32
 /// dimensions, then the values big-endian. Read as a Float32 tensor of the stored values.
-enum IDXFile {
+public enum IDXFile {
     /// Largest decompressed size accepted (bytes).
     static let maxBytes = 1 << 31
 
-    static func read(path: String) throws -> Tensor {
+    public static func read(path: String) throws -> Tensor {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw FormatError("\(path): cannot open: No such file or directory")
         }
         guard !isDirectory.boolValue else { throw FormatError("\(path): is a directory") }
         guard let data = FileManager.default.contents(atPath: path) else { throw FormatError("\(path): cannot read") }
-        var bytes = [UInt8](data)
+        return try read(bytes: [UInt8](data), name: path)
+    }
+
+    /// An IDX file's bytes, gzipped or not; `name` prefixes the messages.
+    public static func read(bytes: [UInt8], name: String) throws -> Tensor {
+        var bytes = bytes
         if bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b {
-            bytes = try gunzip(bytes, path: path)
+            bytes = try gunzip(bytes, path: name)
         }
-        do { return try parse(bytes) } catch let e as FormatError { throw FormatError("\(path): \(e.message)") }
+        do { return try parse(bytes) } catch let e as FormatError { throw FormatError("\(name): \(e.message)") }
     }
 
     static func parse(_ bytes: [UInt8]) throws -> Tensor {
