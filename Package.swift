@@ -3,6 +3,7 @@
 //
 // Targets, from the bottom up (the list is the architecture):
 //   CReadline, COpenBLAS, CPNG   system libraries from Debian's -dev packages
+//   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
@@ -36,8 +37,11 @@ let package = Package(
             name: "DSLanguage",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
+        .target(
             name: "DSEngine",
-            dependencies: ["COpenBLAS", "CPNG"]),
+            dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
         .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
         .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion"]),
         .target(

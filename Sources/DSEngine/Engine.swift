@@ -1,4 +1,3 @@
-import COpenBLAS
 import Dispatch
 import Foundation
 
@@ -30,12 +29,11 @@ public enum Engine {
     /// The most axes a tensor may have (NumPy's limit), so hostile shapes cannot cost quadratic time.
     public static let maxRank = 64
 
-    /// The number of compute threads (elementwise splits and OpenBLAS). Set from `--threads`.
+    /// The number of compute threads (elementwise splits and matrix-product panels). Set from `--threads`.
     public static var threads: Int {
         get { threadCount }
         set {
             threadCount = max(1, min(newValue, 256))
-            openblas_set_num_threads(Int32(threadCount))
         }
     }
 

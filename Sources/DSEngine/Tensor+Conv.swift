@@ -1,4 +1,4 @@
-import COpenBLAS
+import CKernels
 import Dispatch
 
 /// 2-D convolution (im2col + sgemm) and spatial resampling primitives, NCHW layout.
@@ -117,25 +117,24 @@ extension Tensor {
     }
 
     /// Splits the batch across the engine threads, each worker running single-threaded sgemm on its
-    /// own samples (small per-sample products scale better this way than inside BLAS).
-    /// `body(worker, first, end)`; returns the number of workers used.
+    /// own samples (small per-sample products scale better this way than split inside).
+    /// `body(worker, first, end, alone)`: `alone` is true when one worker has the whole batch, and then
+    /// its products should split themselves (`Gemm.product(alone, ...)`). Returns the workers used.
     @discardableResult
-    static func overBatch(_ n: Int, work: Int, _ body: (Int, Int, Int) -> Void) -> Int {
+    static func overBatch(_ n: Int, work: Int, _ body: (Int, Int, Int, Bool) -> Void) -> Int {
         let workers = Swift.min(Engine.threads, n)
         if workers <= 1 || work < 1 << 22 {
-            body(0, 0, n)
+            body(0, 0, n, true)
             return 1
         }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(Engine.threads)) }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            body(w, n * w / workers, n * (w + 1) / workers)
+            body(w, n * w / workers, n * (w + 1) / workers, false)
         }
         return workers
     }
 
     static func convForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: ConvGeometry) -> [Float] {
-        var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
+        var out = uninitializedScalars(g.n * g.o * g.spatial)   // every element is written below
         if Winograd.applies(g) {
             x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in out.withUnsafeMutableBufferPointer { po in
                 guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
@@ -145,12 +144,12 @@ extension Tensor {
         }
         let colSize = g.isPointwise ? 0 : g.colRows * g.spatial
         let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
-        var cols = [Float](repeating: 0, count: colSize * workers)
+        var cols = uninitializedScalars(colSize * workers)   // im2col or a beta-0 product fills it
         x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in
         out.withUnsafeMutableBufferPointer { po in cols.withUnsafeMutableBufferPointer { pc in
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
             let c0 = pc.baseAddress
-            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end in
+            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end, alone in
                 for b in first..<end {
                     for grp in 0..<g.groups {
                         let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
@@ -166,7 +165,7 @@ extension Tensor {
                                 (dst + oc * g.spatial).update(repeating: bias[grp * g.og + oc], count: g.spatial)
                             }
                         }
-                        cblas_sgemm_rm(false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
+                        Gemm.product(alone, false, false, g.og, g.spatial, g.colRows, w0 + grp * g.og * g.colRows,
                                        src, dst, beta: bias == nil ? 0 : 1)
                     }
                 }
@@ -177,31 +176,39 @@ extension Tensor {
 
     static func convBackward(_ x: [Float], _ w: [Float], _ gy: [Float], _ g: ConvGeometry,
                              needX: Bool, needW: Bool, needB: Bool) -> ([Float]?, [Float]?, [Float]?) {
-        if needX && Winograd.applies(g) {
-            // dX = conv(dy, rot180(W)ᵀ, padding 2 − p): the transposed convolution of a stride-1 3×3.
-            var wt = [Float](repeating: 0, count: w.count)
-            for oc in 0..<g.o { for ic in 0..<g.c { for i in 0..<9 { wt[(ic * g.o + oc) * 9 + 8 - i] = w[(oc * g.c + ic) * 9 + i] } } }
-            var gx = [Float](repeating: 0, count: x.count)
-            gy.withUnsafeBufferPointer { pg in wt.withUnsafeBufferPointer { pw in gx.withUnsafeMutableBufferPointer { po in
-                guard let g0 = pg.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
-                Winograd.forward(g0, w0, nil, n: g.n, c: g.o, h: g.ho, w: g.wo, o: g.c, padding: 2 - g.padding, out: o0)
-            } } }
-            let (_, gw, gb) = convBackward(x, w, gy, g, needX: false, needW: needW, needB: needB)
-            return (gx, gw, gb)
+        if Winograd.applies(g) {
+            var gx: [Float]?, gw: [Float]?
+            if needX {
+                // dX = conv(dy, rot180(W)ᵀ, padding 2 − p): the transposed convolution of a stride-1 3×3.
+                var wt = uninitializedScalars(w.count)
+                for oc in 0..<g.o { for ic in 0..<g.c { for i in 0..<9 { wt[(ic * g.o + oc) * 9 + 8 - i] = w[(oc * g.c + ic) * 9 + i] } } }
+                var d = uninitializedScalars(x.count)
+                gy.withUnsafeBufferPointer { pg in wt.withUnsafeBufferPointer { pw in d.withUnsafeMutableBufferPointer { po in
+                    guard let g0 = pg.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
+                    Winograd.forward(g0, w0, nil, n: g.n, c: g.o, h: g.ho, w: g.wo, o: g.c, padding: 2 - g.padding, out: o0)
+                } } }
+                gx = d
+            }
+            if needW {
+                x.withUnsafeBufferPointer { px in gy.withUnsafeBufferPointer { pg in
+                    guard let x0 = px.baseAddress, let g0 = pg.baseAddress else { return }
+                    gw = Winograd.weightGradient(x0, g0, n: g.n, c: g.c, h: g.h, w: g.w, o: g.o, padding: g.padding)
+                } }
+            }
+            return (gx, gw, needB ? biasGradient(gy, g) : nil)
         }
         let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var gx = [Float](repeating: 0, count: needX ? x.count : 0)
         // One weight-gradient accumulator per worker, summed at the end.
         var gws = [Float](repeating: 0, count: needW ? w.count * workers : 0)
-        var gb = [Float](repeating: 0, count: needB ? g.o : 0)
         let colSize = g.isPointwise && !needX ? 0 : g.colRows * g.spatial
-        var cols = [Float](repeating: 0, count: colSize * workers)
+        var cols = uninitializedScalars(colSize * workers)   // im2col or a beta-0 product fills it
         x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in gy.withUnsafeBufferPointer { pg in
         gx.withUnsafeMutableBufferPointer { pgx in gws.withUnsafeMutableBufferPointer { pgw in
         cols.withUnsafeMutableBufferPointer { pc in
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let g0 = pg.baseAddress else { return }
             let gx0 = pgx.baseAddress, gw0 = pgw.baseAddress, cbase = pc.baseAddress
-            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end in
+            overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end, alone in
                 let col = cbase.map { $0 + worker * colSize }
                 let gwAcc = gw0.map { $0 + worker * w.count }
                 for b in first..<end {
@@ -215,28 +222,18 @@ extension Tensor {
                                 im2col(img, g, col)
                                 src = UnsafePointer(col)
                             }
-                            cblas_sgemm_rm(false, true, g.og, g.colRows, g.spatial, dy, src,
+                            Gemm.product(alone, false, true, g.og, g.colRows, g.spatial, dy, src,
                                            gwAcc + grp * g.og * g.colRows, beta: 1)
                         }
                         if needX, let gx0, let col {
                             let dst = gx0 + (b * g.c + grp * g.cg) * g.h * g.w
                             if g.isPointwise {
-                                cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
+                                Gemm.product(alone, true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, dst, beta: 1)
                             } else {
-                                cblas_sgemm_rm(true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, col, beta: 0)
+                                Gemm.product(alone, true, false, g.colRows, g.spatial, g.og, w0 + grp * g.og * g.colRows, dy, col, beta: 0)
                                 col2im(col, g, dst)
                             }
                         }
-                    }
-                }
-            }
-            if needB {
-                for b in 0..<g.n {
-                    for oc in 0..<g.o {
-                        let row = g0 + (b * g.o + oc) * g.spatial
-                        var acc: Float = 0
-                        for s in 0..<g.spatial { acc += row[s] }
-                        gb[oc] += acc
                     }
                 }
             }
@@ -246,7 +243,23 @@ extension Tensor {
             gw = Array(gws[0..<w.count])
             for k in 1..<workers { for i in 0..<w.count { gw[i] += gws[k * w.count + i] } }
         }
-        return (needX ? gx : nil, needW ? gw : nil, needB ? gb : nil)
+        return (needX ? gx : nil, needW ? gw : nil, needB ? biasGradient(gy, g) : nil)
+    }
+
+    /// The bias gradient: dy summed over the batch and the positions of each output channel.
+    static func biasGradient(_ gy: [Float], _ g: ConvGeometry) -> [Float] {
+        var gb = [Float](repeating: 0, count: g.o)
+        gy.withUnsafeBufferPointer { pg in
+            guard let g0 = pg.baseAddress else { return }
+            for b in 0..<g.n {
+                for oc in 0..<g.o {
+                    var acc: Float = 0
+                    ck_sum(g0 + (b * g.o + oc) * g.spatial, g.spatial, &acc)
+                    gb[oc] += acc
+                }
+            }
+        }
+        return gb
     }
 
     /// Nearest-neighbour upsampling of NCHW input by `scale` (integer or not), as
@@ -316,12 +329,4 @@ extension Tensor {
             return [Tensor(unchecked: inShape, gx)]
         }
     }
-}
-
-/// Row-major sgemm on raw pointers: C = op(A)·op(B) + beta·C (C is m×n, inner size k).
-@inline(__always)
-func cblas_sgemm_rm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-                    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
 }

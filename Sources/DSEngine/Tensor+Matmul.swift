@@ -1,6 +1,6 @@
 import COpenBLAS
 
-/// Matrix products through OpenBLAS `cblas_sgemm`.
+/// Matrix products (through `Gemm`, OpenBLAS underneath).
 extension Tensor {
     /// C[b] = op(A[b]) · op(B[b]) for `batch` row-major matrices (C is M×N, inner size K).
     static func gemm(batch: Int, m: Int, n: Int, k: Int, _ a: [Float], transA: Bool, strideA: Int,
@@ -15,13 +15,7 @@ extension Tensor {
                         return
                     }
                     guard let a0 = pa.baseAddress, let b0 = pb.baseAddress else { return }
-                    for i in 0..<batch {
-                        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                                    Int32(m), Int32(n), Int32(k), 1,
-                                    a0 + i * strideA, Int32(transA ? m : k),
-                                    b0 + i * strideB, Int32(transB ? k : n),
-                                    beta, c0 + i * m * n, Int32(n))
-                    }
+                    Gemm.batched(batch, transA, transB, m, n, k, a0, strideA: strideA, b0, strideB: strideB, c0, beta: beta)
                 }
             }
         }

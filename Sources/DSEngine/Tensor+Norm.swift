@@ -1,3 +1,5 @@
+import CKernels
+
 /// Normalisation primitives (fused forward and backward) and attention / loss composites.
 extension Tensor {
     /// Normalises `rows` groups of `channels × block` contiguous elements (biased variance); the affine
@@ -6,7 +8,7 @@ extension Tensor {
     static func normalize(_ x: Tensor, rows: Int, channels: Int, block: Int, eps: Float, weight: Tensor?,
                           bias: Tensor?, name: String, paramBase: @escaping (Int) -> Int) -> Tensor {
         let size = channels * block
-        var y = [Float](repeating: 0, count: x.count)
+        var y = [Float](unsafeUninitializedCapacity: x.count) { _, c in c = x.count }
         var means = [Float](repeating: 0, count: rows), rstds = [Float](repeating: 0, count: rows)
         let wv = weight?.scalars, bv = bias?.scalars
         let bases = (0..<rows).map(paramBase)
@@ -16,19 +18,17 @@ extension Tensor {
             Engine.parallelFor(rows, grain: Swift.max(1, 32768 / Swift.max(size, 1))) { s, e in
                 for r in s..<e {
                     let row = x0 + r * size
-                    var sum: Float = 0
-                    for i in 0..<size { sum += row[i] }
-                    let mean = sum / Float(size)
-                    var v: Float = 0
-                    for i in 0..<size { let d = row[i] - mean; v += d * d }
-                    let rstd = 1 / (v / Float(size) + eps).squareRoot()
+                    var mean: Float = 0, variance: Float = 0
+                    ck_moments(row, size, &mean, &variance)
+                    let rstd = 1 / (variance + eps).squareRoot()
                     m0[r] = mean; r0[r] = rstd
                     let out = y0 + r * size
                     for c in 0..<channels {
                         let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
                         let scale = w * rstd, shift = b - mean * scale
-                        let src = row + c * block, dst = out + c * block
-                        for j in 0..<block { dst[j] = src[j] * scale + shift }
+                        if block == 1 { out[c] = row[c] * scale + shift } else {
+                            ck_affine(row + c * block, out + c * block, block, scale, shift, 0)
+                        }
                     }
                 }
             }
@@ -40,7 +40,7 @@ extension Tensor {
         if let bias { inputs.append(bias) }
         let needX = x.requiresGrad
         return Tensor(unchecked: shape, y).recorded(name, inputs) { g in
-            var gx = [Float](repeating: 0, count: needX ? xs.count : 0)
+            var gx = [Float](unsafeUninitializedCapacity: needX ? xs.count : 0) { _, c in c = needX ? xs.count : 0 }
             // Per (row, channel) sums of g and g·x̂, reduced into the affine gradients afterwards.
             var sg = [Float](repeating: 0, count: rows * channels), sgx = [Float](repeating: 0, count: rows * channels)
             g.scalars.withUnsafeBufferPointer { pg in xs.withUnsafeBufferPointer { px in
@@ -56,7 +56,9 @@ extension Tensor {
                         for c in 0..<channels {
                             let gr = g0 + r * size + c * block, xr = x0 + r * size + c * block
                             var a: Float = 0, b: Float = 0
-                            for j in 0..<block { a += gr[j]; b += gr[j] * (xr[j] - m) }
+                            if block == 1 { a = gr[0]; b = gr[0] * (xr[0] - m) } else {
+                                ck_norm_backward_sums(gr, xr, block, m, &a, &b)
+                            }
                             b *= rstd
                             sg0[r * channels + c] = a; sgx0[r * channels + c] = b
                             let w = wv.map { $0[bases[r] + c] } ?? 1
@@ -68,7 +70,9 @@ extension Tensor {
                             let w = wv.map { $0[bases[r] + c] } ?? 1
                             let gr = g0 + r * size + c * block, xr = x0 + r * size + c * block, out = gx0 + r * size + c * block
                             let k1 = rstd * w, k2 = rstd * meanGX * rstd, k3 = -rstd * meanG + k2 * m
-                            for j in 0..<block { out[j] = k1 * gr[j] - k2 * xr[j] + k3 }
+                            if block == 1 { out[0] = k1 * gr[0] - k2 * xr[0] + k3 } else {
+                                ck_norm_backward_apply(gr, xr, out, block, k1, k2, k3)
+                            }
                         }
                     }
                 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Softmax-family primitives along an axis (numerically stable: the lane maximum is subtracted).
@@ -21,20 +22,14 @@ extension Tensor {
         y.withUnsafeMutableBufferPointer { p in
             guard let base = p.baseAddress else { return }
             lanes(a, base) { v, n, s in
+                if s == 1 { ck_softmax_rows(v, 1, n); return }
                 var m = -Float.infinity
-                if s == 1 { m = Tensor.contiguousMax(v, n) } else { for k in 0..<n { m = Swift.max(m, v[k * s]) } }
+                for k in 0..<n { m = Swift.max(m, v[k * s]) }
                 if m == -.infinity { m = 0 }
                 var total: Float = 0
-                if s == 1 {
-                    for k in 0..<n { v[k] = FastMath.exp(v[k] - m) }
-                    total = Tensor.contiguousSum(v, n)
-                    let inv = 1 / total
-                    for k in 0..<n { v[k] *= inv }
-                } else {
-                    for k in 0..<n { let e = FastMath.exp(v[k * s] - m); v[k * s] = e; total += e }
-                    let inv = 1 / total
-                    for k in 0..<n { v[k * s] *= inv }
-                }
+                for k in 0..<n { let e = FastMath.exp(v[k * s] - m); v[k * s] = e; total += e }
+                let inv = 1 / total
+                for k in 0..<n { v[k * s] *= inv }
             }
         }
         let ys = y, shape = self.shape
@@ -45,6 +40,7 @@ extension Tensor {
                     guard let gb = pg.baseAddress, let yb = py.baseAddress else { return }
                     Tensor(unchecked: shape, []).lanes(a, gb) { v, n, s in
                         let yl = yb + (v - gb)
+                        if s == 1 { ck_softmax_backward_rows(yl, v, 1, n); return }
                         var dot: Float = 0
                         for k in 0..<n { dot += v[k * s] * yl[k * s] }
                         for k in 0..<n { v[k * s] = yl[k * s] * (v[k * s] - dot) }
@@ -96,36 +92,5 @@ extension Tensor {
         let finite = Tensor(unchecked: m.shape, m.scalars.map { $0.isFinite ? $0 : 0 })
         let out = try sub(finite).exp().sum(axis: axis, keepdim: true).log().add(finite)
         return keepdim ? out : try out.squeeze(axis < 0 ? axis : axis)
-    }
-
-    /// Maximum of `n` contiguous floats with eight independent lanes (vectorisable); NaN propagates.
-    @inline(__always)
-    static func contiguousMax(_ v: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: -.infinity)
-        var k = 0
-        var nan = false
-        while k + 8 <= n {
-            let x = UnsafeRawPointer(v + k).loadUnaligned(as: SIMD8<Float>.self)
-            nan = nan || any(x .!= x)
-            acc = pointwiseMax(acc, x)
-            k += 8
-        }
-        var m = acc.max()
-        while k < n { m = v[k].isNaN || m.isNaN ? .nan : Swift.max(m, v[k]); k += 1 }
-        return nan ? .nan : m
-    }
-
-    /// Sum of `n` contiguous floats with eight independent partial sums (vectorisable).
-    @inline(__always)
-    static func contiguousSum(_ v: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        var k = 0
-        while k + 8 <= n {
-            acc += UnsafeRawPointer(v + k).loadUnaligned(as: SIMD8<Float>.self)
-            k += 8
-        }
-        var total = acc.sum()
-        while k < n { total += v[k]; k += 1 }
-        return total
     }
 }

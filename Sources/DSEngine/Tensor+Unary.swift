@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A unary primitive: its forward function and its derivative side by side.
@@ -127,14 +128,12 @@ extension Tensor {
     /// x·σ(x); a primitive that keeps σ(x) from the forward pass for its gradient σ·(1 + x·(1 − σ)).
     public func silu() -> Tensor {
         let n = count
-        var sig = [Float](repeating: 0, count: n)
+        var sig = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
         let ys = [Float](unsafeUninitializedCapacity: n) { buf, c in
             c = n
             scalars.withUnsafeBufferPointer { px in sig.withUnsafeMutableBufferPointer { ps in
                 guard let x = px.baseAddress, let o = buf.baseAddress, let s0 = ps.baseAddress else { return }
-                Engine.parallelFor(n, grain: 16384) { s, e in
-                    for i in s..<e { let v = FastMath.sigmoid(x[i]); s0[i] = v; o[i] = x[i] * v }
-                }
+                Engine.parallelFor(n, grain: 16384) { s, e in ck_silu(x + s, o + s, s0 + s, e - s) }
             } }
         }
         guard Engine.gradEnabledFlag && requiresGrad else { return Tensor(unchecked: shape, ys) }
@@ -145,9 +144,7 @@ extension Tensor {
                 xs.withUnsafeBufferPointer { px in sg.withUnsafeBufferPointer { ps in g.scalars.withUnsafeBufferPointer { pg in
                     guard let x = px.baseAddress, let s0 = ps.baseAddress, let gp = pg.baseAddress,
                           let o = buf.baseAddress else { return }
-                    Engine.parallelFor(n, grain: 16384) { s, e in
-                        for i in s..<e { let v = s0[i]; o[i] = gp[i] * (v * (1 + x[i] * (1 - v))) }
-                    }
+                    Engine.parallelFor(n, grain: 16384) { s, e in ck_silu_backward(x + s, s0 + s, gp + s, o + s, e - s) }
                 } } }
             }
             return [Tensor(unchecked: shape, gx)]

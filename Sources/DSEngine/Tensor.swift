@@ -26,6 +26,7 @@ public final class Tensor {
     /// Internal initialiser without the precondition (callers have computed the count).
     init(unchecked shape: [Int], _ scalars: [Float]) {
         _ = Engine.allocatorConfigured
+        _ = Gemm.configured
         self.shape = shape
         self.scalars = scalars
     }

@@ -147,6 +147,11 @@ final class ConvThreadingTests: XCTestCase {
             return [y.scalars, xl.grad?.scalars ?? [], wl.grad?.scalars ?? [], bl.grad?.scalars ?? []]
         }
         let serial = try run(1), parallel = try run(3)
-        for (i, (a, b)) in zip(serial, parallel).enumerated() { assertClose(b, a, atol: 1e-4, rtol: 1e-4, "threaded conv output \(i)") }
+        // The weight and bias gradients are sums over the batch split differently between threads, so
+        // they agree to rounding relative to their largest entry, not entry by entry.
+        for (i, (a, b)) in zip(serial, parallel).enumerated() {
+            let scale = a.map { Swift.abs($0) }.max() ?? 0
+            assertClose(b, a, atol: Swift.max(1e-4, 1e-6 * scale), rtol: 1e-4, "threaded conv output \(i)")
+        }
     }
 }

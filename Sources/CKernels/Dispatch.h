@@ -1,0 +1,42 @@
+#ifndef DSCRIPT_CKERNELS_DISPATCH_H
+#define DSCRIPT_CKERNELS_DISPATCH_H
+/* CK_DISPATCH compiles a function three times (AVX-512, AVX2+FMA, baseline) on x86-64 Linux and
+ * lets the dynamic loader pick one per CPU (an ifunc); elsewhere it is a plain function. */
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+#define CK_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CK_DISPATCH
+#endif
+
+#include <stdint.h>
+#include <string.h>
+
+static inline float ck_bits_to_float(uint32_t u) { float f; __builtin_memcpy(&f, &u, 4); return f; }
+static inline uint32_t ck_float_to_bits(float f) { uint32_t u; __builtin_memcpy(&u, &f, 4); return u; }
+
+/* e^x, branch-free so loops calling it vectorise: Cody–Waite reduction x = n·ln2 + r with n rounded
+ * by the 1.5·2^23 trick, a degree-6 polynomial for e^r and 2^n built from exponent bits in two
+ * halves (so denormal results and results near FLT_MAX stay exact). Within ~2 ulp; e^(−inf) = 0,
+ * e^(+inf) = inf, NaN stays NaN. */
+static inline float ck_expf(float x0) {
+    float x = x0 < -104.0f ? -104.0f : (x0 > 88.72283f ? 88.72283f : x0);
+    const float magic = 12582912.0f;
+    float shifted = x * 1.442695041f + magic;
+    float n = shifted - magic;
+    int32_t k = (int32_t)(ck_float_to_bits(shifted) - ck_float_to_bits(magic));
+    float r = x - n * 0.693145751953125f;
+    r -= n * 1.428606765330187e-06f;
+    float p = 1.0f / 720;
+    p = p * r + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1;
+    p = p * r + 1;
+    int32_t k1 = k >> 1, k2 = k - k1;
+    float y = p * ck_bits_to_float((uint32_t)(k1 + 127) << 23) * ck_bits_to_float((uint32_t)(k2 + 127) << 23);
+    y = x0 < -104.0f ? 0.0f : y;
+    y = x0 > 88.72283f ? __builtin_inff() : y;
+    return x0 != x0 ? x0 : y;
+}
+#endif
