@@ -59,3 +59,13 @@ void ck_norm_backward_apply(const float *restrict g, const float *restrict x, fl
                             float k1, float k2, float k3) {
     for (size_t i = 0; i < n; i++) out[i] = k1 * g[i] - k2 * x[i] + k3;
 }
+
+CK_DISPATCH
+void ck_affine_silu_backward(const float *restrict x, const float *restrict g, float *restrict ga, size_t n,
+                             float scale, float shift) {
+    for (size_t i = 0; i < n; i++) {
+        float a = x[i] * scale + shift;
+        float s = 1.0f / (1.0f + ck_expf(-a));
+        ga[i] = g[i] * (s * (1.0f + a * (1.0f - s)));
+    }
+}

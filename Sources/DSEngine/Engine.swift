@@ -1,4 +1,4 @@
-import Dispatch
+import CKernels
 import Foundation
 
 #if os(Linux)
@@ -67,6 +67,25 @@ public enum Engine {
         return try body()
     }
 
+    /// Runs `body(0) … body(parts − 1)` on the engine's worker threads (the caller's included) and
+    /// returns when all have finished; parts are claimed dynamically. Nested calls run serially.
+    static func parallel(_ parts: Int, _ body: (Int) -> Void) {
+        let threads = threadCount
+        if parts <= 1 || threads <= 1 {
+            for i in 0..<Swift.max(parts, 0) { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            let job = ParallelJob(escapable)
+            let context = Unmanaged.passUnretained(job).toOpaque()
+            ck_parallel(parts, threads, { context, part in
+                guard let context else { return }
+                Unmanaged<ParallelJob>.fromOpaque(context).takeUnretainedValue().body(part)
+            }, context)
+            withExtendedLifetime(job) {}
+        }
+    }
+
     /// Splits `0..<count` into chunks of at least `grain` items and runs them across the threads.
     @inline(__always)
     static func parallelFor(_ count: Int, grain: Int = 32768, _ body: (Int, Int) -> Void) {
@@ -77,10 +96,16 @@ public enum Engine {
         }
         let chunks = min(threads * 4, (count + grain - 1) / grain)
         let size = (count + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        parallel(chunks) { c in
             let start = c * size
             let end = min(count, start + size)
             if start < end { body(start, end) }
         }
     }
+}
+
+/// The closure of one parallel region, boxed so C worker threads can reach it through a pointer.
+private final class ParallelJob {
+    let body: (Int) -> Void
+    init(_ body: @escaping (Int) -> Void) { self.body = body }
 }

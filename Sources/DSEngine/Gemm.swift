@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 
 /// Row-major single-precision matrix products on raw pointers, threaded by the engine itself.
 ///
@@ -47,7 +46,7 @@ enum Gemm {
         let total = byRows ? m : n
         let block = ((total + parts - 1) / parts + 15) / 16 * 16
         let pieces = (total + block - 1) / block
-        DispatchQueue.concurrentPerform(iterations: pieces) { p in
+        Engine.parallel(pieces) { p in
             let lo = p * block, len = Swift.min(block, total - lo)
             if byRows {
                 // Rows lo..<lo+len of C come from rows of op(A): A[lo, 0] or, transposed, A[0, lo].
@@ -79,7 +78,7 @@ enum Gemm {
                         _ c: UnsafeMutablePointer<Float>, beta: Float) {
         let threads = Engine.threads
         if batch >= threads && threads > 1 && batch * m * n * k >= parallelThreshold {
-            DispatchQueue.concurrentPerform(iterations: threads) { w in
+            Engine.parallel(threads) { w in
                 for i in (batch * w / threads)..<(batch * (w + 1) / threads) {
                     serial(transA, transB, m, n, k, a + i * strideA, b + i * strideB, c + i * m * n, beta: beta)
                 }

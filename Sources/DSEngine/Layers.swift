@@ -70,9 +70,12 @@ public final class GroupNorm: Module {
         }
     }
 
-    public override func forward(_ x: Tensor) throws -> Tensor {
+    public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, silu: false) }
+
+    /// The normalised input, followed by SiLU in the same pass when `silu` is set.
+    public func forward(_ x: Tensor, silu: Bool) throws -> Tensor {
         try Tensor.groupNorm(x, groups: numGroups, weight: ownParameters.first?.tensor,
-                             bias: ownParameters.count > 1 ? ownParameters[1].tensor : nil, eps: eps)
+                             bias: ownParameters.count > 1 ? ownParameters[1].tensor : nil, eps: eps, silu: silu)
     }
 }
 

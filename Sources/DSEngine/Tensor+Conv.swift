@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// 2-D convolution (im2col + sgemm) and spatial resampling primitives, NCHW layout.
 extension Tensor {
@@ -127,7 +126,7 @@ extension Tensor {
             body(0, 0, n, true)
             return 1
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        Engine.parallel(workers) { w in
             body(w, n * w / workers, n * (w + 1) / workers, false)
         }
         return workers

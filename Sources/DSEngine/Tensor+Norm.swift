@@ -5,8 +5,10 @@ extension Tensor {
     /// Normalises `rows` groups of `channels × block` contiguous elements (biased variance); the affine
     /// parameters are indexed `paramBase(row) + channel` and constant over a block. Shared by
     /// group_norm (block = spatial size) and layer_norm (block = 1). Fused forward and backward.
+    /// With `silu` the output is SiLU of the normalised value (one pass instead of two, and no
+    /// intermediate tensor); the backward pass recomputes the pre-activation from the saved moments.
     static func normalize(_ x: Tensor, rows: Int, channels: Int, block: Int, eps: Float, weight: Tensor?,
-                          bias: Tensor?, name: String, paramBase: @escaping (Int) -> Int) -> Tensor {
+                          bias: Tensor?, silu: Bool = false, name: String, paramBase: @escaping (Int) -> Int) -> Tensor {
         let size = channels * block
         var y = [Float](unsafeUninitializedCapacity: x.count) { _, c in c = x.count }
         var means = [Float](repeating: 0, count: rows), rstds = [Float](repeating: 0, count: rows)
@@ -26,8 +28,8 @@ extension Tensor {
                     for c in 0..<channels {
                         let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
                         let scale = w * rstd, shift = b - mean * scale
-                        if block == 1 { out[c] = row[c] * scale + shift } else {
-                            ck_affine(row + c * block, out + c * block, block, scale, shift, 0)
+                        if block == 1 && !silu { out[c] = row[c] * scale + shift } else {
+                            ck_affine(row + c * block, out + c * block, block, scale, shift, silu ? 1 : 0)
                         }
                     }
                 }
@@ -39,11 +41,29 @@ extension Tensor {
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
         let needX = x.requiresGrad
+        /// The gradient with respect to the pre-activation a = x̂·w + b: g·σ(a)·(1 + a·(1 − σ(a))).
+        func siluGradient(_ g: [Float]) -> [Float] {
+            var out = uninitializedScalars(g.count)
+            g.withUnsafeBufferPointer { pg in xs.withUnsafeBufferPointer { px in out.withUnsafeMutableBufferPointer { po in
+                guard let g0 = pg.baseAddress, let x0 = px.baseAddress, let o0 = po.baseAddress else { return }
+                Engine.parallelFor(rows, grain: Swift.max(1, 16384 / Swift.max(size, 1))) { s, e in
+                    for r in s..<e {
+                        for c in 0..<channels {
+                            let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
+                            let scale = w * rstds[r], shift = b - means[r] * scale, at = r * size + c * block
+                            ck_affine_silu_backward(x0 + at, g0 + at, o0 + at, block, scale, shift)
+                        }
+                    }
+                }
+            } } }
+            return out
+        }
         return Tensor(unchecked: shape, y).recorded(name, inputs) { g in
             var gx = [Float](unsafeUninitializedCapacity: needX ? xs.count : 0) { _, c in c = needX ? xs.count : 0 }
             // Per (row, channel) sums of g and g·x̂, reduced into the affine gradients afterwards.
             var sg = [Float](repeating: 0, count: rows * channels), sgx = [Float](repeating: 0, count: rows * channels)
-            g.scalars.withUnsafeBufferPointer { pg in xs.withUnsafeBufferPointer { px in
+            let gEff = silu ? siluGradient(g.scalars) : g.scalars
+            gEff.withUnsafeBufferPointer { pg in xs.withUnsafeBufferPointer { px in
             gx.withUnsafeMutableBufferPointer { pgx in sg.withUnsafeMutableBufferPointer { psg in
             sgx.withUnsafeMutableBufferPointer { psgx in
                 guard let g0 = pg.baseAddress, let x0 = px.baseAddress, let sg0 = psg.baseAddress,
@@ -94,9 +114,10 @@ extension Tensor {
     }
 
     /// Group normalisation of [N, C, *] input over `groups` channel groups (biased variance), with
-    /// optional per-channel affine `weight`/`bias` [C], as `F.group_norm`.
+    /// optional per-channel affine `weight`/`bias` [C], as `F.group_norm`; with `silu`, followed by
+    /// SiLU in the same pass (`F.silu(F.group_norm(...))`, the pre-activation of every ResNet block).
     public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
-                                 eps: Float = 1e-5) throws -> Tensor {
+                                 eps: Float = 1e-5, silu: Bool = false) throws -> Tensor {
         guard x.rank >= 2 else { throw TensorError("group_norm: expected [N, C, ...], got \(x.shape)") }
         let n = x.shape[0], c = x.shape[1], spatial = x.shape[2...].reduce(1, *)
         guard groups >= 1, c % groups == 0 else {
@@ -108,7 +129,7 @@ extension Tensor {
         let cg = c / groups
         guard n * groups > 0, cg * spatial > 0 else { return x }
         return normalize(x, rows: n * groups, channels: cg, block: spatial, eps: eps, weight: weight, bias: bias,
-                         name: "group_norm") { r in (r % groups) * cg }
+                         silu: silu, name: silu ? "group_norm_silu" : "group_norm") { r in (r % groups) * cg }
     }
 
     /// Layer normalisation over the trailing axes `normalizedShape` with optional elementwise affine

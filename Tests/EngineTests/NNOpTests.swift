@@ -114,9 +114,29 @@ final class NNOpTests: XCTestCase {
             } }
             return out
         }, gradTol: 2e-2) { try Tensor.groupNorm($0[0], groups: 2, weight: $0[1], bias: $0[2]) }
+        checkOp("group_norm silu", [x, w, b], gradTol: 2e-2) {
+            try Tensor.groupNorm($0[0], groups: 2, weight: $0[1], bias: $0[2], silu: true)
+        }
         let y = rnd([3, 5], seed: 43), lw = rnd([5], seed: 44), lb = rnd([5], seed: 45)
         checkOp("layer_norm", [y, lw, lb], gradTol: 2e-2) { try Tensor.layerNorm($0[0], normalizedShape: [5], weight: $0[1], bias: $0[2]) }
         checkOp("layer_norm plain", [y], gradTol: 2e-2) { try Tensor.layerNorm($0[0], normalizedShape: [5]) }
+    }
+
+    /// The fused group_norm + SiLU gives the numbers (and gradients) of the two ops composed.
+    func testGroupNormSiLUMatchesComposition() throws {
+        let x = rnd([2, 8, 5, 7], seed: 46, scale: 3), w = rnd([8], seed: 47), b = rnd([8], seed: 48)
+        let gy = rnd([2, 8, 5, 7], seed: 49)
+        func run(_ fused: Bool) throws -> [[Float]] {
+            let xl = x.detach().requiringGrad(), wl = w.detach().requiringGrad(), bl = b.detach().requiringGrad()
+            let y = fused ? try Tensor.groupNorm(xl, groups: 4, weight: wl, bias: bl, silu: true)
+                : try Tensor.groupNorm(xl, groups: 4, weight: wl, bias: bl).silu()
+            try y.backward(gy)
+            return [y.scalars, xl.grad?.scalars ?? [], wl.grad?.scalars ?? [], bl.grad?.scalars ?? []]
+        }
+        for (i, (f, c)) in zip(try run(true), try run(false)).enumerated() {
+            XCTAssertEqual(f.count, c.count)
+            assertClose(f, c, atol: 1e-5, rtol: 1e-5, "fused group_norm silu output \(i)")
+        }
     }
 
     func testAttentionAndMSE() {

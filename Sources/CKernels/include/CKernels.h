@@ -9,6 +9,13 @@
  */
 #include <stddef.h>
 
+/* Worker threads (ThreadPool.c): runs fn(ctx, 0) … fn(ctx, parts − 1) on up to `threads` threads,
+ * the caller's included, and returns when all have finished. Parts are claimed dynamically. One
+ * region runs at a time; regions from other threads wait, and one started inside a part runs
+ * serially on that thread. */
+typedef void (*ck_task_fn)(void *ctx, size_t part);
+void ck_parallel(size_t parts, size_t threads, ck_task_fn fn, void *ctx);
+
 /* Activations (Activations.c). `sig` receives σ(x) for the backward pass. */
 void ck_silu(const float *x, float *y, float *sig, size_t n);
 /* gx = gy · σ·(1 + x·(1 − σ)) */
@@ -27,6 +34,8 @@ void ck_softmax_backward_rows(const float *y, float *g, size_t rows, size_t n);
 void ck_moments(const float *x, size_t n, float *mean, float *var);
 /* y = x·scale + shift; with `silu` nonzero, y = silu(x·scale + shift) instead. */
 void ck_affine(const float *x, float *y, size_t n, float scale, float shift, int silu);
+/* ga = g · silu′(a) with a = x·scale + shift (the gradient through a fused affine + SiLU). */
+void ck_affine_silu_backward(const float *x, const float *g, float *ga, size_t n, float scale, float shift);
 /* Σ g and Σ g·(x − mean) over n values (the normalisation backward's per-channel sums). */
 void ck_norm_backward_sums(const float *g, const float *x, size_t n, float mean, float *sum_g, float *sum_gx);
 /* out = k1·g − k2·x + k3 */

@@ -132,7 +132,7 @@ final class VAEEncoder: Module {
         var h = try convIn(x)
         for block in downBlocks { h = try block.forward(h, temb: nil).0 }
         h = try midBlock.forward(h, temb: nil)
-        return try convOut(act.apply(convNormOut(h)))
+        return try convOut(act.normalized(h, by: convNormOut))
     }
 }
 
@@ -174,6 +174,6 @@ final class VAEDecoder: Module {
         var h = try midBlock.forward(convIn(z), temb: nil)
         var none: [Tensor] = []
         for block in upBlocks { h = try block.forward(h, skips: &none, temb: nil) }
-        return try convOut(act.apply(convNormOut(h)))
+        return try convOut(act.normalized(h, by: convNormOut))
     }
 }

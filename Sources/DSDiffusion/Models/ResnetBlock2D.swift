@@ -13,15 +13,23 @@ public final class ModuleList: Module {
 /// An activation chosen by diffusers' `act_fn` name (`get_activation`).
 struct ActivationFunction {
     let apply: (Tensor) -> Tensor
+    /// SiLU, which fuses into a preceding group norm.
+    let isSiLU: Bool
 
     static let names = ["silu", "swish", "relu", "gelu"]
 
     init(_ name: String) {
+        isSiLU = name == "silu" || name == "swish"
         switch name {
         case "relu": apply = { $0.relu() }
         case "gelu": apply = { $0.gelu() }
         default: apply = { $0.silu() }
         }
+    }
+
+    /// act(norm(x)): one fused pass when the activation is SiLU.
+    func normalized(_ x: Tensor, by norm: GroupNorm) throws -> Tensor {
+        isSiLU ? try norm.forward(x, silu: true) : apply(try norm(x))
     }
 }
 
@@ -57,7 +65,7 @@ public final class ResnetBlock2D: Module {
     public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, temb: nil) }
 
     func forward(_ x: Tensor, temb: Tensor?) throws -> Tensor {
-        var h = try conv1(act.apply(norm1(x)))
+        var h = try conv1(act.normalized(x, by: norm1))
         var scale: Tensor? = nil, shift: Tensor? = nil
         if let timeEmbProj, let temb {
             let e = try timeEmbProj(act.apply(temb))
@@ -69,9 +77,11 @@ public final class ResnetBlock2D: Module {
                 h = try h.add(e.reshape([n, outChannels, 1, 1]))
             }
         }
-        h = try norm2(h)
-        if let scale, let shift { h = try h.mul(scale.add(1)).add(shift) }
-        h = try conv2(act.apply(h))
+        if let scale, let shift {
+            h = try conv2(act.apply(norm2(h).mul(scale.add(1)).add(shift)))
+        } else {
+            h = try conv2(act.normalized(h, by: norm2))
+        }
         let skip = try convShortcut.map { try $0(x) } ?? x
         let out = try skip.add(h)
         return outputScaleFactor == 1 ? out : try out.div(outputScaleFactor)

@@ -170,7 +170,7 @@ public final class UNet2DModel: Module {
         }
         if let midBlock { h = try midBlock.forward(h, temb: emb) }
         for block in upBlocks { h = try block.forward(h, skips: &skips, temb: emb) }
-        return try convOut(act.apply(convNormOut(h)))
+        return try convOut(act.normalized(h, by: convNormOut))
     }
 }
 
