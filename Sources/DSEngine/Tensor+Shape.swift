@@ -136,15 +136,15 @@ extension Tensor {
         outShape[a] = total
         let n = try Tensor.checkedCount(outShape)
         let outer = first.shape[..<a].reduce(1, *), inner = first.shape[(a + 1)...].reduce(1, *)
-        var out = [Float](repeating: 0, count: n)
+        var out = uninitializedScalars(n)   // the inputs tile it exactly
         var offset = 0
         out.withUnsafeMutableBufferPointer { po in
+            guard let o0 = po.baseAddress else { return }
             for t in tensors {
                 let len = t.shape[a] * inner
                 t.scalars.withUnsafeBufferPointer { px in
-                    for r in 0..<outer {
-                        for i in 0..<len { po[r * total * inner + offset + i] = px[r * len + i] }
-                    }
+                    guard let x0 = px.baseAddress else { return }
+                    for r in 0..<outer { (o0 + r * total * inner + offset).update(from: x0 + r * len, count: len) }
                 }
                 offset += len
             }
