@@ -75,9 +75,9 @@ static inline void ck_gt6(const float *x, size_t sx, float *y, size_t sy) {
 }
 
 /* Floats of scratch the transforms need for a plane of th×tw tiles: the 36 gathered tile entries
- * plus either the padded plane with its split row (input) or 16 output planes (output, gradient). */
+ * plus either the padded plane (input) or 16 output planes (output, gradient). */
 size_t ck_winograd_scratch(size_t th, size_t tw) {
-    size_t tiles = th * tw, rows = (4 * th + 2) * (4 * tw + 4) + 4 * (tw + 1);
+    size_t tiles = th * tw, rows = (4 * th + 2) * (4 * tw + 2);
     return 36 * tiles + (rows > 16 * tiles ? rows : 16 * tiles);
 }
 
@@ -101,28 +101,25 @@ static inline void ck_copy(float *restrict dst, const float *restrict src, size_
 }
 
 /* Bᵀ·d·B for the 6×6 tiles (stride 4) of one zero-padded plane. First the 36 tile entries d_ij are
- * gathered into arrays over all tiles (row copies from the padded plane split by column mod 4); then
- * the transform runs over the tiles with contiguous loads and stores only, so it vectorises fully
- * even when a tile row holds just 2 tiles. */
+ * gathered into arrays over all tiles (from the padded plane, one tile row at a time); then the
+ * transform runs over the tiles with contiguous loads and stores only, so it vectorises fully even
+ * when a tile row holds just 2 tiles. */
 CK_DISPATCH
 void ck_winograd_input(const float *restrict plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
                        float *restrict v, size_t vstride, float *restrict scratch) {
-    const size_t tiles = th * tw, ph = 4 * th + 2, pw = 4 * tw + 4, quarter = tw + 1;
+    const size_t tiles = th * tw, ph = 4 * th + 2, pw = 4 * tw + 2;
     float *d = scratch;                    /* d[(6i + j)·tiles + tile] */
-    float *padded = scratch + 36 * tiles;  /* ph rows of pw; columns past 4·tw + 1 stay zero */
-    float *split = padded + ph * pw;       /* one row: columns ≡ 0, 1, 2, 3 (mod 4), quarter each */
+    float *padded = scratch + 36 * tiles;  /* ph rows of pw */
     memset(padded, 0, ph * pw * sizeof(float));
     for (size_t r = 0; r < h; r++) ck_copy(padded + (r + p) * pw + p, plane + r * w, w);
-    for (size_t r = 0; r < ph; r++) {
-        const float *row = padded + r * pw;
-        for (size_t t = 0; t < quarter; t++) {
-            for (size_t q = 0; q < 4; q++) split[q * quarter + t] = row[4 * t + q];
-        }
-        /* Padded row r is row i = r − 4·ty of tile row ty, for the (at most two) ty with 0 ≤ i < 6. */
-        for (size_t i = r & 3; i < 6; i += 4) {
-            if (r < i || (r - i) / 4 >= th) continue;
-            float *base = d + (6 * i) * tiles + (r - i) / 4 * tw;
-            for (size_t j = 0; j < 6; j++) ck_copy(base + j * tiles, split + (j & 3) * quarter + j / 4, tw);
+    for (size_t ty = 0; ty < th; ty++) {
+        for (size_t i = 0; i < 6; i++) {
+            const float *row = padded + (4 * ty + i) * pw;
+            float *dst = d + 6 * i * tiles + ty * tw;
+            CK_INDEPENDENT
+            for (size_t tx = 0; tx < tw; tx++) {
+                for (size_t j = 0; j < 6; j++) dst[j * tiles + tx] = row[4 * tx + j];
+            }
         }
     }
     CK_INDEPENDENT

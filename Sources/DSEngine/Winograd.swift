@@ -10,7 +10,7 @@ enum Winograd {
     static let planes = 36, step = 4
     /// Tiles per batch chunk: enough columns for efficient products, few enough that the 36
     /// transformed planes of a chunk stay near the cache.
-    static let chunkTiles = 1024
+    static let chunkTiles = 256
 
     /// Tile rows and columns covering an ho×wo output (the last ones may stick out past its edge).
     static func tiling(_ ho: Int, _ wo: Int) -> (th: Int, tw: Int) {
