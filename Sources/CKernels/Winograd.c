@@ -102,8 +102,8 @@ static inline void ck_copy(float *restrict dst, const float *restrict src, size_
 
 /* Bᵀ·d·B for the 6×6 tiles (stride 4) of one zero-padded plane. First the 36 tile entries d_ij are
  * gathered into arrays over all tiles (from the padded plane, one tile row at a time); then the
- * transform runs over the tiles with contiguous loads and stores only, so it vectorises fully even
- * when a tile row holds just 2 tiles. */
+ * transform runs over all tiles of the plane with contiguous loads and stores only, so it vectorises
+ * across tile rows rather than within one. */
 CK_DISPATCH
 void ck_winograd_input(const float *restrict plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
                        float *restrict v, size_t vstride, float *restrict scratch) {
