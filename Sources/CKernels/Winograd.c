@@ -1,37 +1,96 @@
 #include "CKernels.h"
 #include "Dispatch.h"
 
-size_t ck_winograd_scratch(size_t th, size_t tw) {
-    size_t gathered = 16 * th * tw, rows = (2 * th + 2) * (2 * tw + 2) + 2 * (tw + 1);
-    return gathered + (rows > 4 * th * tw ? rows : 4 * th * tw);
+/* Winograd F(4×4, 3×3) with the points 0, ±1, ±2 (Lavin & Gray 2015):
+ *   Bᵀ = [[4,0,−5,0,1,0], [0,−4,−4,1,1,0], [0,4,−4,−1,1,0], [0,−2,−1,2,1,0], [0,2,−1,−2,1,0], [0,4,0,−5,0,1]]
+ *   G  = [[¼,0,0], [−⅙,−⅙,−⅙], [−⅙,⅙,−⅙], [1/24,1/12,⅙], [1/24,−1/12,⅙], [0,0,1]]
+ *   Aᵀ = [[1,1,1,1,1,0], [0,1,−1,2,−2,0], [0,1,1,4,4,0], [0,1,−1,8,−8,1]]
+ * Each 2-D transform X·t·Yᵀ is a 1-D transform applied to the columns of t, then to the rows of the
+ * result. The helpers below take and give their points through strides, so one helper serves both
+ * passes; inlined into a loop over tiles with constant strides they unroll to plain arithmetic. */
+
+/* The tile loops below read and write disjoint planes (the caller's strides keep the 36 streams
+ * apart), which the vectoriser cannot prove for runtime strides with this many streams; this tells
+ * it so. */
+#if defined(__clang__)
+#define CK_INDEPENDENT _Pragma("clang loop vectorize(assume_safety)")
+#else
+#define CK_INDEPENDENT
+#endif
+
+/* y = Bᵀ·x (6 points → 6). */
+static inline void ck_bt6(const float *x, size_t sx, float *y, size_t sy) {
+    float x0 = x[0], x1 = x[sx], x2 = x[2 * sx], x3 = x[3 * sx], x4 = x[4 * sx], x5 = x[5 * sx];
+    y[0] = 4 * x0 - 5 * x2 + x4;
+    y[sy] = (x3 + x4) - 4 * (x1 + x2);
+    y[2 * sy] = (x4 - x3) + 4 * (x1 - x2);
+    y[3 * sy] = (x4 - x2) + 2 * (x3 - x1);
+    y[4 * sy] = (x4 - x2) - 2 * (x3 - x1);
+    y[5 * sy] = 4 * x1 - 5 * x3 + x5;
 }
 
-/* Bᵀ·d·B for the 4×4 tiles of one zero-padded plane. First the sixteen tile entries d_ij are
- * gathered into arrays over all tiles (row copies from the padded plane split into its even and
- * odd columns); then the transform runs over the tiles with contiguous loads and stores only, so it
- * vectorises fully even when a tile row holds just 4 tiles. */
+/* y = Aᵀ·x (6 points → 4). */
+static inline void ck_at6(const float *x, size_t sx, float *y, size_t sy) {
+    float x0 = x[0], x1 = x[sx], x2 = x[2 * sx], x3 = x[3 * sx], x4 = x[4 * sx], x5 = x[5 * sx];
+    float a = x1 + x2, b = x1 - x2, c = x3 + x4, d = x3 - x4;
+    y[0] = x0 + a + c;
+    y[sy] = b + 2 * d;
+    y[2 * sy] = a + 4 * c;
+    y[3 * sy] = b + 8 * d + x5;
+}
+
+/* y = A·x (4 points → 6), the adjoint of ck_at6. */
+static inline void ck_a6(const float *x, size_t sx, float *y, size_t sy) {
+    float x0 = x[0], x1 = x[sx], x2 = x[2 * sx], x3 = x[3 * sx];
+    float e = x0 + x2, o = x1 + x3, e4 = x0 + 4 * x2, o8 = 2 * x1 + 8 * x3;
+    y[0] = x0;
+    y[sy] = e + o;
+    y[2 * sy] = e - o;
+    y[3 * sy] = e4 + o8;
+    y[4 * sy] = e4 - o8;
+    y[5 * sy] = x3;
+}
+
+/* y = G·x (3 points → 6). */
+static inline void ck_g6(const float *x, size_t sx, float *y, size_t sy) {
+    float x0 = x[0], x1 = x[sx], x2 = x[2 * sx];
+    const float sixth = -1.0f / 6, twelfth = 1.0f / 12;
+    float e = x0 + x2, q = x0 * (1.0f / 24) + x2 * (1.0f / 6);
+    y[0] = x0 * 0.25f;
+    y[sy] = (e + x1) * sixth;
+    y[2 * sy] = (e - x1) * sixth;
+    y[3 * sy] = q + x1 * twelfth;
+    y[4 * sy] = q - x1 * twelfth;
+    y[5 * sy] = x2;
+}
+
+/* y = Gᵀ·x (6 points → 3), the adjoint of ck_g6. */
+static inline void ck_gt6(const float *x, size_t sx, float *y, size_t sy) {
+    float x0 = x[0], x1 = x[sx], x2 = x[2 * sx], x3 = x[3 * sx], x4 = x[4 * sx], x5 = x[5 * sx];
+    float s12 = x1 + x2, d12 = x2 - x1, s34 = x3 + x4, d34 = x3 - x4;
+    const float sixth = 1.0f / 6;
+    y[0] = x0 * 0.25f - s12 * sixth + s34 * (1.0f / 24);
+    y[sy] = d12 * sixth + d34 * (1.0f / 12);
+    y[2 * sy] = (s34 - s12) * sixth + x5;
+}
+
+/* Floats of scratch the transforms need for a plane of th×tw tiles: the 36 gathered tile entries
+ * plus either the padded plane (input) or 16 output planes (output, gradient). */
+size_t ck_winograd_scratch(size_t th, size_t tw) {
+    size_t tiles = th * tw, rows = (4 * th + 2) * (4 * tw + 2);
+    return 36 * tiles + (rows > 16 * tiles ? rows : 16 * tiles);
+}
+
+/* u[k][o][c] = (G·g·Gᵀ)_k for each 3×3 kernel g = w[o][c] (one loop over the o·c kernels, so the
+ * 36 output planes are written contiguously). */
+CK_DISPATCH
 void ck_winograd_weights(const float *restrict w, size_t o, size_t c, float *restrict u) {
     const size_t plane = o * c;
-    for (size_t oc = 0; oc < o; oc++) {
-        for (size_t ic = 0; ic < c; ic++) {
-            const float *g = w + (oc * c + ic) * 9;
-            float t[4][3];   /* G·g */
-            for (int j = 0; j < 3; j++) {
-                float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
-                t[0][j] = g0;
-                t[1][j] = 0.5f * (g0 + g1 + g2);
-                t[2][j] = 0.5f * (g0 - g1 + g2);
-                t[3][j] = g2;
-            }
-            for (int i = 0; i < 4; i++) {   /* (G·g)·Gᵀ, row i */
-                float a = t[i][0], b = t[i][1], cc = t[i][2];
-                float *dst = u + (size_t)(4 * i) * plane + oc * c + ic;
-                dst[0] = a;
-                dst[plane] = 0.5f * (a + b + cc);
-                dst[2 * plane] = 0.5f * (a - b + cc);
-                dst[3 * plane] = cc;
-            }
-        }
+    CK_INDEPENDENT
+    for (size_t q = 0; q < plane; q++) {
+        float t[18];
+        for (int j = 0; j < 3; j++) ck_g6(w + 9 * q + j, 3, t + j, 3);                       /* G·g: 6×3 */
+        for (int i = 0; i < 6; i++) ck_g6(t + 3 * i, 1, u + (size_t)(6 * i) * plane + q, plane);   /* ·Gᵀ */
     }
 }
 
@@ -41,144 +100,108 @@ static inline void ck_copy(float *restrict dst, const float *restrict src, size_
     for (size_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
+/* Bᵀ·d·B for the 6×6 tiles (stride 4) of one zero-padded plane. First the 36 tile entries d_ij are
+ * gathered into arrays over all tiles (from the padded plane, one tile row at a time); then the
+ * transform runs over all tiles of the plane with contiguous loads and stores only, so it vectorises
+ * across tile rows rather than within one. */
 CK_DISPATCH
 void ck_winograd_input(const float *restrict plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
                        float *restrict v, size_t vstride, float *restrict scratch) {
-    const size_t tiles = th * tw, ph = 2 * th + 2, pw = 2 * tw + 2, half = tw + 1;
-    float *d = scratch;                    /* d[(4i + j)·tiles + tile] */
-    float *padded = scratch + 16 * tiles;  /* ph rows of pw */
-    float *split = padded + ph * pw;       /* one row: even columns, then odd */
+    const size_t tiles = th * tw, ph = 4 * th + 2, pw = 4 * tw + 2;
+    float *d = scratch;                    /* d[(6i + j)·tiles + tile] */
+    float *padded = scratch + 36 * tiles;  /* ph rows of pw */
     memset(padded, 0, ph * pw * sizeof(float));
     for (size_t r = 0; r < h; r++) ck_copy(padded + (r + p) * pw + p, plane + r * w, w);
-    for (size_t r = 0; r < ph; r++) {
-        const float *row = padded + r * pw;
-        float *even = split, *odd = split + half;
-        for (size_t t = 0; t < half; t++) { even[t] = row[2 * t]; odd[t] = row[2 * t + 1]; }
-        /* Padded row r is row i = r − 2·ty of tile row ty, for the (at most two) ty with 0 ≤ i < 4. */
-        for (size_t i = r & 1; i < 4; i += 2) {
-            if (r < i || (r - i) / 2 >= th) continue;
-            size_t ty = (r - i) / 2;
-            float *base = d + (4 * i) * tiles + ty * tw;
-            ck_copy(base, even, tw);
-            ck_copy(base + tiles, odd, tw);
-            ck_copy(base + 2 * tiles, even + 1, tw);
-            ck_copy(base + 3 * tiles, odd + 1, tw);
+    for (size_t ty = 0; ty < th; ty++) {
+        for (size_t i = 0; i < 6; i++) {
+            const float *row = padded + (4 * ty + i) * pw;
+            float *dst = d + 6 * i * tiles + ty * tw;
+            CK_INDEPENDENT
+            for (size_t tx = 0; tx < tw; tx++) {
+                for (size_t j = 0; j < 6; j++) dst[j * tiles + tx] = row[4 * tx + j];
+            }
         }
     }
+    CK_INDEPENDENT
     for (size_t t = 0; t < tiles; t++) {
-        float d00 = d[0 * tiles + t], d01 = d[1 * tiles + t], d02 = d[2 * tiles + t], d03 = d[3 * tiles + t];
-        float d10 = d[4 * tiles + t], d11 = d[5 * tiles + t], d12 = d[6 * tiles + t], d13 = d[7 * tiles + t];
-        float d20 = d[8 * tiles + t], d21 = d[9 * tiles + t], d22 = d[10 * tiles + t], d23 = d[11 * tiles + t];
-        float d30 = d[12 * tiles + t], d31 = d[13 * tiles + t], d32 = d[14 * tiles + t], d33 = d[15 * tiles + t];
-        /* Row transform Bᵀ·d. */
-        float t00 = d00 - d20, t01 = d01 - d21, t02 = d02 - d22, t03 = d03 - d23;
-        float t10 = d10 + d20, t11 = d11 + d21, t12 = d12 + d22, t13 = d13 + d23;
-        float t20 = d20 - d10, t21 = d21 - d11, t22 = d22 - d12, t23 = d23 - d13;
-        float t30 = d10 - d30, t31 = d11 - d31, t32 = d12 - d32, t33 = d13 - d33;
-        /* Column transform ·B: v_{4i+j}. */
-        v[0 * vstride + t] = t00 - t02;  v[1 * vstride + t] = t01 + t02;
-        v[2 * vstride + t] = t02 - t01;  v[3 * vstride + t] = t01 - t03;
-        v[4 * vstride + t] = t10 - t12;  v[5 * vstride + t] = t11 + t12;
-        v[6 * vstride + t] = t12 - t11;  v[7 * vstride + t] = t11 - t13;
-        v[8 * vstride + t] = t20 - t22;  v[9 * vstride + t] = t21 + t22;
-        v[10 * vstride + t] = t22 - t21; v[11 * vstride + t] = t21 - t23;
-        v[12 * vstride + t] = t30 - t32; v[13 * vstride + t] = t31 + t32;
-        v[14 * vstride + t] = t32 - t31; v[15 * vstride + t] = t31 - t33;
+        float c[36];
+        for (int j = 0; j < 6; j++) ck_bt6(d + (size_t)j * tiles + t, 6 * tiles, c + j, 6);   /* Bᵀ·d */
+        for (int i = 0; i < 6; i++) ck_bt6(c + 6 * i, 1, v + (size_t)(6 * i) * vstride + t, vstride);   /* ·B */
     }
 }
 
-/* Aᵀ·M·A: each tile's 16 products become its 2×2 output block. The four corners are computed over
- * all tiles at once (contiguous, vectorised), then interleaved into the output rows; an odd output
- * size drops the last row or column. */
+/* Aᵀ·M·A: each tile's 36 products become its 4×4 output block, plus `bias`. The 16 block entries are
+ * computed over all tiles at once (contiguous, vectorised), then interleaved into the output rows;
+ * entries past the plane's edge (ho or wo not a multiple of 4) are dropped. */
 CK_DISPATCH
 void ck_winograd_output(const float *restrict m, size_t mstride, size_t th, size_t tw, size_t ho, size_t wo,
                         float bias, float *restrict out, float *restrict scratch) {
     const size_t tiles = th * tw;
-    float *y00 = scratch, *y01 = scratch + tiles, *y10 = scratch + 2 * tiles, *y11 = scratch + 3 * tiles;
+    float *y = scratch;   /* y[(4i + j)·tiles + tile] */
+    CK_INDEPENDENT
     for (size_t t = 0; t < tiles; t++) {
-        float m0 = m[t], m1 = m[mstride + t], m2 = m[2 * mstride + t], m3 = m[3 * mstride + t];
-        float m4 = m[4 * mstride + t], m5 = m[5 * mstride + t], m6 = m[6 * mstride + t], m7 = m[7 * mstride + t];
-        float m8 = m[8 * mstride + t], m9 = m[9 * mstride + t], m10 = m[10 * mstride + t], m11 = m[11 * mstride + t];
-        float m12 = m[12 * mstride + t], m13 = m[13 * mstride + t], m14 = m[14 * mstride + t], m15 = m[15 * mstride + t];
-        float a0 = m0 + m4 + m8, a1 = m1 + m5 + m9, a2 = m2 + m6 + m10, a3 = m3 + m7 + m11;
-        float b0 = m4 - m8 - m12, b1 = m5 - m9 - m13, b2 = m6 - m10 - m14, b3 = m7 - m11 - m15;
-        y00[t] = a0 + a1 + a2 + bias;
-        y01[t] = a1 - a2 - a3 + bias;
-        y10[t] = b0 + b1 + b2 + bias;
-        y11[t] = b1 - b2 - b3 + bias;
+        float c[24];
+        for (int j = 0; j < 6; j++) ck_at6(m + (size_t)j * mstride + t, 6 * mstride, c + j, 6);   /* Aᵀ·M */
+        for (int i = 0; i < 4; i++) {   /* ·A */
+            float r[4];
+            ck_at6(c + 6 * i, 1, r, 1);
+            for (int j = 0; j < 4; j++) y[(size_t)(4 * i + j) * tiles + t] = r[j] + bias;
+        }
     }
-    const size_t full = wo / 2;
+    const size_t full = wo / 4, rest = wo % 4;
     for (size_t ty = 0; ty < th; ty++) {
-        float *r0 = out + 2 * ty * wo;
-        const float *p00 = y00 + ty * tw, *p01 = y01 + ty * tw, *p10 = y10 + ty * tw, *p11 = y11 + ty * tw;
-        for (size_t tx = 0; tx < full; tx++) { r0[2 * tx] = p00[tx]; r0[2 * tx + 1] = p01[tx]; }
-        if (wo & 1) r0[wo - 1] = p00[full];
-        if (2 * ty + 1 < ho) {
-            float *r1 = r0 + wo;
-            for (size_t tx = 0; tx < full; tx++) { r1[2 * tx] = p10[tx]; r1[2 * tx + 1] = p11[tx]; }
-            if (wo & 1) r1[wo - 1] = p10[full];
+        for (size_t i = 0; i < 4 && 4 * ty + i < ho; i++) {
+            float *row = out + (4 * ty + i) * wo;
+            const float *src = y + 4 * i * tiles + ty * tw;
+            for (size_t tx = 0; tx < full; tx++) {
+                for (size_t j = 0; j < 4; j++) row[4 * tx + j] = src[j * tiles + tx];
+            }
+            for (size_t j = 0; j < rest; j++) row[4 * full + j] = src[j * tiles + full];
         }
     }
 }
 
-/* A·g·Aᵀ, A = [[1, 0], [1, 1], [1, −1], [0, −1]]: the adjoint of the output transform. The four
- * entries of each 2×2 block are gathered over all tiles first (zeros past an odd edge), then
- * transformed with contiguous loads and stores. */
+/* A·g·Aᵀ, the adjoint of the output transform, for each 4×4 block of one ho×wo output-gradient plane.
+ * The 16 entries of each block are gathered over all tiles first (zeros past the edge), then
+ * transformed with contiguous loads and stores into 36 planes y[k·ystride + tile]. */
 CK_DISPATCH
 void ck_winograd_output_grad(const float *restrict g, size_t ho, size_t wo, size_t th, size_t tw,
                              float *restrict y, size_t ystride, float *restrict scratch) {
-    const size_t tiles = th * tw;
-    float *g00 = scratch, *g01 = scratch + tiles, *g10 = scratch + 2 * tiles, *g11 = scratch + 3 * tiles;
-    const size_t full = wo / 2;
+    const size_t tiles = th * tw, full = wo / 4, rest = wo % 4;
+    float *e = scratch;   /* e[(4i + j)·tiles + tile] */
     for (size_t ty = 0; ty < th; ty++) {
-        const float *r0 = g + 2 * ty * wo, *r1 = r0 + wo;
-        const int second = 2 * ty + 1 < ho;
-        float *p00 = g00 + ty * tw, *p01 = g01 + ty * tw, *p10 = g10 + ty * tw, *p11 = g11 + ty * tw;
-        for (size_t tx = 0; tx < full; tx++) { p00[tx] = r0[2 * tx]; p01[tx] = r0[2 * tx + 1]; }
-        if (second) {
-            for (size_t tx = 0; tx < full; tx++) { p10[tx] = r1[2 * tx]; p11[tx] = r1[2 * tx + 1]; }
-        } else {
-            for (size_t tx = 0; tx < tw; tx++) { p10[tx] = 0; p11[tx] = 0; }
-        }
-        if (full < tw) {   /* odd width: the last tile's right column is outside */
-            p00[full] = r0[wo - 1]; p01[full] = 0;
-            p10[full] = second ? r1[wo - 1] : 0; p11[full] = 0;
+        for (size_t i = 0; i < 4; i++) {
+            float *dst = e + 4 * i * tiles + ty * tw;
+            if (4 * ty + i >= ho) {
+                for (size_t j = 0; j < 4; j++) { for (size_t tx = 0; tx < tw; tx++) dst[j * tiles + tx] = 0; }
+                continue;
+            }
+            const float *row = g + (4 * ty + i) * wo;
+            for (size_t tx = 0; tx < full; tx++) {
+                for (size_t j = 0; j < 4; j++) dst[j * tiles + tx] = row[4 * tx + j];
+            }
+            if (full < tw) {   /* the last tile sticks out past the right edge */
+                for (size_t j = 0; j < 4; j++) dst[j * tiles + full] = j < rest ? row[4 * full + j] : 0;
+            }
         }
     }
+    CK_INDEPENDENT
     for (size_t t = 0; t < tiles; t++) {
-        float a0 = g00[t], a1 = g01[t], b0 = g10[t], b1 = g11[t];
-        /* Rows: A·g (4×2). */
-        float r00 = a0, r01 = a1;
-        float r10 = a0 + b0, r11 = a1 + b1;
-        float r20 = a0 - b0, r21 = a1 - b1;
-        float r30 = -b0, r31 = -b1;
-        /* Columns: ·Aᵀ. */
-        y[0 * ystride + t] = r00;  y[1 * ystride + t] = r00 + r01;  y[2 * ystride + t] = r00 - r01;  y[3 * ystride + t] = -r01;
-        y[4 * ystride + t] = r10;  y[5 * ystride + t] = r10 + r11;  y[6 * ystride + t] = r10 - r11;  y[7 * ystride + t] = -r11;
-        y[8 * ystride + t] = r20;  y[9 * ystride + t] = r20 + r21;  y[10 * ystride + t] = r20 - r21; y[11 * ystride + t] = -r21;
-        y[12 * ystride + t] = r30; y[13 * ystride + t] = r30 + r31; y[14 * ystride + t] = r30 - r31; y[15 * ystride + t] = -r31;
+        float c[24];
+        for (int j = 0; j < 4; j++) ck_a6(e + (size_t)j * tiles + t, 4 * tiles, c + j, 4);   /* A·g: 6×4 */
+        for (int i = 0; i < 6; i++) ck_a6(c + 4 * i, 1, y + (size_t)(6 * i) * ystride + t, ystride);   /* ·Aᵀ */
     }
 }
 
-/* dw = Gᵀ·du·G, G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]: the adjoint of the weight transform. */
+/* dw[o][c] = Gᵀ·du·G from du[k][o][c], the adjoint of the weight transform (one loop over the o·c
+ * kernels, reading the 36 planes contiguously). */
+CK_DISPATCH
 void ck_winograd_weights_grad(const float *restrict du, size_t o, size_t c, float *restrict dw) {
     const size_t plane = o * c;
-    for (size_t oc = 0; oc < o; oc++) {
-        for (size_t ic = 0; ic < c; ic++) {
-            const float *src = du + oc * c + ic;
-            float d[4][4], t[3][4];
-            for (int k = 0; k < 16; k++) d[k / 4][k % 4] = src[(size_t)k * plane];
-            for (int j = 0; j < 4; j++) {   /* Gᵀ·du: 3×4 */
-                t[0][j] = d[0][j] + 0.5f * (d[1][j] + d[2][j]);
-                t[1][j] = 0.5f * (d[1][j] - d[2][j]);
-                t[2][j] = 0.5f * (d[1][j] + d[2][j]) + d[3][j];
-            }
-            float *dst = dw + (oc * c + ic) * 9;
-            for (int i = 0; i < 3; i++) {   /* ·G: 3×3 */
-                dst[3 * i] = t[i][0] + 0.5f * (t[i][1] + t[i][2]);
-                dst[3 * i + 1] = 0.5f * (t[i][1] - t[i][2]);
-                dst[3 * i + 2] = 0.5f * (t[i][1] + t[i][2]) + t[i][3];
-            }
-        }
+    CK_INDEPENDENT
+    for (size_t q = 0; q < plane; q++) {
+        float t[18];
+        for (int j = 0; j < 6; j++) ck_gt6(du + (size_t)j * plane + q, 6 * plane, t + j, 6);   /* Gᵀ·du: 3×6 */
+        for (int i = 0; i < 3; i++) ck_gt6(t + 6 * i, 1, dw + 9 * q + 3 * i, 1);              /* ·G: 3×3 */
     }
 }

@@ -75,6 +75,20 @@ final class NNOpTests: XCTestCase {
                 try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: s, padding: p, dilation: d, groups: g)
             }
         }
+        // Winograd tiles cover 4×4 outputs: sizes that are not multiples of 4 leave partial tiles
+        // (7×9 outputs, 1×1 outputs, a 2-wide strip), in the forward pass and both gradients.
+        let tiled: [(h: Int, w: Int, p: Int, c: Int, o: Int)] = [(9, 11, 0, 2, 3), (7, 9, 1, 3, 2), (5, 7, 2, 2, 2),
+                                                                  (3, 3, 0, 2, 2), (1, 1, 1, 2, 3), (6, 4, 0, 1, 2),
+                                                                  (7, 9, 1, 16, 12)]
+        for (i, t) in tiled.enumerated() {
+            let x = rnd([2, t.c, t.h, t.w], seed: 23 + UInt64(i)), b = rnd([t.o], seed: 40 + UInt64(i))
+            let w = rnd([t.o, t.c, 3, 3], seed: 30 + UInt64(i), scale: 1 / Float(9 * t.c).squareRoot())   // unit-scale outputs
+            checkOp("winograd \(t.h)×\(t.w) p\(t.p) c\(t.c) o\(t.o)", [x, w, b], reference: { v in
+                convRef(v[0], x.shape, v[1], w.shape, v[2], stride: 1, padding: t.p)
+            }, forwardTol: 1e-5) {
+                try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], padding: t.p)
+            }
+        }
         XCTAssertThrowsError(try Tensor.conv2d(rnd([1, 3, 4, 4], seed: 1), weight: rnd([2, 2, 3, 3], seed: 2)))
         XCTAssertThrowsError(try Tensor.conv2d(rnd([1, 2, 2, 2], seed: 1), weight: rnd([2, 2, 3, 3], seed: 2)))
     }

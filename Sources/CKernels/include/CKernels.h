@@ -41,19 +41,20 @@ void ck_norm_backward_sums(const float *g, const float *x, size_t n, float mean,
 /* out = k1·g − k2·x + k3 */
 void ck_norm_backward_apply(const float *g, const float *x, float *out, size_t n, float k1, float k2, float k3);
 
-/* Winograd F(2×2, 3×3) transforms (Winograd.c); tiles are numbered tile = ty·tw + tx.
- * Input: one h×w plane, zero padding p, th×tw tiles of 4×4 (stride 2) → 16 planes v[k·vstride + tile].
- * Output: 16 planes m[k·mstride + tile] → the ho×wo plane out (2×2 per tile) plus `bias`.
- * `scratch` holds ck_winograd_scratch(th, tw) floats, for either. */
+/* Winograd F(4×4, 3×3) transforms (Winograd.c); tiles are numbered tile = ty·tw + tx, transformed
+ * entries k = 6i + j. Input: one h×w plane, zero padding p, th×tw tiles of 6×6 (stride 4) → 36 planes
+ * v[k·vstride + tile]. Output: 36 planes m[k·mstride + tile] → the ho×wo plane out (4×4 per tile,
+ * the part past the edge dropped) plus `bias`. `scratch` holds ck_winograd_scratch(th, tw) floats,
+ * for any of the plane transforms. */
 size_t ck_winograd_scratch(size_t th, size_t tw);
-/* Weights: U = G·g·Gᵀ of each 3×3 kernel of w [o][c][3][3], laid out u[k][o][c] (16·o·c floats). */
+/* Weights: U = G·g·Gᵀ of each 3×3 kernel of w [o][c][3][3], laid out u[k][o][c] (36·o·c floats). */
 void ck_winograd_weights(const float *w, size_t o, size_t c, float *u);
 void ck_winograd_input(const float *plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
                        float *v, size_t vstride, float *scratch);
 void ck_winograd_output(const float *m, size_t mstride, size_t th, size_t tw, size_t ho, size_t wo,
                         float bias, float *out, float *scratch);
 /* The weight gradient's two transforms (the adjoints of the output and weight transforms):
- * A·g·Aᵀ of each 2×2 block of one ho×wo output-gradient plane (zero past its edge) → 16 planes
+ * A·g·Aᵀ of each 4×4 block of one ho×wo output-gradient plane (zero past its edge) → 36 planes
  * y[k·ystride + tile]; and dw[o][c][3][3] = Gᵀ·du_k·G from du[k][o][c]. */
 void ck_winograd_output_grad(const float *g, size_t ho, size_t wo, size_t th, size_t tw,
                              float *y, size_t ystride, float *scratch);
