@@ -16,7 +16,7 @@
 #include <stdatomic.h>
 
 #define CK_MAX_WORKERS 255
-#define CK_SPIN_ROUNDS 4000   /* pause instructions, about 50–100 µs */
+#define CK_SPIN_ROUNDS 1000   /* pause instructions, about 15–30 µs */
 
 static struct {
     pthread_mutex_t lock;
