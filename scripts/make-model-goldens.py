@@ -2,6 +2,7 @@
 """Golden checkpoints for dscript's image models (SPEC §8), made with diffusers.
 
     /work/venv-ref/bin/python scripts/make-model-goldens.py            # writes Tests/Fixtures/models/
+    /work/venv-ref/bin/python scripts/make-model-goldens.py --from-dscript  # io for Tests/Fixtures/models/from_dscript/
     /work/venv-ref/bin/python scripts/make-model-goldens.py --check DIR FIXTURE  # a dscript-written folder
 
 Each fixture folder is a diffusers `save_pretrained` folder (config.json +
@@ -9,11 +10,26 @@ diffusion_pytorch_model.safetensors, float16 weights to keep the files small) pl
 holding fixed float32 inputs, the float32 outputs of the model (weights rounded to float16, computed in
 float32) and gradients of a scalar loss with respect to a few weights. Seeds are fixed.
 
-`--check DIR FIXTURE` is the other direction: DIR was written by dscript, e.g.
+`--from-dscript` is the other direction, pinned in CI: the folders `from_dscript/unet` and
+`from_dscript/vae` were written by dscript's `save_pretrained` (`.build/debug/dscript
+scripts/make-dscript-fixtures.dscript`, float32 weights from dscript's seeded initialisation). This mode
+loads each with diffusers' `from_pretrained(..., output_loading_info=True)`, fails (exit status 1) if
+any missing, unexpected or mismatched key, any unused config key, or any difference between the file's
+(key, shape) list and diffusers' state dict shows, and writes `io.safetensors` next to the weights:
+fixed seeded inputs and diffusers' float32 outputs (UNet `out` for a tensor t, `out_t37` for t = 37;
+VAE `mean`, `logvar`, `decoded` = decode(z)), with metadata `loaded_keys` (JSON [[key, shape], ...]
+of diffusers' state dict), `loaded_keys_sha256`, and the (empty) missing/unexpected/mismatched lists.
+Tests/DiffusionTests/DscriptFixtureTests.swift checks that dscript still writes those exact folders
+and reproduces these outputs with `Pretrained.load` (1e-4), so no Python is needed in CI.
+
+`--check DIR FIXTURE` is the by-hand version for any folder: DIR was written by dscript, e.g.
     dscript -e 'save_pretrained(from_pretrained("Tests/Fixtures/models/unet_attn"), "/tmp/u")'
 and is loaded with diffusers' `from_pretrained`; its outputs on the inputs of fixture FIXTURE
 (`unet_attn`, `unet_shift`, `vae_kl`) must equal the outputs stored there (exit status 1 if not).
+CI covers this direction through the committed `from_dscript` fixtures above; run `--check` for
+other configurations.
 """
+import hashlib
 import json
 import os
 import sys
@@ -110,6 +126,62 @@ def make_vae():
     save_folder(m, "vae_kl", io)
 
 
+FROM_DSCRIPT_COMMAND = COMMAND + " --from-dscript"
+
+
+def load_from_dscript(cls, folder):
+    """diffusers' model from a dscript-written folder; exits 1 on any key or config problem."""
+    problems = []
+    config, unused = cls.load_config(folder, return_unused_kwargs=True)
+    _, unused_init, _ = cls.extract_init_dict(config)
+    unused = sorted(k for k in list(unused) + list(unused_init) if not k.startswith("_"))
+    if unused:
+        problems.append(f"config keys diffusers does not use: {unused}")
+    model, info = cls.from_pretrained(folder, output_loading_info=True)
+    for kind in ("missing_keys", "unexpected_keys", "mismatched_keys", "error_msgs"):
+        if info.get(kind):
+            problems.append(f"{kind}: {info[kind]}")
+    file_keys = {k: list(v.shape) for k, v in load_file(os.path.join(folder, "diffusion_pytorch_model.safetensors")).items()}
+    loaded = sorted((k, list(v.shape)) for k, v in model.state_dict().items())
+    if sorted(file_keys.items()) != loaded:
+        problems.append("the file's (key, shape) list differs from diffusers' state dict")
+    if any(p.dtype != torch.float32 for p in model.parameters()):
+        problems.append("weights did not load as float32")
+    if problems:
+        print(f"{cls.__name__} from {folder}:\n  " + "\n  ".join(problems))
+        sys.exit(1)
+    model.eval()
+    keys_json = json.dumps(loaded, separators=(",", ":"))
+    metadata = {"command": FROM_DSCRIPT_COMMAND, "loaded_keys": keys_json,
+                "loaded_keys_sha256": hashlib.sha256(keys_json.encode()).hexdigest(),
+                "missing_keys": "[]", "unexpected_keys": "[]", "mismatched_keys": "[]"}
+    return model, metadata
+
+
+def from_dscript():
+    root = os.path.join(ROOT, "from_dscript")
+    with torch.no_grad():
+        folder = os.path.join(root, "unet")
+        m, metadata = load_from_dscript(UNet2DModel, folder)
+        g = torch.Generator().manual_seed(21)
+        x = torch.randn(2, 2, 8, 8, generator=g)
+        t = torch.tensor([7.0, 640.0])
+        io = {"x": x, "t": t, "out": m(x, t).sample, "out_t37": m(x, 37).sample}
+        save_file({k: v.float().contiguous() for k, v in io.items()}, os.path.join(folder, "io.safetensors"), metadata=metadata)
+        print(f"UNet2DModel: {len(json.loads(metadata['loaded_keys']))} keys loaded, none missing/unexpected/mismatched")
+
+        folder = os.path.join(root, "vae")
+        m, metadata = load_from_dscript(AutoencoderKL, folder)
+        g = torch.Generator().manual_seed(22)
+        x = torch.randn(2, 1, 8, 8, generator=g)
+        z = torch.randn(2, 2, 4, 4, generator=g)
+        post = m.encode(x).latent_dist
+        io = {"x": x, "z": z, "mean": post.mean, "logvar": post.logvar, "decoded": m.decode(z).sample}
+        save_file({k: v.float().contiguous() for k, v in io.items()}, os.path.join(folder, "io.safetensors"), metadata=metadata)
+        print(f"AutoencoderKL: {len(json.loads(metadata['loaded_keys']))} keys loaded, none missing/unexpected/mismatched")
+    print("wrote", os.path.normpath(root))
+
+
 def check(folder, fixture):
     with open(os.path.join(folder, "config.json")) as f:
         cls = json.load(f)["_class_name"]
@@ -130,6 +202,8 @@ def check(folder, fixture):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--check":
         check(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 2 and sys.argv[1] == "--from-dscript":
+        from_dscript()
     else:
         make_unets()
         make_vae()
