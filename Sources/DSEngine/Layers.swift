@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Draws PyTorch's default initialisation: U(−1/√fanIn, 1/√fanIn) (kaiming_uniform with a = √5 for
@@ -154,14 +155,16 @@ public func timestepEmbedding(_ t: Tensor, dim: Int, flipSinToCos: Bool = false,
     let lnP = Float(Foundation.log(Double(maxPeriod)))
     let freqs: [Float] = (0..<half).map { Foundation.exp(-lnP * Float($0) / (Float(half) - freqShift)) }
     let ts = t.scalars, n = ts.count
-    var out = [Float](repeating: 0, count: total)
-    for i in 0..<n {
-        for j in 0..<half {
-            let e = scale * (ts[i] * freqs[j])
-            let (sn, cs) = Swift.abs(e) < 8192 ? FastMath.sinCos(e) : (Foundation.sin(e), Foundation.cos(e))
-            let (first, second) = flipSinToCos ? (cs, sn) : (sn, cs)
-            out[i * dim + j] = first
-            out[i * dim + half + j] = second
+    var out = [Float](repeating: 0, count: total)   // an odd dim leaves its last column 0
+    var args = [Float](repeating: 0, count: half)
+    out.withUnsafeMutableBufferPointer { po in
+        guard let o0 = po.baseAddress, half > 0 else { return }
+        for i in 0..<n {
+            for j in 0..<half { args[j] = scale * (ts[i] * freqs[j]) }
+            let row = o0 + i * dim
+            // flip_sin_to_cos puts the cosines first.
+            let (sines, cosines) = flipSinToCos ? (row + half, row) : (row, row + half)
+            ck_sincos(args, sines, cosines, half)
         }
     }
     return Tensor(unchecked: [n, dim], out)

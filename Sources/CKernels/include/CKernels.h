@@ -20,6 +20,8 @@ void ck_parallel(size_t parts, size_t threads, ck_task_fn fn, void *ctx);
 void ck_silu(const float *x, float *y, float *sig, size_t n);
 /* gx = gy · σ·(1 + x·(1 − σ)) */
 void ck_silu_backward(const float *x, const float *sig, const float *gy, float *gx, size_t n);
+/* s = sin x, c = cos x (≤ 1e-6 absolute below |x| 8192, libm beyond). */
+void ck_sincos(const float *x, float *s, float *c, size_t n);
 /* y = e^x (y may equal x) */
 void ck_exp(const float *x, float *y, size_t n);
 /* *total = Σ x (Normalize.c) */
