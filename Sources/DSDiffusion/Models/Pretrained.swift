@@ -12,13 +12,14 @@ extension AutoencoderKL: PretrainedModel { public static var className: String {
 
 /// diffusers' folder layout (`ModelMixin.save_pretrained` / `from_pretrained`): `config.json` with
 /// `_class_name`, `_diffusers_version` and every config key, plus `diffusion_pytorch_model.safetensors`
-/// (float32, `__metadata__` `{"format": "pt"}`).
+/// (F32, F16 or BF16, `__metadata__` `{"format": "pt"}`).
 public enum Pretrained {
     public static let configName = "config.json"
     public static let weightsName = "diffusion_pytorch_model.safetensors"
 
-    /// Writes `model` into the folder `directory` (created when missing; files replaced atomically).
-    public static func save(_ model: any PretrainedModel, to directory: String) throws {
+    /// Writes `model` into the folder `directory` (created when missing; files replaced atomically),
+    /// its weights in `dtype` (F32, F16 or BF16).
+    public static func save(_ model: any PretrainedModel, to directory: String, dtype: SafetensorsDtype = .f32) throws {
         let dir = URL(fileURLWithPath: directory)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -28,7 +29,7 @@ public enum Pretrained {
             throw DiffusionError("save_pretrained: cannot write \(dir.appendingPathComponent(configName).path): \(error.localizedDescription)")
         }
         do {
-            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: dir.appendingPathComponent(weightsName).path)
+            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], dtype: dtype, to: dir.appendingPathComponent(weightsName).path)
         } catch let error as FormatError {
             throw DiffusionError("save_pretrained: \(error.message)")
         }
