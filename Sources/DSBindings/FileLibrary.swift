@@ -13,7 +13,7 @@ enum FileLibrary {
                 example: "save(\"ckpt.safetensors\", {\"model\": net, \"optimizer\": opt, \"step\": 1200})") { a, c in
             let path = try a.string(0, "path")
             let value = try a.value(1, "value")
-            let dtype = try a.choice(2, "dtype", ["float32", "float16", "bfloat16"], default: "float32")
+            let (dtype, format) = try safetensorsDtype(a, 2)
             switch try kind(of: path, a) {
             case .npy:
                 guard case .native(let t as TensorObject) = value else { throw a.typeError(1, "value", expected: "tensor (for .npy)", got: value) }
@@ -41,7 +41,6 @@ enum FileLibrary {
                 default:
                     throw a.typeError(1, "value", expected: "dict, model or ema (for .safetensors)", got: value)
                 }
-                let format = SafetensorsDtype(rawValue: ["float32": "F32", "float16": "F16", "bfloat16": "BF16"][dtype] ?? "F32") ?? .f32
                 try files { try Safetensors.write(tensors, metadata: metadata, dtype: format, to: path) }
             case .idx:
                 throw a.error(0, "path", "IDX files are read-only")
@@ -134,6 +133,14 @@ enum FileLibrary {
         if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.hasSuffix(".idx.gz") || lower.hasSuffix("-ubyte.gz") { return .idx }
         let ext = (path as NSString).pathExtension
         throw a.error(0, "path", "unknown file type '\(ext.isEmpty ? path : "." + ext)' (.safetensors, .npy or IDX expected)")
+    }
+
+    /// The `dtype` argument of `save` and `save_pretrained` (at `position`, default "float32"): the
+    /// name given and the safetensors dtype it writes.
+    static func safetensorsDtype(_ a: Arguments, _ position: Int) throws -> (name: String, format: SafetensorsDtype) {
+        let formats: [String: SafetensorsDtype] = ["float32": .f32, "float16": .f16, "bfloat16": .bf16]
+        let name = try a.choice(position, "dtype", ["float32", "float16", "bfloat16"], default: "float32")
+        return (name, formats[name] ?? .f32)
     }
 
     static func files<T>(_ body: () throws -> T) throws -> T {

@@ -70,7 +70,7 @@ enum NNLibrary {
                                                                 mask: mask, scale: scale))
         },
         Builtin("load_state(model, state, strict = true)",
-                "copies tensors from a dict (name → tensor) into the model; lists missing, unexpected and mis-shaped keys",
+                "copies tensors from a dict (name → tensor) into the model; lists missing, unexpected and mis-shaped keys (unet and autoencoder_kl accept legacy diffusers attention names)",
                 example: "load_state(model, load(\"model.safetensors\"))") { a, _ in
             let model = try a.native(0, "model", as: ModelObject.self, expected: "model")
             let state = try stateList(try a.dict(1, "state"), a)

@@ -6,15 +6,17 @@ import DSLanguage
 /// `diffusion_pytorch_model.safetensors`, so a model moves between dscript and diffusers.
 enum PretrainedLibrary {
     static let table: [Builtin] = [
-        Builtin("save_pretrained(model, dir)",
-                "writes a unet or autoencoder_kl as a diffusers folder: config.json + diffusion_pytorch_model.safetensors",
-                example: "save_pretrained(u, \"runs/unet\")   # UNet2DModel.from_pretrained(\"runs/unet\") in Python") { a, _ in
+        Builtin("save_pretrained(model, dir, dtype = \"float32\")",
+                "writes a unet or autoencoder_kl as a diffusers folder: config.json + diffusion_pytorch_model.safetensors "
+                    + "(weights in float32, float16 or bfloat16)",
+                example: "save_pretrained(u, \"runs/unet\", dtype: \"float16\")   # UNet2DModel.from_pretrained(\"runs/unet\") in Python") { a, _ in
             let object = try a.native(0, "model", as: ModelObject.self, expected: "model")
             guard let model = object.module as? any PretrainedModel else {
                 throw a.error(0, "model", "a \(object.module.typeName) has no diffusers layout (unet or autoencoder_kl expected)")
             }
             let dir = try a.string(1, "dir")
-            try diffusion { try Pretrained.save(model, to: dir) }
+            let dtype = try FileLibrary.safetensorsDtype(a, 2).format
+            try diffusion { try Pretrained.save(model, to: dir, dtype: dtype) }
             return .null
         },
         Builtin("from_pretrained(dir)",

@@ -15,25 +15,13 @@ enum StatsLibrary {
             return .null
         },
         Builtin("diff(a, b)",
-                "prints max |a−b| and its size relative to max |a| per shared tensor, and the names only in one side",
+                "prints max |a−b| and its size relative to max |a| per shared tensor (both shapes where they differ), and the names only in one side",
                 example: "diff(net.state_dict(), avg.state_dict())") { a, c in
             let left = try named(try a.value(0, "a"), a, position: 0)
             let right = try named(try a.value(1, "b"), a, position: 1)
             let rightByName = Dictionary(right, uniquingKeysWith: { x, _ in x })
             let leftNames = Set(left.map(\.0))
-            var rows: [(name: String, shape: [Int], maxAbs: Double, relative: Double)] = []
-            for (name, x) in left {
-                guard let y = rightByName[name] else { continue }
-                guard x.shape == y.shape else {
-                    throw a.error(1, "b", "'\(name)' has shape \(TensorFormatter.formatShape(y.shape)), a has \(TensorFormatter.formatShape(x.shape))")
-                }
-                var worst = 0.0, scale = 0.0
-                for (p, q) in zip(x.scalars, y.scalars) {
-                    worst = Swift.max(worst, abs(Double(p) - Double(q)))
-                    scale = Swift.max(scale, abs(Double(p)))
-                }
-                rows.append((name, x.shape, worst, scale > 0 ? worst / scale : (worst == 0 ? 0 : .infinity)))
-            }
+            let rows = left.compactMap { name, x in rightByName[name].map { DiffRow.compare(name, x, $0) } }
             c.write(StatsTable.renderDiff(rows, onlyA: left.map(\.0).filter { rightByName[$0] == nil },
                                           onlyB: right.map(\.0).filter { !leftNames.contains($0) }))
             return .null

@@ -69,11 +69,15 @@ public enum StatsTable {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The `diff` table: per shared tensor max |a − b| and that over max |a|; names only on one side.
-    public static func renderDiff(_ rows: [(name: String, shape: [Int], maxAbs: Double, relative: Double)],
-                                  onlyA: [String], onlyB: [String]) -> String {
+    /// The `diff` table: per shared tensor max |a − b| and that over max |a|, or both shapes when they
+    /// differ (`shapeB` set; no numbers); then the names only on one side and a summary line.
+    public static func renderDiff(_ rows: [DiffRow], onlyA: [String], onlyB: [String]) -> String {
         let header = ["name", "shape", "max |a-b|", "relative"]
-        let table = rows.map { [$0.name, "[" + $0.shape.map(String.init).joined(separator: ", ") + "]", number($0.maxAbs), number($0.relative)] }
+        func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
+        let table = rows.map { r in
+            r.shapeB.map { [r.name, shape(r.shape) + " vs " + shape($0), "-", "-"] }
+                ?? [r.name, shape(r.shape), number(r.maxAbs), number(r.relative)]
+        }
         var widths = header.map(\.count)
         for row in table { for (i, c) in row.enumerated() { widths[i] = Swift.max(widths[i], c.count) } }
         func line(_ cs: [String]) -> String {
@@ -85,8 +89,10 @@ public enum StatsTable {
         var out = [line(header)] + table.map(line)
         if !onlyA.isEmpty { out.append("only in a: " + onlyA.joined(separator: ", ")) }
         if !onlyB.isEmpty { out.append("only in b: " + onlyB.joined(separator: ", ")) }
-        let worst = rows.map(\.maxAbs).max() ?? 0
-        out.append("\(rows.count) shared tensor\(rows.count == 1 ? "" : "s"), max |a-b| \(number(worst))")
+        let compared = rows.filter { $0.shapeB == nil }, mismatched = rows.count - compared.count
+        let worst = compared.map(\.maxAbs).max() ?? 0
+        out.append("\(compared.count) shared tensor\(compared.count == 1 ? "" : "s"), max |a-b| \(number(worst))"
+                   + (mismatched > 0 ? ", \(mismatched) with different shapes" : ""))
         return out.joined(separator: "\n") + "\n"
     }
 

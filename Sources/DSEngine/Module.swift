@@ -84,13 +84,30 @@ open class Module {
         return out
     }
 
-    /// Copies values from `state` into the parameters and buffers. With `strict`, missing and
-    /// unexpected keys are errors; shape mismatches always are. The error lists every problem; nothing
-    /// is written when it is thrown.
-    public func loadState(_ state: [(String, Tensor)], strict: Bool = true) throws {
+    /// The current name of an old-format state-dict key, or nil when this module knows no rename;
+    /// a model whose checkpoints used other names (diffusers' legacy attention keys) overrides it.
+    /// `loadState` asks only for keys that are not already names of this module.
+    open func renamedStateKey(_ name: String) -> String? { nil }
+
+    /// `state` with each key that is not a name of this module but that `renamedStateKey` maps to one
+    /// (not given under its new name as well) renamed; other keys are kept as given.
+    func renamingLegacyKeys(_ state: [(String, Tensor)], ownNames: Set<String>) -> [(String, Tensor)] {
+        let givenNames = Set(state.map { $0.0 })
+        return state.map { name, tensor in
+            guard !ownNames.contains(name), let key = renamedStateKey(name), ownNames.contains(key),
+                  !givenNames.contains(key) else { return (name, tensor) }
+            return (key, tensor)
+        }
+    }
+
+    /// Copies values from `state` into the parameters and buffers, after `renamedStateKey` renames
+    /// old-format keys. With `strict`, missing and unexpected keys are errors; shape mismatches always
+    /// are. The error lists every problem; nothing is written when it is thrown.
+    public func loadState(_ original: [(String, Tensor)], strict: Bool = true) throws {
         let own = stateTensors()
-        let given = Dictionary(state, uniquingKeysWith: { _, last in last })
         let ownNames = Set(own.map { $0.0 })
+        let state = renamingLegacyKeys(original, ownNames: ownNames)
+        let given = Dictionary(state, uniquingKeysWith: { _, last in last })
         let missing = own.map { $0.0 }.filter { given[$0] == nil }
         let unexpected = state.map { $0.0 }.filter { !ownNames.contains($0) }
         var mismatched: [String] = []

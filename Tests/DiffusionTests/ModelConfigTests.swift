@@ -88,7 +88,7 @@ final class ModelConfigTests: XCTestCase {
         XCTAssertTrue(legacy.contains { $0.0 == "down_blocks.1.attentions.0.proj_attn.weight" })
         let a = try unet(), b = try unet()
         try a.loadState(state)
-        try b.loadState(Pretrained.renamingLegacyKeys(legacy))
+        try b.loadState(legacy)
         let x = try Tensor.randn([1, 1, 8, 8], generator: RandomGenerator(seed: 3))
         XCTAssertEqual(try a.forward(x, t: Tensor(5)).scalars, try b.forward(x, t: Tensor(5)).scalars)
     }

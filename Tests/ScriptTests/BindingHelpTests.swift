@@ -29,6 +29,8 @@ final class BindingHelpTests: XCTestCase {
         XCTAssertEqual(interpreter.help("tensor.sum")?.summary, TensorMethods.byName["sum"]?.summary)
         XCTAssertNotNil(interpreter.help("model.state_dict"))
         XCTAssertNotNil(interpreter.help("optimizer.step"))
+        XCTAssertEqual(interpreter.help("save_pretrained")?.parameterNames, ["model", "dir", "dtype"])
+        XCTAssertTrue(interpreter.help("save_pretrained")?.summary.contains("float16") ?? false)
     }
 
     func testTensorMembersAreListedForCompletion() {

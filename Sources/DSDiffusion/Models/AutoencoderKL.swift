@@ -11,6 +11,9 @@ public final class AutoencoderKL: Module {
 
     public override var typeName: String { "AutoencoderKL" }
 
+    /// Legacy diffusers attention keys (`attentions.0.query.weight`) load under today's names.
+    public override func renamedStateKey(_ name: String) -> String? { Pretrained.modernAttentionKey(name) }
+
     public static let defaults: [(String, ConfigValue)] = [
         ("in_channels", .number(3)), ("out_channels", .number(3)),
         ("down_block_types", .list([.string("DownEncoderBlock2D")])), ("up_block_types", .list([.string("UpDecoderBlock2D")])),

@@ -12,13 +12,14 @@ extension AutoencoderKL: PretrainedModel { public static var className: String {
 
 /// diffusers' folder layout (`ModelMixin.save_pretrained` / `from_pretrained`): `config.json` with
 /// `_class_name`, `_diffusers_version` and every config key, plus `diffusion_pytorch_model.safetensors`
-/// (float32, `__metadata__` `{"format": "pt"}`).
+/// (F32, F16 or BF16, `__metadata__` `{"format": "pt"}`).
 public enum Pretrained {
     public static let configName = "config.json"
     public static let weightsName = "diffusion_pytorch_model.safetensors"
 
-    /// Writes `model` into the folder `directory` (created when missing; files replaced atomically).
-    public static func save(_ model: any PretrainedModel, to directory: String) throws {
+    /// Writes `model` into the folder `directory` (created when missing; files replaced atomically),
+    /// its weights in `dtype` (F32, F16 or BF16).
+    public static func save(_ model: any PretrainedModel, to directory: String, dtype: SafetensorsDtype = .f32) throws {
         let dir = URL(fileURLWithPath: directory)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -28,14 +29,14 @@ public enum Pretrained {
             throw DiffusionError("save_pretrained: cannot write \(dir.appendingPathComponent(configName).path): \(error.localizedDescription)")
         }
         do {
-            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: dir.appendingPathComponent(weightsName).path)
+            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], dtype: dtype, to: dir.appendingPathComponent(weightsName).path)
         } catch let error as FormatError {
             throw DiffusionError("save_pretrained: \(error.message)")
         }
     }
 
     /// The model stored in `directory`; `_class_name` picks the class, weights load strictly
-    /// (missing, unexpected and mis-shaped keys are listed), legacy attention names are renamed.
+    /// (missing, unexpected and mis-shaped keys are listed); the model renames legacy attention names.
     public static func load(from directory: String, generator: RandomGenerator) throws -> any PretrainedModel {
         let dir = URL(fileURLWithPath: directory)
         let configURL = dir.appendingPathComponent(configName)
@@ -61,23 +62,22 @@ public enum Pretrained {
             throw DiffusionError("from_pretrained: \(error.message)")
         }
         do {
-            try model.loadState(renamingLegacyKeys(file.tensors.map { ($0.name, $0.tensor) }), strict: true)
+            try model.loadState(file.tensors.map { ($0.name, $0.tensor) }, strict: true)
         } catch let error as TensorError {
             throw DiffusionError("from_pretrained: \(weights): \(error.message)")
         }
         return model
     }
 
-    /// Old attention names (`query`, `key`, `value`, `proj_attn`) inside `attentions.N.` become
-    /// `to_q`, `to_k`, `to_v`, `to_out.0`, as diffusers converts deprecated attention blocks on load.
-    public static func renamingLegacyKeys(_ state: [(String, Tensor)]) -> [(String, Tensor)] {
+    /// The current name of a legacy attention key: `query`, `key`, `value`, `proj_attn` inside
+    /// `attentions.N.` become `to_q`, `to_k`, `to_v`, `to_out.0`, as diffusers converts deprecated
+    /// attention blocks on load; nil for any other name.
+    public static func modernAttentionKey(_ name: String) -> String? {
         let renames = ["query": "to_q", "key": "to_k", "value": "to_v", "proj_attn": "to_out.0"]
-        return state.map { name, tensor in
-            var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count >= 4, let leaf = renames[parts[parts.count - 2]],
-                  parts[parts.count - 4] == "attentions" else { return (name, tensor) }
-            parts[parts.count - 2] = leaf
-            return (parts.joined(separator: "."), tensor)
-        }
+        var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 4, let leaf = renames[parts[parts.count - 2]],
+              parts[parts.count - 4] == "attentions" else { return nil }
+        parts[parts.count - 2] = leaf
+        return parts.joined(separator: ".")
     }
 }

@@ -16,6 +16,9 @@ public final class UNet2DModel: Module {
 
     public override var typeName: String { "UNet2DModel" }
 
+    /// Legacy diffusers attention keys (`attentions.0.query.weight`) load under today's names.
+    public override func renamedStateKey(_ name: String) -> String? { Pretrained.modernAttentionKey(name) }
+
     /// diffusers' defaults, in its order.
     public static let defaults: [(String, ConfigValue)] = [
         ("sample_size", .null), ("in_channels", .number(3)), ("out_channels", .number(3)),
