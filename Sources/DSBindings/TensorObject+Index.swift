@@ -64,10 +64,7 @@ extension TensorObject {
     }
 
     public func setIndex(_ components: [IndexComponent], _ value: Value, context: CallContext) throws {
-        if tensor.requiresGrad && Engine.isGradEnabled {
-            throw ScriptError(
-                "cannot assign to elements of a tensor that requires grad (use no_grad(fn() { ... }) or x.detach())")
-        }
+        try checkAssignable()
         let plan: IndexPlan
         if tensor.shape.isEmpty {
             guard components.isEmpty else { throw ScriptError("a 0-d tensor cannot be indexed") }
@@ -75,9 +72,42 @@ extension TensorObject {
         } else {
             plan = try IndexPlan(components, shape: tensor.shape)
         }
-        let targetShape = plan.resultShape(tensor.shape)
+        try assign(value, at: plan.offsets(in: tensor.shape), shape: plan.resultShape(tensor.shape))
+    }
+
+    /// `x[a][b]... = v` writes into `x`, as through a PyTorch view: each level's selection is
+    /// composed with the ones before it. A level before the last made of a tensor or list of indices
+    /// selects a copy in PyTorch (so its assignment would be lost); that is refused with a hint.
+    public func setIndex(chain levels: [[IndexComponent]], _ value: Value, context: CallContext) throws -> Bool {
+        try checkAssignable()
+        var shape = tensor.shape
+        var offsets: [Int] = []
+        for (level, components) in levels.enumerated() {
+            if shape.isEmpty { throw ScriptError("a 0-d tensor cannot be indexed (use x.item())") }
+            let plan = try IndexPlan(components, shape: shape)
+            if level < levels.count - 1 && !plan.isBasic {
+                throw ScriptError("x[...][...] = v cannot write through an index made of a tensor or a list "
+                                  + "(it selects a copy); put the indices in one bracket: x[i, j] = v")
+            }
+            let local = plan.offsets(in: shape)
+            offsets = level == 0 ? local : local.map { offsets[$0] }
+            shape = plan.resultShape(shape)
+        }
+        try assign(value, at: offsets, shape: shape)
+        return true
+    }
+
+    /// Refuses in-place writes to a tensor whose operations are being recorded.
+    func checkAssignable() throws {
+        if tensor.requiresGrad && Engine.isGradEnabled {
+            throw ScriptError(
+                "cannot assign to elements of a tensor that requires grad (use no_grad(fn() { ... }) or x.detach())")
+        }
+    }
+
+    /// Writes `value` (a number or a tensor broadcast to `targetShape`) at the element `offsets`.
+    func assign(_ value: Value, at offsets: [Int], shape targetShape: [Int]) throws {
         let source = try TensorObject.coerce(value, role: "assigned value")
-        let offsets = plan.offsets(in: tensor.shape)
         let values: [Float]
         if source.shape == targetShape {
             values = source.scalars

@@ -116,7 +116,16 @@ struct Compiler {
             let combined = binary(op, read(reference, targetExpr.span), value, span)
             return store(t, combined, makesBox: false, span)
         case .index(let object, let components):
-            return IndexAssignStatement(rt, span, expression(object), indexParts(components), value, op, targetSpan: targetExpr.span)
+            // x[a][b] = v: collect the bracket levels down to the root, outermost first.
+            var levels = [indexParts(components)], root = object
+            while case .index(let inner, let innerComponents) = root.kind {
+                levels.insert(indexParts(innerComponents), at: 0)
+                root = inner
+            }
+            if levels.count == 1 {
+                return IndexAssignStatement(rt, span, expression(object), levels[0], value, op, targetSpan: targetExpr.span)
+            }
+            return ChainIndexAssignStatement(rt, span, expression(root), levels, value, op, targetSpan: targetExpr.span)
         case .member(let object, let name):
             return MemberAssignStatement(rt, span, expression(object), name, value, op, targetSpan: targetExpr.span)
         default:

@@ -41,6 +41,10 @@ public protocol NativeObject: AnyObject {
     func index(_ components: [IndexComponent], context: CallContext) throws -> Value
     /// `x[i, j:k] = value`.
     func setIndex(_ components: [IndexComponent], _ value: Value, context: CallContext) throws
+    /// `x[a][b]... = value` (two or more bracket levels, outermost first): writes through the inner
+    /// selections, as assignment through a PyTorch view does. Returns false when the object has no
+    /// such notion; the runtime then assigns into the value that `x[a]...` returns.
+    func setIndex(chain levels: [[IndexComponent]], _ value: Value, context: CallContext) throws -> Bool
 
     /// Used by `if`, `while`, `and`, `or`, `not`.
     func truthiness() throws -> Bool
@@ -73,6 +77,7 @@ extension NativeObject {
     public func setIndex(_ components: [IndexComponent], _ value: Value, context: CallContext) throws {
         throw ScriptError("\(typeName) does not support element assignment")
     }
+    public func setIndex(chain levels: [[IndexComponent]], _ value: Value, context: CallContext) throws -> Bool { false }
     public func truthiness() throws -> Bool { true }
     public var length: Int? { nil }
     public func elements(context: CallContext) throws -> [Value]? { nil }

@@ -93,6 +93,27 @@ extension Runtime {
         return out
     }
 
+    /// `root[l0][l1]...[ln] = value`: the first native object met along the chain may write through
+    /// the rest of it (a tensor writes into itself); otherwise each level is read in turn (lists and
+    /// dicts are shared, so writing into the last one is writing into the root).
+    func setIndex(_ root: Value, chain levels: [[IndexComponent]], _ value: Value, span: SourceSpan) throws {
+        var current = root
+        var level = 0
+        while level < levels.count - 1 {
+            if case .native(let native) = current {
+                do {
+                    if try native.setIndex(chain: Array(levels[level...]), value, context: self) { return }
+                } catch var error as ScriptError {
+                    if error.span == nil { error.span = span }
+                    throw error
+                }
+            }
+            current = try index(current, levels[level], span: span)
+            level += 1
+        }
+        try setIndex(current, levels[level], value, span: span)
+    }
+
     func setIndex(_ object: Value, _ components: [IndexComponent], _ value: Value, span: SourceSpan) throws {
         switch object {
         case .native(let native):

@@ -190,6 +190,36 @@ final class IndexAssignStatement: Statement {
     }
 }
 
+/// `x[a][b]... = v` (and `+=` etc.): two or more bracket levels, written through (`Runtime.setIndex(chain:)`).
+final class ChainIndexAssignStatement: Statement {
+    let root: Node
+    let levels: [[IndexNode]]
+    let value: Node
+    let op: BinaryOp?
+    let targetSpan: SourceSpan
+    init(_ runtime: Runtime, _ span: SourceSpan, _ root: Node, _ levels: [[IndexNode]], _ value: Node, _ op: BinaryOp?,
+         targetSpan: SourceSpan) {
+        self.root = root
+        self.levels = levels
+        self.value = value
+        self.op = op
+        self.targetSpan = targetSpan
+        super.init(runtime, span)
+    }
+    override func exec(_ fp: Frame) throws -> Flow {
+        let o = try root.eval(fp)
+        let chain = try levels.map { try evaluate($0, fp) }
+        var v = try value.eval(fp)
+        if let op {
+            var old = o
+            for components in chain { old = try runtime.index(old, components, span: targetSpan) }
+            v = try runtime.binary(op, old, v, span: span)
+        }
+        try runtime.setIndex(o, chain: chain, v, span: targetSpan)
+        return .normal
+    }
+}
+
 final class MemberAssignStatement: Statement {
     let object: Node
     let name: String
