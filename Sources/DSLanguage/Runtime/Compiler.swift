@@ -119,9 +119,10 @@ struct Compiler {
             // x[a][b] = v: collect the bracket levels down to the root, outermost first.
             var levels = [indexParts(components)], root = object
             while case .index(let inner, let innerComponents) = root.kind {
-                levels.insert(indexParts(innerComponents), at: 0)
+                levels.append(indexParts(innerComponents))
                 root = inner
             }
+            levels.reverse()
             if levels.count == 1 {
                 return IndexAssignStatement(rt, span, expression(object), levels[0], value, op, targetSpan: targetExpr.span)
             }
