@@ -44,6 +44,7 @@ public enum Bindings {
         for table in methodTables { interpreter.registerHelp(table) }
         LessonLibrary.attach(interpreter)
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
+        Engine.prepare()
         // One allocation limit for the bindings' checks and the engine's: what fits in memory.
         Engine.maxElements = Swift.min(Engine.maxElements, TensorConversion.maxElements)
     }

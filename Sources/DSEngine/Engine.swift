@@ -48,6 +48,13 @@ public enum Engine {
         return true
     }()
 
+    /// Sets up the allocator and stops OpenBLAS's own threads now rather than at the first tensor, so a
+    /// script that never makes one does not have them spinning beside it for their first ~0.1 s.
+    public static func prepare() {
+        _ = allocatorConfigured
+        _ = Gemm.configured
+    }
+
     /// Whether operations are being recorded for autograd (false inside `withNoGrad`).
     public static var isGradEnabled: Bool { gradEnabledFlag }
 
