@@ -1,6 +1,6 @@
 import CKernels
 
-/// Normalisation primitives (fused forward and backward) and attention / loss composites.
+/// Normalisation primitives (fused forward and backward) and the MSE composite.
 extension Tensor {
     /// Normalises `rows` groups of `channels × block` contiguous elements (biased variance); the affine
     /// parameters are indexed `paramBase(row) + channel` and constant over a block. Shared by
@@ -147,16 +147,6 @@ extension Tensor {
         guard size > 0, x.count > 0 else { return x }
         return normalize(x, rows: x.count / size, channels: size, block: 1, eps: eps, weight: weight, bias: bias,
                          name: "layer_norm") { _ in 0 }
-    }
-
-    /// softmax(q·kᵀ·scale + mask)·v over the last two axes (composite; scale defaults to 1/√d).
-    public static func scaledDotProductAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, mask: Tensor? = nil,
-                                                 scale: Float? = nil) throws -> Tensor {
-        guard q.rank >= 2 else { throw TensorError("attention: expected [..., L, D] queries, got \(q.shape)") }
-        let s = scale ?? 1 / Float(q.shape[q.rank - 1]).squareRoot()
-        var scores = try q.matmul(k.transpose(-2, -1)).mul(s)
-        if let mask { scores = try scores.add(mask) }
-        return try scores.softmax(axis: -1).matmul(v)
     }
 
     /// Mean squared error (composite).

@@ -153,9 +153,33 @@ final class NNOpTests: XCTestCase {
         }
     }
 
+    /// The fused attention (blocks of 64 query rows, a partial last block, several batch entries
+    /// and threads) gives the composite's values and gradients; a zero mask selects the composite.
+    func testFusedAttentionMatchesComposite() throws {
+        let saved = Engine.threads
+        defer { Engine.threads = saved }
+        Engine.threads = 3
+        let q = rnd([2, 3, 150, 8], seed: 58), k = rnd([2, 3, 70, 8], seed: 59, scale: 2), v = rnd([2, 3, 70, 5], seed: 60)
+        let gy = rnd([2, 3, 150, 5], seed: 61)
+        func run(_ fused: Bool) throws -> [[Float]] {
+            let ql = q.detach().requiringGrad(), kl = k.detach().requiringGrad(), vl = v.detach().requiringGrad()
+            let mask = fused ? nil : try Tensor.zeros([150, 70])
+            let y = try Tensor.scaledDotProductAttention(ql, kl, vl, mask: mask)
+            try y.backward(gy)
+            return [y.scalars, ql.grad?.scalars ?? [], kl.grad?.scalars ?? [], vl.grad?.scalars ?? []]
+        }
+        for (i, (f, c)) in zip(try run(true), try run(false)).enumerated() {
+            XCTAssertEqual(f.count, c.count)
+            assertClose(f, c, atol: 1e-5, rtol: 1e-4, "fused attention output \(i)")
+        }
+    }
+
     func testAttentionAndMSE() {
         let q = rnd([2, 3, 4], seed: 50), k = rnd([2, 5, 4], seed: 51), v = rnd([2, 5, 2], seed: 52)
         checkOp("sdpa", [q, k, v]) { try Tensor.scaledDotProductAttention($0[0], $0[1], $0[2]) }
+        checkOp("sdpa 4-d, scale", [rnd([2, 2, 3, 4], seed: 55), rnd([2, 2, 6, 4], seed: 56), rnd([2, 2, 6, 3], seed: 57)]) {
+            try Tensor.scaledDotProductAttention($0[0], $0[1], $0[2], scale: 0.7)
+        }
         let a = rnd([3, 2], seed: 53), b = rnd([3, 2], seed: 54)
         checkOp("mse", [a, b], reference: { v in
             var acc = 0.0

@@ -1,4 +1,5 @@
-"""PyTorch / diffusers twin of unet_{train,forward,ddim}.dscript: python unet.py MODE THREADS."""
+"""PyTorch / diffusers twin of unet_{train,forward,ddim}.dscript: python unet.py MODE THREADS.
+MODE train_attn / forward_attn: the same with attention in every block (the .dscript's "attn" argument)."""
 import sys
 import time
 
@@ -6,11 +7,14 @@ import torch
 from diffusers import DDIMScheduler, UNet2DModel
 
 mode, threads = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2
+attn = mode.endswith("_attn")
+mode = mode.removesuffix("_attn")
 torch.set_num_threads(threads)
 torch.manual_seed(0)
+down = ("AttnDownBlock2D",) * 3 if attn else ("DownBlock2D", "DownBlock2D", "AttnDownBlock2D")
+up = ("AttnUpBlock2D",) * 3 if attn else ("AttnUpBlock2D", "UpBlock2D", "UpBlock2D")
 u = UNet2DModel(sample_size=32, in_channels=1, out_channels=1, block_out_channels=(32, 64, 64), layers_per_block=1,
-                down_block_types=("DownBlock2D", "DownBlock2D", "AttnDownBlock2D"),
-                up_block_types=("AttnUpBlock2D", "UpBlock2D", "UpBlock2D"))
+                down_block_types=down, up_block_types=up)
 
 if mode == "train":
     opt = torch.optim.Adam(u.parameters(), lr=1e-4)

@@ -32,6 +32,16 @@ void ck_softmax_rows(float *x, size_t rows, size_t n);
 /* g ← y·(g − Σ g·y) row by row, in place on g. */
 void ck_softmax_backward_rows(const float *y, float *g, size_t rows, size_t n);
 
+/* Fused attention pieces (Attention.c), on `rows` rows of n scores.
+ * softmax_rows_scaled: x ← softmax(scale·x) per row, lse[r] = log Σ exp(scale·x) (the row's log-sum-exp).
+ * attention_probs: s ← exp(scale·s − lse[r]) (the probabilities again, from saved log-sum-exps).
+ * attention_dscores: dp ← scale·p·(dp − d[r]) (the gradient of the unscaled scores).
+ * rowdot: out[r] = Σ_k a[r, k]·b[r, k]. */
+void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *lse);
+void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *lse);
+void ck_attention_dscores(const float *p, float *dp, size_t rows, size_t n, const float *d, float scale);
+void ck_rowdot(const float *a, const float *b, size_t rows, size_t n, float *out);
+
 /* Normalisation pieces (Normalize.c). Mean and biased variance of n values, accumulated in double. */
 void ck_moments(const float *x, size_t n, float *mean, float *var);
 /* y = x·scale + shift; with `silu` nonzero, y = silu(x·scale + shift) instead. */

@@ -1,0 +1,53 @@
+#include "CKernels.h"
+#include "Dispatch.h"
+
+#include <math.h>
+
+CK_DISPATCH
+void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *lse) {
+#pragma clang fp reassociate(on)
+    for (size_t r = 0; r < rows; r++) {
+        float *v = x + r * n;
+        float m = -__builtin_inff();
+        for (size_t k = 0; k < n; k++) { float z = v[k] * scale; m = z > m ? z : m; }
+        if (m == -__builtin_inff()) m = 0;
+        float total = 0;
+        for (size_t k = 0; k < n; k++) {
+            float e = ck_expf(v[k] * scale - m);
+            v[k] = e;
+            total += e;
+        }
+        float inv = 1.0f / total;
+        for (size_t k = 0; k < n; k++) v[k] *= inv;
+        lse[r] = m + logf(total);
+    }
+}
+
+CK_DISPATCH
+void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *lse) {
+    for (size_t r = 0; r < rows; r++) {
+        float *v = s + r * n;
+        const float shift = lse[r];
+        for (size_t k = 0; k < n; k++) v[k] = ck_expf(v[k] * scale - shift);
+    }
+}
+
+CK_DISPATCH
+void ck_attention_dscores(const float *restrict p, float *restrict dp, size_t rows, size_t n, const float *d, float scale) {
+    for (size_t r = 0; r < rows; r++) {
+        const float *pr = p + r * n;
+        float *g = dp + r * n;
+        const float dr = d[r];
+        for (size_t k = 0; k < n; k++) g[k] = scale * pr[k] * (g[k] - dr);
+    }
+}
+
+CK_DISPATCH
+void ck_rowdot(const float *a, const float *b, size_t rows, size_t n, float *out) {
+#pragma clang fp reassociate(on)
+    for (size_t r = 0; r < rows; r++) {
+        float s = 0;
+        for (size_t k = 0; k < n; k++) s += a[r * n + k] * b[r * n + k];
+        out[r] = s;
+    }
+}
