@@ -4,31 +4,38 @@
 #include <math.h>
 
 CK_DISPATCH
-void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *lse) {
+void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv) {
 #pragma clang fp reassociate(on)
     for (size_t r = 0; r < rows; r++) {
         float *v = x + r * n;
-        float m = -__builtin_inff();
-        for (size_t k = 0; k < n; k++) { float z = v[k] * scale; m = z > m ? z : m; }
+        for (size_t k = 0; k < n; k++) v[k] *= scale;
+        float m = ck_row_max(v, n);
         if (m == -__builtin_inff()) m = 0;
         float total = 0;
         for (size_t k = 0; k < n; k++) {
-            float e = ck_expf(v[k] * scale - m);
+            float e = ck_expf(v[k] - m);
             v[k] = e;
             total += e;
         }
         float inv = 1.0f / total;
         for (size_t k = 0; k < n; k++) v[k] *= inv;
-        lse[r] = m + logf(total);
+        row_max[r] = m;
+        row_inv[r] = inv;
     }
 }
 
+/* The same operations as the forward pass, in the same order and without fused multiply-adds, so
+ * the probabilities are bit for bit the ones the forward pass used. */
 CK_DISPATCH
-void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *lse) {
+void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *row_max, const float *row_inv) {
+#pragma clang fp contract(off)
     for (size_t r = 0; r < rows; r++) {
         float *v = s + r * n;
-        const float shift = lse[r];
-        for (size_t k = 0; k < n; k++) v[k] = ck_expf(v[k] * scale - shift);
+        const float m = row_max[r], inv = row_inv[r];
+        for (size_t k = 0; k < n; k++) {
+            float z = v[k] * scale;
+            v[k] = ck_expf(z - m) * inv;
+        }
     }
 }
 

@@ -39,4 +39,18 @@ static inline float ck_expf(float x0) {
     y = x0 > 88.72283f ? __builtin_inff() : y;
     return x0 != x0 ? x0 : y;
 }
+
+/* The largest of n floats (−inf for none), in 16 independent lanes so the loop vectorises (a single
+ * running `x > m ? x : m` does not). NaNs are skipped here; the exp that follows propagates them. */
+static inline __attribute__((always_inline)) float ck_row_max(const float *v, size_t n) {
+    float lanes[16];
+    for (int j = 0; j < 16; j++) lanes[j] = -__builtin_inff();
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        for (int j = 0; j < 16; j++) lanes[j] = v[k + j] > lanes[j] ? v[k + j] : lanes[j];
+    float m = -__builtin_inff();
+    for (int j = 0; j < 16; j++) m = lanes[j] > m ? lanes[j] : m;
+    for (; k < n; k++) m = v[k] > m ? v[k] : m;
+    return m;
+}
 #endif

@@ -6,8 +6,7 @@ void ck_softmax_rows(float *x, size_t rows, size_t n) {
 #pragma clang fp reassociate(on)
     for (size_t r = 0; r < rows; r++) {
         float *v = x + r * n;
-        float m = -__builtin_inff();
-        for (size_t k = 0; k < n; k++) m = v[k] > m ? v[k] : m;
+        float m = ck_row_max(v, n);
         if (m == -__builtin_inff()) m = 0;
         float total = 0;
         for (size_t k = 0; k < n; k++) {

@@ -3,7 +3,7 @@ import CKernels
 /// Scaled dot-product attention. Without a mask it is one primitive computed in blocks of query
 /// rows, as flash attention is: the [Lq, Lk] score matrix is never held whole (at 32×32 pixels,
 /// batch 16 and 4 heads it would be 268 MB per layer), and the backward pass recomputes each
-/// block's probabilities from the saved row log-sum-exps.
+/// block's probabilities from each row's saved maximum and normaliser.
 extension Tensor {
     /// softmax(q·kᵀ·scale + mask)·v over the last two axes; scale defaults to 1/√d. Fused when there
     /// is no mask and q, k, v share their batch axes; otherwise composed from matmul and softmax.
@@ -19,7 +19,7 @@ extension Tensor {
 
     /// The fused primitive for q [..., Lq, D], k [..., Lk, D], v [..., Lk, Dv] with equal batch axes;
     /// nil for any other shapes (the composite path then reports mismatches). Forward: per block,
-    /// S = Q·Kᵀ, P = softmax(scale·S) (keeping log Σ exp per row), O = P·V. Backward, with
+    /// S = Q·Kᵀ, P = softmax(scale·S) (keeping each row's max and 1/Σ), O = P·V. Backward, with
     /// Dᵢ = Σ dOᵢ·Oᵢ: dV += Pᵀ·dO, dP = dO·Vᵀ, dS = scale·P·(dP − D), dQ = dS·K, dK += dSᵀ·Q.
     static func fusedAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, scale: Float) -> Tensor? {
         let r = q.rank
@@ -32,23 +32,25 @@ extension Tensor {
         guard b > 0 else { return nil }
         // Blocks of query rows whose scores fit in 256 KB.
         let block = Swift.max(1, Swift.min(64, 65536 / lk)), blocks = (lq + block - 1) / block
-        var out = uninitializedScalars(b * lq * dv), lse = uninitializedScalars(b * lq)
+        var out = uninitializedScalars(b * lq * dv)
+        var rowMax = uninitializedScalars(b * lq), rowInv = uninitializedScalars(b * lq)
         let qs = q.scalars, ks = k.scalars, vs = v.scalars
         qs.withUnsafeBufferPointer { pq in ks.withUnsafeBufferPointer { pk in vs.withUnsafeBufferPointer { pv in
-        out.withUnsafeMutableBufferPointer { po in lse.withUnsafeMutableBufferPointer { pl in
+        out.withUnsafeMutableBufferPointer { po in rowMax.withUnsafeMutableBufferPointer { pm in
+        rowInv.withUnsafeMutableBufferPointer { pi in
             guard let q0 = pq.baseAddress, let k0 = pk.baseAddress, let v0 = pv.baseAddress,
-                  let o0 = po.baseAddress, let l0 = pl.baseAddress else { return }
+                  let o0 = po.baseAddress, let m0 = pm.baseAddress, let i0 = pi.baseAddress else { return }
             Engine.parallel(b * blocks) { part in
                 let bi = part / blocks, row = (part % blocks) * block, rows = Swift.min(block, lq - row)
                 let scores = UnsafeMutablePointer<Float>.allocate(capacity: rows * lk)
                 defer { scores.deallocate() }
                 let at = bi * lq + row
                 Gemm.serial(false, true, rows, lk, d, q0 + at * d, k0 + bi * lk * d, scores, beta: 0)
-                ck_softmax_rows_scaled(scores, rows, lk, scale, l0 + at)
+                ck_softmax_rows_scaled(scores, rows, lk, scale, m0 + at, i0 + at)
                 Gemm.serial(false, false, rows, dv, lk, scores, v0 + bi * lk * dv, o0 + at * dv, beta: 0)
             }
-        } } } } }
-        let outShape = batchShape + [lq, dv], saved = out, logSumExps = lse
+        } } } } } }
+        let outShape = batchShape + [lq, dv], saved = out, maxima = rowMax, inverses = rowInv
         let (qShape, kShape, vShape) = (q.shape, k.shape, v.shape)
         return Tensor(unchecked: outShape, out).recorded("attention", [q, k, v]) { g in
             var gq = uninitializedScalars(b * lq * d)   // every block is written once
@@ -56,11 +58,12 @@ extension Tensor {
             var dots = uninitializedScalars(b * lq)
             g.scalars.withUnsafeBufferPointer { pg in saved.withUnsafeBufferPointer { po in
             qs.withUnsafeBufferPointer { pq in ks.withUnsafeBufferPointer { pk in vs.withUnsafeBufferPointer { pv in
-            logSumExps.withUnsafeBufferPointer { pl in dots.withUnsafeMutableBufferPointer { pd in
+            maxima.withUnsafeBufferPointer { pm in inverses.withUnsafeBufferPointer { pi in
+            dots.withUnsafeMutableBufferPointer { pd in
             gq.withUnsafeMutableBufferPointer { pgq in gk.withUnsafeMutableBufferPointer { pgk in
             gv.withUnsafeMutableBufferPointer { pgv in
                 guard let g0 = pg.baseAddress, let o0 = po.baseAddress, let q0 = pq.baseAddress,
-                      let k0 = pk.baseAddress, let v0 = pv.baseAddress, let l0 = pl.baseAddress,
+                      let k0 = pk.baseAddress, let v0 = pv.baseAddress, let m0 = pm.baseAddress, let i0 = pi.baseAddress,
                       let d0 = pd.baseAddress, let gq0 = pgq.baseAddress, let gk0 = pgk.baseAddress,
                       let gv0 = pgv.baseAddress else { return }
                 ck_rowdot(g0, o0, b * lq, dv, d0)
@@ -74,7 +77,7 @@ extension Tensor {
                         let rows = Swift.min(block, lq - row), at = bi * lq + row
                         let qb = q0 + at * d, gob = g0 + at * dv
                         Gemm.serial(false, true, rows, lk, d, qb, kb, probs, beta: 0)
-                        ck_attention_probs(probs, rows, lk, scale, l0 + at)
+                        ck_attention_probs(probs, rows, lk, scale, m0 + at, i0 + at)
                         Gemm.serial(true, false, lk, dv, rows, probs, gob, gv0 + bi * lk * dv, beta: 1)
                         Gemm.serial(false, true, rows, lk, dv, gob, vb, grads, beta: 0)
                         ck_attention_dscores(probs, grads, rows, lk, d0 + at, scale)
@@ -82,7 +85,7 @@ extension Tensor {
                         Gemm.serial(true, false, lk, d, rows, grads, qb, gk0 + bi * lk * d, beta: 1)
                     }
                 }
-            } } } } } } } } } }
+            } } } } } } } } } } }
             return [Tensor(unchecked: qShape, gq), Tensor(unchecked: kShape, gk), Tensor(unchecked: vShape, gv)]
         }
     }

@@ -33,12 +33,13 @@ void ck_softmax_rows(float *x, size_t rows, size_t n);
 void ck_softmax_backward_rows(const float *y, float *g, size_t rows, size_t n);
 
 /* Fused attention pieces (Attention.c), on `rows` rows of n scores.
- * softmax_rows_scaled: x ← softmax(scale·x) per row, lse[r] = log Σ exp(scale·x) (the row's log-sum-exp).
- * attention_probs: s ← exp(scale·s − lse[r]) (the probabilities again, from saved log-sum-exps).
+ * softmax_rows_scaled: x ← softmax(scale·x) per row, keeping each row's max (of scale·x) and
+ * 1 / Σ exp(scale·x − max) for the backward pass.
+ * attention_probs: s ← the same probabilities again from those two, bit for bit.
  * attention_dscores: dp ← scale·p·(dp − d[r]) (the gradient of the unscaled scores).
  * rowdot: out[r] = Σ_k a[r, k]·b[r, k]. */
-void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *lse);
-void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *lse);
+void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv);
+void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *row_max, const float *row_inv);
 void ck_attention_dscores(const float *p, float *dp, size_t rows, size_t n, const float *d, float scale);
 void ck_rowdot(const float *a, const float *b, size_t rows, size_t n, float *out);
 
