@@ -81,16 +81,23 @@ size_t ck_winograd_scratch(size_t th, size_t tw) {
     return 36 * tiles + (rows > 16 * tiles ? rows : 16 * tiles);
 }
 
-/* u[k][o][c] = (G·g·Gᵀ)_k for each 3×3 kernel g = w[o][c] (one loop over the o·c kernels, so the
- * 36 output planes are written contiguously). */
+/* u[k·plane + q] = (G·g·Gᵀ)_k for the 3×3 kernels g = w[q], q in first..<first+count. The kernels go
+ * in batches of 256: first turned into nine contiguous arrays (one per kernel entry), so the
+ * transform reads 9 and writes 36 contiguous streams and vectorises without gathers. */
 CK_DISPATCH
-void ck_winograd_weights(const float *restrict w, size_t o, size_t c, float *restrict u) {
-    const size_t plane = o * c;
-    CK_INDEPENDENT
-    for (size_t q = 0; q < plane; q++) {
-        float t[18];
-        for (int j = 0; j < 3; j++) ck_g6(w + 9 * q + j, 3, t + j, 3);                       /* G·g: 6×3 */
-        for (int i = 0; i < 6; i++) ck_g6(t + 3 * i, 1, u + (size_t)(6 * i) * plane + q, plane);   /* ·Gᵀ */
+void ck_winograd_weights(const float *restrict w, size_t plane, size_t first, size_t count, float *restrict u) {
+    enum { BATCH = 256 };
+    float entries[9 * BATCH];
+    for (size_t q0 = first; q0 < first + count; q0 += BATCH) {
+        const size_t n = first + count - q0 < BATCH ? first + count - q0 : BATCH;
+        for (size_t q = 0; q < n; q++)
+            for (int j = 0; j < 9; j++) entries[j * BATCH + q] = w[9 * (q0 + q) + j];
+        CK_INDEPENDENT
+        for (size_t q = 0; q < n; q++) {
+            float t[18];
+            for (int j = 0; j < 3; j++) ck_g6(entries + j * BATCH + q, 3 * BATCH, t + j, 3);            /* G·g: 6×3 */
+            for (int i = 0; i < 6; i++) ck_g6(t + 3 * i, 1, u + (size_t)(6 * i) * plane + q0 + q, plane); /* ·Gᵀ */
+        }
     }
 }
 

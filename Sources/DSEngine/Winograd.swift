@@ -25,8 +25,15 @@ enum Winograd {
     /// Whether a conv of this geometry can run through Winograd.
     static func applies(_ g: Tensor.ConvGeometry) -> Bool {
         g.kh == 3 && g.kw == 3 && g.stride == 1 && g.dilation == 1 && g.groups == 1 && g.padding <= 2
-            && g.ho >= 1 && g.wo >= 1
+            && g.ho >= 1 && g.wo >= 1 && g.n * g.ho * g.wo >= minimumOutputs
     }
+
+    /// The fewest output positions (batch × height × width) for which Winograd is used. Its weight
+    /// transform writes 36·O·C floats per call, which only pays for itself over enough outputs: a
+    /// wide layer on a small batch at 8×8 or less is faster through im2col. Tests set it to 0 to
+    /// run small cases through Winograd.
+    /// (1024 measured best of 0–2048 on the bench UNets at batch 1, 4 and 16.)
+    nonisolated(unsafe) static var minimumOutputs = 1024
 
     /// out[n, o, ho, wo] (+)= conv(x[n, c, h, w], weights) with zero padding `p`; `bias` optional.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?, n: Int, c: Int,
@@ -34,7 +41,11 @@ enum Winograd {
         let ho = h + 2 * p - 2, wo = width + 2 * p - 2
         let (th, tw) = tiling(ho, wo), tiles = th * tw
         var u = Tensor.uninitializedScalars(planes * o * c)
-        u.withUnsafeMutableBufferPointer { pu in if let u0 = pu.baseAddress { ck_winograd_weights(w, o, c, u0) } }
+        u.withUnsafeMutableBufferPointer { pu in
+            guard let u0 = pu.baseAddress else { return }
+            // 36·o·c outputs: for wide layers at small batches this is a real share of the conv.
+            Engine.parallelFor(o * c, grain: 4096) { first, end in ck_winograd_weights(w, o * c, first, end - first, u0) }
+        }
         let perChunk = Swift.max(1, chunkTiles / Swift.max(tiles, 1))
         u.withUnsafeBufferPointer { pu in
             guard let u0 = pu.baseAddress else { return }

@@ -1,5 +1,5 @@
 import DSDiffusion
-import DSEngine
+@testable import DSEngine
 import Foundation
 import XCTest
 
@@ -40,16 +40,35 @@ final class ModelGoldenTests: XCTestCase {
         }
     }
 
+    /// Runs `body` with every 3×3 convolution through Winograd, then with none: the fixtures are small,
+    /// so the size rule alone would send them all through im2col.
+    func withBothConvolutionPaths(_ body: () throws -> Void) rethrows {
+        let saved = Winograd.minimumOutputs
+        defer { Winograd.minimumOutputs = saved }
+        for threshold in [0, Int.max] {
+            Winograd.minimumOutputs = threshold
+            try body()
+        }
+    }
+
     func testUNetWithAttentionMatchesDiffusers() throws {
-        try checkUNet("unet_attn", grads: ["conv_in.weight", "down_blocks.1.attentions.0.to_q.weight",
-                                           "up_blocks.1.resnets.0.time_emb_proj.weight"])
+        try withBothConvolutionPaths {
+            try checkUNet("unet_attn", grads: ["conv_in.weight", "down_blocks.1.attentions.0.to_q.weight",
+                                               "up_blocks.1.resnets.0.time_emb_proj.weight"])
+        }
     }
 
     func testUNetScaleShiftMatchesDiffusers() throws {
-        try checkUNet("unet_shift", grads: ["mid_block.attentions.0.to_k.weight", "down_blocks.0.resnets.1.time_emb_proj.bias"])
+        try withBothConvolutionPaths {
+            try checkUNet("unet_shift", grads: ["mid_block.attentions.0.to_k.weight", "down_blocks.0.resnets.1.time_emb_proj.bias"])
+        }
     }
 
     func testAutoencoderKLMatchesDiffusers() throws {
+        try withBothConvolutionPaths { try checkAutoencoderKL() }
+    }
+
+    func checkAutoencoderKL() throws {
         let (loaded, io) = try Self.fixture("vae_kl")
         let vae = try XCTUnwrap(loaded as? AutoencoderKL)
         let x = try XCTUnwrap(io["x"]), z = try XCTUnwrap(io["z"])

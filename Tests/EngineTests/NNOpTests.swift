@@ -61,15 +61,25 @@ final class NNOpTests: XCTestCase {
         checkOp("linear 3d no bias", [rnd([2, 2, 3], seed: 10), w]) { try Tensor.linear($0[0], weight: $0[1], bias: nil) }
     }
 
+    /// Every case runs twice: with Winograd taking every 3×3 stride-1 convolution it can (padding 0, 1,
+    /// 2), and with it switched off, so both paths are checked whatever size picks between them.
     func testConv2dAgainstReference() {
-        // 3×3 stride-1 cases (padding 0, 1, 2) run through Winograd, the others through im2col.
+        let saved = Winograd.minimumOutputs
+        defer { Winograd.minimumOutputs = saved }
+        for threshold in [0, Int.max] {
+            Winograd.minimumOutputs = threshold
+            checkConv2dCases(threshold == 0 ? "winograd" : "im2col")
+        }
+    }
+
+    func checkConv2dCases(_ path: String) {
         let variants: [(Int, Int, Int, Int, Int, Int)] = [(3, 1, 1, 1, 1, 3), (3, 2, 1, 1, 1, 3), (1, 1, 0, 1, 1, 1),
                                                           (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3), (3, 1, 0, 1, 1, 3),
                                                           (3, 1, 2, 1, 1, 3)]
         for (k, s, p, d, g, _) in variants {
             let cin = 2 * g, cout = 2 * g
             let x = rnd([2, cin, 5, 4], seed: 20), w = rnd([cout, cin / g, k, k], seed: 21, scale: 0.5), b = rnd([cout], seed: 22)
-            checkOp("conv k\(k) s\(s) p\(p) d\(d) g\(g)", [x, w, b], reference: { v in
+            checkOp("\(path) conv k\(k) s\(s) p\(p) d\(d) g\(g)", [x, w, b], reference: { v in
                 convRef(v[0], x.shape, v[1], w.shape, v[2], stride: s, padding: p, dilation: d, groups: g)
             }, forwardTol: 1e-5) {
                 try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: s, padding: p, dilation: d, groups: g)
@@ -83,7 +93,7 @@ final class NNOpTests: XCTestCase {
         for (i, t) in tiled.enumerated() {
             let x = rnd([2, t.c, t.h, t.w], seed: 23 + UInt64(i)), b = rnd([t.o], seed: 40 + UInt64(i))
             let w = rnd([t.o, t.c, 3, 3], seed: 30 + UInt64(i), scale: 1 / Float(9 * t.c).squareRoot())   // unit-scale outputs
-            checkOp("winograd \(t.h)×\(t.w) p\(t.p) c\(t.c) o\(t.o)", [x, w, b], reference: { v in
+            checkOp("\(path) \(t.h)×\(t.w) p\(t.p) c\(t.c) o\(t.o)", [x, w, b], reference: { v in
                 convRef(v[0], x.shape, v[1], w.shape, v[2], stride: 1, padding: t.p)
             }, forwardTol: 1e-5) {
                 try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], padding: t.p)

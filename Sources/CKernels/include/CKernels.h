@@ -60,8 +60,9 @@ void ck_norm_backward_apply(const float *g, const float *x, float *out, size_t n
  * the part past the edge dropped) plus `bias`. `scratch` holds ck_winograd_scratch(th, tw) floats,
  * for any of the plane transforms. */
 size_t ck_winograd_scratch(size_t th, size_t tw);
-/* Weights: U = G·g·Gᵀ of each 3×3 kernel of w [o][c][3][3], laid out u[k][o][c] (36·o·c floats). */
-void ck_winograd_weights(const float *w, size_t o, size_t c, float *u);
+/* Weights: U = G·g·Gᵀ of the 3×3 kernels first..<first+count of w [plane = o·c][3][3], into
+ * u[k·plane + kernel] (all of u is 36·o·c floats, laid out [k][o][c]). */
+void ck_winograd_weights(const float *w, size_t plane, size_t first, size_t count, float *u);
 void ck_winograd_input(const float *plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
                        float *v, size_t vstride, float *scratch);
 void ck_winograd_output(const float *m, size_t mstride, size_t th, size_t tw, size_t ho, size_t wo,
