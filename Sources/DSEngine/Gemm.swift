@@ -8,7 +8,7 @@ import COpenBLAS
 /// panels (or whole matrices of a batch), one per engine thread, each a single-threaded sgemm.
 enum Gemm {
     /// Pins OpenBLAS to one thread and stops the worker threads it started when it was loaded (done
-    /// once, on the first tensor). Left alone, those threads spin in `sched_yield` for their first
+    /// once, by `Engine.prepare()` at interpreter set-up or else at the first tensor). Left alone, those threads spin in `sched_yield` for their first
     /// ~0.1 s, stealing a core from short scripts and from the first steps of every benchmark.
     static let configured: Bool = {
         openblas_set_num_threads(1)
