@@ -35,7 +35,50 @@ enum Winograd {
     /// (1024 measured best of 0–2048 on the bench UNets at batch 1, 4 and 16.)
     nonisolated(unsafe) static var minimumOutputs = 1024
 
-    /// out[n, o, ho, wo] (+)= conv(x[n, c, h, w], weights) with zero padding `p`; `bias` optional.
+    /// One chunk of samples `first..<end` of a worker, with its input planes already transformed:
+    /// `v` holds 36 planes of [C, columns] (stride `vStride`), `work` 36 uninitialised planes of
+    /// [O, columns] (stride `workStride`) for the pass to use; sample s's tiles start at column
+    /// (s − first)·tiles.
+    struct Chunk {
+        let worker: Int, first: Int, end: Int, columns: Int, alone: Bool
+        let v: UnsafeMutablePointer<Float>, vStride: Int
+        let work: UnsafeMutablePointer<Float>, workStride: Int
+        let scratch: UnsafeMutablePointer<Float>
+    }
+
+    /// The batch loop both passes share: the samples are split across the workers, each takes them
+    /// in chunks of about `chunkTiles` tiles, transforms the chunk's input planes of `x` [n, c, h, w]
+    /// (zero padding `p`) and hands the chunk to `body`.
+    static func forEachChunk(_ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w width: Int, o: Int, padding p: Int,
+                             _ body: (Chunk) -> Void) {
+        let ho = h + 2 * p - 2, wo = width + 2 * p - 2
+        let (th, tw) = tiling(ho, wo), tiles = th * tw
+        let perChunk = Swift.max(1, chunkTiles / Swift.max(tiles, 1))
+        Tensor.overBatch(n, work: n * o * ho * wo * c * 9) { worker, first, end, alone in
+            let cols = Swift.min(perChunk, end - first) * tiles
+            let vK = planeStride(c, cols), workK = planeStride(o, cols)
+            // Every element read is written first, so the buffers start uninitialised.
+            let v0 = UnsafeMutablePointer<Float>.allocate(capacity: planes * vK)
+            let work = UnsafeMutablePointer<Float>.allocate(capacity: planes * workK)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: ck_winograd_scratch(th, tw))
+            defer { v0.deallocate(); work.deallocate(); scratch.deallocate() }
+            var s0 = first
+            while s0 < end {
+                let s1 = Swift.min(end, s0 + perChunk), ncol = (s1 - s0) * tiles
+                for s in s0..<s1 {
+                    for ic in 0..<c {
+                        ck_winograd_input(x + (s * c + ic) * h * width, h, width, p, th, tw,
+                                          v0 + ic * ncol + (s - s0) * tiles, vK, scratch)
+                    }
+                }
+                body(Chunk(worker: worker, first: s0, end: s1, columns: ncol, alone: alone, v: v0, vStride: vK,
+                           work: work, workStride: workK, scratch: scratch))
+                s0 = s1
+            }
+        }
+    }
+
+    /// out[n, o, ho, wo] = conv(x[n, c, h, w], weights) with zero padding `p`, plus `bias` if given.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: [Float]?, n: Int, c: Int,
                         h: Int, w width: Int, o: Int, padding p: Int, out: UnsafeMutablePointer<Float>) {
         let ho = h + 2 * p - 2, wo = width + 2 * p - 2
@@ -46,36 +89,19 @@ enum Winograd {
             // 36·o·c outputs: for wide layers at small batches this is a real share of the conv.
             Engine.parallelFor(o * c, grain: 4096) { first, end in ck_winograd_weights(w, o * c, first, end - first, u0) }
         }
-        let perChunk = Swift.max(1, chunkTiles / Swift.max(tiles, 1))
         u.withUnsafeBufferPointer { pu in
             guard let u0 = pu.baseAddress else { return }
-            Tensor.overBatch(n, work: n * o * ho * wo * c * 9) { _, first, end, alone in
-                let cols = Swift.min(perChunk, end - first) * tiles
-                let vK = planeStride(c, cols), mK = planeStride(o, cols)
-                // Every element read is written first, so the buffers start uninitialised.
-                let v0 = UnsafeMutablePointer<Float>.allocate(capacity: planes * vK)
-                let m0 = UnsafeMutablePointer<Float>.allocate(capacity: planes * mK)
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: ck_winograd_scratch(th, tw))
-                defer { v0.deallocate(); m0.deallocate(); scratch.deallocate() }
-                var s0 = first
-                while s0 < end {
-                    let s1 = Swift.min(end, s0 + perChunk), ncol = (s1 - s0) * tiles
-                    for s in s0..<s1 {
-                        for ic in 0..<c {
-                            ck_winograd_input(x + (s * c + ic) * h * width, h, width, p, th, tw,
-                                              v0 + ic * ncol + (s - s0) * tiles, vK, scratch)
-                        }
+            forEachChunk(x, n: n, c: c, h: h, w: width, o: o, padding: p) { chunk in
+                // M_k = U_k·V_k, then Aᵀ·M·A per tile into the output planes.
+                for k in 0..<planes {
+                    Gemm.product(chunk.alone, false, false, o, chunk.columns, c, u0 + k * o * c,
+                                 chunk.v + k * chunk.vStride, chunk.work + k * chunk.workStride, beta: 0)
+                }
+                for s in chunk.first..<chunk.end {
+                    for oc in 0..<o {
+                        ck_winograd_output(chunk.work + oc * chunk.columns + (s - chunk.first) * tiles, chunk.workStride,
+                                           th, tw, ho, wo, bias?[oc] ?? 0, out + (s * o + oc) * ho * wo, chunk.scratch)
                     }
-                    for k in 0..<planes {
-                        Gemm.product(alone, false, false, o, ncol, c, u0 + k * o * c, v0 + k * vK, m0 + k * mK, beta: 0)
-                    }
-                    for s in s0..<s1 {
-                        for oc in 0..<o {
-                            ck_winograd_output(m0 + oc * ncol + (s - s0) * tiles, mK, th, tw, ho, wo,
-                                               bias?[oc] ?? 0, out + (s * o + oc) * ho * wo, scratch)
-                        }
-                    }
-                    s0 = s1
                 }
             }
         }
@@ -89,37 +115,24 @@ enum Winograd {
                                w width: Int, o: Int, padding p: Int) -> [Float] {
         let ho = h + 2 * p - 2, wo = width + 2 * p - 2
         let (th, tw) = tiling(ho, wo), tiles = th * tw
-        let perChunk = Swift.max(1, chunkTiles / Swift.max(tiles, 1))
         let workers = Swift.max(1, Swift.min(Engine.threads, n))
         let plane = planes * o * c
         var du = [Float](repeating: 0, count: plane * workers)
         du.withUnsafeMutableBufferPointer { pd in
             guard let du0 = pd.baseAddress else { return }
-            Tensor.overBatch(n, work: n * o * ho * wo * c * 9) { worker, first, end, alone in
-                let acc = du0 + worker * plane
-                let cols = Swift.min(perChunk, end - first) * tiles
-                let vK = planeStride(c, cols), yK = planeStride(o, cols)
-                let v0 = UnsafeMutablePointer<Float>.allocate(capacity: planes * vK)
-                let y0 = UnsafeMutablePointer<Float>.allocate(capacity: planes * yK)
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: ck_winograd_scratch(th, tw))
-                defer { v0.deallocate(); y0.deallocate(); scratch.deallocate() }
-                var s0 = first
-                while s0 < end {
-                    let s1 = Swift.min(end, s0 + perChunk), ncol = (s1 - s0) * tiles
-                    for s in s0..<s1 {
-                        for ic in 0..<c {
-                            ck_winograd_input(x + (s * c + ic) * h * width, h, width, p, th, tw,
-                                              v0 + ic * ncol + (s - s0) * tiles, vK, scratch)
-                        }
-                        for oc in 0..<o {
-                            ck_winograd_output_grad(gy + (s * o + oc) * ho * wo, ho, wo, th, tw,
-                                                    y0 + oc * ncol + (s - s0) * tiles, yK, scratch)
-                        }
+            forEachChunk(x, n: n, c: c, h: h, w: width, o: o, padding: p) { chunk in
+                // Y_k = (A·dy·Aᵀ)_k per tile, then dU_k += Y_k·V_kᵀ into this worker's accumulator.
+                for s in chunk.first..<chunk.end {
+                    for oc in 0..<o {
+                        ck_winograd_output_grad(gy + (s * o + oc) * ho * wo, ho, wo, th, tw,
+                                                chunk.work + oc * chunk.columns + (s - chunk.first) * tiles,
+                                                chunk.workStride, chunk.scratch)
                     }
-                    for k in 0..<planes {
-                        Gemm.product(alone, false, true, o, c, ncol, y0 + k * yK, v0 + k * vK, acc + k * o * c, beta: 1)
-                    }
-                    s0 = s1
+                }
+                let acc = du0 + chunk.worker * plane
+                for k in 0..<planes {
+                    Gemm.product(chunk.alone, false, true, o, c, chunk.columns, chunk.work + k * chunk.workStride,
+                                 chunk.v + k * chunk.vStride, acc + k * o * c, beta: 1)
                 }
             }
         }
