@@ -5,22 +5,10 @@
 
 CK_DISPATCH
 void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv) {
-#pragma clang fp reassociate(on)
     for (size_t r = 0; r < rows; r++) {
         float *v = x + r * n;
         for (size_t k = 0; k < n; k++) v[k] *= scale;
-        float m = ck_row_max(v, n);
-        if (m == -__builtin_inff()) m = 0;
-        float total = 0;
-        for (size_t k = 0; k < n; k++) {
-            float e = ck_expf(v[k] - m);
-            v[k] = e;
-            total += e;
-        }
-        float inv = 1.0f / total;
-        for (size_t k = 0; k < n; k++) v[k] *= inv;
-        row_max[r] = m;
-        row_inv[r] = inv;
+        row_max[r] = ck_softmax_row(v, n, &row_inv[r]);
     }
 }
 

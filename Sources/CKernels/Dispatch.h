@@ -40,6 +40,10 @@ static inline float ck_expf(float x0) {
     return x0 != x0 ? x0 : y;
 }
 
+/* σ(x) = 1 / (1 + e^−x), and SiLU's derivative x·σ(x) ↦ σ·(1 + x·(1 − σ)) given σ = σ(x). */
+static inline __attribute__((always_inline)) float ck_sigmoidf(float x) { return 1.0f / (1.0f + ck_expf(-x)); }
+static inline __attribute__((always_inline)) float ck_silu_grad(float x, float s) { return s * (1.0f + x * (1.0f - s)); }
+
 /* The largest of n floats (−inf for none), in 16 independent lanes so the loop vectorises (a single
  * running `x > m ? x : m` does not). NaNs are skipped here; the exp that follows propagates them. */
 static inline __attribute__((always_inline)) float ck_row_max(const float *v, size_t n) {
@@ -51,6 +55,23 @@ static inline __attribute__((always_inline)) float ck_row_max(const float *v, si
     float m = -__builtin_inff();
     for (int j = 0; j < 16; j++) m = lanes[j] > m ? lanes[j] : m;
     for (; k < n; k++) m = v[k] > m ? v[k] : m;
+    return m;
+}
+/* Softmax of one row in place (the max subtracted first, 0 if every entry is −inf); returns that
+ * max and writes 1 / Σ exp to *inv, for a backward pass that recomputes the row. */
+static inline __attribute__((always_inline)) float ck_softmax_row(float *v, size_t n, float *inv) {
+#pragma clang fp reassociate(on)
+    float m = ck_row_max(v, n);
+    if (m == -__builtin_inff()) m = 0;
+    float total = 0;
+    for (size_t k = 0; k < n; k++) {
+        float e = ck_expf(v[k] - m);
+        v[k] = e;
+        total += e;
+    }
+    const float r = 1.0f / total;
+    for (size_t k = 0; k < n; k++) v[k] *= r;
+    *inv = r;
     return m;
 }
 #endif

@@ -30,7 +30,7 @@ void ck_affine(const float *restrict x, float *restrict y, size_t n, float scale
     if (silu) {
         for (size_t i = 0; i < n; i++) {
             float v = x[i] * scale + shift;
-            y[i] = v / (1.0f + ck_expf(-v));
+            y[i] = v * ck_sigmoidf(v);
         }
     } else {
         for (size_t i = 0; i < n; i++) y[i] = x[i] * scale + shift;
@@ -65,7 +65,6 @@ void ck_affine_silu_backward(const float *restrict x, const float *restrict g, f
                              float scale, float shift) {
     for (size_t i = 0; i < n; i++) {
         float a = x[i] * scale + shift;
-        float s = 1.0f / (1.0f + ck_expf(-a));
-        ga[i] = g[i] * (s * (1.0f + a * (1.0f - s)));
+        ga[i] = g[i] * ck_silu_grad(a, ck_sigmoidf(a));
     }
 }

@@ -10,10 +10,16 @@ extension Tensor {
     static func normalize(_ x: Tensor, rows: Int, channels: Int, block: Int, eps: Float, weight: Tensor?,
                           bias: Tensor?, silu: Bool = false, name: String, paramBase: @escaping (Int) -> Int) -> Tensor {
         let size = channels * block
-        var y = [Float](unsafeUninitializedCapacity: x.count) { _, c in c = x.count }
+        var y = uninitializedScalars(x.count)
         var means = [Float](repeating: 0, count: rows), rstds = [Float](repeating: 0, count: rows)
         let wv = weight?.scalars, bv = bias?.scalars
         let bases = (0..<rows).map(paramBase)
+        /// Channel c of row r maps x to x·scale + shift = (x − mean)·rstd·w + b.
+        func affine(_ r: Int, _ c: Int, mean: Float, rstd: Float) -> (scale: Float, shift: Float) {
+            let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
+            let scale = w * rstd
+            return (scale, b - mean * scale)
+        }
         x.scalars.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in
         means.withUnsafeMutableBufferPointer { pm in rstds.withUnsafeMutableBufferPointer { pr in
             guard let x0 = px.baseAddress, let y0 = py.baseAddress, let m0 = pm.baseAddress, let r0 = pr.baseAddress else { return }
@@ -26,8 +32,7 @@ extension Tensor {
                     m0[r] = mean; r0[r] = rstd
                     let out = y0 + r * size
                     for c in 0..<channels {
-                        let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
-                        let scale = w * rstd, shift = b - mean * scale
+                        let (scale, shift) = affine(r, c, mean: mean, rstd: rstd)
                         if block == 1 && !silu { out[c] = row[c] * scale + shift } else {
                             ck_affine(row + c * block, out + c * block, block, scale, shift, silu ? 1 : 0)
                         }
@@ -49,8 +54,7 @@ extension Tensor {
                 Engine.parallelFor(rows, grain: Swift.max(1, 16384 / Swift.max(size, 1))) { s, e in
                     for r in s..<e {
                         for c in 0..<channels {
-                            let w = wv.map { $0[bases[r] + c] } ?? 1, b = bv.map { $0[bases[r] + c] } ?? 0
-                            let scale = w * rstds[r], shift = b - means[r] * scale, at = r * size + c * block
+                            let (scale, shift) = affine(r, c, mean: means[r], rstd: rstds[r]), at = r * size + c * block
                             ck_affine_silu_backward(x0 + at, g0 + at, o0 + at, block, scale, shift)
                         }
                     }
@@ -59,7 +63,7 @@ extension Tensor {
             return out
         }
         return Tensor(unchecked: shape, y).recorded(name, inputs) { g in
-            var gx = [Float](unsafeUninitializedCapacity: needX ? xs.count : 0) { _, c in c = needX ? xs.count : 0 }
+            var gx = uninitializedScalars(needX ? xs.count : 0)
             // Per (row, channel) sums of g and g·x̂, reduced into the affine gradients afterwards.
             var sg = [Float](repeating: 0, count: rows * channels), sgx = [Float](repeating: 0, count: rows * channels)
             let gEff = silu ? siluGradient(g.scalars) : g.scalars

@@ -128,7 +128,7 @@ extension Tensor {
     /// x·σ(x); a primitive that keeps σ(x) from the forward pass for its gradient σ·(1 + x·(1 − σ)).
     public func silu() -> Tensor {
         let n = count
-        var sig = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var sig = Tensor.uninitializedScalars(n)
         let ys = [Float](unsafeUninitializedCapacity: n) { buf, c in
             c = n
             scalars.withUnsafeBufferPointer { px in sig.withUnsafeMutableBufferPointer { ps in
