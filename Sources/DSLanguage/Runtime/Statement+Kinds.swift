@@ -191,6 +191,8 @@ final class IndexAssignStatement: Statement {
 }
 
 /// `x[a][b]... = v` (and `+=` etc.): two or more bracket levels, written through (`Runtime.setIndex(chain:)`).
+/// The one-level `IndexAssignStatement` stays separate: routed through here it ran `xs[i] = v` loops
+/// about 1.5× slower (an array of levels per execution).
 final class ChainIndexAssignStatement: Statement {
     let root: Node
     let levels: [[IndexNode]]
