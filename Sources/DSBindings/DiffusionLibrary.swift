@@ -109,6 +109,10 @@ enum DiffusionLibrary {
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
+    ]
+
+    /// The `mlp_denoiser` model (listed with the models).
+    static let models: [Builtin] = [
         Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32)",
                 "a denoiser for points in R^dim: sinusoidal time embedding ++ x → layers × (linear, SiLU) → dim; call model(x, t)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in

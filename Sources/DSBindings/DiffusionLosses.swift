@@ -80,18 +80,10 @@ enum DiffusionLosses {
                 "per_sample": .tensor(Tensor(shape: [r.total.count], scalars: r.total.map { Float($0) })),
             ]))
         },
-        Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
-                example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
-            let x = try a.tensor(0, "a"), y = try a.tensor(1, "b")
-            guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
-                throw a.error(1, "b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
-            }
-            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
-            return .number(energyDistance(x, y))
-        },
-    ] + datasets
+    ]
 
-    /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator.
+    /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator,
+    /// and `energy_distance` to compare samples with them (`:help` lists them with the data).
     static let datasets: [Builtin] = Datasets2D.names.map { name in
         Builtin("\(name)(n)", "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)",
                 example: "let data = \(name)(2000)") { a, c in
@@ -101,9 +93,17 @@ enum DiffusionLosses {
                 try Datasets2D.make(name, n: n, random: DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) }))
             })
         }
-    }
-
-    static func n2(_ name: String) -> String { "n" }
+    } + [
+        Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
+                example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
+            let x = try a.tensor(0, "a"), y = try a.tensor(1, "b")
+            guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
+                throw a.error(1, "b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
+            }
+            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
+            return .number(energyDistance(x, y))
+        },
+    ]
 
     /// The V-statistic of the energy distance between the rows of x and y (Euclidean norms, float64).
     static func energyDistance(_ x: Tensor, _ y: Tensor) -> Double {
