@@ -15,12 +15,13 @@ func diffusion<T>(_ body: () throws -> T) throws -> T {
 
 extension Arguments {
     /// A noise schedule argument.
-    func schedule(_ position: Int?, _ name: String? = "s") throws -> Schedule {
-        try native(position, name, as: NoiseScheduleObject.self, expected: "schedule").schedule
+    func schedule(_ name: String = "s") throws -> Schedule {
+        try native(name, as: NoiseScheduleObject.self, expected: "schedule").schedule
     }
 
     /// Timesteps: a number (one for the whole batch) or a tensor / list of per-sample integers.
-    func timesteps(_ position: Int?, _ name: String? = "t") throws -> [Int] {
+    func timesteps(_ name: String = "t") throws -> [Int] {
+        let position = position(of: name)
         let v = try value(position, name)
         let values: [Float]
         switch v {
@@ -39,26 +40,23 @@ extension Arguments {
     }
 
     /// `prediction:` — eps, x0 or v.
-    func prediction(_ position: Int? = nil) throws -> Prediction {
-        guard has(position, "prediction") else { return .eps }
-        return try diffusion { try Prediction(name: try string(position, "prediction")) }
+    func prediction() throws -> Prediction {
+        try diffusion { try Prediction(name: try string("prediction")) }
     }
 
     /// `spacing:` — leading, trailing or linspace.
-    func spacing(_ position: Int? = nil) throws -> TimestepSpacing {
-        guard has(position, "spacing") else { return .leading }
-        return try diffusion { try TimestepSpacing(name: try string(position, "spacing")) }
+    func spacing() throws -> TimestepSpacing {
+        try diffusion { try TimestepSpacing(name: try string("spacing")) }
     }
 
     /// `variance:` — fixed_small or fixed_large (learned_range for two-headed models).
-    func varianceType(_ position: Int? = nil) throws -> VarianceType {
-        guard has(position, "variance") else { return .fixedSmall }
-        return try diffusion { try VarianceType(name: try string(position, "variance")) }
+    func varianceType() throws -> VarianceType {
+        try diffusion { try VarianceType(name: try string("variance")) }
     }
 
     /// An optional tensor (`noise:`).
-    func optionalTensor(_ position: Int?, _ name: String) throws -> Tensor? {
-        has(position, name) ? try tensor(position, name) : nil
+    func optionalTensor(_ name: String) throws -> Tensor? {
+        has(name) ? try tensor(name) : nil
     }
 }
 
@@ -77,12 +75,12 @@ enum DiffusionBridge {
     }
 
     /// Checks that a value can be called as `model(x, t)`.
-    static func checkCallable(_ a: Arguments, _ position: Int, _ name: String = "model") throws -> Value {
-        let v = try a.value(position, name)
+    static func checkCallable(_ a: Arguments, _ name: String = "model") throws -> Value {
+        let v = try a.value(name)
         switch v {
         case .function, .builtin: return v
         case .native(let object as ModelObject): return .native(object)
-        default: throw a.typeError(position, name, expected: "model or function", got: v)
+        default: throw a.typeError(name, expected: "model or function", got: v)
         }
     }
 
@@ -117,8 +115,8 @@ enum DiffusionBridge {
     }
 
     /// A shape given as `shape: [n, d]`.
-    static func shape(_ a: Arguments, _ position: Int?) throws -> [Int] {
-        let s = try a.intList(position, "shape")
+    static func shape(_ a: Arguments) throws -> [Int] {
+        let s = try a.intList("shape")
         try TensorConversion.checkShape(s, function: a.functionName)
         return s
     }
