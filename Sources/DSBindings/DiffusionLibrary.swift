@@ -28,83 +28,94 @@ enum DiffusionLibrary {
                 try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)
             }))
         },
-        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = \"fixed_small\", clip = false, prediction = \"eps\")",
-                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0",
+        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = nil, clip = nil, prediction = nil)",
+                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0; "
+                    + "variance, clip and prediction default to the schedule's settings",
                 example: "let r = ddpm_step(s, model(xt, t), t, xt)\nxt = r[\"x_prev\"]") { a, c in
             let s = try a.schedule(), out = try a.tensor("model_output"), xt = try a.tensor("xt")
             let t = try a.int("t")
             var noise = try a.optionalTensor("noise")
             if noise == nil && t > 0 && t < s.T { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
-            let r = try diffusion {
-                try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, variance: try a.varianceType(),
-                             prediction: try a.prediction(), clip: try a.bool("clip"))
-            }
-            return stepResult(r)
+            let settings = try a.samplerSettings(s)
+            return stepResult(try diffusion { try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings) })
         },
-        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = false, prediction = \"eps\")",
-                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means ᾱ_prev = 1): dict x_prev, x0",
+        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = nil, prediction = nil)",
+                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means the final ᾱ, 1 by default): dict x_prev, x0",
                 example: "let r = ddim_step(s, model(xt, 980), 980, xt, t_prev: 960)") { a, c in
             let s = try a.schedule(), out = try a.tensor("model_output"), xt = try a.tensor("xt")
             let t = try a.int("t"), tPrev = try a.int("t_prev", default: t - 1)
             let eta = try a.number("eta")
             var noise = try a.optionalTensor("noise")
             if noise == nil && eta > 0 { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
-            let r = try diffusion {
-                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise,
-                             prediction: try a.prediction(), clip: try a.bool("clip"))
-            }
-            return stepResult(r)
+            let settings = try a.samplerSettings(s)
+            return stepResult(try diffusion {
+                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings)
+            })
         },
-        Builtin("ddim_timesteps(s, steps, spacing = \"leading\")",
-                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps",
+        Builtin("ddim_timesteps(s, steps, spacing = nil)",
+                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps "
+                    + "(spacing and steps_offset from the schedule unless given)",
                 example: "ddim_timesteps(s, 10)   # [900, 800, ..., 0]") { a, _ in
-            let steps = try diffusion { try ddimTimesteps(try a.schedule(), steps: try a.int("steps"), spacing: try a.spacing()) }
+            let s = try a.schedule()
+            let settings = try a.samplerSettings(s)
+            let steps = try diffusion { try ddimTimesteps(s, steps: try a.int("steps"), spacing: settings.spacing) }
             return .list(ListObject(steps.map { .number(Double($0)) }))
         },
-        Builtin("ddpm_sample(model, s, shape, variance = \"fixed_small\", clip = false, trajectory = false, prediction = \"eps\")",
-                "DDPM ancestral sampling from x_T ~ N(0, I) through every timestep (Algorithm 2)",
+        Builtin("ddpm_sample(model, s, shape, variance = nil, clip = nil, trajectory = false, prediction = nil, noise = nil, "
+                    + "step_noises = nil, steps = nil, class_labels = nil)",
+                "DDPM ancestral sampling from x_T (noise:, else drawn) through every timestep (Algorithm 2), or `steps` of them; "
+                    + "step_noises: the per-step noises in order; settings default to the schedule's",
                 example: "let x = ddpm_sample(model, s, shape: [500, 2])") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
-            let s = try a.schedule(), shape = try DiffusionBridge.shape(a)
+            let s = try a.schedule()
+            let start = try a.optionalTensor("noise"), shape = try DiffusionBridge.shape(a, noise: start)
             let trajectory = try a.bool("trajectory")
+            let settings = try a.samplerSettings(s)
+            let steps = a.has("steps") ? try a.int("steps") : nil
+            let noises = try DiffusionBridge.stepNoises(a, c)
+            let labels = try a.optionalTensor("class_labels")
             let r = try diffusion {
                 try Engine.withNoGrad {
-                    try ddpmSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
-                                   variance: try a.varianceType(), prediction: try a.prediction(),
-                                   clip: try a.bool("clip"), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "ddpm"))
+                    try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                                   noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
+                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
                 }
             }
+            try noises.checkUsed()
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
-        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = \"leading\", clip = false, trajectory = false, prediction = \"eps\")",
-                "DDIM sampling in `steps` steps (η = 0: deterministic; η = 1: DDPM-like)",
+        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = nil, clip = nil, trajectory = false, "
+                    + "prediction = nil, noise = nil, class_labels = nil)",
+                "DDIM sampling in `steps` steps from x_T (noise:, else drawn; η = 0: deterministic; η = 1: DDPM-like); "
+                    + "settings default to the schedule's",
                 example: "let x = ddim_sample(model, s, shape: [500, 2], steps: 50)") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
-            let s = try a.schedule(), shape = try DiffusionBridge.shape(a)
+            let s = try a.schedule()
+            let start = try a.optionalTensor("noise"), shape = try DiffusionBridge.shape(a, noise: start)
             let trajectory = try a.bool("trajectory")
+            let settings = try a.samplerSettings(s)
+            let labels = try a.optionalTensor("class_labels")
             let r = try diffusion {
                 try Engine.withNoGrad {
-                    try ddimSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
-                                   steps: try a.int("steps"), eta: try a.number("eta"),
-                                   spacing: try a.spacing(), prediction: try a.prediction(),
-                                   clip: try a.bool("clip"), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "ddim"))
+                    try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                                   noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
+                                   eta: try a.number("eta"), settings: settings, trajectory: trajectory,
+                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
                 }
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
-        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = \"leading\", trajectory = false, prediction = \"eps\")",
+        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = nil, trajectory = false, prediction = nil)",
                 "deterministic DDIM inversion x_0 → x_T (the η = 0 ODE run forwards)",
                 example: "let xT = ddim_invert(model, s, x0, steps: 50)") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule(), x0 = try a.tensor("x0")
             let trajectory = try a.bool("trajectory")
+            let settings = try a.samplerSettings(s)
             let r = try diffusion {
                 try Engine.withNoGrad {
                     try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int("steps"),
-                                   spacing: try a.spacing(), prediction: try a.prediction(), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "invert"))
+                                   settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
                 }
             }
             return DiffusionBridge.result(r, trajectory: trajectory)

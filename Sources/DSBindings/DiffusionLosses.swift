@@ -11,7 +11,7 @@ import OrderedCollections
 /// trains through them) and evaluated in float64 by DSDiffusion otherwise.
 enum DiffusionLosses {
     static let functions: [Builtin] = [
-        Builtin("diffusion_loss(model, s, x0, prediction = \"eps\", weighting = \"none\", gamma = 5)",
+        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5)",
                 "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.)",
                 example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
@@ -19,7 +19,7 @@ enum DiffusionLosses {
             let weighting = try diffusion { try LossWeighting(name: try a.string("weighting")) }
             let r = try diffusion {
                 try diffusionLoss(DiffusionBridge.model(model, c), schedule: s, x0: x0, generator: RandomState.of(c),
-                                  prediction: try a.prediction(), weighting: weighting, gamma: try a.number("gamma"))
+                                  prediction: try a.prediction(default: s.settings.prediction), weighting: weighting, gamma: try a.number("gamma"))
             }
             return .tensor(r.loss)
         },
@@ -59,7 +59,7 @@ enum DiffusionLosses {
                 try discretizedGaussianNLL(x: try a.tensor("x"), mean: try a.tensor("mean"), logVar: try a.tensor("logvar"))
             })
         },
-        Builtin("vlb(model, s, x0, variance = \"fixed_small\", prediction = \"eps\", clip = false)",
+        Builtin("vlb(model, s, x0, variance = nil, prediction = nil, clip = nil)",
                 "the variational bound in bits/dim: dict total, prior (L_T), decoder (L_0), terms (tensor [T]), per_sample",
                 example: "vlb(model, s, data[0:64])[\"total\"]") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
@@ -67,8 +67,9 @@ enum DiffusionLosses {
             let r = try diffusion {
                 try Engine.withNoGrad {
                     try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
-                            variance: try a.varianceType(), prediction: try a.prediction(),
-                            clip: try a.bool("clip"), hooks: DiffusionBridge.hooks(c, label: "vlb"))
+                            variance: try a.varianceType(default: s.settings.variance),
+                            prediction: try a.prediction(default: s.settings.prediction),
+                            clip: try a.bool("clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
                 }
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }

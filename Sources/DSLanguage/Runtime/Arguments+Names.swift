@@ -13,6 +13,9 @@ extension Arguments {
         return parameter.position
     }
 
+    /// True when the signature has a parameter `name` (helpers shared by several built-ins ask).
+    public func takes(_ name: String) -> Bool { parameters?.parameter(name) != nil }
+
     /// The argument as the caller gave it (no default); nil when absent or nil.
     public func given(_ name: String) -> Value? { given(position(of: name), name) }
     /// The argument given, else the signature's default; nil when neither.
