@@ -12,7 +12,7 @@ enum DiffusionTeaching {
                 example: "explain(schedule(\"linear\"), 500)") { a, c in
             let s = try a.schedule(), t = try a.int("t")
             let prev: Int? = a.has("t_prev") ? try a.int("t_prev") : nil
-            c.write(try diffusion { try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) } + "\n")
+            c.write(try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) + "\n")
             return .null
         },
         Builtin("table(s, every = 100, columns)", "prints the schedule every `every` steps (and at T − 1) as float64 columns",
@@ -26,7 +26,7 @@ enum DiffusionTeaching {
                     return name
                 }
             }
-            c.write(try diffusion { try table(s, every: every, columns: columns) }.render() + "\n")
+            c.write(try table(s, every: every, columns: columns).render() + "\n")
             return .null
         },
         Builtin("compare(schedules, width = 60, height = 15)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",

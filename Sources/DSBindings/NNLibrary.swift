@@ -135,7 +135,7 @@ enum NNLibrary {
 
 /// Methods of models, registered for `:help` as `model.NAME`.
 extension ModelObject {
-    static let methods: [Builtin] = Bindings.translatingErrors([
+    static let methods: [Builtin] = [
         Builtin("model.params()", "the trainable tensors, in state-dict order", example: "let opt = adam(model.params(), lr: 1e-3)") { a, _ in
             .list(ListObject(try a.receiver(as: ModelObject.self).module.parameters().map { .tensor($0) }))
         },
@@ -175,5 +175,5 @@ extension ModelObject {
         Builtin("model.children()", "the direct submodules, as a list of models", example: "len(net.children())") { a, _ in
             .list(ListObject(try a.receiver(as: ModelObject.self).module.children.map { .native(ModelObject.wrap($0.module)) }))
         },
-    ])
+    ]
 }

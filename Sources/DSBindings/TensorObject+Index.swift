@@ -24,44 +24,42 @@ extension TensorObject {
         }
         // Recorded path: the strided part through the engine's `index`, then each gathered axis
         // moved to the front, gathered (scatter-add gradient) and moved back.
-        return try engine {
-            var basic: [DSEngine.TensorIndex] = []
-            var gathers: [(axis: Int, positions: [Int], shape: [Int])] = []
-            var axis = 0
-            for entry in plan.entries {
-                switch entry {
-                case .single(let i):
-                    basic.append(.index(i))
-                case .slice(let start, let count, let step):
-                    let stop = start + (count - 1) * step + (step > 0 ? 1 : -1)
-                    basic.append(count == 0 ? .slice(start: 0, stop: 0, step: 1)
-                                 : .slice(start: start, stop: stop < 0 ? nil : stop, step: step))
-                    axis += 1
-                case .gather(let positions, let shape):
-                    basic.append(.all)
-                    gathers.append((axis, positions, shape))
-                    axis += 1
-                }
+        var basic: [DSEngine.TensorIndex] = []
+        var gathers: [(axis: Int, positions: [Int], shape: [Int])] = []
+        var axis = 0
+        for entry in plan.entries {
+            switch entry {
+            case .single(let i):
+                basic.append(.index(i))
+            case .slice(let start, let count, let step):
+                let stop = start + (count - 1) * step + (step > 0 ? 1 : -1)
+                basic.append(count == 0 ? .slice(start: 0, stop: 0, step: 1)
+                             : .slice(start: start, stop: stop < 0 ? nil : stop, step: step))
+                axis += 1
+            case .gather(let positions, let shape):
+                basic.append(.all)
+                gathers.append((axis, positions, shape))
+                axis += 1
             }
-            var current = try t.index(basic)
-            var shift = 0
-            for g in gathers {
-                let a = g.axis + shift
-                let rank = current.shape.count
-                let toFront = [a] + (0..<rank).filter { $0 != a }
-                let indices = Tensor(shape: [g.positions.count], scalars: g.positions.map(Float.init))
-                var moved = try current.permute(toFront).gather(indices)
-                // moved: [k] + other axes; put k back at position a, then expand to the index shape.
-                var back = Array(1..<rank)
-                back.insert(0, at: a)
-                moved = try moved.permute(back)
-                var newShape = moved.shape
-                newShape.replaceSubrange(a...a, with: g.shape)
-                current = try moved.reshape(newShape)
-                shift += g.shape.count - 1
-            }
-            return try current.reshape(shape)
         }
+        var current = try t.index(basic)
+        var shift = 0
+        for g in gathers {
+            let a = g.axis + shift
+            let rank = current.shape.count
+            let toFront = [a] + (0..<rank).filter { $0 != a }
+            let indices = Tensor(shape: [g.positions.count], scalars: g.positions.map(Float.init))
+            var moved = try current.permute(toFront).gather(indices)
+            // moved: [k] + other axes; put k back at position a, then expand to the index shape.
+            var back = Array(1..<rank)
+            back.insert(0, at: a)
+            moved = try moved.permute(back)
+            var newShape = moved.shape
+            newShape.replaceSubrange(a...a, with: g.shape)
+            current = try moved.reshape(newShape)
+            shift += g.shape.count - 1
+        }
+        return try current.reshape(shape)
     }
 
     public func setIndex(_ components: [IndexComponent], _ value: Value, context: CallContext) throws {

@@ -20,25 +20,23 @@ extension TensorObject {
 
     /// `a op b` for two tensors.
     static func apply(_ op: BinaryOperator, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-        try engine {
-            switch op {
-            case .add: return try a.add(b)
-            case .sub: return try a.sub(b)
-            case .mul: return try a.mul(b)
-            case .div: return try a.div(b)
-            case .pow: return try a.pow(b)
-            case .mod:
-                // Python's floored modulo: a - b * floor(a / b); floor has a zero gradient.
-                let q = try a.div(b)
-                return try a.sub(b.mul(Tensor(shape: q.shape, scalars: q.scalars.map { $0.rounded(.down) })))
-            case .matmul: return try a.matmul(b)
-            case .eq: return try compare(a, b, op) { $0 == $1 }
-            case .ne: return try compare(a, b, op) { $0 != $1 }
-            case .lt: return try compare(a, b, op) { $0 < $1 }
-            case .le: return try compare(a, b, op) { $0 <= $1 }
-            case .gt: return try compare(a, b, op) { $0 > $1 }
-            case .ge: return try compare(a, b, op) { $0 >= $1 }
-            }
+        switch op {
+        case .add: return try a.add(b)
+        case .sub: return try a.sub(b)
+        case .mul: return try a.mul(b)
+        case .div: return try a.div(b)
+        case .pow: return try a.pow(b)
+        case .mod:
+            // Python's floored modulo: a - b * floor(a / b); floor has a zero gradient.
+            let q = try a.div(b)
+            return try a.sub(b.mul(Tensor(shape: q.shape, scalars: q.scalars.map { $0.rounded(.down) })))
+        case .matmul: return try a.matmul(b)
+        case .eq: return try compare(a, b, op) { $0 == $1 }
+        case .ne: return try compare(a, b, op) { $0 != $1 }
+        case .lt: return try compare(a, b, op) { $0 < $1 }
+        case .le: return try compare(a, b, op) { $0 <= $1 }
+        case .gt: return try compare(a, b, op) { $0 > $1 }
+        case .ge: return try compare(a, b, op) { $0 >= $1 }
         }
     }
 

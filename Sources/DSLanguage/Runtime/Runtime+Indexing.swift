@@ -18,9 +18,8 @@ extension Runtime {
         if case .native(let native) = object {
             do {
                 return try native.index(components, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
         }
         guard components.count == 1 else {
@@ -103,9 +102,8 @@ extension Runtime {
             if case .native(let native) = current {
                 do {
                     if try native.setIndex(chain: Array(levels[level...]), value, context: self) { return }
-                } catch var error as ScriptError {
-                    if error.span == nil { error.span = span }
-                    throw error
+                } catch {
+                    throw ScriptError.translating(error, at: span)
                 }
             }
             current = try index(current, levels[level], span: span)
@@ -119,9 +117,8 @@ extension Runtime {
         case .native(let native):
             do {
                 try native.setIndex(components, value, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
         case .list(let list):
             guard components.count == 1, case .value(let key) = components[0] else {
@@ -147,9 +144,8 @@ extension Runtime {
             let found: Value?
             do {
                 found = try native.member(name, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
             guard let found else { throw ScriptError("\(native.typeName) has no member '\(name)'", span: span) }
             return found
@@ -166,9 +162,8 @@ extension Runtime {
         case .native(let native):
             do {
                 try native.setMember(name, value, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
         case .dict(let dict):
             dict.entries[name] = value
@@ -191,9 +186,8 @@ extension Runtime {
                     return ValueIterator(.native(lazy, self))
                 }
                 items = try native.elements(context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
             guard let items else { throw ScriptError("cannot iterate over \(native.typeName)", span: span) }
             return ValueIterator(.values(items))
@@ -230,7 +224,8 @@ struct ValueIterator {
         switch source {
         case .values(let v): return v[position]
         case .range(let r): return .number(r.element(position))
-        case .native(let iterator, let context): return try iterator.next(context: context)
+        case .native(let iterator, let context):
+            do { return try iterator.next(context: context) } catch { throw ScriptError.translating(error, at: nil) }
         }
     }
 
