@@ -65,8 +65,8 @@ extension Runtime {
         return i
     }
 
-    /// The positions a Python-style slice `a:b:c` selects.
-    func slice(count: Int, _ a: Value?, _ b: Value?, _ c: Value?, span: SourceSpan) throws -> [Int] {
+    /// The positions a Python-style slice `a:b:c` of a list or string selects.
+    func slice(count: Int, _ a: Value?, _ b: Value?, _ c: Value?, span: SourceSpan) throws -> StrideTo<Int> {
         func int(_ v: Value?) throws -> Int? {
             guard let v, !v.isNull else { return nil }
             guard case .number(let x) = v, x.rounded() == x, Swift.abs(x) < 9e15 else {
@@ -76,20 +76,25 @@ extension Runtime {
         }
         let step = try int(c) ?? 1
         guard step != 0 else { throw ScriptError("slice step cannot be zero", span: span) }
-        func clamp(_ i: Int?, _ fallback: Int) -> Int {
-            guard var i else { return fallback }
-            if i < 0 { i += count }
-            return step > 0 ? Swift.min(Swift.max(i, 0), count) : Swift.min(Swift.max(i, -1), count - 1)
+        return Runtime.sliceIndices(count: count, start: try int(a), stop: try int(b), step: step)
+    }
+
+    /// The indices Python's `xs[start:stop:step]` visits in a sequence of `count` elements.
+    /// (The language's one slice rule, for `xs[a:b:c]` and `slice(xs, a, b, c)`; tensors use the
+    /// engine's `TensorSelection`.)
+    static func sliceIndices(count: Int, start: Int?, stop: Int?, step: Int) -> StrideTo<Int> {
+        func clampIndex(_ i: Int, low: Int, high: Int) -> Int {
+            let j = i < 0 ? i + count : i
+            return Swift.min(Swift.max(j, low), high)
         }
-        let start = clamp(try int(a), step > 0 ? 0 : count - 1)
-        let stop = clamp(try int(b), step > 0 ? count : -1)
-        var out: [Int] = []
-        var i = start
-        while step > 0 ? i < stop : i > stop {
-            out.append(i)
-            i += step
+        if step > 0 {
+            let a = start.map { clampIndex($0, low: 0, high: count) } ?? 0
+            let b = stop.map { clampIndex($0, low: 0, high: count) } ?? count
+            return stride(from: a, to: Swift.max(a, b), by: step)
         }
-        return out
+        let a = start.map { clampIndex($0, low: -1, high: count - 1) } ?? count - 1
+        let b = stop.map { clampIndex($0, low: -1, high: count - 1) } ?? -1
+        return stride(from: a, to: Swift.min(a, b), by: step)
     }
 
     /// `root[l0][l1]...[ln] = value`: the first native object met along the chain may write through
