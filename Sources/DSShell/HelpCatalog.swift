@@ -12,6 +12,7 @@ enum HelpCatalog {
         (":vars", "your variables with their type and value"),
         (":time EXPR", "run EXPR and print how long it took"),
         (":load FILE", "run FILE with the REPL's variables"),
+        (":info", "the machine: CPU, the kernels' instruction level, BLAS and its kernels, threads"),
         (":reset", "forget every variable you defined"),
         (":quit", "leave (also Ctrl-D)"),
     ]

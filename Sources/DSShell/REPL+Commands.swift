@@ -1,3 +1,4 @@
+import DSEngine
 import DSLanguage
 
 /// The REPL's `:` commands.
@@ -16,6 +17,8 @@ extension REPL {
             time(argument)
         case "load":
             return load(argument)
+        case "info":
+            say(MachineConfiguration.current.report)
         case "reset":
             interpreter.reset()
             if interpreter.global("args") == nil {

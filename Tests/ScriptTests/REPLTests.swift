@@ -62,11 +62,21 @@ final class REPLTests: XCTestCase {
         let result = replSession([":help"]) { interpreter in
             interpreter.register([Builtin("zeros(shape)", "a tensor of zeros") { _, _ in .null }])
         }
-        for command in [":help", ":vars", ":time", ":load", ":reset", ":quit"] {
+        for command in [":help", ":vars", ":time", ":load", ":info", ":reset", ":quit"] {
             XCTAssertTrue(result.output.contains(command), "overview lacks \(command)")
         }
         let group = result.output.components(separatedBy: "Tensors and autograd:\n").dropFirst().first ?? ""
         XCTAssertTrue(group.prefix { $0 != ":" }.contains(" zeros"), result.output)
+    }
+
+    func testInfoDescribesTheMachine() {
+        let result = replSession([":info"])
+        XCTAssertEqual(result.errors, "")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        for (index, key) in ["cpu:", "", "kernels:", "blas:", "threads:"].enumerated() where !key.isEmpty {
+            XCTAssertTrue(lines.count > index && lines[index].hasPrefix(key), result.output)
+        }
+        XCTAssertTrue(result.output.contains("OpenBLAS"), result.output)
     }
 
     func testHelpOfUnknownNameComplains() {
