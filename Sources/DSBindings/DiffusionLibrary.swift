@@ -3,7 +3,7 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Diffusion built-ins (SPEC §7, §8): `schedule`, the DDPM / DDIM steps and samplers, DDIM
+/// Diffusion built-ins (docs/builtins.md § Diffusion): `schedule`, the DDPM / DDIM steps and samplers, DDIM
 /// inversion and the `mlp_denoiser` model. Samplers call any `model(x, t)` with t a tensor of
 /// per-sample timesteps, draw noise from the interpreter's generator and stop on Ctrl-C.
 enum DiffusionLibrary {

@@ -4,7 +4,8 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// Losses, the variational bound, the 2-D data sets and `energy_distance` (SPEC §7, §9).
+/// Losses, the variational bound, the 2-D data sets and `energy_distance`
+/// (docs/builtins.md § Diffusion and § Files, pictures and data).
 ///
 /// `diffusion_loss` is differentiable through the model output. `kl_normal`, `vae_kl` and
 /// `gaussian_nll` are composed from engine primitives when an input requires gradients (so a VAE

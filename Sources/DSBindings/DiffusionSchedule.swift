@@ -3,9 +3,9 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// A noise schedule as a dscript value (`type(s)` is `"schedule"`, SPEC §7): its per-timestep
-/// quantities as float32 tensor fields (`s.alpha_bar`), `s.T`, the forward and posterior methods,
-/// and `s.value(name, t)` for the exact float64 number behind a field.
+/// A noise schedule as a dscript value (`type(s)` is `"schedule"`, docs/builtins.md § Diffusion): its
+/// per-timestep quantities as float32 tensor fields (`s.alpha_bar`), `s.T`, the forward and posterior
+/// methods, and `s.value(name, t)` for the exact float64 number behind a field.
 public final class NoiseScheduleObject: NativeObject {
     public let schedule: Schedule
     private var fields: [String: Tensor] = [:]
@@ -14,7 +14,7 @@ public final class NoiseScheduleObject: NativeObject {
 
     public var typeName: String { "schedule" }
 
-    /// Field names in display order (`log_snr` is an extra beside SPEC's list).
+    /// Field names in display order (docs/builtins.md § Diffusion; `log_snr` is an extra).
     static let fieldNames = ["betas", "alphas", "alpha_bar", "alpha_bar_prev", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar",
                              "posterior_variance", "posterior_log_variance", "posterior_mean_coef1",
                              "posterior_mean_coef2", "snr", "log_snr"]

@@ -4,8 +4,9 @@ import DSLanguage
 import DSRender
 import Foundation
 
-/// Teaching built-ins (SPEC §10): `explain`, `table`, `plot_schedule`, `compare` and `check`, the
-/// assertion the lessons use. Numbers are printed from the float64 schedule, never from float32 tensors.
+/// Teaching built-ins (docs/builtins.md § Teaching the math): `explain`, `table`, `plot_schedule`,
+/// `compare` and `check`, the assertion the lessons use. Numbers are printed from the float64 schedule,
+/// never from float32 tensors.
 enum DiffusionTeaching {
     static let functions: [Builtin] = [
         Builtin("explain(s, t, t_prev, eta = 0)", "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in",

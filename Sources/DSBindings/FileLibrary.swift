@@ -3,9 +3,9 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// `save` / `load` / `metadata` / `restore` (SPEC §9): `.safetensors` (a dict of tensors, a model's
-/// state dict, or a checkpoint dict, see `Checkpoint`) and `.npy` (one tensor); `load` also reads
-/// IDX files (`load_idx`).
+/// `save` / `load` / `metadata` / `restore` (docs/builtins.md § Files, pictures and data): `.safetensors`
+/// (a dict of tensors, a model's state dict, or a checkpoint dict, see `Checkpoint`) and `.npy` (one
+/// tensor); `load` also reads IDX files (`load_idx`).
 enum FileLibrary {
     static let table: [Builtin] = [
         Builtin("save(path, value, dtype = \"float32\", metadata = nil)",

@@ -3,8 +3,8 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Image models (SPEC §8): `unet(config)` and `autoencoder_kl(config)` with diffusers' configuration
-/// keys and parameter names, and the small MLP `vae(...)`. Models are `ModelObject`s (params,
+/// Image models (docs/builtins.md § Models): `unet(config)` and `autoencoder_kl(config)` with diffusers'
+/// configuration keys and parameter names, and the small MLP `vae(...)`. Models are `ModelObject`s (params,
 /// state_dict, load_state, num_params) with their own calls, methods and a `config` field.
 enum ImageModelLibrary {
     static let table: [Builtin] = [

@@ -2,8 +2,9 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Layers (SPEC §6): constructors of engine modules, `sequential`, `load_state`, the timestep
-/// embedding. Parameters are initialised from the interpreter's generator (PyTorch's default rule).
+/// Layers (docs/builtins.md § Layers and optimizers): constructors of engine modules, `sequential`,
+/// `load_state`, the timestep embedding. Parameters are initialised from the interpreter's generator
+/// (PyTorch's default rule).
 enum NNLibrary {
     /// Built-in activations that become engine activation modules inside `sequential`.
     static let activationModules: [String: () -> Module] = [

@@ -3,8 +3,8 @@ import DSLanguage
 import DSRender
 import Foundation
 
-/// Picture built-ins (SPEC §9): `show` draws image tensors in the terminal; `save_png`,
-/// `load_png` and `load_png_folder` move them to and from PNG files.
+/// Picture built-ins (docs/builtins.md § Files, pictures and data): `show` draws image tensors in the
+/// terminal; `save_png`, `load_png` and `load_png_folder` move them to and from PNG files.
 enum PictureLibrary {
     static let table: [Builtin] = [
         Builtin("show(img, nrow = 8, scale = nil, range = nil, color = nil, kitty = nil)",

@@ -2,8 +2,8 @@ import DSDiffusion
 import DSEngine
 import DSLanguage
 
-/// `save_pretrained` / `from_pretrained` (SPEC §8): diffusers' folder layout, `config.json` +
-/// `diffusion_pytorch_model.safetensors`, so a model moves between dscript and diffusers.
+/// `save_pretrained` / `from_pretrained` (docs/builtins.md § Models): diffusers' folder layout,
+/// `config.json` + `diffusion_pytorch_model.safetensors`, so a model moves between dscript and diffusers.
 enum PretrainedLibrary {
     static let table: [Builtin] = [
         Builtin("save_pretrained(model, dir, dtype = \"float32\")",

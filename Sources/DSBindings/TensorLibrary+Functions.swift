@@ -2,7 +2,8 @@ import DSEngine
 import DSLanguage
 import DSRender
 
-/// Global functions of tensors (SPEC §5): joining, selection, activations, losses, autograd.
+/// Global functions of tensors (docs/builtins.md § Tensors and autograd): joining, selection, activations,
+/// losses, autograd.
 extension TensorLibrary {
     /// `NAME(x)` for an engine operation on one tensor.
     static func activation(_ name: String, _ summary: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DSLanguage
 
-/// The command line of SPEC §2, parsed by swift-argument-parser.
+/// The command line (docs/shell.md § Command line), parsed by swift-argument-parser.
 ///
 /// Options come before the program; everything after `FILE` (or after `-e CODE`, or `-`) passes
 /// through untouched to the script as `args`, so `dscript train.dscript --steps 2000` works.
