@@ -27,10 +27,12 @@ struct CommandLineOptions: ParsableCommand {
     @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE.", valueName: "CODE"))
     var code: String?
 
-    @Option(help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
+    // `.unconditional`: a value that starts with a dash (`--seed -1`) is read and judged, not taken
+    // for an option ("Missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
     var threads: Int?
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR=1).")

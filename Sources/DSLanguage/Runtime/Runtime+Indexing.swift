@@ -42,7 +42,8 @@ extension Runtime {
             guard let v = dict.entries[k] else { throw ScriptError("key \"\(k)\" not found in dict", span: span) }
             return v
         case (.range(let r), .value(.number(let x))):
-            return .number(r.element(try position(x, count: r.count, what: "range", span: span)))
+            guard let count = r.exactCount else { throw ScriptError("a range of more than 2^53 elements cannot be indexed", span: span) }
+            return .number(r.element(try position(x, count: count, what: "range", span: span)))
         case (.list, .value(let v)), (.string, .value(let v)), (.range, .value(let v)):
             throw ScriptError("\(object.typeName) index must be a number, got \(v.typeName)", span: span)
         case (.dict, .value(let v)):
