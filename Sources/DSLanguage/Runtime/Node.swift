@@ -171,11 +171,7 @@ final class InterpolationNode: Node {
                     continue
                 }
                 guard let spec else { throw ScriptError("invalid format '\(text)'", span: node.span) }
-                do {
-                    out += try spec.apply(to: v, context: runtime)
-                } catch {
-                    throw ScriptError.translating(error, at: node.span)
-                }
+                out += try enteringNative(at: node.span) { try spec.apply(to: v, context: runtime) }
             }
         }
         return .string(out)

@@ -100,12 +100,7 @@ extension Runtime {
             return try callBuiltin(b, positional, keywords, span: span)
         case .native(let object):
             let arguments = Arguments(positional, keywords: keywords, functionName: object.typeName)
-            let result: Value?
-            do {
-                result = try object.call(arguments, context: self)
-            } catch {
-                throw ScriptError.translating(error, at: span)
-            }
+            let result = try enteringNative(at: span) { try object.call(arguments, context: self) }
             guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
             return result
         default:
