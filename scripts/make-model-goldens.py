@@ -63,11 +63,15 @@ def save_folder(model, name, io):
                 f"io.safetensors: {', '.join(sorted(io))}.\n")
 
 
-def unet_io(model, x, t, grad_keys):
+def unet_io(model, x, t, grad_keys, class_labels=None):
     io = {"x": x, "t": t}
-    out = model(x, t).sample
+    extra = {}
+    if class_labels is not None:
+        io["class_labels"] = class_labels
+        extra["class_labels"] = class_labels
+    out = model(x, t, **extra).sample
     io["out"] = out
-    io["out_t37"] = model(x, 37).sample
+    io["out_t37"] = model(x, 37, **extra).sample
     loss = (out ** 2).mean()
     io["loss"] = loss.reshape(1)
     params = dict(model.named_parameters())
@@ -102,6 +106,28 @@ def make_unets():
     t = torch.tensor([3.0, 999.0])
     save_folder(m, "unet_shift", unet_io(m, x, t, ["mid_block.attentions.0.to_k.weight",
                                                   "down_blocks.0.resnets.1.time_emb_proj.bias"]))
+
+
+def make_class_unets():
+    """Class-conditional UNets: an embedding table, a timestep projection and identity vectors."""
+    base = dict(sample_size=8, in_channels=2, out_channels=2, block_out_channels=(8, 16),
+                down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                layers_per_block=1, norm_num_groups=4, attention_head_dim=8)
+    x = torch.randn(3, 2, 8, 8, generator=torch.Generator().manual_seed(5))
+    t = torch.tensor([10.0, 500.0, 999.0])
+    cases = [
+        ("unet_class", dict(num_class_embeds=5), torch.tensor([0, 4, 2])),
+        ("unet_class_timestep", dict(class_embed_type="timestep"), torch.tensor([3.0, 70.0, 250.0])),
+        ("unet_class_identity", dict(class_embed_type="identity"),
+         torch.randn(3, 32, generator=torch.Generator().manual_seed(6))),
+    ]
+    for i, (name, extra, labels) in enumerate(cases):
+        torch.manual_seed(10 + i)
+        m = UNet2DModel(**base, **extra)
+        round_to_half(m)
+        grads = ["conv_in.weight"] + (["class_embedding.weight"] if "num_class_embeds" in extra else
+                                      ["class_embedding.linear_1.weight"] if extra.get("class_embed_type") == "timestep" else [])
+        save_folder(m, name, unet_io(m, x, t, grads, class_labels=labels))
 
 
 def make_vae():
@@ -206,5 +232,6 @@ if __name__ == "__main__":
         from_dscript()
     else:
         make_unets()
+        make_class_unets()
         make_vae()
         print("wrote", os.path.normpath(ROOT))

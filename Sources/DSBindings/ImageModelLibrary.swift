@@ -82,12 +82,14 @@ enum ImageModelLibrary {
             object = ModelObject(unet) { args, _ in
                 var args = args
                 args.functionName = "unet"
-                guard args.count == 2 || (args.count == 1 && args.has(nil, "t")) else {
-                    throw ScriptError("unet is called as u(x, t), got \(args.count) arguments")
+                try checkKeywords(args, allowed: ["x", "t", "class_labels"], call: "u(x, t, class_labels: y)")
+                guard args.count == 2 || (args.count == 1 && args.has(nil, "t")) || (args.count == 3) else {
+                    throw ScriptError("unet is called as u(x, t) or u(x, t, class_labels: y), got \(args.count) arguments")
                 }
                 let x = try args.tensor(0, "x")
                 let t = try timesteps(args)
-                return .tensor(try diffusion { try unet.forward(x, t: t) })
+                let labels = try args.optionalTensor(2, "class_labels")
+                return .tensor(try diffusion { try unet.forward(x, t: t, classLabels: labels) })
             }
         case let ae as AutoencoderKL:
             object = ModelObject(ae)
@@ -99,6 +101,13 @@ enum ImageModelLibrary {
         }
         object.extraFields["config"] = { configDict(model.config) }
         return .native(object)
+    }
+
+    /// Refuses keyword arguments a model call does not take, naming them.
+    static func checkKeywords(_ a: Arguments, allowed: Set<String>, call: String) throws {
+        if let bad = a.keywords.first(where: { !allowed.contains($0.name) }) {
+            throw ScriptError("\(a.functionName) has no argument '\(bad.name)' (it is called as \(call))")
+        }
     }
 
     /// `t` of `u(x, t)`: a number or a tensor (or list) of per-sample timesteps, any finite values.

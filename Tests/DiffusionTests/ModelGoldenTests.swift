@@ -24,10 +24,11 @@ final class ModelGoldenTests: XCTestCase {
     func checkUNet(_ name: String, grads: [String]) throws {
         let (loaded, io) = try Self.fixture(name)
         let unet = try XCTUnwrap(loaded as? UNet2DModel)
-        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"])
-        let out = try unet.forward(x, t: t)
+        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"]), labels = io["class_labels"]
+        let out = try unet.forward(x, t: t, classLabels: labels)
         XCTAssertLessThan(try Self.maxDiff(out, io["out"]), 1e-4, "\(name) output")
-        XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: Tensor(37)), io["out_t37"]), 1e-4, "\(name) scalar t")
+        XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: Tensor(37), classLabels: labels), io["out_t37"]), 1e-4,
+                          "\(name) scalar t")
         let loss = try out.square().mean()
         XCTAssertEqual(try loss.item(), try XCTUnwrap(io["loss"]).scalars[0], accuracy: 1e-5)
         try loss.backward()
@@ -61,6 +62,18 @@ final class ModelGoldenTests: XCTestCase {
     func testUNetScaleShiftMatchesDiffusers() throws {
         try withBothConvolutionPaths {
             try checkUNet("unet_shift", grads: ["mid_block.attentions.0.to_k.weight", "down_blocks.0.resnets.1.time_emb_proj.bias"])
+        }
+    }
+
+    /// `num_class_embeds` (an embedding table), `class_embed_type` "timestep" and "identity".
+    func testClassConditionalUNetsMatchDiffusers() throws {
+        try checkUNet("unet_class", grads: ["conv_in.weight", "class_embedding.weight"])
+        try checkUNet("unet_class_timestep", grads: ["conv_in.weight", "class_embedding.linear_1.weight"])
+        try checkUNet("unet_class_identity", grads: ["conv_in.weight"])
+        let (loaded, io) = try Self.fixture("unet_class")
+        let unet = try XCTUnwrap(loaded as? UNet2DModel)
+        XCTAssertThrowsError(try unet.forward(XCTUnwrap(io["x"]), t: Tensor(3))) {
+            XCTAssertEqual("\($0)", "unet: this model is class-conditional (num_class_embeds = 5); call it as model(x, t, class_labels: y)")
         }
     }
 
