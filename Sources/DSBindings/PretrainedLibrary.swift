@@ -25,5 +25,21 @@ enum PretrainedLibrary {
             let dir = try a.string(0, "dir")
             return ImageModelLibrary.wrap(try diffusion { try Pretrained.load(from: dir, generator: RandomState.of(c)) })
         },
+        Builtin("load_scheduler(path)",
+                "a schedule from diffusers' scheduler_config.json (a file or a folder holding one) with its sampler settings: "
+                    + "beta_schedule or trained_betas, prediction_type, clip_sample, thresholding, timestep_spacing, steps_offset, "
+                    + "set_alpha_to_one, variance_type, rescale_betas_zero_snr; keys dscript does not use are warned about",
+                example: "let s = load_scheduler(\"ddpm-cifar10-32/scheduler\")\nprint(s)") { a, c in
+            let path = try a.string(0, "path")
+            let loaded = try diffusion { try SchedulerConfig.load(path: path) }
+            warn(loaded.warnings, c)
+            return .native(NoiseScheduleObject(loaded.schedule))
+        },
     ]
+
+    /// Writes each warning to standard error as `warning: ...` (nothing with --quiet).
+    static func warn(_ warnings: [String], _ context: CallContext) {
+        guard !context.settings.quiet else { return }
+        for w in warnings { context.writeError("warning: \(w)\n") }
+    }
 }

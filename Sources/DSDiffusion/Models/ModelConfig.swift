@@ -70,6 +70,11 @@ public struct ModelConfig: Equatable {
         DiffusionError("\(owner): config key '\(key)' \(what)")
     }
 
+    /// Runs `body`; a `DiffusionError` it throws is reported under `key` (`config key 'beta_end' (…)`).
+    func naming<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DiffusionError { throw fail(key, "(\(error.message))") }
+    }
+
     /// A whole number (JSON ints, or floats that are whole).
     public func int(_ key: String, min: Int = 0) throws -> Int {
         guard case .number(let x) = self[key], x.rounded() == x, Swift.abs(x) < 1e9 else {

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Golden files for dscript's Hub support (SPEC §11): scheduler configs and whole pipelines, made by
+diffusers 0.42.1.
+
+    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py                  # writes Tests/Fixtures/pipelines/
+    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py --check DIR KIND # a dscript-written pipeline folder
+
+`schedulers.json`: scheduler configs in the form the Hub publishes them (keys and values modelled on
+google/ddpm-cifar10-32, google/ddpm-celebahq-256, CompVis/ldm-celebahq-256, Stable Diffusion 1.5 / 2.1
+and DeepFloyd IF, plus small ones for trained_betas, sigmoid and laplace). For each: the scheduler class
+diffusers builds from it (DDPMScheduler for DDPM configs, else DDIMScheduler.from_config as DDIMPipeline
+does), its betas and alphas_cumprod, the timesteps of `steps` sampling steps, and a whole sampling loop
+with the closed-form model eps(x, t) = 0.5*tanh(x) + 0.1*t/T (a learned-variance config gets
+0.9*tanh(x) as its second half) from a stored x_T with stored per-step noises: "sample32" is diffusers
+as shipped (float32 schedule), "sample64" diffusers' own step code on the float64 schedule and float64
+tensors (so dscript, which computes schedules in float64, must match it tightly).
+
+Pipeline folders (`ddpm/`, `ddim/`, `ldm/`) are diffusers `save_pretrained` folders of tiny random
+models (float16 weights, kept small) with `io.safetensors`: the initial noise `x_T`, the per-step noises
+(`noise.K`, in the order the pipeline draws them from its generator), and `images` = the pipeline's
+`output_type="np"` result transposed to [N, C, H, W].
+"""
+import importlib.util
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import diffusers
+from diffusers import DDIMPipeline, DDIMScheduler, DDPMPipeline, DDPMScheduler, UNet2DModel
+from diffusers.schedulers import scheduling_ddim, scheduling_ddpm
+from safetensors.torch import load_file, save_file
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "pipelines")
+COMMAND = "/work/venv-ref/bin/python scripts/make-pipeline-goldens.py"
+VERSIONS = {"diffusers": diffusers.__version__, "torch": torch.__version__.split("+")[0]}
+
+_spec = importlib.util.spec_from_file_location(
+    "diffusion_goldens", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-diffusion-goldens.py"))
+dg = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(dg)
+
+
+# --------------------------------------------------------------------------------------------
+# Scheduler configs
+# --------------------------------------------------------------------------------------------
+
+def config(cls, **keys):
+    return dict({"_class_name": cls, "_diffusers_version": "0.1.1"}, **keys)
+
+
+SCHEDULERS = [
+    # google/ddpm-cifar10-32
+    ("ddpm-cifar10", config("DDPMScheduler", beta_end=0.02, beta_schedule="linear", beta_start=0.0001, clip_sample=True,
+                            num_train_timesteps=1000, trained_betas=None, variance_type="fixed_large"), "ddpm", 50, 0.0),
+    # google/ddpm-celebahq-256 style, sampled with DDIM (DDIMPipeline converts the config)
+    ("ddpm-celebahq-as-ddim", config("DDPMScheduler", beta_end=0.02, beta_schedule="linear", beta_start=0.0001,
+                                     clip_sample=True, num_train_timesteps=1000, trained_betas=None,
+                                     variance_type="fixed_small"), "ddim", 25, 0.0),
+    # CompVis/ldm-celebahq-256 (note the obsolete key timestep_values)
+    ("ldm-celebahq", config("DDIMScheduler", beta_end=0.0195, beta_schedule="scaled_linear", beta_start=0.0015,
+                            clip_sample=False, num_train_timesteps=1000, timestep_values=None, trained_betas=None),
+     "ddim", 50, 0.0),
+    # Stable Diffusion 1.5's PNDM config, sampled with DDIM (set_alpha_to_one false, steps_offset 1)
+    ("sd15-pndm-as-ddim", config("PNDMScheduler", beta_end=0.012, beta_schedule="scaled_linear", beta_start=0.00085,
+                                 num_train_timesteps=1000, set_alpha_to_one=False, skip_prk_steps=True, steps_offset=1,
+                                 trained_betas=None, clip_sample=False), "ddim", 20, 0.5),
+    # Stable Diffusion 2.1 style: v-prediction, trailing spacing, zero terminal SNR
+    ("v-trailing-zsnr", config("DDIMScheduler", beta_end=0.012, beta_schedule="scaled_linear", beta_start=0.00085,
+                               clip_sample=False, num_train_timesteps=1000, prediction_type="v_prediction",
+                               set_alpha_to_one=False, steps_offset=1, timestep_spacing="trailing",
+                               rescale_betas_zero_snr=True), "ddim", 10, 0.0),
+    # DeepFloyd IF style: cosine, dynamic thresholding, learned_range variance, DDPM in 30 steps
+    ("if-threshold-learned", config("DDPMScheduler", beta_schedule="squaredcos_cap_v2", beta_start=0.0001, beta_end=0.02,
+                                    clip_sample=True, clip_sample_range=1.5, dynamic_thresholding_ratio=0.95,
+                                    num_train_timesteps=1000, prediction_type="epsilon", sample_max_value=1.5,
+                                    thresholding=True, variance_type="learned_range", timestep_spacing="linspace"),
+     "ddpm", 30, 0.0),
+    ("sigmoid-sample-linspace", config("DDPMScheduler", beta_schedule="sigmoid", num_train_timesteps=200,
+                                       prediction_type="sample", clip_sample=False, timestep_spacing="linspace",
+                                       variance_type="fixed_small_log"), "ddpm", 12, 0.0),
+    ("laplace-large", config("DDPMScheduler", beta_schedule="laplace", num_train_timesteps=100, clip_sample=True,
+                             clip_sample_range=2.0, steps_offset=1, variance_type="fixed_large"), "ddpm", 10, 0.0),
+    ("trained-betas-ddim", config("DDIMScheduler", num_train_timesteps=20, clip_sample=False,
+                                  trained_betas=[0.01 + 0.02 * i for i in range(20)]), "ddim", 5, 1.0),
+]
+
+SHAPE = (2, 1, 2, 2)
+
+
+def betas64(c):
+    """The float64 betas dscript computes for a config (diffusers' formulas in float64)."""
+    T = c.get("num_train_timesteps", 1000)
+    if c.get("trained_betas") is not None:
+        b = np.array(c["trained_betas"], dtype=np.float64)
+    elif c.get("beta_schedule", "linear") == "laplace":
+        def f(t):
+            lmb = -0.5 * math.copysign(1, 0.5 - t) * math.log(1 - 2 * math.fabs(0.5 - t) + 1e-6)
+            snr = math.exp(lmb)
+            return math.sqrt(snr / (1 + snr))
+        b = np.array([min(1 - f((i + 1) / T) / f(i / T), 0.999) for i in range(T)], dtype=np.float64)
+    else:
+        b = dg.betas64(c.get("beta_schedule", "linear"), T, c.get("beta_start", 1e-4), c.get("beta_end", 0.02))
+    return dg.rescale64(b) if c.get("rescale_betas_zero_snr") else b
+
+
+def toy_model(x, t, T, learned):
+    eps = 0.5 * torch.tanh(x) + 0.1 * float(t) / T
+    return torch.cat([eps, 0.9 * torch.tanh(x)], dim=1) if learned else eps
+
+
+def run_loop(s, kind, steps, eta, xT, noises, learned):
+    s.set_timesteps(steps)
+    x, k = xT.clone(), 0
+    T = s.config.num_train_timesteps
+    for t in s.timesteps:
+        out = toy_model(x, int(t), T, learned)
+        if kind == "ddpm":
+            patch.noise = noises[k] if int(t) > 0 else None
+            k += int(t) > 0
+            x = s.step(out, t, x).prev_sample
+        else:
+            z = noises[k] if eta > 0 else None
+            k += eta > 0
+            x = s.step(out, t, x, eta=eta, variance_noise=z).prev_sample
+    assert k == len(noises), (k, len(noises))
+    return x
+
+
+class PatchedNoise:
+    """diffusers' DDPM step draws its noise from randn_tensor; hand it the stored noise instead."""
+    noise = None
+
+    def __call__(self, shape, generator=None, device=None, dtype=None, **kw):
+        assert tuple(shape) == tuple(self.noise.shape)
+        return self.noise.to(dtype)
+
+
+patch = PatchedNoise()
+
+
+def scheduler_entries():
+    scheduling_ddpm.randn_tensor = patch
+    gen = torch.Generator().manual_seed(1234)
+    out = []
+    for name, c, kind, steps, eta in SCHEDULERS:
+        cls = DDPMScheduler if kind == "ddpm" else DDIMScheduler
+        s = cls.from_config(c)
+        learned = c.get("variance_type") in ("learned", "learned_range") and kind == "ddpm"
+        s.set_timesteps(steps)
+        timesteps = [int(t) for t in s.timesteps]
+        draws = sum(1 for t in timesteps if t > 0) if kind == "ddpm" else (steps if eta > 0 else 0)
+        xT = torch.randn(SHAPE, generator=gen)
+        noises = [torch.randn(SHAPE, generator=gen) for _ in range(draws)]
+        sample32 = run_loop(s, kind, steps, eta, xT, noises, learned)
+        s64 = cls.from_config(c)
+        b64 = betas64(c)
+        ab64 = np.cumprod(1.0 - b64)
+        dg.to64(s64, ab64)
+        if kind == "ddim" and not s64.config.set_alpha_to_one:
+            s64.final_alpha_cumprod = torch.tensor(ab64[0], dtype=torch.float64)
+        sample64 = run_loop(s64, kind, steps, eta, xT.double(), [z.double() for z in noises], learned)
+        idx = sorted(set([0, 1, len(b64) // 2, len(b64) - 1]))
+        out.append({"name": name, "config": c, "sampler": kind, "steps": steps, "eta": eta, "shape": list(SHAPE),
+                    "timesteps": timesteps, "index": idx,
+                    "betas32": [float(s.betas[i]) for i in idx], "alphas_cumprod32": [float(s.alphas_cumprod[i]) for i in idx],
+                    "betas64": [float(b64[i]) for i in idx],
+                    "x_T": dg.floats(xT), "noises": [dg.floats(z) for z in noises],
+                    "sample32": dg.floats(sample32), "sample64": dg.floats(sample64)})
+    return out
+
+
+def write_json(name, obj):
+    os.makedirs(ROOT, exist_ok=True)
+    path = os.path.join(ROOT, name)
+    with open(path, "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
+
+
+def main():
+    write_json("schedulers.json", {"command": COMMAND, "versions": VERSIONS,
+                                   "what": "scheduler configs: betas, timesteps, whole loops (toy model), float32 and float64",
+                                   "entries": scheduler_entries()})
+
+
+if __name__ == "__main__":
+    main()
