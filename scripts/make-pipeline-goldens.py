@@ -172,6 +172,17 @@ def scheduler_entries():
     return out
 
 
+def alpha_bar_betas():
+    """Betas of the ᾱ-function schedules no DDPM/DDIM config above uses (`exp`, HeunDiscreteScheduler's)."""
+    from diffusers.schedulers.scheduling_heun_discrete import betas_for_alpha_bar
+    out = []
+    for kind, T in (("exp", 1000), ("exp", 10), ("laplace", 1000), ("cosine", 10)):
+        b = betas_for_alpha_bar(T, alpha_transform_type=kind)
+        idx = sorted(set([0, 1, T // 2, T - 2, T - 1]))
+        out.append({"alpha_transform_type": kind, "T": T, "index": idx, "betas32": [float(b[i]) for i in idx]})
+    return out
+
+
 def write_json(name, obj):
     os.makedirs(ROOT, exist_ok=True)
     path = os.path.join(ROOT, name)
@@ -184,7 +195,7 @@ def write_json(name, obj):
 def main():
     write_json("schedulers.json", {"command": COMMAND, "versions": VERSIONS,
                                    "what": "scheduler configs: betas, timesteps, whole loops (toy model), float32 and float64",
-                                   "entries": scheduler_entries()})
+                                   "entries": scheduler_entries(), "alpha_bar_betas": alpha_bar_betas()})
 
 
 if __name__ == "__main__":

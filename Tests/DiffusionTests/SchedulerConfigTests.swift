@@ -66,6 +66,20 @@ final class SchedulerConfigTests: XCTestCase {
         }
     }
 
+    /// diffusers' `betas_for_alpha_bar` (float32) for `exp`, `laplace` and `cosine`.
+    func testAlphaBarSchedules() throws {
+        let data = try Data(contentsOf: Self.fixture)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let entries = try XCTUnwrap(object["alpha_bar_betas"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, 4)
+        for entry in entries {
+            let kind = try entry.string("alpha_transform_type"), T = try entry.int("T")
+            let s = try Schedule(kind: kind, steps: T)
+            assertClose(try entry.ints("index").map { s.betas[$0] }, try entry.doubles("betas32"), rel: 1e-6, abs: 1e-9,
+                        "\(kind) T=\(T)")
+        }
+    }
+
     func testUnusedKeysAreWarnedAbout() throws {
         let entries = try Self.entries()
         let ldm = try XCTUnwrap(entries.first { ($0["name"] as? String) == "ldm-celebahq" })
