@@ -35,7 +35,7 @@ import os
 import sys
 
 import torch
-from diffusers import AutoencoderKL, UNet2DModel
+from diffusers import AutoencoderKL, UNet2DModel, VQModel
 from safetensors.torch import load_file, save_file
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "models")
@@ -152,6 +152,36 @@ def make_vae():
     save_folder(m, "vae_kl", io)
 
 
+def make_vq():
+    """VQModel: encode, quantize (indices), decode with and without quantization, gradients through the
+    straight-through estimator and the codebook loss."""
+    torch.manual_seed(3)
+    m = VQModel(in_channels=3, out_channels=3, block_out_channels=(16, 32),
+                down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+                layers_per_block=1, latent_channels=3, vq_embed_dim=4, num_vq_embeddings=32, norm_num_groups=8,
+                sample_size=16, scaling_factor=0.5)
+    round_to_half(m)
+    x = torch.randn(2, 3, 16, 16)
+    with torch.no_grad():  # codes near the latents themselves, so that many of them are used
+        rows = m.encode(x).latents.permute(0, 2, 3, 1).reshape(-1, 4)
+        picks = rows[torch.randperm(rows.shape[0])[:32]]
+        m.quantize.embedding.weight.copy_((picks + 0.05 * torch.randn_like(picks)).half().float())
+    h = m.encode(x).latents
+    quant, loss, (_, _, indices) = m.quantize(h)
+    decoded = m.decode(h)
+    io = {"x": x, "latents": h, "quantized": quant, "indices": indices.reshape(2, 8, 8).float(),
+          "codebook_loss": loss.reshape(1), "decoded": decoded.sample,
+          "decoded_unquantized": m.decode(h, force_not_quantize=True).sample}
+    total = (decoded.sample ** 2).mean() + decoded.commit_loss.mean()
+    params = dict(m.named_parameters())
+    keys = ["encoder.conv_in.weight", "decoder.conv_out.weight", "quantize.embedding.weight", "quant_conv.bias"]
+    for k, g in zip(keys, torch.autograd.grad(total, [params[k] for k in keys])):
+        io["grad." + k] = g
+    io["loss"] = total.reshape(1)
+    save_folder(m, "vq", io)
+
+
 FROM_DSCRIPT_COMMAND = COMMAND + " --from-dscript"
 
 
@@ -234,4 +264,5 @@ if __name__ == "__main__":
         make_unets()
         make_class_unets()
         make_vae()
+        make_vq()
         print("wrote", os.path.normpath(ROOT))

@@ -118,6 +118,16 @@ public final class Embedding: Module {
         registerParameter("weight", try Tensor.randn([count, dim], generator: generator))
     }
 
+    /// A table holding `weight` [count, dim] (itself, not a copy).
+    public init(weight: Tensor) throws {
+        guard weight.rank == 2, weight.shape[0] >= 1, weight.shape[1] >= 1 else {
+            throw TensorError("embedding: weight must be [count, dim], got \(weight.shape)")
+        }
+        (count, dim) = (weight.shape[0], weight.shape[1])
+        super.init()
+        registerParameter("weight", weight)
+    }
+
     public override func forward(_ indices: Tensor) throws -> Tensor {
         for v in indices.scalars where !(v >= 0 && v < Float(count) && v == v.rounded()) {
             let shown = v.rounded() == v && Swift.abs(v) < 1e15 ? String(Int(v)) : "\(v)"

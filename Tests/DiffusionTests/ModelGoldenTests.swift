@@ -103,4 +103,33 @@ final class ModelGoldenTests: XCTestCase {
             XCTAssertLessThan(try Self.maxDiff(g, want) / Swift.max(scale, 1e-6), 1e-3, "gradient of \(key)")
         }
     }
+
+    /// VQModel: latents, nearest codes, decoding with and without quantization, the codebook loss and
+    /// gradients through the straight-through estimator.
+    func testVQModelMatchesDiffusers() throws {
+        let (loaded, io) = try Self.fixture("vq")
+        let vq = try XCTUnwrap(loaded as? VQModel)
+        XCTAssertEqual(vq.scalingFactor, 0.5)
+        let x = try XCTUnwrap(io["x"])
+        let h = try vq.encode(x)
+        XCTAssertLessThan(try Self.maxDiff(h, io["latents"]), 1e-4)
+        let q = try vq.quantize(try XCTUnwrap(io["latents"]))
+        XCTAssertEqual(q.indices.scalars, try XCTUnwrap(io["indices"]).scalars)
+        XCTAssertLessThan(try Self.maxDiff(q.quantized, io["quantized"]), 1e-6)
+        XCTAssertEqual(try q.loss.item(), try XCTUnwrap(io["codebook_loss"]).scalars[0], accuracy: 1e-5)
+        let decoded = try vq.decode(h)
+        XCTAssertLessThan(try Self.maxDiff(decoded, io["decoded"]), 1e-4)
+        XCTAssertLessThan(try Self.maxDiff(try vq.decode(h, quantize: false), io["decoded_unquantized"]), 1e-4)
+        XCTAssertLessThan(try Self.maxDiff(try vq.forward(x), io["decoded"]), 1e-4)
+        let loss = try decoded.square().mean().add(vq.quantize(h).loss)
+        XCTAssertEqual(try loss.item(), try XCTUnwrap(io["loss"]).scalars[0], accuracy: 1e-4)
+        try loss.backward()
+        let params = Dictionary(vq.namedParameters(), uniquingKeysWith: { a, _ in a })
+        for key in ["encoder.conv_in.weight", "decoder.conv_out.weight", "quantize.embedding.weight", "quant_conv.bias"] {
+            let g = try XCTUnwrap(params[key]?.grad, "no gradient for \(key)")
+            let want = try XCTUnwrap(io["grad." + key])
+            let scale = want.scalars.map(Swift.abs).max() ?? 1
+            XCTAssertLessThan(try Self.maxDiff(g, want) / Swift.max(scale, 1e-6), 1e-3, "gradient of \(key)")
+        }
+    }
 }

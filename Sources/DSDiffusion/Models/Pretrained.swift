@@ -9,12 +9,20 @@ public protocol PretrainedModel: Module {
 
 extension UNet2DModel: PretrainedModel { public static var className: String { "UNet2DModel" } }
 extension AutoencoderKL: PretrainedModel { public static var className: String { "AutoencoderKL" } }
+extension VQModel: PretrainedModel { public static var className: String { "VQModel" } }
 
 /// diffusers' folder layout (`ModelMixin.save_pretrained` / `from_pretrained`): `config.json` with
 /// `_class_name`, `_diffusers_version` and every config key, plus `diffusion_pytorch_model.safetensors`
 /// (F32, F16 or BF16, `__metadata__` `{"format": "pt"}`).
 public enum Pretrained {
     public static let configName = "config.json"
+
+    /// The model classes a folder may name in `_class_name`, with their builders.
+    static let builders: [(name: String, make: ([(String, ConfigValue)], RandomGenerator) throws -> any PretrainedModel)] = [
+        (UNet2DModel.className, { try UNet2DModel(config: $0, generator: $1) }),
+        (AutoencoderKL.className, { try AutoencoderKL(config: $0, generator: $1) }),
+        (VQModel.className, { try VQModel(config: $0, generator: $1) }),
+    ]
     public static let weightsName = "diffusion_pytorch_model.safetensors"
 
     /// Writes `model` into the folder `directory` (created when missing; files replaced atomically),
@@ -45,14 +53,11 @@ public enum Pretrained {
         }
         let given = try ModelConfig.parseJSON(data, source: configURL.path)
         let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
-        let model: any PretrainedModel
-        switch className {
-        case UNet2DModel.className?: model = try UNet2DModel(config: given, generator: generator)
-        case AutoencoderKL.className?: model = try AutoencoderKL(config: given, generator: generator)
-        default:
+        guard let builder = builders.first(where: { $0.name == className }) else {
             throw DiffusionError("from_pretrained: \(configURL.path) has _class_name \(className.map { "'\($0)'" } ?? "missing"); "
-                + "supported: 'UNet2DModel', 'AutoencoderKL'")
+                + "supported: " + builders.map { "'\($0.name)'" }.joined(separator: ", "))
         }
+        let model = try builder.make(given, generator)
         let weights = dir.appendingPathComponent(weightsName).path
         guard FileManager.default.fileExists(atPath: weights) else {
             throw DiffusionError("from_pretrained: no \(weightsName) in '\(directory)' (only safetensors weights are read)")
