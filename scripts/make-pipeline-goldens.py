@@ -2,8 +2,8 @@
 """Golden files for dscript's Hub support (SPEC §11): scheduler configs and whole pipelines, made by
 diffusers 0.42.1.
 
-    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py                  # writes Tests/Fixtures/pipelines/
-    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py --check DIR KIND # a dscript-written pipeline folder
+    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py                 # writes Tests/Fixtures/pipelines/
+    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py --from-dscript  # io for pipelines/from_dscript/
 
 `schedulers.json`: scheduler configs in the form the Hub publishes them (keys and values modelled on
 google/ddpm-cifar10-32, google/ddpm-celebahq-256, CompVis/ldm-celebahq-256, Stable Diffusion 1.5 / 2.1
@@ -17,8 +17,9 @@ tensors (so dscript, which computes schedules in float64, must match it tightly)
 
 Pipeline folders (`ddpm/`, `ddim/`, `ldm/`) are diffusers `save_pretrained` folders of tiny random
 models (float16 weights, kept small) with `io.safetensors`: the initial noise `x_T`, the per-step noises
-(`noise.K`, in the order the pipeline draws them from its generator), and `images` = the pipeline's
-`output_type="np"` result transposed to [N, C, H, W].
+(`noise.K`, in the order the pipeline draws them from its generator), `images` = the
+`output_type="np"` result, transposed to [N, C, H, W], of the pipeline diffusers loads from the folder,
+and `images64` = the same loop with diffusers' step code on the float64 schedule (see `images64`).
 """
 import importlib.util
 import json
@@ -29,7 +30,7 @@ import sys
 import numpy as np
 import torch
 import diffusers
-from diffusers import DDIMPipeline, DDIMScheduler, DDPMPipeline, DDPMScheduler, UNet2DModel
+from diffusers import DDIMPipeline, DDIMScheduler, DDPMPipeline, DDPMScheduler, LDMPipeline, UNet2DModel, VQModel
 from diffusers.schedulers import scheduling_ddim, scheduling_ddpm
 from safetensors.torch import load_file, save_file
 
@@ -41,6 +42,10 @@ _spec = importlib.util.spec_from_file_location(
     "diffusion_goldens", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-diffusion-goldens.py"))
 dg = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dg)
+_spec = importlib.util.spec_from_file_location(
+    "model_goldens", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-model-goldens.py"))
+mg = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mg)
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,7 +147,15 @@ patch = PatchedNoise()
 
 
 def scheduler_entries():
+    original = scheduling_ddpm.randn_tensor
     scheduling_ddpm.randn_tensor = patch
+    try:
+        return scheduler_loops()
+    finally:
+        scheduling_ddpm.randn_tensor = original
+
+
+def scheduler_loops():
     gen = torch.Generator().manual_seed(1234)
     out = []
     for name, c, kind, steps, eta in SCHEDULERS:
@@ -183,6 +196,137 @@ def alpha_bar_betas():
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Pipelines
+# --------------------------------------------------------------------------------------------
+
+def tiny_unet(seed, in_channels, sample_size):
+    torch.manual_seed(seed)
+    m = UNet2DModel(sample_size=sample_size, in_channels=in_channels, out_channels=in_channels, block_out_channels=(8, 16),
+                    down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                    layers_per_block=1, norm_num_groups=4, attention_head_dim=8)
+    with torch.no_grad():  # float16-exact weights, so that the float16 files hold exactly the weights used
+        for p in m.parameters():
+            p.copy_(p.half().float())
+    return m
+
+
+def draws(seed, shapes):
+    """The tensors a pipeline draws from torch.Generator().manual_seed(seed), in order."""
+    g = torch.Generator().manual_seed(seed)
+    return [torch.randn(shape, generator=g) for shape in shapes]
+
+
+def save_pipeline(pipe, name):
+    """Writes the folder (float16 weight files: the weights are float16-exact) and returns the pipeline
+    diffusers loads from it, in eval mode as users run it."""
+    folder = os.path.join(ROOT, name)
+    pipe.save_pretrained(folder)
+    for part in ("unet", "vqvae"):
+        sub = os.path.join(folder, part, "diffusion_pytorch_model.safetensors")
+        if os.path.exists(sub):
+            save_file({k: v.half() for k, v in load_file(sub).items()}, sub, metadata={"format": "pt"})
+    return type(pipe).from_pretrained(folder)
+
+
+def save_io(name, io, note):
+    folder = os.path.join(ROOT, name)
+    save_file({k: v.float().contiguous() for k, v in io.items()}, os.path.join(folder, "io.safetensors"),
+              metadata={"command": COMMAND, "note": note})
+    with open(os.path.join(folder, "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND}`: a diffusers `save_pretrained` pipeline folder of tiny random models "
+                f"(float16 weights).\nio.safetensors: {', '.join(sorted(io))}. {note}\n")
+
+
+def images64(pipe, kind, steps, eta, xT, noises):
+    """The pipeline's loop with its scheduler on the float64 schedule (diffusers' own step code on float64
+    tensors; the models run in float32 as they do in dscript): the images dscript must match tightly."""
+    s = DDPMScheduler.from_config(pipe.scheduler.config) if kind == "ddpm" else DDIMScheduler.from_config(pipe.scheduler.config)
+    ab64 = np.cumprod(1.0 - betas64(dict(s.config)))
+    dg.to64(s, ab64)
+    if kind != "ddpm" and not s.config.set_alpha_to_one:
+        s.final_alpha_cumprod = torch.tensor(ab64[0], dtype=torch.float64)
+    s.set_timesteps(steps)
+    x, k = xT.double(), 0
+    original = scheduling_ddpm.randn_tensor
+    scheduling_ddpm.randn_tensor = patch
+    try:
+        with torch.no_grad():
+            for t in s.timesteps:
+                out = pipe.unet(x.float(), t).sample.double()
+                if kind == "ddpm":
+                    patch.noise = noises[k].double() if t > 0 else None
+                    k += int(t > 0)
+                    x = s.step(out, t, x).prev_sample
+                else:
+                    z = noises[k].double() if eta > 0 else None
+                    k += eta > 0
+                    x = s.step(out, t, x, eta=eta, variance_noise=z).prev_sample
+            assert k == len(noises)
+            if kind == "ldm":
+                x = pipe.vqvae.decode((x / pipe.vqvae.config.scaling_factor).float()).sample.double()
+    finally:
+        scheduling_ddpm.randn_tensor = original
+    return (x / 2 + 0.5).clamp(0, 1)
+
+
+def images_nchw(images):
+    return torch.from_numpy(images).permute(0, 3, 1, 2)
+
+
+def make_pipelines():
+    # DDPMPipeline, 50 steps: x_T then one draw per step with t > 0
+    unet = tiny_unet(20, 3, 8)
+    scheduler = DDPMScheduler(beta_schedule="linear", clip_sample=True, variance_type="fixed_large")
+    pipe = save_pipeline(DDPMPipeline(unet=unet, scheduler=scheduler), "ddpm")
+    scheduler.set_timesteps(50)
+    shape = (2, 3, 8, 8)
+    drawn = draws(7, [shape] * (1 + sum(1 for t in scheduler.timesteps if t > 0)))
+    images = pipe(batch_size=2, generator=torch.Generator().manual_seed(7), num_inference_steps=50, output_type="np").images
+    io = {"x_T": drawn[0], "images": images_nchw(images), "images64": images64(pipe, "ddpm", 50, 0, drawn[0], drawn[1:])}
+    io.update({f"noise.{k}": z for k, z in enumerate(drawn[1:])})
+    save_io("ddpm", io, "DDPMPipeline(batch_size=2, num_inference_steps=50, generator seed 7).")
+
+    # DDIMPipeline over a DDPMScheduler config (converted with DDIMScheduler.from_config): eta 0 and eta 0.5
+    unet = tiny_unet(21, 3, 8)
+    scheduler = DDPMScheduler(beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, clip_sample=False,
+                              steps_offset=1, prediction_type="v_prediction")
+    pipe = DDIMPipeline(unet=unet, scheduler=scheduler)
+    pipe.register_modules(scheduler=scheduler)  # the folder keeps the DDPMScheduler config; loading converts it to DDIM
+    pipe = save_pipeline(pipe, "ddim")
+    images = pipe(batch_size=2, generator=torch.Generator().manual_seed(8), num_inference_steps=20, eta=0.0,
+                  output_type="np").images
+    xT = draws(8, [shape])[0]
+    io = {"x_T": xT, "images": images_nchw(images), "images64": images64(pipe, "ddim", 20, 0, xT, [])}
+    drawn = draws(9, [shape] * 21)
+    images = pipe(batch_size=2, generator=torch.Generator().manual_seed(9), num_inference_steps=20, eta=0.5,
+                  output_type="np").images
+    io.update({"eta.x_T": drawn[0], "eta.images": images_nchw(images),
+               "eta.images64": images64(pipe, "ddim", 20, 0.5, drawn[0], drawn[1:])})
+    io.update({f"eta.noise.{k}": z for k, z in enumerate(drawn[1:])})
+    save_io("ddim", io, "DDIMPipeline(batch_size=2, num_inference_steps=20): eta 0 (seed 8) and "
+                  "eta 0.5 (eta.*, seed 9).")
+
+    # LDMPipeline: VQModel + UNet on 4x4 latents + DDIMScheduler (CompVis/ldm-celebahq-256's scheduler config)
+    torch.manual_seed(22)
+    vq = VQModel(in_channels=3, out_channels=3, block_out_channels=(8, 16),
+                 down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                 up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), layers_per_block=1, latent_channels=3,
+                 num_vq_embeddings=64, norm_num_groups=4, sample_size=8, scaling_factor=0.8)
+    with torch.no_grad():
+        for p in vq.parameters():
+            p.copy_(p.half().float())
+        vq.quantize.embedding.weight.copy_(torch.randn(64, 3).half().float())
+    unet = tiny_unet(23, 3, 4)
+    scheduler = DDIMScheduler(beta_schedule="scaled_linear", beta_start=0.0015, beta_end=0.0195, clip_sample=False)
+    pipe = save_pipeline(LDMPipeline(vqvae=vq, unet=unet, scheduler=scheduler), "ldm")
+    images = pipe(batch_size=2, generator=torch.Generator().manual_seed(10), num_inference_steps=10, eta=0.0,
+                  output_type="np").images
+    xT = draws(10, [(2, 3, 4, 4)])[0]
+    io = {"x_T": xT, "images": images_nchw(images), "images64": images64(pipe, "ldm", 10, 0, xT, [])}
+    save_io("ldm", io, "LDMPipeline(batch_size=2, num_inference_steps=10, eta=0, generator seed 10).")
+
+
 def write_json(name, obj):
     os.makedirs(ROOT, exist_ok=True)
     path = os.path.join(ROOT, name)
@@ -196,7 +340,67 @@ def main():
     write_json("schedulers.json", {"command": COMMAND, "versions": VERSIONS,
                                    "what": "scheduler configs: betas, timesteps, whole loops (toy model), float32 and float64",
                                    "entries": scheduler_entries(), "alpha_bar_betas": alpha_bar_betas()})
+    make_pipelines()
+    print("wrote", os.path.normpath(ROOT))
+
+
+# --------------------------------------------------------------------------------------------
+# dscript -> diffusers
+# --------------------------------------------------------------------------------------------
+
+FROM_DSCRIPT = [  # folder, pipeline class, steps, eta, generator seed
+    ("ddpm", DDPMPipeline, 40, 0.0, 41),
+    ("ddim", DDIMPipeline, 25, 0.0, 42),
+    ("ldm", LDMPipeline, 15, 0.0, 43),
+]
+
+
+def from_dscript():
+    """Loads each pipeline folder dscript wrote (scripts/make-dscript-pipelines.dscript) with the diffusers
+    pipeline class; exits 1 if a model has missing, unexpected or mismatched keys or unused config keys, or
+    the scheduler config has keys its class does not take; then samples it from a seeded generator and
+    writes io.safetensors (x_T, step noises, images, images64) next to model_index.json."""
+    root = os.path.join(ROOT, "from_dscript")
+    for name, cls, steps, eta, seed in FROM_DSCRIPT:
+        folder = os.path.join(root, name)
+        with open(os.path.join(folder, "model_index.json")) as f:
+            index = json.load(f)
+        for part, (library, part_cls) in sorted((k, v) for k, v in index.items() if not k.startswith("_")):
+            sub = os.path.join(folder, part)
+            if part_cls.endswith("Scheduler"):
+                scheduler_cls = getattr(diffusers, part_cls)
+                config = scheduler_cls.load_config(sub)
+                _, unused, _ = scheduler_cls.extract_init_dict(config)
+                unused = sorted(k for k in unused if not k.startswith("_"))
+                if unused:
+                    print(f"{sub}: scheduler config keys {part_cls} does not take: {unused}")
+                    sys.exit(1)
+            else:
+                mg.load_from_dscript(getattr(diffusers, part_cls), sub)
+        pipe = cls.from_pretrained(folder)
+        unet = pipe.unet
+        shape = (2, unet.config.in_channels, unet.config.sample_size, unet.config.sample_size)
+        kind = {"DDPMPipeline": "ddpm", "DDIMPipeline": "ddim", "LDMPipeline": "ldm"}[cls.__name__]
+        if kind == "ddpm":
+            pipe.scheduler.set_timesteps(steps)
+            count = 1 + sum(1 for t in pipe.scheduler.timesteps if t > 0)
+        else:
+            count = 1 + (steps if eta > 0 else 0)
+        drawn = draws(seed, [shape] * count)
+        extra = {} if kind == "ddpm" else {"eta": eta}
+        images = pipe(batch_size=2, generator=torch.Generator().manual_seed(seed), num_inference_steps=steps,
+                      output_type="np", **extra).images
+        io = {"x_T": drawn[0], "images": images_nchw(images), "images64": images64(pipe, kind, steps, eta, drawn[0], drawn[1:])}
+        io.update({f"noise.{k}": z for k, z in enumerate(drawn[1:])})
+        save_file({k: v.float().contiguous() for k, v in io.items()}, os.path.join(folder, "io.safetensors"),
+                  metadata={"command": COMMAND + " --from-dscript",
+                            "call": f"{cls.__name__}.from_pretrained(folder)(batch_size=2, num_inference_steps={steps}, "
+                                    f"eta={eta}, generator seed {seed})"})
+        print(f"{cls.__name__} from {folder}: loaded with no missing/unexpected/mismatched keys, sampled")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 2 and sys.argv[1] == "--from-dscript":
+        from_dscript()
+    else:
+        main()

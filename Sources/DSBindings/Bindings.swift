@@ -36,6 +36,7 @@ public enum Bindings {
         EMAObject.methods,
         ScheduleObject.methods,
         NoiseScheduleObject.methods,
+        PipelineObject.methods,
         ProgressObject.methods,
     ]
 

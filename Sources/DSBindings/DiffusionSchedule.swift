@@ -115,6 +115,15 @@ public final class NoiseScheduleObject: NativeObject {
             c.write(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)))
             return .null
         },
+        Builtin("schedule.with(prediction = nil, clip = nil, clip_range = nil, threshold = nil, spacing = nil, steps_offset = nil, "
+                    + "set_alpha_to_one = nil, variance = nil)",
+                "the same betas with other sampler settings (the keywords of schedule(...); the rest kept)",
+                example: "let sv = s.with(prediction: \"v\", spacing: \"trailing\")") { a, _ in
+            guard a.count == 0 else { throw a.error(0, nil, "schedule.with takes keyword arguments only") }
+            let s = try this(a)
+            let settings = try a.samplerSettingKeywords(over: s.settings)
+            return .native(NoiseScheduleObject(try diffusion { try s.with(settings) }))
+        },
         Builtin("schedule.value(name, t)", "the exact float64 value of a field at timestep t (a number)",
                 example: "s.value(\"alpha_bar\", 999)   # 4.035829e-05") { a, _ in
             let object = try a.receiver(as: NoiseScheduleObject.self)

@@ -68,6 +68,38 @@ extension Arguments {
         return settings
     }
 
+    /// The sampler-setting keywords of `schedule(...)` and `s.with(...)` over `base`: `prediction`,
+    /// `clip`, `clip_range`, `threshold` (`{ratio:, max:}` or nil), `spacing`, `steps_offset`,
+    /// `set_alpha_to_one`, `variance`.
+    func samplerSettingKeywords(over base: SamplerSettings) throws -> SamplerSettings {
+        var settings = base
+        settings.prediction = try prediction(nil, default: base.prediction)
+        settings.clip = try bool(nil, "clip", default: base.clip)
+        settings.clipRange = try number(nil, "clip_range", default: base.clipRange)
+        settings.spacing = try spacing(nil, default: base.spacing)
+        settings.stepsOffset = try int(nil, "steps_offset", default: base.stepsOffset)
+        settings.setAlphaToOne = try bool(nil, "set_alpha_to_one", default: base.setAlphaToOne)
+        settings.variance = try varianceType(nil, default: base.variance)
+        if keywords.contains(where: { $0.name == "threshold" }) {
+            if has(nil, "threshold") {
+                let d = try dict(nil, "threshold")
+                guard Set(d.entries.keys).isSubset(of: ["ratio", "max"]) else {
+                    throw error(nil, "threshold", "expected a dict with ratio and max (Imagen's dynamic thresholding), or nil")
+                }
+                func number(_ key: String, _ fallback: Double) throws -> Double {
+                    guard let v = d.entries[key] else { return fallback }
+                    guard case .number(let x) = v else { throw error(nil, "threshold", "\(key) must be a number") }
+                    return x
+                }
+                settings.threshold = try diffusion { try DynamicThreshold(ratio: try number("ratio", 0.995), maxValue: try number("max", 1)) }
+            } else {
+                settings.threshold = nil
+            }
+        }
+        try diffusion { try settings.validate() }
+        return settings
+    }
+
     /// An optional tensor (`noise:`).
     func optionalTensor(_ position: Int?, _ name: String) throws -> Tensor? {
         has(position, name) ? try tensor(position, name) : nil

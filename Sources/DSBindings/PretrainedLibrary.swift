@@ -7,10 +7,16 @@ import DSLanguage
 enum PretrainedLibrary {
     static let table: [Builtin] = [
         Builtin("save_pretrained(model, dir, dtype = \"float32\")",
-                "writes a unet, autoencoder_kl or vq_model as a diffusers folder: config.json + diffusion_pytorch_model.safetensors "
-                    + "(weights in float32, float16 or bfloat16)",
+                "writes a unet, autoencoder_kl or vq_model as a diffusers folder (config.json + diffusion_pytorch_model.safetensors), "
+                    + "or a pipeline (model_index.json, scheduler/, unet/, ...); weights in float32, float16 or bfloat16",
                 example: "save_pretrained(u, \"runs/unet\", dtype: \"float16\")   # UNet2DModel.from_pretrained(\"runs/unet\") in Python") { a, _ in
-            let object = try a.native(0, "model", as: ModelObject.self, expected: "model")
+            if case .native(let p as PipelineObject)? = a.optional(0, "model") {
+                let dir = try a.string(1, "dir")
+                let dtype = try FileLibrary.safetensorsDtype(a, 2).format
+                try diffusion { try p.pipeline.save(to: dir, dtype: dtype) }
+                return .null
+            }
+            let object = try a.native(0, "model", as: ModelObject.self, expected: "model or pipeline")
             guard let model = object.module as? any PretrainedModel else {
                 throw a.error(0, "model", "a \(object.module.typeName) has no diffusers layout (unet, autoencoder_kl or vq_model expected)")
             }
@@ -19,11 +25,36 @@ enum PretrainedLibrary {
             try diffusion { try Pretrained.save(model, to: dir, dtype: dtype) }
             return .null
         },
-        Builtin("from_pretrained(dir)",
-                "loads a diffusers folder (UNet2DModel, AutoencoderKL or VQModel; safetensors weights; legacy attention names renamed)",
-                example: "let u = from_pretrained(\"runs/unet\")") { a, c in
+        Builtin("from_pretrained(dir, variant = nil)",
+                "loads a diffusers folder: a pipeline (model_index.json: DDPM, DDIM, LDM; other pipelines' unet, vae and scheduler) "
+                    + "or one model (UNet2DModel, AutoencoderKL, VQModel); variant: \"fp16\" reads *.fp16.* weights",
+                example: "let p = from_pretrained(\"ddpm-cifar10-32\")\nshow(p.sample(steps: 100))") { a, c in
             let dir = try a.string(0, "dir")
-            return ImageModelLibrary.wrap(try diffusion { try Pretrained.load(from: dir, generator: RandomState.of(c)) })
+            let variant = a.has(1, "variant") ? try a.string(1, "variant") : nil
+            if Pipeline.isPipeline(dir) {
+                let loaded = try diffusion { try Pipeline.load(from: dir, generator: RandomState.of(c), variant: variant) }
+                warn(loaded.warnings, c)
+                return .native(PipelineObject(loaded.pipeline))
+            }
+            return ImageModelLibrary.wrap(try diffusion { try Pretrained.load(from: dir, generator: RandomState.of(c), variant: variant) })
+        },
+        Builtin("pipeline(unet, schedule, kind = \"ddim\", vqvae = nil)",
+                "a diffusers pipeline from a unet trained in dscript: kind ddpm, ddim or ldm (with a vq_model); "
+                    + "p.sample(...) samples, save_pretrained(p, dir) writes a folder diffusers loads",
+                example: "let p = pipeline(unet: u, schedule: s, kind: \"ddim\")\nsave_pretrained(p, \"runs/pipe\")") { a, _ in
+            let unetObject = try a.native(0, "unet", as: ModelObject.self, expected: "unet")
+            guard let unet = unetObject.module as? UNet2DModel else {
+                throw a.error(0, "unet", "a \(unetObject.module.typeName) is not a unet (UNet2DModel)")
+            }
+            let s = try a.schedule(1, "schedule")
+            let kind = try diffusion { try Pipeline.Kind(name: try a.string(2, "kind", default: "ddim")) }
+            var vqvae: VQModel? = nil
+            if a.has(3, "vqvae") {
+                let object = try a.native(3, "vqvae", as: ModelObject.self, expected: "vq_model")
+                guard let vq = object.module as? VQModel else { throw a.error(3, "vqvae", "a \(object.module.typeName) is not a vq_model") }
+                vqvae = vq
+            }
+            return .native(PipelineObject(try diffusion { try Pipeline(kind: kind, unet: unet, schedule: s, vqvae: vqvae) }))
         },
         Builtin("load_scheduler(path)",
                 "a schedule from diffusers' scheduler_config.json (a file or a folder holding one) with its sampler settings: "

@@ -145,7 +145,7 @@ public struct ModelConfig: Equatable {
     }
 
     /// `config.json` text: `_class_name`, `_diffusers_version`, then every key, sorted as diffusers writes.
-    public func json(className: String, version: String = "0.42.1") -> String {
+    public func json(className: String, version: String = Pretrained.diffusersVersion) -> String {
         var items = [("_class_name", ConfigValue.string(className)), ("_diffusers_version", .string(version))]
         items += entries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return "{\n" + items.map { "  \(ConfigValue.quote($0.0)): \($0.1.json)" }.joined(separator: ",\n") + "\n}\n"

@@ -16,6 +16,8 @@ extension VQModel: PretrainedModel { public static var className: String { "VQMo
 /// (F32, F16 or BF16, `__metadata__` `{"format": "pt"}`).
 public enum Pretrained {
     public static let configName = "config.json"
+    /// The diffusers version written into `_diffusers_version` (the version dscript is tested against).
+    public static let diffusersVersion = "0.42.1"
 
     /// The model classes a folder may name in `_class_name`, with their builders.
     static let builders: [(name: String, make: ([(String, ConfigValue)], RandomGenerator) throws -> any PretrainedModel)] = [
@@ -45,11 +47,15 @@ public enum Pretrained {
 
     /// The model stored in `directory`; `_class_name` picks the class, weights load strictly
     /// (missing, unexpected and mis-shaped keys are listed); the model renames legacy attention names.
-    public static func load(from directory: String, generator: RandomGenerator) throws -> any PretrainedModel {
+    public static func load(from directory: String, generator: RandomGenerator, variant: String? = nil) throws -> any PretrainedModel {
         let dir = URL(fileURLWithPath: directory)
         let configURL = dir.appendingPathComponent(configName)
         guard let data = FileManager.default.contents(atPath: configURL.path) else {
-            throw DiffusionError("from_pretrained: no \(configName) in '\(directory)'")
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+                throw DiffusionError("from_pretrained: no folder '\(directory)'")
+            }
+            throw DiffusionError("from_pretrained: no \(configName) (a model) or model_index.json (a pipeline) in '\(directory)'")
         }
         let given = try ModelConfig.parseJSON(data, source: configURL.path)
         let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }

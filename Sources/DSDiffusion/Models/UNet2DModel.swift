@@ -10,7 +10,8 @@ import DSEngine
 /// resnet-sampler blocks (the config is refused, naming the key).
 public final class UNet2DModel: Module {
     public let config: ModelConfig
-    public let inChannels: Int, outChannels: Int, sampleSize: Int?
+    /// `sample_size` as [height, width] (nil when the config leaves it out).
+    public let inChannels: Int, outChannels: Int, sampleSize: [Int]?
     let convIn: Conv2d, timeEmbedding: TimestepEmbedding, downBlocks: [DownBlock2D], midBlock: UNetMidBlock2D?
     let upBlocks: [UpBlock2D], convNormOut: GroupNorm, convOut: Conv2d
     /// How class labels join the time embedding; nil for an unconditional model.
@@ -135,14 +136,17 @@ public final class UNet2DModel: Module {
         registerModule("conv_out", convOut)
     }
 
-    /// `sample_size`: nil, one size, or [height, width] (metadata only; inputs of any fitting size work).
-    static func sampleSize(_ c: ModelConfig) throws -> Int? {
+    /// `sample_size`: nil, one size, or [height, width], as [height, width] (the size pipelines sample;
+    /// the model itself takes inputs of any fitting size).
+    static func sampleSize(_ c: ModelConfig) throws -> [Int]? {
         switch c["sample_size"] {
         case .null: return nil
         case .list(let items):
             guard items.count == 2 else { throw c.fail("sample_size", "must be a size or [height, width]") }
-            return try c.intList("sample_size")[0]
-        default: return try c.int("sample_size", min: 1)
+            return try c.intList("sample_size")
+        default:
+            let size = try c.int("sample_size", min: 1)
+            return [size, size]
         }
     }
 
