@@ -7,6 +7,7 @@
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
+//   DSRender                     text and SVG output: tensor printing, charts, statistics tables, pictures
 //   DSBindings                   registers engine and diffusion built-ins into the language, by tables
 //   DSShell                      command line, REPL, line editing
 //   dscript                      the thin executable
@@ -38,23 +39,25 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
         .target(
             name: "DSEngine",
             dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
         .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
-        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion"]),
+        .target(name: "DSRender", dependencies: ["DSEngine"]),
+        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion", "DSRender"]),
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSBindings", "CReadline",
+                "DSLanguage", "DSEngine", "DSBindings", "DSRender", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage"]),
-        .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
+        .testTarget(name: "EngineTests", dependencies: ["DSEngine", "CKernels"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
-        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSLanguage"]),
+        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
+        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),
     ]
 )

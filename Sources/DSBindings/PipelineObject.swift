@@ -86,14 +86,11 @@ public final class PipelineObject: NativeObject {
                     + "noise: x_T (or LDM's latents), step_noises: the per-step noises, else drawn from the generator",
                 example: "let p = from_pretrained(\"ddpm-cifar10-32\")\nshow(p.sample(batch: 4, steps: 100))") { a, c in
             let p = try this(a)
-            let start = try a.optionalTensor(3, "noise")
-            let noises = try DiffusionBridge.stepNoises(a, 5, c)
-            let steps = a.has(1, "steps") ? try a.int(1, "steps") : nil
-            let images = try diffusion {
-                try p.sample(batch: try a.int(0, "batch", default: 1), steps: steps, eta: try a.number(2, "eta", default: 0),
-                             initialNoise: start, noise: noises.source, classLabels: try a.optionalTensor(4, "class_labels"),
-                             hooks: DiffusionBridge.hooks(c, label: p.className))
-            }
+            let noises = try DiffusionBridge.stepNoises(a, c)
+            let images = try p.sample(batch: try a.int("batch"), steps: a.has("steps") ? try a.int("steps") : nil,
+                                      eta: try a.number("eta"), initialNoise: try a.optionalTensor("noise"), noise: noises.source,
+                                      classLabels: try a.optionalTensor("class_labels"),
+                                      hooks: DiffusionBridge.hooks(c, label: p.className))
             try noises.checkUsed()
             return .tensor(images)
         },

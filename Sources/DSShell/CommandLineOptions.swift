@@ -1,7 +1,7 @@
 import ArgumentParser
 import DSLanguage
 
-/// The command line of SPEC §2, parsed by swift-argument-parser.
+/// The command line (docs/shell.md § Command line), parsed by swift-argument-parser.
 ///
 /// Options come before the program; everything after `FILE` (or after `-e CODE`, or `-`) passes
 /// through untouched to the script as `args`, so `dscript train.dscript --steps 2000` works.
@@ -27,10 +27,12 @@ struct CommandLineOptions: ParsableCommand {
     @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE.", valueName: "CODE"))
     var code: String?
 
-    @Option(help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
+    // `.unconditional`: a value that starts with a dash (`--seed -1`) is read and judged, not taken
+    // for an option ("Missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
     var threads: Int?
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR=1).")
@@ -45,6 +47,9 @@ struct CommandLineOptions: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script (or -), then its arguments.", valueName: "FILE ARGS"))
     var program: [String] = []
 
+    /// `--version` came before the program (the passthrough capture holds it).
+    var showVersion = false
+
     mutating func validate() throws {
         if let threads, threads < 0 {
             throw ValidationError("--threads must be 0 or more, got \(threads)")
@@ -53,7 +58,9 @@ struct CommandLineOptions: ParsableCommand {
         // before the program (the latter are refused in `Invocation.parse`, which sees `--`).
         switch program.first {
         case "--help", "-h": throw CleanExit.helpRequest(self)
-        case "--version": throw CleanExit.message(Self.version)
+        case "--version":
+            showVersion = true
+            program.removeFirst()
         default: break
         }
         if program.first == "--" { program.removeFirst() }
@@ -71,6 +78,8 @@ public struct Invocation {
         case code(String)
         case standardInput
         case stats(String)
+        /// `--version`: the version and the machine configuration (CPU, kernels, BLAS, threads).
+        case version
         /// Print `text` to standard output (or standard error when `status` is not 0) and exit.
         case message(text: String, status: Int32)
     }
@@ -103,7 +112,9 @@ public struct Invocation {
 
         var program = options.program
         let mode: Mode
-        if let path = options.stats {
+        if options.showVersion {
+            mode = .version
+        } else if let path = options.stats {
             mode = .stats(path)
         } else if let code = options.code {
             mode = .code(code)

@@ -103,9 +103,8 @@ extension Runtime {
             let result: Value?
             do {
                 result = try object.call(arguments, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
             guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
             return result
@@ -166,20 +165,16 @@ extension Runtime {
         for (key, _) in keywords where !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
             throw ScriptError("unknown keyword argument '\(key)' to '\(name)'", span: span)
         }
-        let arguments = Arguments(positional, keywords: keywords, receiver: function.receiver, functionName: name)
+        let arguments = Arguments(
+            positional, keywords: keywords, receiver: function.receiver, functionName: name, parameters: b.parameters)
         let saved = nativeCallSpan
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
         do {
             return try b.body(arguments, self)
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span ?? saved }
-            throw error
-        } catch let error as SyntaxErrors {
-            throw error
         } catch {
-            // A Swift error from native code becomes an ordinary, located script error.
-            throw ScriptError("\(name): \(error)", span: span ?? saved)
+            // Engine, file and diffusion errors, and any other error of native code, become located script errors.
+            throw ScriptError.translating(error, at: span ?? saved, in: name)
         }
     }
 }
