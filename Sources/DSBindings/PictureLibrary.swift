@@ -10,6 +10,10 @@ enum PictureLibrary {
                 "draws an image [H, W], [C, H, W] or a batch [N, C, H, W] as a grid in the terminal (24-bit colour half blocks; grey shades without colour; kitty graphics in kitty)",
                 example: "show(shapes(16), nrow: 8)") { a, c in
             let t = try a.tensor(0, "img")
+            if RichOutput.of(c) != nil {
+                let grid = try ImageGrid.render(t, nrow: try a.int(1, "nrow", default: 8), padding: 2, range: try a.imageRange(3))
+                if try RichDisplay.picture(grid, context: c) { return .null }
+            }
             let color = try a.bool(4, "color", default: PictureLibrary.colorful(c))
             let text = try PictureRenderer.render(
                 t, nrow: try a.int(1, "nrow", default: 8), scale: try a.has(2, "scale") ? a.int(2, "scale") : nil,

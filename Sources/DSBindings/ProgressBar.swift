@@ -30,6 +30,10 @@ public final class ProgressBar {
     public var barWidth = 20
 
     let interactive: Bool
+    /// Replaces the drawn line in place where the front end can (a notebook's display updates);
+    /// nil: `\r` redraws on the terminal.
+    var present: ((_ line: String, _ first: Bool) -> Void)?
+    private var presented = false
     let quiet: Bool
     let clock: () -> Double
     let write: (String) -> Void
@@ -52,10 +56,17 @@ public final class ProgressBar {
         lastPlainCount = -1
     }
 
-    /// A bar on the interpreter's standard error, following its settings.
+    /// A bar on the interpreter's standard error, following its settings; in a notebook, an
+    /// output that updates in place.
     public convenience init(total: Int?, description: String = "", context: CallContext) {
-        self.init(total: total, description: description, interactive: context.settings.interactiveErrorStream,
+        let rich = RichOutput.of(context)
+        self.init(total: total, description: description,
+                  interactive: rich != nil || context.settings.interactiveErrorStream,
                   quiet: context.settings.quiet, write: { context.writeError($0) })
+        if let rich {
+            let id = rich.newDisplayID()
+            present = { line, first in rich.show?([("text/plain", .text(line))], id, !first) }
+        }
     }
 
     /// Seconds on a monotonic clock.
@@ -96,7 +107,9 @@ public final class ProgressBar {
         isClosed = true
         guard !quiet else { return }
         let now = clock()
-        if interactive {
+        if let present {
+            present(line(now: now), !presented)
+        } else if interactive {
             write("\r" + line(now: now) + "\u{1B}[K\n")
         } else if lastPlainCount != count {
             write(line(now: now) + "\n")
@@ -110,7 +123,12 @@ public final class ProgressBar {
             let finished = total.map { count >= $0 } ?? false
             guard force || finished || now - lastDraw >= minInterval else { return }
             lastDraw = now
-            write("\r" + line(now: now) + "\u{1B}[K")
+            if let present {
+                present(line(now: now), !presented)
+                presented = true
+            } else {
+                write("\r" + line(now: now) + "\u{1B}[K")
+            }
             return
         }
         var due = now - (lastDraw.isFinite ? lastDraw : start) >= plainInterval

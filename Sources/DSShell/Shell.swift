@@ -36,6 +36,10 @@ public enum Shell {
             sink.write(text.hasSuffix("\n") ? text : text + "\n")
             sink.flush()
             return status
+        case .kernel(let connectionFile):
+            return JupyterKernel.run(connectionFile: connectionFile, settings: settings, errorOutput: errorOutput)
+        case .installKernel(let location):
+            return KernelSpec.install(at: location, output: output, errorOutput: errorOutput)
         case .stats(let path):
             return StatsCommand.run(path: path, settings: settings, output: output, errorOutput: errorOutput)
         case .repl:
