@@ -8,6 +8,7 @@
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
+//   DSRender                     text and SVG output: tensor printing, charts, statistics tables, pictures
 //   DSBindings                   registers engine and diffusion built-ins into the language, by tables
 //   DSShell                      command line, REPL, line editing, the Jupyter kernel
 //   dscript                      the thin executable
@@ -47,11 +48,12 @@ let package = Package(
             name: "DSEngine",
             dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
         .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
-        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion"]),
+        .target(name: "DSRender", dependencies: ["DSEngine"]),
+        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion", "DSRender"]),
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSEngine", "DSBindings", "CReadline", "CJupyterWire",
+                "DSLanguage", "DSEngine", "DSBindings", "DSRender", "CReadline", "CJupyterWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage"]),
         .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
-        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSLanguage"]),
+        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
+        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),
     ]
 )

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 import Foundation
 
 /// Picture built-ins (SPEC §9): `show` draws image tensors in the terminal; `save_png`,
@@ -12,7 +13,8 @@ enum PictureLibrary {
             let t = try a.tensor(0, "img")
             if RichOutput.of(c) != nil {
                 let grid = try ImageGrid.render(t, nrow: try a.int(1, "nrow", default: 8), padding: 2, range: try a.imageRange(3))
-                if try RichDisplay.picture(grid, context: c) { return .null }
+                let scale = try a.has(2, "scale") ? a.int(2, "scale") : nil
+                if try RichDisplay.picture(grid, scale: scale, context: c) { return .null }
             }
             let color = try a.bool(4, "color", default: PictureLibrary.colorful(c))
             let text = try PictureRenderer.render(

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// Pictures and charts for front ends with rich output (a Jupyter notebook, see `RichOutput`):
 /// images as PNG, charts as SVG, each with its terminal text (without colour) as `text/plain`.
@@ -8,10 +9,12 @@ enum RichDisplay {
     /// that 28×28 digits do not show as specks.
     static let minimumPictureWidth = 256
 
-    /// Shows `picture` as PNG; false when there is no rich output.
-    static func picture(_ picture: PixelImage, context: CallContext) throws -> Bool {
+    /// Shows `picture` as PNG, enlarged `scale` times (nil: towards `minimumPictureWidth`); false
+    /// when there is no rich output.
+    static func picture(_ picture: PixelImage, scale: Int? = nil, context: CallContext) throws -> Bool {
         guard let rich = RichOutput.of(context) else { return false }
-        let factor = Swift.max(1, Swift.min(8, minimumPictureWidth / Swift.max(1, picture.width)))
+        let automatic = Swift.max(1, Swift.min(8, minimumPictureWidth / Swift.max(1, picture.width)))
+        let factor = Swift.max(1, Swift.min(16, scale ?? automatic))
         let shown = factor > 1 ? ImageGrid.upscale(picture, by: factor) : picture
         let png = try PictureLibrary.files { try PNGCodec.encode(shown) }
         rich.show?([("image/png", .bytes(png)), ("text/plain", .text("<image \(picture.width)×\(picture.height)>"))], nil, false)
