@@ -41,8 +41,8 @@ enum DiffusionTeaching {
             let options = try ChartLibrary.options(a, c)
             let kinds = objects.map { $0.schedule.kind.rawValue }
             let unique = Set(kinds).count == kinds.count
-            c.write(ScheduleCharts.compare(objects.map { (unique ? $0.schedule.kind.rawValue : $0.describe(repr: false), $0.schedule) },
-                                           options: options))
+            let named = objects.map { (unique ? $0.schedule.kind.rawValue : $0.describe(repr: false), $0.schedule) }
+            ScheduleCharts.draw(ScheduleCharts.compare(named, options: options), c)
             return .null
         },
         Builtin("check(name, got, want, tol = 1e-6)",
@@ -95,14 +95,25 @@ enum Teaching2 {
 
 /// The schedule charts of `plot(s)` and `compare`, drawn with the terminal charts of `Chart`.
 enum ScheduleCharts {
-    /// ᾱ_t, β_t and β̃_t on a log scale (t ≥ 1, where β̃ > 0), then log-SNR.
-    static func plot(_ s: Schedule, options: ChartOptions) -> String {
+    /// One chart: its series and options.
+    typealias Part = (series: [ChartSeries], options: ChartOptions)
+
+    /// Writes the charts, or shows them as SVG in a notebook.
+    static func draw(_ parts: [Part], _ c: CallContext) {
+        for (series, options) in parts {
+            ChartLibrary.draw(series, .line, options, c) { Chart.lines(series, options: $0) }
+        }
+    }
+
+    /// ᾱ_t, β̃_t and β_t on a log scale (t ≥ 1, where β̃ > 0), then log-SNR. β_t is drawn last:
+    /// β̃_t lies on it except at small t, and would hide it.
+    static func plot(_ s: Schedule, options: ChartOptions) -> [Part] {
         let ts = (1..<max(s.T, 2)).filter { $0 < s.T }.map(Double.init)
         func from1(_ v: [Double]) -> [Double] { Array(v.dropFirst()) }
         var first = options
         first.logY = true
-        first.title = first.title ?? "ᾱ_t, β_t, β̃_t (log scale)"
-        let quantities = [("ᾱ_t", from1(s.alphaBar)), ("β_t", from1(s.betas)), ("β̃_t", from1(s.posteriorVariance))]
+        first.title = first.title ?? "ᾱ_t, β̃_t, β_t (log scale)"
+        let quantities = [("ᾱ_t", from1(s.alphaBar)), ("β̃_t", from1(s.posteriorVariance)), ("β_t", from1(s.betas))]
         let lines = quantities.map { name, ys in
             ChartSeries(label: name, xs: zip(ts, ys).filter { $0.1 > 0 }.map(\.0), ys: ys.filter { $0 > 0 })
         }
@@ -111,11 +122,11 @@ enum ScheduleCharts {
         second.title = "log SNR(t) = log ᾱ_t/(1−ᾱ_t)"
         let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
         let snr = ChartSeries(label: "log SNR", xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
-        return Chart.lines(lines, options: first) + Chart.lines([snr], options: second)
+        return [(lines, first), ([snr], second)]
     }
 
     /// ᾱ_t of each schedule, then log-SNR of each.
-    static func compare(_ schedules: [(String, Schedule)], options: ChartOptions) -> String {
+    static func compare(_ schedules: [(String, Schedule)], options: ChartOptions) -> [Part] {
         var first = options, second = options
         first.title = first.title ?? "ᾱ_t"
         second.title = "log SNR(t)"
@@ -124,6 +135,6 @@ enum ScheduleCharts {
             let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
             return ChartSeries(label: name, xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
         }
-        return Chart.lines(abar, options: first) + Chart.lines(snr, options: second)
+        return [(abar, first), (snr, second)]
     }
 }

@@ -57,14 +57,16 @@ def test_tensors_come_back_as_text():
 
 def test_show_sends_a_png_and_charts_send_svg():
     cells = run_cells("show(zeros([2, 1, 8, 8]) + 0.5, nrow: 2)", "plot([1, 4, 9], title: \"squares\")",
-                      "scatter(randn([50, 2]))", "hist(randn([500]))")
+                      "scatter(randn([50, 2]))", "hist(randn([500]))", "plot(schedule(\"cosine\"))")
     (picture,) = [o for o in cells[0].outputs if o.output_type == "display_data"]
     png = base64.b64decode(picture.data["image/png"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     # Two 8×8 images 2 pixels apart (18×8), enlarged 8 times (the most) towards 256 pixels wide.
     assert (width, height) == (144, 64), (width, height)
-    for cell in cells[1:]:
+    schedule_charts = [o for o in cells[4].outputs if o.output_type == "display_data"]
+    assert len(schedule_charts) == 2 and "log SNR" in schedule_charts[1].data["image/svg+xml"], cells[4].outputs
+    for cell in cells[1:4]:
         (chart,) = [o for o in cell.outputs if o.output_type == "display_data"]
         assert chart.data["image/svg+xml"].startswith("<svg"), chart.data.keys()
         assert chart.data["text/plain"].strip(), "charts keep their text form"
