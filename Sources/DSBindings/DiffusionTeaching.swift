@@ -46,9 +46,15 @@ enum DiffusionTeaching {
             return .null
         },
         Builtin("check(name, got, want, tol = 1e-6)",
-                "prints got and want side by side with PASS or FAIL; fails (an error) when |got − want| > tol anywhere",
+                "prints got and want side by side with PASS or FAIL; fails (an error) when |got − want| > tol anywhere (or, for true/false, when they differ)",
                 example: "check(\"variance kept\", x.var(), 1, tol: 0.05)") { a, c in
             let name = try a.string(0, "name")
+            if case .bool(let got) = try a.value(1, "got"), case .bool(let want) = try a.value(2, "want") {
+                // A yes/no check: `PASS  name: true`, or `FAIL  name: false (want true)`.
+                c.write("  \(got == want ? "PASS" : "FAIL")  \(name): \(got)\(got == want ? "" : " (want \(want))")\n")
+                if got != want { throw ScriptError("check '\(name)' failed: got \(got), want \(want)") }
+                return .bool(true)
+            }
             let got = try values(a, 1, "got"), want = try values(a, 2, "want")
             let tol = try a.number(3, "tol", default: 1e-6)
             guard tol.isFinite, tol >= 0 else { throw a.error(3, "tol", "a number ≥ 0 expected") }

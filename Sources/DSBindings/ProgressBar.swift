@@ -39,6 +39,10 @@ public final class ProgressBar {
     let write: (String) -> Void
     let start: Double
     private var lastDraw = -Double.infinity
+    /// The count and time of the first update: the rate is measured from it.
+    private var firstUpdate: (count: Int, time: Double)?
+    /// Less time than this since the start tells no rate (a bar made just before its first update).
+    static let minimumRateInterval = 0.05
     private var nextTenth = 1
     private var lastPlainCount = -1
 
@@ -119,6 +123,7 @@ public final class ProgressBar {
     private func draw(force: Bool) {
         guard !quiet else { return }
         let now = clock()
+        if firstUpdate == nil { firstUpdate = (count, now) }
         if interactive {
             let finished = total.map { count >= $0 } ?? false
             guard force || finished || now - lastDraw >= minInterval else { return }
@@ -148,15 +153,27 @@ public final class ProgressBar {
     /// The bar's text at time `now`.
     public func line(now: Double) -> String {
         ProgressBar.format(count: count, total: total, elapsed: now - start, description: description,
-                           postfix: postfix, barWidth: barWidth)
+                           postfix: postfix, barWidth: barWidth, rate: rate(now: now))
+    }
+
+    /// Items per second: from the start while that is the only measure and long enough, then from
+    /// the first update (a sampler makes its bar when its first step is done, so counting from the
+    /// start would report thousands of steps per second at the first tick). 0: not known yet.
+    func rate(now: Double) -> Double {
+        if let first = firstUpdate, count > first.count, now > first.time {
+            return Double(count - first.count) / (now - first.time)
+        }
+        let elapsed = now - start
+        return elapsed >= Self.minimumRateInterval ? Double(count) / elapsed : 0
     }
 
     /// `desc: 45%|█████████▏          | 450/1000 [00:02<00:03, 180.00it/s, loss=0.12]`, or without
     /// a total `desc: 450it [00:02, 180.00it/s]`.
     public static func format(
-        count: Int, total: Int?, elapsed: Double, description: String, postfix: String, barWidth: Int = 20
+        count: Int, total: Int?, elapsed: Double, description: String, postfix: String, barWidth: Int = 20,
+        rate measured: Double? = nil
     ) -> String {
-        let rate = elapsed > 0 ? Double(count) / elapsed : 0
+        let rate = measured ?? (elapsed > 0 ? Double(count) / elapsed : 0)
         var rateText = "?it/s"
         if rate > 0 {
             rateText = rate >= 1 ? String(format: "%.2fit/s", rate) : String(format: "%.2fs/it", 1 / rate)
