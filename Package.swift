@@ -40,7 +40,7 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
         // libzmq and libcrypto are opened with dlopen when `dscript --kernel` starts (linking them
         // would cost every start-up about 3 ms); their headers come from libzmq3-dev and libssl-dev.
         .target(name: "CJupyterWire", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage"]),
-        .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
+        .testTarget(name: "EngineTests", dependencies: ["DSEngine", "CKernels"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
         .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
         .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),

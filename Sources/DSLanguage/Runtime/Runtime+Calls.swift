@@ -169,7 +169,8 @@ extension Runtime {
             throw ScriptError("unknown keyword argument '\(key)' to '\(name)'"
                               + Suggestions.note(for: key, .keyword, candidates: parameters), span: span)
         }
-        let arguments = Arguments(positional, keywords: keywords, receiver: function.receiver, functionName: name)
+        let arguments = Arguments(
+            positional, keywords: keywords, receiver: function.receiver, functionName: name, parameters: b.parameters)
         let saved = nativeCallSpan
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
