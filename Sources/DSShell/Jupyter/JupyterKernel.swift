@@ -85,7 +85,7 @@ public final class JupyterKernel {
         _ = fcntl(wakeRead, F_SETFL, fcntl(wakeRead, F_GETFL) | O_NONBLOCK)
 
         Interrupts.install()
-        guard let ioThread = startThread({ [self] in self.ioLoop(sockets) }) else {
+        guard let ioThread = System.startThread(interrupts: false, { [self] in self.ioLoop(sockets) }) else {
             throw KernelError("cannot start the kernel's I/O thread")
         }
         publish("status", ["execution_state": "starting"])

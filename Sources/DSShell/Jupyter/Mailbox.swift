@@ -47,38 +47,3 @@ final class Mailbox<Item> {
         return all
     }
 }
-
-/// Starts `body` on a new thread that never receives SIGINT (Ctrl-C and Jupyter's interrupt go to
-/// the thread running code). Returns the thread to join, or nil when none could be made.
-func startThread(_ body: @escaping () -> Void) -> pthread_t? {
-    final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
-    var blocked = sigset_t(), previous = sigset_t()
-    sigemptyset(&blocked)
-    sigaddset(&blocked, SIGINT)
-    pthread_sigmask(SIG_BLOCK, &blocked, &previous)  // the new thread inherits the mask
-    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-    let context = Unmanaged.passRetained(Box(body)).toOpaque()
-    #if os(Linux)
-    var thread = pthread_t()
-    #else
-    var thread: pthread_t? = nil
-    #endif
-    let status = pthread_create(&thread, nil, { raw in
-        #if os(Linux)
-        let box = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue()
-        #else
-        let box = Unmanaged<AnyObject>.fromOpaque(raw).takeRetainedValue()
-        #endif
-        (box as? Box)?.body()
-        return nil
-    }, context)
-    guard status == 0 else {
-        Unmanaged<AnyObject>.fromOpaque(context).release()
-        return nil
-    }
-    #if os(Linux)
-    return thread
-    #else
-    return thread
-    #endif
-}
