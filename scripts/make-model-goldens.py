@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden checkpoints for dscript's image models (SPEC §8), made with diffusers.
+"""Golden checkpoints for dscript's image models (docs/builtins.md § Models), made with diffusers.
 
     /work/venv-ref/bin/python scripts/make-model-goldens.py            # writes Tests/Fixtures/models/
     /work/venv-ref/bin/python scripts/make-model-goldens.py --from-dscript  # io for Tests/Fixtures/models/from_dscript/

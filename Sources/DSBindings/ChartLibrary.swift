@@ -3,9 +3,9 @@ import DSLanguage
 import DSRender
 import Foundation
 
-/// Chart built-ins (SPEC §9): `plot`, `scatter`, `hist` print Unicode charts drawn by `Chart`;
-/// `save_svg` writes the same charts as SVG files.
-/// `plot(obj)` of a native object with a `plot` method (a schedule) calls that method.
+/// Chart built-ins (docs/builtins.md § Files, pictures and data): `plot`, `scatter`, `hist` print Unicode
+/// charts drawn by `Chart`; `save_svg` writes the same charts as SVG files. `plot(obj)` of a native object
+/// with a `plot` method (a schedule) calls that method.
 enum ChartLibrary {
     static let table: [Builtin] = [
         Builtin("plot(x, y = nil, labels = nil, title = nil, width = 60, height = 15, log = false, color = nil)",

@@ -3,7 +3,7 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Diffusion built-ins (SPEC §7, §8): `schedule`, the DDPM / DDIM steps and samplers, DDIM
+/// Diffusion built-ins (docs/builtins.md § Diffusion): `schedule`, the DDPM / DDIM steps and samplers, DDIM
 /// inversion and the `mlp_denoiser` model. Samplers call any `model(x, t)` with t a tensor of
 /// per-sample timesteps, draw noise from the interpreter's generator and stop on Ctrl-C.
 enum DiffusionLibrary {
@@ -18,15 +18,11 @@ enum DiffusionLibrary {
                 let steps = try a.int("steps")
                 let start = try a.number("beta_start", default: isScaled ? 0.00085 : 1e-4)
                 let end = try a.number("beta_end", default: isScaled ? 0.012 : 0.02)
-                return .native(NoiseScheduleObject(try diffusion {
-                    try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end, rescaleZeroTerminalSNR: rescale)
-                }))
+                return .native(NoiseScheduleObject(try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end, rescaleZeroTerminalSNR: rescale)))
             }
             let betas = try a.tensor("kind")
             guard betas.rank == 1 else { throw a.error("kind", "betas must be a 1-D tensor, got shape \(betas.shape)") }
-            return .native(NoiseScheduleObject(try diffusion {
-                try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)
-            }))
+            return .native(NoiseScheduleObject(try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)))
         },
         Builtin("ddpm_step(s, model_output, t, xt, noise, variance = nil, clip = nil, prediction = nil)",
                 "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0; "
@@ -37,7 +33,7 @@ enum DiffusionLibrary {
             var noise = try a.optionalTensor("noise")
             if noise == nil && t > 0 && t < s.T { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
             let settings = try a.samplerSettings(s)
-            return stepResult(try diffusion { try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings) })
+            return stepResult(try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings))
         },
         Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = nil, prediction = nil)",
                 "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means the final ᾱ, 1 by default): dict x_prev, x0",
@@ -48,9 +44,7 @@ enum DiffusionLibrary {
             var noise = try a.optionalTensor("noise")
             if noise == nil && eta > 0 { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
             let settings = try a.samplerSettings(s)
-            return stepResult(try diffusion {
-                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings)
-            })
+            return stepResult(try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings))
         },
         Builtin("ddim_timesteps(s, steps, spacing = nil)",
                 "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps "
@@ -58,7 +52,7 @@ enum DiffusionLibrary {
                 example: "ddim_timesteps(s, 10)   # [900, 800, ..., 0]") { a, _ in
             let s = try a.schedule()
             let settings = try a.samplerSettings(s)
-            let steps = try diffusion { try ddimTimesteps(s, steps: try a.int("steps"), spacing: settings.spacing) }
+            let steps = try ddimTimesteps(s, steps: try a.int("steps"), spacing: settings.spacing)
             return .list(ListObject(steps.map { .number(Double($0)) }))
         },
         Builtin("ddpm_sample(model, s, shape, variance = nil, clip = nil, trajectory = false, prediction = nil, noise = nil, "
@@ -74,12 +68,10 @@ enum DiffusionLibrary {
             let steps = a.has("steps") ? try a.int("steps") : nil
             let noises = try DiffusionBridge.stepNoises(a, c)
             let labels = try a.optionalTensor("class_labels")
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
-                                   noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
-                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
-                }
+            let r = try Engine.withNoGrad {
+                try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                               noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
+                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
             }
             try noises.checkUsed()
             return DiffusionBridge.result(r, trajectory: trajectory)
@@ -95,13 +87,11 @@ enum DiffusionLibrary {
             let trajectory = try a.bool("trajectory")
             let settings = try a.samplerSettings(s)
             let labels = try a.optionalTensor("class_labels")
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
-                                   noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
-                                   eta: try a.number("eta"), settings: settings, trajectory: trajectory,
-                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
-                }
+            let r = try Engine.withNoGrad {
+                try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                               noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
+                               eta: try a.number("eta"), settings: settings, trajectory: trajectory,
+                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
@@ -112,11 +102,9 @@ enum DiffusionLibrary {
             let s = try a.schedule(), x0 = try a.tensor("x0")
             let trajectory = try a.bool("trajectory")
             let settings = try a.samplerSettings(s)
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int("steps"),
-                                   settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
-                }
+            let r = try Engine.withNoGrad {
+                try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int("steps"),
+                               settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
@@ -127,11 +115,9 @@ enum DiffusionLibrary {
         Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32)",
                 "a denoiser for points in R^dim: sinusoidal time embedding ++ x → layers × (linear, SiLU) → dim; call model(x, t)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in
-            let net = try diffusion {
-                try MLPDenoiser(dim: try a.int("dim"), hidden: try a.int("hidden"),
-                                layers: try a.int("layers"), timeDim: try a.int("time_dim"),
-                                generator: RandomState.of(c))
-            }
+            let net = try MLPDenoiser(dim: try a.int("dim"), hidden: try a.int("hidden"),
+                                      layers: try a.int("layers"), timeDim: try a.int("time_dim"),
+                                      generator: RandomState.of(c))
             return .native(ModelObject(net) { args, _ in
                 var args = args
                 args.functionName = "mlp_denoiser"
@@ -141,7 +127,7 @@ enum DiffusionLibrary {
                 let x = try args.tensor(0, "x")
                 let t = try args.tensor(1, "t")
                 guard t.scalars.allSatisfy(\.isFinite) else { throw args.error(1, "t", "timesteps must be finite numbers") }
-                return .tensor(try diffusion { try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars)) })
+                return .tensor(try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars)))
             })
         },
     ]

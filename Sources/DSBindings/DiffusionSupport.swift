@@ -2,17 +2,6 @@ import DSDiffusion
 import DSEngine
 import DSLanguage
 
-/// Runs diffusion code, turning `DiffusionError` and `TensorError` into `ScriptError`s with the same message.
-func diffusion<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as DiffusionError {
-        throw ScriptError(error.message)
-    } catch let error as TensorError {
-        throw ScriptError(error.message)
-    }
-}
-
 extension Arguments {
     /// A noise schedule argument.
     func schedule(_ name: String = "s") throws -> Schedule {
@@ -42,19 +31,19 @@ extension Arguments {
     /// `prediction:` — eps, x0 or v (or diffusers' names); `fallback` when absent.
     func prediction(default fallback: Prediction) throws -> Prediction {
         guard has("prediction") else { return fallback }
-        return try diffusion { try Prediction(name: try string("prediction")) }
+        return try Prediction(name: try string("prediction"))
     }
 
     /// `spacing:` — leading, trailing or linspace; `fallback` when absent.
     func spacing(default fallback: TimestepSpacing) throws -> TimestepSpacing {
         guard has("spacing") else { return fallback }
-        return try diffusion { try TimestepSpacing(name: try string("spacing")) }
+        return try TimestepSpacing(name: try string("spacing"))
     }
 
     /// `variance:` — one of diffusers' variance types; `fallback` when absent.
     func varianceType(default fallback: VarianceType) throws -> VarianceType {
         guard has("variance") else { return fallback }
-        return try diffusion { try VarianceType(name: try string("variance")) }
+        return try VarianceType(name: try string("variance"))
     }
 
     /// The schedule's sampler settings with the call's `variance:`, `spacing:`, `clip:` and `prediction:`
@@ -159,7 +148,7 @@ enum DiffusionBridge {
         } else {
             let stacked = try a.tensor("step_noises")
             guard stacked.rank >= 1 else { throw a.error("step_noises", "expected a list of tensors or a tensor [steps, ...]") }
-            given = try diffusion { try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) } }
+            given = try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) }
         }
         var used = 0
         let source: NoiseSource = { shape in

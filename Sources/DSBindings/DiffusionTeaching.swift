@@ -4,15 +4,16 @@ import DSLanguage
 import DSRender
 import Foundation
 
-/// Teaching built-ins (SPEC §10): `explain`, `table`, `plot_schedule`, `compare` and `check`, the
-/// assertion the lessons use. Numbers are printed from the float64 schedule, never from float32 tensors.
+/// Teaching built-ins (docs/builtins.md § Teaching the math): `explain`, `table`, `plot_schedule`,
+/// `compare` and `check`, the assertion the lessons use. Numbers are printed from the float64 schedule,
+/// never from float32 tensors.
 enum DiffusionTeaching {
     static let functions: [Builtin] = [
         Builtin("explain(s, t, t_prev, eta = 0)", "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in",
                 example: "explain(schedule(\"linear\"), 500)") { a, c in
             let s = try a.schedule(), t = try a.int("t")
             let prev: Int? = a.has("t_prev") ? try a.int("t_prev") : nil
-            c.write(try diffusion { try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) } + "\n")
+            c.write(try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) + "\n")
             return .null
         },
         Builtin("table(s, every = 100, columns)", "prints the schedule every `every` steps (and at T − 1) as float64 columns",
@@ -26,7 +27,7 @@ enum DiffusionTeaching {
                     return name
                 }
             }
-            c.write(try diffusion { try table(s, every: every, columns: columns) }.render() + "\n")
+            c.write(try table(s, every: every, columns: columns).render() + "\n")
             return .null
         },
         Builtin("compare(schedules, width = 60, height = 15, title = nil, color = nil)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",

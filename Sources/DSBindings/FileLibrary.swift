@@ -3,9 +3,9 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// `save` / `load` / `metadata` / `restore` (SPEC §9): `.safetensors` (a dict of tensors, a model's
-/// state dict, or a checkpoint dict, see `Checkpoint`) and `.npy` (one tensor); `load` also reads
-/// IDX files (`load_idx`).
+/// `save` / `load` / `metadata` / `restore` (docs/builtins.md § Files, pictures and data): `.safetensors`
+/// (a dict of tensors, a model's state dict, or a checkpoint dict, see `Checkpoint`) and `.npy` (one
+/// tensor); `load` also reads IDX files (`load_idx`).
 enum FileLibrary {
     static let table: [Builtin] = [
         Builtin("save(path, value, dtype = \"float32\", metadata = nil)",
@@ -20,7 +20,7 @@ enum FileLibrary {
                 guard dtype == "float32", !a.has("metadata") else {
                     throw a.error("dtype", ".npy files are written as float32 without metadata")
                 }
-                try files { try Npy.write(t.tensor, to: path) }
+                try Npy.write(t.tensor, to: path)
             case .safetensors:
                 var metadata = try userMetadata(a)
                 let tensors: [(String, Tensor)]
@@ -41,7 +41,7 @@ enum FileLibrary {
                 default:
                     throw a.typeError("value", expected: "dict, model or ema (for .safetensors)", got: value)
                 }
-                try files { try Safetensors.write(tensors, metadata: metadata, dtype: format, to: path) }
+                try Safetensors.write(tensors, metadata: metadata, dtype: format, to: path)
             case .idx:
                 throw a.error("path", "IDX files are read-only")
             }
@@ -53,13 +53,13 @@ enum FileLibrary {
             let path = try a.string("path")
             switch try kind(of: path, a) {
             case .npy:
-                let array = try files { try Npy.read(path: path) }
+                let array = try Npy.read(path: path)
                 LoadedFiles.remember(array.tensor, dtype: array.descr)
                 return .tensor(array.tensor)
             case .idx:
-                return .tensor(try files { try IDXFile.read(path: path) })
+                return .tensor(try IDXFile.read(path: path))
             case .safetensors:
-                let file = try files { try Safetensors.read(path: path) }
+                let file = try Safetensors.read(path: path)
                 let pairs = file.metadataOrder.map { ($0, file.metadata[$0] ?? "") }
                 let dict: DictObject
                 if let record = file.metadata[Checkpoint.marker] {
@@ -79,7 +79,7 @@ enum FileLibrary {
         Builtin("load_idx(path)", "reads an IDX file (MNIST's format; .gz too) as a tensor of its stored values",
                 example: "let images = load_idx(\"train-images-idx3-ubyte.gz\") / 255") { a, _ in
             let path = try a.string("path")
-            return .tensor(try files { try IDXFile.read(path: path) })
+            return .tensor(try IDXFile.read(path: path))
         },
         Builtin("metadata(file)", "the __metadata__ of a .safetensors file (a path or a dict load returned) as a dict: strings, with JSON objects and arrays decoded",
                 example: "metadata(\"ckpt.safetensors\")") { a, _ in
@@ -87,7 +87,7 @@ enum FileLibrary {
             let pairs: [(String, String)]
             switch v {
             case .string(let path):
-                let reader = try files { try SafetensorsReader(path: path) }
+                let reader = try SafetensorsReader(path: path)
                 pairs = reader.metadataOrder.map { ($0, reader.metadata[$0] ?? "") }
             case .dict(let dict):
                 pairs = LoadedFiles.metadata(of: dict) ?? []
@@ -141,10 +141,6 @@ enum FileLibrary {
         let formats: [String: SafetensorsDtype] = ["float32": .f32, "float16": .f16, "bfloat16": .bf16]
         let name = try a.choice("dtype", ["float32", "float16", "bfloat16"])
         return (name, formats[name] ?? .f32)
-    }
-
-    static func files<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as FormatError { throw ScriptError(error.message) }
     }
 
     static func userMetadata(_ a: Arguments) throws -> [String: String] {

@@ -3,8 +3,8 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Image models (SPEC §8): `unet(config)` and `autoencoder_kl(config)` with diffusers' configuration
-/// keys and parameter names, and the small MLP `vae(...)`. Models are `ModelObject`s (params,
+/// Image models (docs/builtins.md § Models): `unet(config)` and `autoencoder_kl(config)` with diffusers'
+/// configuration keys and parameter names, and the small MLP `vae(...)`. Models are `ModelObject`s (params,
 /// state_dict, load_state, num_params) with their own calls, methods and a `config` field.
 enum ImageModelLibrary {
     static let table: [Builtin] = [
@@ -12,22 +12,20 @@ enum ImageModelLibrary {
                 "diffusers' UNet2DModel from a dict of its config keys (missing keys take diffusers' defaults); call u(x, t)",
                 example: "let u = unet({sample_size: 16, in_channels: 1, out_channels: 1, block_out_channels: [32, 64],\n    down_block_types: [\"DownBlock2D\", \"AttnDownBlock2D\"], up_block_types: [\"AttnUpBlock2D\", \"UpBlock2D\"],\n    layers_per_block: 1, norm_num_groups: 8})\nu(randn([4, 1, 16, 16]), 500).shape   # [4, 1, 16, 16]") { a, c in
             let config = try configPairs(a)
-            return wrap(try diffusion { try UNet2DModel(config: config, generator: RandomState.of(c)) })
+            return wrap(try UNet2DModel(config: config, generator: RandomState.of(c)))
         },
         Builtin("autoencoder_kl(config = {})",
                 "diffusers' AutoencoderKL from a dict of its config keys; vae.encode(x) → {mean, logvar, sample}, vae.decode(z)",
                 example: "let ae = autoencoder_kl({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, latent_channels: 4})\nae.encode(randn([1, 3, 16, 16])).mean.shape   # [1, 4, 8, 8]") { a, c in
             let config = try configPairs(a)
-            return wrap(try diffusion { try AutoencoderKL(config: config, generator: RandomState.of(c)) })
+            return wrap(try AutoencoderKL(config: config, generator: RandomState.of(c)))
         },
         Builtin("vae(in_dim, hidden = 256, latent = 8, likelihood = \"gaussian\")",
                 "a small MLP VAE for vectors or flattened images: .encode(x), .decode(z), .loss(x) → {loss, recon, kl, ...}",
                 example: "let v = vae(in_dim: 784, hidden: 256, latent: 8, likelihood: \"bernoulli\")\nv.loss(rand([16, 784])).loss") { a, c in
-            let model = try diffusion {
-                try MLPVAE(inDim: try a.int("in_dim"), hidden: try a.int("hidden"),
-                           latent: try a.int("latent"), likelihood: try a.string("likelihood"),
-                           generator: RandomState.of(c))
-            }
+            let model = try MLPVAE(inDim: try a.int("in_dim"), hidden: try a.int("hidden"),
+                                   latent: try a.int("latent"), likelihood: try a.string("likelihood"),
+                                   generator: RandomState.of(c))
             let object = ModelObject(model)
             object.extraMethods = vaeMethods
             return .native(object)
@@ -86,7 +84,7 @@ enum ImageModelLibrary {
                 }
                 let x = try args.tensor(0, "x")
                 let t = try timesteps(args)
-                return .tensor(try diffusion { try unet.forward(x, t: t) })
+                return .tensor(try unet.forward(x, t: t))
             }
         case let ae as AutoencoderKL:
             object = ModelObject(ae)
@@ -116,7 +114,7 @@ enum ImageModelLibrary {
     static func posterior(mean: Tensor, logvar: Tensor) -> Value {
         let sample = Builtin("sample()", "a draw mean + exp(logvar / 2)·ε from the posterior", example: "enc.sample()") { _, c in
             let eps = Tensor.randnLike(mean, generator: RandomState.of(c))
-            return .tensor(try diffusion { try mean.add(logvar.mul(0.5).exp().mul(eps)) })
+            return .tensor(try mean.add(logvar.mul(0.5).exp().mul(eps)))
         }
         return .dict(DictObject(["mean": .tensor(mean), "logvar": .tensor(logvar), "sample": .builtin(BuiltinFunction(sample))]))
     }
@@ -127,7 +125,7 @@ enum ImageModelLibrary {
             let ae = try a.receiver(as: ModelObject.self).module as? AutoencoderKL
             guard let ae else { throw ScriptError("encode needs an autoencoder_kl") }
             let x = try a.tensor("x")
-            let (mean, logvar) = try diffusion { try ae.encode(x) }
+            let (mean, logvar) = try ae.encode(x)
             return posterior(mean: mean, logvar: logvar)
         },
         Builtin("autoencoder_kl.decode(z)", "the image decoded from latents z [N, latent_channels, h, w]",
@@ -135,7 +133,7 @@ enum ImageModelLibrary {
             let ae = try a.receiver(as: ModelObject.self).module as? AutoencoderKL
             guard let ae else { throw ScriptError("decode needs an autoencoder_kl") }
             let z = try a.tensor("z")
-            return .tensor(try diffusion { try ae.decode(z) })
+            return .tensor(try ae.decode(z))
         },
     ]
 
@@ -144,7 +142,7 @@ enum ImageModelLibrary {
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("encode needs a vae") }
             let x = try a.tensor("x")
-            let (mean, logvar) = try diffusion { try v.encode(x) }
+            let (mean, logvar) = try v.encode(x)
             return posterior(mean: mean, logvar: logvar)
         },
         Builtin("vae.decode(z)", "the decoder's output for latents [N, latent] (probabilities for bernoulli)",
@@ -152,14 +150,14 @@ enum ImageModelLibrary {
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("decode needs a vae") }
             let z = try a.tensor("z")
-            return .tensor(try diffusion { try v.decode(z) })
+            return .tensor(try v.decode(z))
         },
         Builtin("vae.loss(x)", "the negative ELBO averaged over the batch: dict loss = recon + kl, recon, kl, mean, logvar, z, x_hat",
                 example: "let l = v.loss(batch)\nl.loss.backward()") { a, c in
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("loss needs a vae") }
             let x = try a.tensor("x")
-            let r = try diffusion { try v.loss(x, generator: RandomState.of(c)) }
+            let r = try v.loss(x, generator: RandomState.of(c))
             return .dict(DictObject(["loss": .tensor(r.loss), "recon": .tensor(r.recon), "kl": .tensor(r.kl),
                                      "mean": .tensor(r.mean), "logvar": .tensor(r.logvar), "z": .tensor(r.z),
                                      "x_hat": .tensor(r.xHat)]))

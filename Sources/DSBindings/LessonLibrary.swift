@@ -1,9 +1,10 @@
 import DSLanguage
 import Foundation
 
-/// Lessons (SPEC §10): `lesson(name)` runs `stdlib/lessons/NAME.dscript`, `lessons()` lists them,
-/// `step(title, fn)` is one step of a lesson. In the REPL (standard output a terminal) a lesson
-/// pauses after each step; headless it runs straight through. A failing `check` fails the lesson.
+/// Lessons (docs/builtins.md § Teaching the math): `lesson(name)` runs `stdlib/lessons/NAME.dscript`,
+/// `lessons()` lists them, `step(title, fn)` is one step of a lesson. In the REPL (standard output a
+/// terminal) a lesson pauses after each step; headless it runs straight through. A failing `check` fails
+/// the lesson.
 enum LessonLibrary {
     static let functions: [Builtin] = [
         Builtin("lesson(name)", "runs a lesson from stdlib/lessons (see lessons()); pauses between steps in the REPL",
@@ -128,7 +129,7 @@ final class LessonHost {
         return []
     }
 
-    /// The syllabus order of the seeds (SPEC §10); other lessons follow alphabetically.
+    /// The syllabus order (docs/builtins.md § Teaching the math); other lessons follow alphabetically.
     static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling"]
 
     static func rank(_ name: String) -> Int { syllabus.firstIndex(of: name) ?? syllabus.count }

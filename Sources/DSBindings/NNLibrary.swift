@@ -2,8 +2,9 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Layers (SPEC §6): constructors of engine modules, `sequential`, `load_state`, the timestep
-/// embedding. Parameters are initialised from the interpreter's generator (PyTorch's default rule).
+/// Layers (docs/builtins.md § Layers and optimizers): constructors of engine modules, `sequential`,
+/// `load_state`, the timestep embedding. Parameters are initialised from the interpreter's generator
+/// (PyTorch's default rule).
 enum NNLibrary {
     /// Built-in activations that become engine activation modules inside `sequential`.
     static let activationModules: [String: () -> Module] = [
@@ -135,7 +136,7 @@ enum NNLibrary {
 
 /// Methods of models, registered for `:help` as `model.NAME`.
 extension ModelObject {
-    static let methods: [Builtin] = Bindings.translatingErrors([
+    static let methods: [Builtin] = [
         Builtin("model.params()", "the trainable tensors, in state-dict order", example: "let opt = adam(model.params(), lr: 1e-3)") { a, _ in
             .list(ListObject(try a.receiver(as: ModelObject.self).module.parameters().map { .tensor($0) }))
         },
@@ -175,5 +176,5 @@ extension ModelObject {
         Builtin("model.children()", "the direct submodules, as a list of models", example: "len(net.children())") { a, _ in
             .list(ListObject(try a.receiver(as: ModelObject.self).module.children.map { .native(ModelObject.wrap($0.module)) }))
         },
-    ])
+    ]
 }

@@ -2,8 +2,8 @@ import DSDiffusion
 import DSEngine
 import DSLanguage
 
-/// `save_pretrained` / `from_pretrained` (SPEC §8): diffusers' folder layout, `config.json` +
-/// `diffusion_pytorch_model.safetensors`, so a model moves between dscript and diffusers.
+/// `save_pretrained` / `from_pretrained` (docs/builtins.md § Models): diffusers' folder layout,
+/// `config.json` + `diffusion_pytorch_model.safetensors`, so a model moves between dscript and diffusers.
 enum PretrainedLibrary {
     static let table: [Builtin] = [
         Builtin("save_pretrained(model, dir, dtype = \"float32\")",
@@ -16,14 +16,14 @@ enum PretrainedLibrary {
             }
             let dir = try a.string("dir")
             let dtype = try FileLibrary.safetensorsDtype(a).format
-            try diffusion { try Pretrained.save(model, to: dir, dtype: dtype) }
+            try Pretrained.save(model, to: dir, dtype: dtype)
             return .null
         },
         Builtin("from_pretrained(dir)",
                 "loads a diffusers folder (UNet2DModel or AutoencoderKL; safetensors weights; legacy attention names renamed)",
                 example: "let u = from_pretrained(\"runs/unet\")") { a, c in
             let dir = try a.string("dir")
-            return ImageModelLibrary.wrap(try diffusion { try Pretrained.load(from: dir, generator: RandomState.of(c)) })
+            return ImageModelLibrary.wrap(try Pretrained.load(from: dir, generator: RandomState.of(c)))
         },
     ]
 }

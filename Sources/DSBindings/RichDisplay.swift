@@ -16,7 +16,7 @@ enum RichDisplay {
         let automatic = Swift.max(1, Swift.min(8, minimumPictureWidth / Swift.max(1, picture.width)))
         let factor = Swift.max(1, Swift.min(16, scale ?? automatic))
         let shown = factor > 1 ? ImageGrid.upscale(picture, by: factor) : picture
-        let png = try PictureLibrary.files { try PNGCodec.encode(shown) }
+        let png = try PNGCodec.encode(shown)
         rich.show?([("image/png", .bytes(png)), ("text/plain", .text("<image \(picture.width)×\(picture.height)>"))], nil, false)
         return true
     }

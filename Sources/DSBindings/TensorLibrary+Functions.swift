@@ -2,7 +2,8 @@ import DSEngine
 import DSLanguage
 import DSRender
 
-/// Global functions of tensors (SPEC §5): joining, selection, activations, losses, autograd.
+/// Global functions of tensors (docs/builtins.md § Tensors and autograd): joining, selection, activations,
+/// losses, autograd.
 extension TensorLibrary {
     /// `NAME(x)` for an engine operation on one tensor.
     static func activation(_ name: String, _ summary: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
@@ -76,10 +77,7 @@ extension TensorLibrary {
                 example: "allclose(x.sum(), tensor(6))") { a, _ in
             let x = try a.tensor("a"), y = try a.tensor("b")
             let rtol = Float(try a.number("rtol")), atol = Float(try a.number("atol"))
-            let close = try TensorObject.zipBroadcast(x, y, "allclose") { u, v in
-                (u == v || Swift.abs(u - v) <= atol + rtol * Swift.abs(v)) ? 1 : 0
-            }
-            return .bool(close.scalars.allSatisfy { $0 == 1 })
+            return .bool(try x.isClose(y, rtol: rtol, atol: atol).scalars.allSatisfy { $0 == 1 })
         },
 
         // MARK: Autograd

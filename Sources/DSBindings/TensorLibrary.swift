@@ -1,8 +1,8 @@
 import DSEngine
 import DSLanguage
 
-/// Global tensor built-ins (SPEC §5): creation and random numbers. Functions of tensors are in
-/// `TensorLibrary+Functions.swift`.
+/// Global tensor built-ins (docs/builtins.md § Tensors and autograd): creation and random numbers.
+/// Functions of tensors are in `TensorLibrary+Functions.swift`.
 enum TensorLibrary {
     static let creation: [Builtin] = [
         Builtin("tensor(data, requires_grad = false)", "a tensor from a number or a nested list of numbers (rows must have equal lengths)",

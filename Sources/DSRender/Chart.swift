@@ -35,9 +35,9 @@ public struct ChartOptions {
     }
 }
 
-/// Unicode charts drawn as text (SPEC §9): braille line charts and scatter plots (2×4 dots per
-/// character cell), block histograms, with tick-labelled axes, a title and a coloured legend.
-/// Every function is pure (data in, `String` out); the built-ins print the result.
+/// Unicode charts drawn as text (docs/builtins.md § Files, pictures and data): braille line charts and
+/// scatter plots (2×4 dots per character cell), block histograms, with tick-labelled axes, a title and a
+/// coloured legend. Every function is pure (data in, `String` out); the built-ins print the result.
 ///
 /// Other bindings draw through it too (schedules: `Chart.lines(series: [("ᾱ_t", t, alphaBar)])`).
 public enum Chart {

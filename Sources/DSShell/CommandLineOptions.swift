@@ -1,7 +1,7 @@
 import ArgumentParser
 import DSLanguage
 
-/// The command line of SPEC §2, parsed by swift-argument-parser.
+/// The command line (docs/shell.md § Command line), parsed by swift-argument-parser.
 ///
 /// Options come before the program; everything after `FILE` (or after `-e CODE`, or `-`) passes
 /// through untouched to the script as `args`, so `dscript train.dscript --steps 2000` works.
@@ -28,10 +28,12 @@ struct CommandLineOptions: ParsableCommand {
     @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE.", valueName: "CODE"))
     var code: String?
 
-    @Option(help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
+    // `.unconditional`: a value that starts with a dash (`--seed -1`) is read and judged, not taken
+    // for an option ("Missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
     var threads: Int?
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR=1).")

@@ -140,6 +140,8 @@ final class ModelConfigTests: XCTestCase {
         assertError(["from_pretrained:", Pretrained.weightsName]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
         try Data("[1, 2".utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
         assertError(["not valid JSON"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
+        try Data(("{\"a\": " + String(repeating: "[", count: 100_000)).utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        assertError(["nested too deeply (more than 512 levels)"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
     }
 
     func testUNetTrainingStepReducesLoss() throws {

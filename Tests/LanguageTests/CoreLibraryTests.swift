@@ -13,7 +13,7 @@ final class CoreLibraryTests: CoreTestCase {
         }
         for name in ["range", "min", "max", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil", "round",
                      "clamp", "keys", "values", "has", "push", "pop", "sort", "map", "filter", "sum", "time"] {
-            XCTAssertTrue(seen.contains(name), "SPEC §3 built-in \(name) missing")
+            XCTAssertTrue(seen.contains(name), "core built-in \(name) missing")
         }
         XCTAssertEqual(CoreLibrary.constants.map(\.0), ["pi", "inf", "nan"])
     }

@@ -41,6 +41,20 @@ final class InvocationTests: XCTestCase {
         }
     }
 
+    /// A negative number is a value to judge, not a missing one ("Missing value for '--threads'").
+    func testNegativeValuesAreJudged() {
+        let cases = [(["--threads", "-1"], "--threads must be 0 or more, got -1"),
+                     (["--seed", "-1"], "The value '-1' is invalid for '--seed <N>'")]
+        for (arguments, expected) in cases {
+            guard case .message(let text, 2) = Invocation.parse(arguments + ["-e", "1"]).mode else {
+                XCTFail("\(arguments) should be a usage error")
+                continue
+            }
+            XCTAssertTrue(text.contains(expected), text)
+            XCTAssertFalse(text.contains("Missing value"), text)
+        }
+    }
+
     func testHelpAndVersionAreStatusZero() {
         guard case .message(let help, 0) = Invocation.parse(["--help"]).mode else { return XCTFail("--help") }
         XCTAssertTrue(help.contains("dscript FILE.dscript [ARGS...]"), help)

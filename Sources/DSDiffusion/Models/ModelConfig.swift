@@ -151,6 +151,11 @@ public struct ModelConfig: Equatable {
         guard data.count < 1 << 20 else { throw DiffusionError("\(source): config is larger than 1 MiB") }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            // Foundation refuses more than 512 levels of arrays and objects as "not in the correct format".
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            if detail.hasPrefix("Too many nested") {
+                throw DiffusionError("\(source): arrays and objects nested too deeply (more than 512 levels)")
+            }
             throw DiffusionError("\(source): not valid JSON")
         }
         guard let dict = object as? [String: Any] else { throw DiffusionError("\(source): expected a JSON object") }

@@ -83,10 +83,10 @@ enum CoreCollections {
             let stop = args.has("stop") ? try args.int("stop") : nil
             if case .string(let s) = v {
                 let chars = Array(s)
-                return .string(String(sliceIndices(count: chars.count, start: start, stop: stop, step: step).map { chars[$0] }))
+                return .string(String(Runtime.sliceIndices(count: chars.count, start: start, stop: stop, step: step).map { chars[$0] }))
             }
             let items = try CoreSupport.items(v, args, position: 0, context: context)
-            return .list(ListObject(sliceIndices(count: items.count, start: start, stop: stop, step: step).map { items[$0] }))
+            return .list(ListObject(Runtime.sliceIndices(count: items.count, start: start, stop: stop, step: step).map { items[$0] }))
         },
         Builtin("enumerate(xs, start = 0)", "a list of [index, element] pairs",
                 example: "enumerate([\"a\", \"b\"])   # [[0, \"a\"], [1, \"b\"]]") { args, context in
@@ -122,21 +122,5 @@ enum CoreCollections {
         default:
             throw args.typeError("container", expected: "dict, list or string", got: container)
         }
-    }
-
-    /// The indices Python's `xs[start:stop:step]` visits in a sequence of `count` elements.
-    static func sliceIndices(count: Int, start: Int?, stop: Int?, step: Int) -> StrideTo<Int> {
-        func clampIndex(_ i: Int, low: Int, high: Int) -> Int {
-            let j = i < 0 ? i + count : i
-            return Swift.min(Swift.max(j, low), high)
-        }
-        if step > 0 {
-            let a = start.map { clampIndex($0, low: 0, high: count) } ?? 0
-            let b = stop.map { clampIndex($0, low: 0, high: count) } ?? count
-            return stride(from: a, to: Swift.max(a, b), by: step)
-        }
-        let a = start.map { clampIndex($0, low: -1, high: count - 1) } ?? count - 1
-        let b = stop.map { clampIndex($0, low: -1, high: count - 1) } ?? -1
-        return stride(from: a, to: Swift.min(a, b), by: step)
     }
 }

@@ -174,9 +174,8 @@ final class InterpolationNode: Node {
                 guard let spec else { throw ScriptError("invalid format '\(text)'", span: node.span) }
                 do {
                     out += try spec.apply(to: v, context: runtime)
-                } catch var error as ScriptError {
-                    if error.span == nil { error.span = node.span }
-                    throw error
+                } catch {
+                    throw ScriptError.translating(error, at: node.span)
                 }
             }
         }

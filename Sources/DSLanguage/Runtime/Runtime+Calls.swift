@@ -103,9 +103,8 @@ extension Runtime {
             let result: Value?
             do {
                 result = try object.call(arguments, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
             guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
             return result
@@ -176,14 +175,9 @@ extension Runtime {
         defer { nativeCallSpan = saved }
         do {
             return try b.body(arguments, self)
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span ?? saved }
-            throw error
-        } catch let error as SyntaxErrors {
-            throw error
         } catch {
-            // A Swift error from native code becomes an ordinary, located script error.
-            throw ScriptError("\(name): \(error)", span: span ?? saved)
+            // Engine, file and diffusion errors, and any other error of native code, become located script errors.
+            throw ScriptError.translating(error, at: span ?? saved, in: name)
         }
     }
 }

@@ -10,9 +10,8 @@ extension Runtime {
     func binary(_ op: BinaryOp, _ l: Value, _ r: Value, span: SourceSpan) throws -> Value {
         do {
             if let v = try binaryValue(op, l, r) { return v }
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span }
-            throw error
+        } catch {
+            throw ScriptError.translating(error, at: span)
         }
         throw ScriptError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)", span: span)
     }
@@ -111,9 +110,8 @@ extension Runtime {
         if case .native(let object) = v {
             do {
                 if let result = try object.unary(.neg, context: self) { return result }
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            } catch {
+                throw ScriptError.translating(error, at: span)
             }
         }
         throw ScriptError("unsupported operand type for unary -: \(v.typeName)", span: span)
@@ -122,9 +120,8 @@ extension Runtime {
     func truthy(_ v: Value, span: SourceSpan) throws -> Bool {
         do {
             return try v.isTruthy()
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span }
-            throw error
+        } catch {
+            throw ScriptError.translating(error, at: span)
         }
     }
 

@@ -1,5 +1,6 @@
-/// A Pratt parser: statements by recursive descent, expressions by the rule table in
-/// `Parser+Rules.swift`. It recovers from syntax errors at statement boundaries and reports them all.
+/// A Pratt parser: statements by recursive descent (`Parser+Statements.swift`), expressions by the
+/// rule table `ParseRule.table` (`Parser+Expressions.swift`). It recovers from syntax errors at
+/// statement boundaries and reports them all.
 struct Parser {
     struct Failure: Error {}
 
