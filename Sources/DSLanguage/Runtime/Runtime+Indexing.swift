@@ -135,17 +135,30 @@ extension Runtime {
         }
     }
 
+    /// Methods registered for `type` in the help tables (`tensor.sum` → `sum`).
+    func methodNames(of type: String) -> [String] {
+        let prefix = type + "."
+        return helpOrder.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     func member(_ object: Value, _ name: String, span: SourceSpan) throws -> Value {
         switch object {
         case .native(let native):
             let found = try enteringNative(at: span) { try native.member(name, context: self) }
-            guard let found else { throw ScriptError("\(native.typeName) has no member '\(name)'", span: span) }
+            guard let found else {
+                throw ScriptError("\(native.typeName) has no member '\(name)'"
+                                  + Suggestions.note(for: name, .member, candidates: native.memberNames + methodNames(of: native.typeName)),
+                                  span: span)
+            }
             return found
         case .dict(let dict):
-            guard let v = dict.entries[name] else { throw ScriptError("dict has no key '\(name)'", span: span) }
+            guard let v = dict.entries[name] else {
+                throw ScriptError("dict has no key '\(name)'" + Suggestions.note(for: name, .member, candidates: dict.entries.keys), span: span)
+            }
             return v
         default:
-            throw ScriptError("\(object.typeName) has no member '\(name)'", span: span)
+            throw ScriptError("\(object.typeName) has no member '\(name)'"
+                              + Suggestions.note(for: name, .member, candidates: methodNames(of: object.typeName)), span: span)
         }
     }
 
