@@ -4,12 +4,13 @@
 // Targets, from the bottom up (the list is the architecture):
 //   CReadline, COpenBLAS, CPNG   system libraries from Debian's -dev packages
 //   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
+//   CJupyterWire                 ZeroMQ and HMAC-SHA256 for the Jupyter kernel, opened with dlopen
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
 //   DSRender                     text and SVG output: tensor printing, charts, statistics tables, pictures
 //   DSBindings                   registers engine and diffusion built-ins into the language, by tables
-//   DSShell                      command line, REPL, line editing
+//   DSShell                      command line, REPL, line editing, the Jupyter kernel
 //   dscript                      the thin executable
 import PackageDescription
 
@@ -40,6 +41,9 @@ let package = Package(
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
+        // libzmq and libcrypto are opened with dlopen when `dscript --kernel` starts (linking them
+        // would cost every start-up about 3 ms); their headers come from libzmq3-dev and libssl-dev.
+        .target(name: "CJupyterWire", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(
             name: "DSEngine",
             dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
@@ -49,7 +53,7 @@ let package = Package(
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSEngine", "DSBindings", "DSRender", "CReadline",
+                "DSLanguage", "DSEngine", "DSBindings", "DSRender", "CReadline", "CJupyterWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),

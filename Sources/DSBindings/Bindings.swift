@@ -19,7 +19,7 @@ public enum Bindings {
             methods: NoiseScheduleObject.methods),
         BuiltinDomain(
             "Models", functions: DiffusionLibrary.models + ImageModelLibrary.table + PretrainedLibrary.table,
-            methods: ImageModelLibrary.methods),
+            methods: ImageModelLibrary.methods + PipelineObject.methods),
         BuiltinDomain(
             "Files, pictures and data",
             functions: FileLibrary.table + StatsLibrary.table + PictureLibrary.table + ChartLibrary.table

@@ -8,21 +8,27 @@ import OrderedCollections
 /// per-sample timesteps, draw noise from the interpreter's generator and stop on Ctrl-C.
 enum DiffusionLibrary {
     static let functions: [Builtin] = [
-        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false)",
-                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, or a tensor of betas (float64 inside)",
+        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false, prediction = \"eps\", "
+                    + "clip = false, clip_range = 1, threshold = nil, spacing = \"leading\", steps_offset = 0, "
+                    + "set_alpha_to_one = true, variance = \"fixed_small\")",
+                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, laplace, exp, or a tensor of betas (float64 inside), "
+                    + "carrying the settings its samplers use (threshold: {ratio, max})",
                 example: "let s = schedule(\"linear\", steps: 1000)\ns.alpha_bar[999]") { a, _ in
             let rescale = try a.bool("rescale_zero_snr")
+            let settings = try a.samplerSettingKeywords(over: SamplerSettings())
             let kindValue = try a.value("kind")
             if case .string(let kind) = kindValue {
                 let isScaled = kind == "scaled_linear"
                 let steps = try a.int("steps")
                 let start = try a.number("beta_start", default: isScaled ? 0.00085 : 1e-4)
                 let end = try a.number("beta_end", default: isScaled ? 0.012 : 0.02)
-                return .native(NoiseScheduleObject(try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end, rescaleZeroTerminalSNR: rescale)))
+                return .native(NoiseScheduleObject(try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end,
+                                                                rescaleZeroTerminalSNR: rescale, settings: settings)))
             }
             let betas = try a.tensor("kind")
             guard betas.rank == 1 else { throw a.error("kind", "betas must be a 1-D tensor, got shape \(betas.shape)") }
-            return .native(NoiseScheduleObject(try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)))
+            return .native(NoiseScheduleObject(try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale,
+                                                            settings: settings)))
         },
         Builtin("ddpm_step(s, model_output, t, xt, noise, variance = nil, clip = nil, prediction = nil)",
                 "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0; "

@@ -40,6 +40,10 @@ public final class NoiseScheduleObject: NativeObject {
         case "kind": return .string(schedule.kind.rawValue)
         case "beta_start": return .number(schedule.betaStart)
         case "beta_end": return .number(schedule.betaEnd)
+        case "config":
+            var entries = OrderedDictionary<String, Value>()
+            for (key, value) in SchedulerConfig.entries(for: schedule) { entries[key] = ImageModelLibrary.value(value) }
+            return .dict(DictObject(entries))
         default: break
         }
         if let t = field(name) { return .tensor(t) }
@@ -48,7 +52,7 @@ public final class NoiseScheduleObject: NativeObject {
     }
 
     public var memberNames: [String] {
-        ["T", "kind", "beta_start", "beta_end"] + NoiseScheduleObject.fieldNames + NoiseScheduleObject.methods.map(\.shortName)
+        ["T", "kind", "beta_start", "beta_end", "config"] + NoiseScheduleObject.fieldNames + NoiseScheduleObject.methods.map(\.shortName)
     }
 
     public var length: Int? { schedule.T }
@@ -56,7 +60,7 @@ public final class NoiseScheduleObject: NativeObject {
     public func describe(repr: Bool) -> String {
         let kind = schedule.kind == .custom ? "custom" : "\"\(schedule.kind.rawValue)\""
         var text = "schedule(\(kind), steps: \(schedule.T)"
-        if schedule.kind != .cosine && schedule.kind != .custom {
+        if schedule.kind.usesBetaRange {
             text += ", beta_start: \(formatNumber(schedule.betaStart)), beta_end: \(formatNumber(schedule.betaEnd))"
         }
         if schedule.rescaledZeroTerminalSNR { text += ", rescale_zero_snr: true" }
@@ -106,10 +110,19 @@ public final class NoiseScheduleObject: NativeObject {
         Builtin("schedule.v_target(x0, t, eps)", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
             .tensor(try this(a).vTarget(x0: try a.tensor("x0"), t: try a.timesteps(), eps: try a.tensor("eps")))
         },
-        Builtin("schedule.plot(width = 60, height = 15)", "draws ᾱ_t, β_t, β̃_t (log scale) and log-SNR against t; plot(s) calls it",
+        Builtin("schedule.plot(width = 60, height = 15, title = nil, color = nil)", "draws ᾱ_t, β̃_t, β_t (log scale) and log-SNR against t; plot(s) calls it",
                 example: "plot(schedule(\"cosine\"))") { a, c in
-            c.write(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)))
+            ScheduleCharts.draw(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)), c)
             return .null
+        },
+        Builtin("schedule.with(prediction = nil, clip = nil, clip_range = nil, threshold = nil, spacing = nil, steps_offset = nil, "
+                    + "set_alpha_to_one = nil, variance = nil)",
+                "the same betas with other sampler settings (the keywords of schedule(...); the rest kept)",
+                example: "let sv = s.with(prediction: \"v\", spacing: \"trailing\")") { a, _ in
+            guard a.count == 0 else { throw ScriptError("schedule.with takes keyword arguments only (prediction: \"v\", ...)") }
+            let s = try this(a)
+            let settings = try a.samplerSettingKeywords(over: s.settings)
+            return .native(NoiseScheduleObject(try s.with(settings)))
         },
         Builtin("schedule.value(name, t)", "the exact float64 value of a field at timestep t (a number)",
                 example: "s.value(\"alpha_bar\", 999)   # 4.035829e-05") { a, _ in

@@ -57,6 +57,36 @@ extension Arguments {
         return settings
     }
 
+    /// The sampler settings `schedule(...)` and `s.with(...)` take, over `base`: each of `prediction`,
+    /// `clip`, `clip_range`, `threshold` (`{ratio:, max:}`; `threshold: nil` turns it off), `spacing`,
+    /// `steps_offset`, `set_alpha_to_one` and `variance` that the caller gave.
+    func samplerSettingKeywords(over base: SamplerSettings) throws -> SamplerSettings {
+        var settings = base
+        if given("prediction") != nil { settings.prediction = try Prediction(name: try string("prediction")) }
+        if given("clip") != nil { settings.clip = try bool("clip") }
+        if given("clip_range") != nil { settings.clipRange = try number("clip_range") }
+        if given("spacing") != nil { settings.spacing = try TimestepSpacing(name: try string("spacing")) }
+        if given("steps_offset") != nil { settings.stepsOffset = try int("steps_offset") }
+        if given("set_alpha_to_one") != nil { settings.setAlphaToOne = try bool("set_alpha_to_one") }
+        if given("variance") != nil { settings.variance = try VarianceType(name: try string("variance")) }
+        if given("threshold") != nil {
+            let d = try dict("threshold")
+            guard Set(d.entries.keys).isSubset(of: ["ratio", "max"]) else {
+                throw error("threshold", "expected a dict with ratio and max (Imagen's dynamic thresholding), or nil")
+            }
+            func number(_ key: String, _ fallback: Double) throws -> Double {
+                guard let v = d.entries[key] else { return fallback }
+                guard case .number(let x) = v else { throw error("threshold", "\(key) must be a number") }
+                return x
+            }
+            settings.threshold = try DynamicThreshold(ratio: try number("ratio", 0.995), maxValue: try number("max", 1))
+        } else if keywords.contains(where: { $0.name == "threshold" }) {
+            settings.threshold = nil
+        }
+        try settings.validate()
+        return settings
+    }
+
     /// An optional tensor (`noise:`).
     func optionalTensor(_ name: String) throws -> Tensor? {
         has(name) ? try tensor(name) : nil

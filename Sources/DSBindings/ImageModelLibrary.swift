@@ -20,6 +20,13 @@ enum ImageModelLibrary {
             let config = try configPairs(a)
             return wrap(try AutoencoderKL(config: config, generator: RandomState.of(c)))
         },
+        Builtin("vq_model(config = {})",
+                "diffusers' VQModel (the LDM autoencoder) from a dict of its config keys; vq.encode(x) → latents, "
+                    + "vq.quantize(h) → {quantized, indices, loss}, vq.decode(h, quantize: true)",
+                example: "let vq = vq_model({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, num_vq_embeddings: 64})\nvq.decode(vq.encode(randn([1, 3, 16, 16]))).shape   # [1, 3, 16, 16]") { a, c in
+            let config = try configPairs(a)
+            return wrap(try VQModel(config: config, generator: RandomState.of(c)))
+        },
         Builtin("vae(in_dim, hidden = 256, latent = 8, likelihood = \"gaussian\")",
                 "a small MLP VAE for vectors or flattened images: .encode(x), .decode(z), .loss(x) → {loss, recon, kl, ...}",
                 example: "let v = vae(in_dim: 784, hidden: 256, latent: 8, likelihood: \"bernoulli\")\nv.loss(rand([16, 784])).loss") { a, c in
@@ -79,23 +86,37 @@ enum ImageModelLibrary {
             object = ModelObject(unet) { args, _ in
                 var args = args
                 args.functionName = "unet"
-                guard args.count == 2 || (args.count == 1 && args.has(nil, "t")) else {
-                    throw ScriptError("unet is called as u(x, t), got \(args.count) arguments")
+                try checkKeywords(args, allowed: ["x", "t", "class_labels"], call: "u(x, t, class_labels: y)")
+                guard args.count == 2 || (args.count == 1 && args.has(nil, "t")) || (args.count == 3) else {
+                    throw ScriptError("unet is called as u(x, t) or u(x, t, class_labels: y), got \(args.count) arguments")
                 }
                 let x = try args.tensor(0, "x")
                 let t = try timesteps(args)
-                return .tensor(try unet.forward(x, t: t))
+                let labels = args.has(2, "class_labels") ? try args.tensor(2, "class_labels") : nil
+                return .tensor(try unet.forward(x, t: t, classLabels: labels))
             }
         case let ae as AutoencoderKL:
             object = ModelObject(ae)
             object.extraMethods = autoencoderMethods
             object.extraFields["scaling_factor"] = { .number(ae.scalingFactor) }
             object.extraFields["latent_channels"] = { .number(Double(ae.latentChannels)) }
+        case let vq as VQModel:
+            object = ModelObject(vq)
+            object.extraMethods = vqMethods
+            object.extraFields["scaling_factor"] = { .number(vq.scalingFactor) }
+            object.extraFields["latent_channels"] = { .number(Double(vq.latentChannels)) }
         default:
             object = ModelObject(model)
         }
         object.extraFields["config"] = { configDict(model.config) }
         return .native(object)
+    }
+
+    /// Refuses keyword arguments a model call does not take, naming them.
+    static func checkKeywords(_ a: Arguments, allowed: Set<String>, call: String) throws {
+        if let bad = a.keywords.first(where: { !allowed.contains($0.name) }) {
+            throw ScriptError("\(a.functionName) has no argument '\(bad.name)' (it is called as \(call))")
+        }
     }
 
     /// `t` of `u(x, t)`: a number or a tensor (or list) of per-sample timesteps, any finite values.
@@ -137,6 +158,30 @@ enum ImageModelLibrary {
         },
     ]
 
+    static func vq(_ a: Arguments) throws -> VQModel {
+        guard let vq = try a.receiver(as: ModelObject.self).module as? VQModel else { throw ScriptError("\(a.functionName) needs a vq_model") }
+        return vq
+    }
+
+    static let vqMethods: [Builtin] = [
+        Builtin("vq_model.encode(x)", "the latents before quantization, [N, vq_embed_dim, H/f, W/f]",
+                example: "let h = vq.encode(x)") { a, _ in
+            let vq = try vq(a), x = try a.tensor("x")
+            return .tensor(try vq.encode(x))
+        },
+        Builtin("vq_model.quantize(h)", "the nearest codebook vectors: dict quantized (straight-through gradient), indices [N, h, w], loss",
+                example: "vq.quantize(vq.encode(x)).indices") { a, _ in
+            let vq = try vq(a), h = try a.tensor("h")
+            let q = try vq.quantize(h)
+            return .dict(DictObject(["quantized": .tensor(q.quantized), "indices": .tensor(q.indices), "loss": .tensor(q.loss)]))
+        },
+        Builtin("vq_model.decode(h, quantize = true)", "the image decoded from latents (quantized first, as diffusers' decode)",
+                example: "let img = vq.decode(h)") { a, _ in
+            let vq = try vq(a), h = try a.tensor("h"), quantize = try a.bool("quantize")
+            return .tensor(try vq.decode(h, quantize: quantize))
+        },
+    ]
+
     static let vaeMethods: [Builtin] = [
         Builtin("vae.encode(x)", "the posterior over latents: dict mean, logvar, sample()", example: "v.encode(x).mean") { a, _ in
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
@@ -165,5 +210,5 @@ enum ImageModelLibrary {
     ]
 
     /// Method help for `:help`.
-    static let methods: [Builtin] = autoencoderMethods + vaeMethods
+    static let methods: [Builtin] = autoencoderMethods + vqMethods + vaeMethods
 }

@@ -74,7 +74,10 @@ final class FormatsHostileTests: XCTestCase {
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[2.5]", offsets: "[0,10]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[-0]", offsets: "[0,0]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,99999999999999999999]"))}")),
-                       "tensor \"w\": \"data_offsets\" must hold integers, found a number")
+                       "tensor \"w\": \"data_offsets\" holds 1e+20, which is too large (at most 2^63 - 1)")
+        XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,18446744073709551615]"))}")),
+                       "tensor \"w\": \"data_offsets\" holds 1.8446744073709552e+19, which is too large (at most 2^63 - 1)")
+        XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[1.0]", offsets: "[0,4]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,4,8]"))}", data: four)),
                        "tensor \"w\": \"data_offsets\" must be [BEGIN, END], got 3 numbers")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "\"3\"", offsets: "[0,12]"))}")), "tensor \"w\": \"shape\" must be an array of integers")

@@ -46,7 +46,8 @@ enum Executable {
 }
 
 /// Runs `dscript arguments...` with `input` on standard input.
-func runDscript(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+func runDscript(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                directory: URL? = nil) throws -> ProcessResult {
     guard let executable = Executable.url else {
         XCTFail("the dscript executable was not found; run `swift build` before `swift test` (scripts/test does)")
         throw XCTSkip("no executable")
@@ -54,6 +55,7 @@ func runDscript(_ arguments: [String], input: String? = nil, environment: [Strin
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env

@@ -128,6 +128,9 @@ public enum Safetensors {
         func integers(_ key: String) throws -> [Int] {
             guard case .array(let items) = try field(key) else { throw fail("\"\(key)\" must be an array of integers") }
             return try items.map { item in
+                if case .number(let x) = item, x.rounded() == x, abs(x) >= 0x1p63 {
+                    throw fail("\"\(key)\" holds \(x), which is too large (at most 2^63 - 1)")
+                }
                 guard case .integer(let n) = item else { throw fail("\"\(key)\" must hold integers, found \(item.kindName)") }
                 guard n >= 0 else { throw fail("\"\(key)\" holds a negative number \(n)") }
                 return n

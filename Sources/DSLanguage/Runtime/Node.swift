@@ -109,7 +109,8 @@ final class GlobalNode: Node {
     override func eval(_ fp: Frame) throws -> Value {
         if case .number(let x) = global.value { return .number(x) }
         if global.defined { return global.value }
-        throw ScriptError("undefined name '\(global.name)'", span: span)
+        throw ScriptError("undefined name '\(global.name)'"
+                          + Suggestions.note(for: global.name, .name, candidates: runtime.globals.definedNames), span: span)
     }
 }
 

@@ -38,7 +38,8 @@ extension Runtime {
             guard let v = dict.entries[k] else { throw ScriptError("key \"\(k)\" not found in dict", span: span) }
             return v
         case (.range(let r), .value(.number(let x))):
-            return .number(r.element(try position(x, count: r.count, what: "range", span: span)))
+            guard let count = r.exactCount else { throw ScriptError("a range of more than 2^53 elements cannot be indexed", span: span) }
+            return .number(r.element(try position(x, count: count, what: "range", span: span)))
         case (.list, .value(let v)), (.string, .value(let v)), (.range, .value(let v)):
             throw ScriptError("\(object.typeName) index must be a number, got \(v.typeName)", span: span)
         case (.dict, .value(let v)):
@@ -134,17 +135,30 @@ extension Runtime {
         }
     }
 
+    /// Methods registered for `type` in the help tables (`tensor.sum` → `sum`).
+    func methodNames(of type: String) -> [String] {
+        let prefix = type + "."
+        return helpOrder.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     func member(_ object: Value, _ name: String, span: SourceSpan) throws -> Value {
         switch object {
         case .native(let native):
             let found = try enteringNative(at: span) { try native.member(name, context: self) }
-            guard let found else { throw ScriptError("\(native.typeName) has no member '\(name)'", span: span) }
+            guard let found else {
+                throw ScriptError("\(native.typeName) has no member '\(name)'"
+                                  + Suggestions.note(for: name, .member, candidates: native.memberNames + methodNames(of: native.typeName)),
+                                  span: span)
+            }
             return found
         case .dict(let dict):
-            guard let v = dict.entries[name] else { throw ScriptError("dict has no key '\(name)'", span: span) }
+            guard let v = dict.entries[name] else {
+                throw ScriptError("dict has no key '\(name)'" + Suggestions.note(for: name, .member, candidates: dict.entries.keys), span: span)
+            }
             return v
         default:
-            throw ScriptError("\(object.typeName) has no member '\(name)'", span: span)
+            throw ScriptError("\(object.typeName) has no member '\(name)'"
+                              + Suggestions.note(for: name, .member, candidates: methodNames(of: object.typeName)), span: span)
         }
     }
 
