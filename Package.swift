@@ -3,7 +3,9 @@
 //
 // Targets, from the bottom up (the list is the architecture):
 //   CReadline, COpenBLAS, CPNG   system libraries from Debian's -dev packages
+//   CMalloc                      glibc's heap statistics (a header only)
 //   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
+//   DSLimits                     the memory budget that lists, strings, dicts and tensors share
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
@@ -33,26 +35,29 @@ let package = Package(
             name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]),
 
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+
+        .target(name: "DSLimits", dependencies: [.target(name: "CMalloc", condition: .when(platforms: [.linux]))]),
         .target(
             name: "DSLanguage",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: ["DSLimits", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
         .target(
             name: "DSEngine",
-            dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
+            dependencies: ["DSLimits", "COpenBLAS", "CPNG", "CKernels"]),
         .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
         .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion"]),
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSBindings", "CReadline",
+                "DSLanguage", "DSLimits", "DSBindings", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
 
-        .testTarget(name: "LanguageTests", dependencies: ["DSLanguage"]),
+        .testTarget(name: "LanguageTests", dependencies: ["DSLanguage", "DSLimits"]),
         .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
         .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSLanguage"]),

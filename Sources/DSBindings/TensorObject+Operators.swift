@@ -43,7 +43,9 @@ extension TensorObject {
 
     public func unary(_ op: UnaryOperator, context: CallContext) throws -> Value? {
         switch op {
-        case .neg: return .native(TensorObject(tensor.neg()))
+        case .neg:
+            try engine { try Tensor.reserve(like: tensor) }
+            return .native(TensorObject(tensor.neg()))
         }
     }
 

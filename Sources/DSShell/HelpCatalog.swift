@@ -19,7 +19,7 @@ enum HelpCatalog {
     static let groups: [(title: String, names: [String])] = [
         ("Core", [
             "print", "str", "repr", "type", "format", "len", "range", "help", "assert", "error", "exit", "args",
-            "time", "clock", "sleep", "getenv",
+            "time", "clock", "sleep", "getenv", "memory_limit",
         ]),
         ("Math", [
             "abs", "sqrt", "exp", "log", "log2", "log10", "pow", "sin", "cos", "tan", "atan", "atan2", "floor",

@@ -7,4 +7,14 @@ public struct FormatError: Error, CustomStringConvertible, Equatable {
 
     /// The same error with `path: ` in front (readers add the path once, at the top).
     func inFile(_ path: String) -> FormatError { FormatError("\(path): \(message)") }
+
+    /// `Tensor.checkedCount` for a shape read from a file, failing with a `FormatError`.
+    static func checkedCount(_ shape: [Int]) throws -> Int {
+        do { return try Tensor.checkedCount(shape) } catch let error as TensorError { throw FormatError(error.message) }
+    }
+
+    /// `Tensor.reserve` for tensors read from a file, failing with a `FormatError`.
+    static func reserve(_ count: Int, for what: @autoclosure () -> String) throws {
+        do { try Tensor.reserve(count, for: what()) } catch let error as TensorError { throw FormatError(error.message) }
+    }
 }

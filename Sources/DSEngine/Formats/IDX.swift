@@ -38,20 +38,17 @@ public enum IDXFile {
         }
         let rank = Int(bytes[3])
         guard rank >= 1, bytes.count >= 4 + 4 * rank else { throw FormatError("IDX header truncated (rank \(rank))") }
-        var shape: [Int] = []
-        var count = 1
-        for d in 0..<rank {
+        let shape = (0..<rank).map { d in
             let o = 4 + 4 * d
-            let n = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
-            shape.append(n)
-            let (product, overflow) = count.multipliedReportingOverflow(by: n)
-            guard !overflow, product <= Engine.maxElements else { throw FormatError("IDX dimensions \(shape) are too large") }
-            count = product
+            return Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
         }
+        let count: Int
+        do { count = try FormatError.checkedCount(shape) } catch { throw FormatError("IDX dimensions \(shape) are too large") }
         let start = 4 + 4 * rank
         guard bytes.count - start == count * size else {
             throw FormatError("IDX data is \(bytes.count - start) bytes, dimensions \(shape) need \(count * size)")
         }
+        try FormatError.reserve(count, for: "a tensor of shape \(shape)")
         var out = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { b in
             func word(_ i: Int) -> UInt64 {

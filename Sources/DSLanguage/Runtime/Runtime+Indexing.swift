@@ -136,6 +136,7 @@ extension Runtime {
             guard components.count == 1, case .value(let key) = components[0], case .string(let k) = key else {
                 throw ScriptError("dict key must be a string", span: span)
             }
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[k] = value
         default:
             throw ScriptError("\(object.typeName) does not support element assignment", span: span)
@@ -172,6 +173,7 @@ extension Runtime {
                 throw error
             }
         case .dict(let dict):
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[name] = value
         default:
             throw ScriptError("cannot set member '\(name)' of \(object.typeName)", span: span)
