@@ -103,3 +103,31 @@ final class ManyTensorsTests: XCTestCase {
         XCTAssertLessThan(elapsed, 30, "load of \(n) tensors took \(elapsed) s")
     }
 }
+
+/// `kill -9` during a save (issue 11, item 5): the temporary file stays, the destination is the old
+/// file or nothing, and the next save of the same file removes the leftover.
+final class KilledSaveTests: XCTestCase {
+    func testTheNextSaveRemovesTheLeftoverOfAKilledOne() throws {
+        guard let executable = Executable.url else { throw XCTSkip("no executable") }
+        let folder = try temporaryFolder(self)
+        let target = folder.appendingPathComponent("big.safetensors").path
+        let leftovers = { try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".big.safetensors.tmp-") } }
+        // 256 MB written in 1 MiB pieces: long enough to be caught in the middle.
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["-e", "let x = zeros([64000000]); save(\"\(target)\", {\"x\": x}); print(\"saved\")"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while try leftovers().isEmpty, process.isRunning, Date() < deadline { usleep(2000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the save finished before it could be killed")
+        XCTAssertEqual(try leftovers().count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+
+        let again = try runDscript(["-e", "save(\"\(target)\", {\"x\": ones([3])}); print(load(\"\(target)\").x.shape)"])
+        XCTAssertEqual(again.output, "[3]\n", again.errors)
+        XCTAssertEqual(try leftovers(), [])
+    }
+}
