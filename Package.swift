@@ -63,3 +63,12 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSLanguage"]),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz), built only with DSCRIPT_FUZZ=1, in their own scratch path
+// (.build-fuzz), instrumented with -sanitize=fuzzer and AddressSanitizer; debug builds, so the
+// fuzz bodies may reach internal readers through @testable imports.
+if Context.environment["DSCRIPT_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "dscript-fuzz", dependencies: ["DSBindings", "DSLanguage", "DSEngine", "DSDiffusion", "DSLimits"]))
+    package.products.append(.executable(name: "dscript-fuzz", targets: ["dscript-fuzz"]))
+}

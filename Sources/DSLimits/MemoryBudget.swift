@@ -15,10 +15,10 @@ import Darwin
 ///   string bytes and tensor elements (the engine adds the 2^31 of BLAS's 32-bit sizes).
 /// - `reserve` is called before each allocation that may be large. The process's memory is measured
 ///   (`MemoryUsage`) for every request of at least `measureEvery` bytes and once per `measureEvery`
-///   bytes of smaller requests, so checks cost nothing on small objects; the address-space check
-///   keeps `addressSpaceReserve` free.
+///   bytes of smaller requests (64 MiB, or a 16th of a smaller budget), so checks cost nothing on
+///   small objects; the address-space check keeps `addressSpaceReserve` free.
 public enum MemoryBudget {
-    /// Requests are measured against the process's memory once per this many bytes.
+    /// Requests are measured against the process's memory once per this many bytes at most.
     public static let measureEvery = 64 << 20
     /// The smallest budget that may be set: enough for the interpreter itself.
     public static let minimumBytes = 16 << 20
@@ -83,7 +83,7 @@ public enum MemoryBudget {
     public static func reserve(bytes request: Int, for what: @autoclosure () -> String) throws(MemoryBudgetError) {
         let (budget, measure) = state.withLock { s -> (Int, Bool) in
             let (pending, overflow) = s.pending.addingReportingOverflow(request)
-            if overflow || pending >= measureEvery {
+            if overflow || pending >= Swift.min(measureEvery, s.bytes / 16) {
                 s.pending = 0
                 return (s.bytes, true)
             }
