@@ -5,12 +5,14 @@
 //   CReadline, COpenBLAS, CPNG   system libraries from Debian's -dev packages
 //   CMalloc                      glibc's heap statistics (a header only)
 //   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
+//   CJupyterWire                 ZeroMQ and HMAC-SHA256 for the Jupyter kernel, opened with dlopen
 //   DSLimits                     the memory budget that lists, strings, dicts and tensors share
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
+//   DSRender                     text and SVG output: tensor printing, charts, statistics tables, pictures
 //   DSBindings                   registers engine and diffusion built-ins into the language, by tables
-//   DSShell                      command line, REPL, line editing
+//   DSShell                      command line, REPL, line editing, the Jupyter kernel
 //   dscript                      the thin executable
 import PackageDescription
 
@@ -43,24 +45,29 @@ let package = Package(
             dependencies: ["DSLimits", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
+        // libzmq and libcrypto are opened with dlopen when `dscript --kernel` starts (linking them
+        // would cost every start-up about 3 ms); their headers come from libzmq3-dev and libssl-dev.
+        .target(name: "CJupyterWire", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(
             name: "DSEngine",
             dependencies: ["DSLimits", "COpenBLAS", "CPNG", "CKernels"]),
         .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
-        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion"]),
+        .target(name: "DSRender", dependencies: ["DSEngine"]),
+        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion", "DSRender"]),
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSLimits", "DSBindings", "CReadline",
+                "DSLanguage", "DSLimits", "DSEngine", "DSBindings", "DSRender", "CReadline", "CJupyterWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage", "DSLimits"]),
-        .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
+        .testTarget(name: "EngineTests", dependencies: ["DSEngine", "CKernels"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
-        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSLanguage"]),
+        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
+        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),
     ]
 )
 

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// Conversions between dscript values and engine tensors: nested lists, shapes, scalars.
 enum TensorConversion {

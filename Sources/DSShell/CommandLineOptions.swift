@@ -2,7 +2,7 @@ import ArgumentParser
 import DSLanguage
 import DSLimits
 
-/// The command line of SPEC §2, parsed by swift-argument-parser.
+/// The command line (docs/shell.md § Command line), parsed by swift-argument-parser.
 ///
 /// Options come before the program; everything after `FILE` (or after `-e CODE`, or `-`) passes
 /// through untouched to the script as `args`, so `dscript train.dscript --steps 2000` works.
@@ -18,6 +18,7 @@ struct CommandLineOptions: ParsableCommand {
             dscript -e CODE [ARGS...]        run CODE
             dscript - [ARGS...]              read the program from standard input
             dscript --stats FILE             print statistics of a .safetensors or .npy file
+            dscript --install-kernel [--user | --prefix DIR]   install the Jupyter kernel `dscript`
             """,
         discussion: """
             Exit status: 0 on success, 1 on a script error, 2 on bad usage.
@@ -49,8 +50,23 @@ struct CommandLineOptions: ParsableCommand {
     @Option(help: ArgumentHelp("Print statistics of a .safetensors or .npy file.", valueName: "FILE"))
     var stats: String?
 
+    @Flag(name: .customLong("install-kernel"), help: "Install the Jupyter kernel `dscript` (system-wide unless --user or --prefix).")
+    var installKernel = false
+
+    @Flag(help: "With --install-kernel: for this user only.")
+    var user = false
+
+    @Option(help: ArgumentHelp("With --install-kernel: under DIR/share/jupyter.", valueName: "DIR"))
+    var prefix: String?
+
+    @Option(help: ArgumentHelp("Run as a Jupyter kernel (Jupyter starts this from the kernelspec).", valueName: "CONNECTION_FILE"))
+    var kernel: String?
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script (or -), then its arguments.", valueName: "FILE ARGS"))
     var program: [String] = []
+
+    /// `--version` came before the program (the passthrough capture holds it).
+    var showVersion = false
 
     mutating func validate() throws {
         if let threads, threads < 0 {
@@ -63,12 +79,20 @@ struct CommandLineOptions: ParsableCommand {
         // before the program (the latter are refused in `Invocation.parse`, which sees `--`).
         switch program.first {
         case "--help", "-h": throw CleanExit.helpRequest(self)
-        case "--version": throw CleanExit.message(Self.version)
+        case "--version":
+            showVersion = true
+            program.removeFirst()
         default: break
         }
         if program.first == "--" { program.removeFirst() }
         if code != nil, stats != nil {
             throw ValidationError("-e and --stats cannot be combined")
+        }
+        if (user || prefix != nil) && !installKernel {
+            throw ValidationError("--user and --prefix go with --install-kernel")
+        }
+        if user, prefix != nil {
+            throw ValidationError("--user and --prefix cannot be combined")
         }
     }
 }
@@ -81,6 +105,11 @@ public struct Invocation {
         case code(String)
         case standardInput
         case stats(String)
+        /// Serve Jupyter with the connection file at this path.
+        case kernel(String)
+        case installKernel(KernelSpec.Location)
+        /// `--version`: the version and the machine configuration (CPU, kernels, BLAS, threads).
+        case version
         /// Print `text` to standard output (or standard error when `status` is not 0) and exit.
         case message(text: String, status: Int32)
     }
@@ -114,7 +143,17 @@ public struct Invocation {
 
         var program = options.program
         let mode: Mode
-        if let path = options.stats {
+        if options.installKernel {
+            mode = .installKernel(options.user ? .user : options.prefix.map { .prefix($0) } ?? .system)
+        } else if let connectionFile = options.kernel {
+            // Jupyter reads the kernel's output through messages: no terminal, no colour escapes.
+            mode = .kernel(connectionFile)
+            settings.interactiveOutputStream = false
+            settings.interactiveErrorStream = false
+            settings.color = false
+        } else if options.showVersion {
+            mode = .version
+        } else if let path = options.stats {
             mode = .stats(path)
         } else if let code = options.code {
             mode = .code(code)

@@ -24,10 +24,11 @@ final class ModelGoldenTests: XCTestCase {
     func checkUNet(_ name: String, grads: [String]) throws {
         let (loaded, io) = try Self.fixture(name)
         let unet = try XCTUnwrap(loaded as? UNet2DModel)
-        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"])
-        let out = try unet.forward(x, t: t)
+        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"]), labels = io["class_labels"]
+        let out = try unet.forward(x, t: t, classLabels: labels)
         XCTAssertLessThan(try Self.maxDiff(out, io["out"]), 1e-4, "\(name) output")
-        XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: Tensor(37)), io["out_t37"]), 1e-4, "\(name) scalar t")
+        XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: Tensor(37), classLabels: labels), io["out_t37"]), 1e-4,
+                          "\(name) scalar t")
         let loss = try out.square().mean()
         XCTAssertEqual(try loss.item(), try XCTUnwrap(io["loss"]).scalars[0], accuracy: 1e-5)
         try loss.backward()
@@ -64,6 +65,18 @@ final class ModelGoldenTests: XCTestCase {
         }
     }
 
+    /// `num_class_embeds` (an embedding table), `class_embed_type` "timestep" and "identity".
+    func testClassConditionalUNetsMatchDiffusers() throws {
+        try checkUNet("unet_class", grads: ["conv_in.weight", "class_embedding.weight"])
+        try checkUNet("unet_class_timestep", grads: ["conv_in.weight", "class_embedding.linear_1.weight"])
+        try checkUNet("unet_class_identity", grads: ["conv_in.weight"])
+        let (loaded, io) = try Self.fixture("unet_class")
+        let unet = try XCTUnwrap(loaded as? UNet2DModel)
+        XCTAssertThrowsError(try unet.forward(XCTUnwrap(io["x"]), t: Tensor(3))) {
+            XCTAssertEqual("\($0)", "unet: this model is class-conditional (num_class_embeds = 5); call it as model(x, t, class_labels: y)")
+        }
+    }
+
     func testAutoencoderKLMatchesDiffusers() throws {
         try withBothConvolutionPaths { try checkAutoencoderKL() }
     }
@@ -84,6 +97,35 @@ final class ModelGoldenTests: XCTestCase {
         try loss.backward()
         let params = Dictionary(vae.namedParameters(), uniquingKeysWith: { a, _ in a })
         for key in ["decoder.conv_in.weight", "encoder.mid_block.attentions.0.to_v.weight", "quant_conv.bias"] {
+            let g = try XCTUnwrap(params[key]?.grad, "no gradient for \(key)")
+            let want = try XCTUnwrap(io["grad." + key])
+            let scale = want.scalars.map(Swift.abs).max() ?? 1
+            XCTAssertLessThan(try Self.maxDiff(g, want) / Swift.max(scale, 1e-6), 1e-3, "gradient of \(key)")
+        }
+    }
+
+    /// VQModel: latents, nearest codes, decoding with and without quantization, the codebook loss and
+    /// gradients through the straight-through estimator.
+    func testVQModelMatchesDiffusers() throws {
+        let (loaded, io) = try Self.fixture("vq")
+        let vq = try XCTUnwrap(loaded as? VQModel)
+        XCTAssertEqual(vq.scalingFactor, 0.5)
+        let x = try XCTUnwrap(io["x"])
+        let h = try vq.encode(x)
+        XCTAssertLessThan(try Self.maxDiff(h, io["latents"]), 1e-4)
+        let q = try vq.quantize(try XCTUnwrap(io["latents"]))
+        XCTAssertEqual(q.indices.scalars, try XCTUnwrap(io["indices"]).scalars)
+        XCTAssertLessThan(try Self.maxDiff(q.quantized, io["quantized"]), 1e-6)
+        XCTAssertEqual(try q.loss.item(), try XCTUnwrap(io["codebook_loss"]).scalars[0], accuracy: 1e-5)
+        let decoded = try vq.decode(h)
+        XCTAssertLessThan(try Self.maxDiff(decoded, io["decoded"]), 1e-4)
+        XCTAssertLessThan(try Self.maxDiff(try vq.decode(h, quantize: false), io["decoded_unquantized"]), 1e-4)
+        XCTAssertLessThan(try Self.maxDiff(try vq.forward(x), io["decoded"]), 1e-4)
+        let loss = try decoded.square().mean().add(vq.quantize(h).loss)
+        XCTAssertEqual(try loss.item(), try XCTUnwrap(io["loss"]).scalars[0], accuracy: 1e-4)
+        try loss.backward()
+        let params = Dictionary(vq.namedParameters(), uniquingKeysWith: { a, _ in a })
+        for key in ["encoder.conv_in.weight", "decoder.conv_out.weight", "quantize.embedding.weight", "quant_conv.bias"] {
             let g = try XCTUnwrap(params[key]?.grad, "no gradient for \(key)")
             let want = try XCTUnwrap(io["grad." + key])
             let scale = want.scalars.map(Swift.abs).max() ?? 1

@@ -45,10 +45,10 @@ enum Executable {
     }
 }
 
-/// Runs `dscript arguments...` with `input` on standard input; with `addressSpaceKiB`, under
-/// `ulimit -v` of that many KiB (through /bin/sh).
+/// Runs `dscript arguments...` with `input` on standard input, in `directory` when given; with
+/// `addressSpaceKiB`, under `ulimit -v` of that many KiB (through /bin/sh).
 func runDscript(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
-                addressSpaceKiB: Int? = nil) throws -> ProcessResult {
+                directory: URL? = nil, addressSpaceKiB: Int? = nil) throws -> ProcessResult {
     guard let executable = Executable.url else {
         XCTFail("the dscript executable was not found; run `swift build` before `swift test` (scripts/test does)")
         throw XCTSkip("no executable")
@@ -61,6 +61,7 @@ func runDscript(_ arguments: [String], input: String? = nil, environment: [Strin
         process.executableURL = executable
         process.arguments = arguments
     }
+    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env

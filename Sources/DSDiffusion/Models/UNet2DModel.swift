@@ -5,13 +5,17 @@ import DSEngine
 ///
 /// Supported: positional time embedding, `DownBlock2D` / `AttnDownBlock2D` / `UpBlock2D` /
 /// `AttnUpBlock2D`, `UNetMidBlock2D` or no mid block, `default` and `scale_shift` time conditioning,
-/// conv down/upsamplers, dropout 0. Limitations: no class embeddings, fourier/learned time
-/// embeddings, skip or resnet-sampler blocks (the config is refused, naming the key).
+/// conv down/upsamplers, dropout 0, class conditioning (`num_class_embeds` with `class_embed_type`
+/// none, `"timestep"` or `"identity"`). Limitations: fourier/learned time embeddings, skip or
+/// resnet-sampler blocks (the config is refused, naming the key).
 public final class UNet2DModel: Module {
     public let config: ModelConfig
-    public let inChannels: Int, outChannels: Int, sampleSize: Int?
+    /// `sample_size` as [height, width] (nil when the config leaves it out).
+    public let inChannels: Int, outChannels: Int, sampleSize: [Int]?
     let convIn: Conv2d, timeEmbedding: TimestepEmbedding, downBlocks: [DownBlock2D], midBlock: UNetMidBlock2D?
     let upBlocks: [UpBlock2D], convNormOut: GroupNorm, convOut: Conv2d
+    /// How class labels join the time embedding; nil for an unconditional model.
+    public let classEmbedding: ClassEmbedding?
     let flipSinToCos: Bool, freqShift: Float, centerInput: Bool, act: ActivationFunction, downFactor: Int
 
     public override var typeName: String { "UNet2DModel" }
@@ -43,7 +47,6 @@ public final class UNet2DModel: Module {
     public init(config c: ModelConfig, generator: RandomGenerator) throws {
         config = c
         try c.requireDefault("time_embedding_type", .string("positional"), "fourier and learned embeddings are not implemented")
-        try c.requireDefault("class_embed_type", .null, "class conditioning is not implemented")
         try c.requireDefault("downsample_type", .string("conv"), "resnet downsamplers are not implemented")
         try c.requireDefault("upsample_type", .string("conv"), "resnet upsamplers are not implemented")
         guard try c.number("dropout") == 0 else { throw c.fail("dropout", "must be 0 (dropout is not implemented)") }
@@ -85,6 +88,7 @@ public final class UNet2DModel: Module {
         let scaleShift = try c.choice("resnet_time_scale_shift", ["default", "scale_shift"]) == "scale_shift"
         let eps = Float(try c.number("norm_eps"))
         let timeDim = try c.optionalInt("time_embedding_dim") ?? 4 * channels[0]
+        classEmbedding = try ClassEmbedding(config: c, inDim: channels[0], dim: timeDim, generator: generator)
         let padding = try c.int("downsample_padding")
         guard padding <= 1 else { throw c.fail("downsample_padding", "must be 0 or 1, got \(padding)") }
         downFactor = 1 << (channels.count - 1)
@@ -124,6 +128,7 @@ public final class UNet2DModel: Module {
         super.init()
         registerModule("conv_in", convIn)
         registerModule("time_embedding", timeEmbedding)
+        if let module = classEmbedding?.module { registerModule("class_embedding", module) }
         registerModule("down_blocks", ModuleList(downBlocks))
         registerModule("up_blocks", ModuleList(upBlocks))
         if let midBlock { registerModule("mid_block", midBlock) }
@@ -131,14 +136,17 @@ public final class UNet2DModel: Module {
         registerModule("conv_out", convOut)
     }
 
-    /// `sample_size`: nil, one size, or [height, width] (metadata only; inputs of any fitting size work).
-    static func sampleSize(_ c: ModelConfig) throws -> Int? {
+    /// `sample_size`: nil, one size, or [height, width], as [height, width] (the size pipelines sample;
+    /// the model itself takes inputs of any fitting size).
+    static func sampleSize(_ c: ModelConfig) throws -> [Int]? {
         switch c["sample_size"] {
         case .null: return nil
         case .list(let items):
             guard items.count == 2 else { throw c.fail("sample_size", "must be a size or [height, width]") }
-            return try c.intList("sample_size")[0]
-        default: return try c.int("sample_size", min: 1)
+            return try c.intList("sample_size")
+        default:
+            let size = try c.int("sample_size", min: 1)
+            return [size, size]
         }
     }
 
@@ -146,8 +154,9 @@ public final class UNet2DModel: Module {
         throw TensorError("UNet2DModel is called with a sample and timesteps: model(x, t)")
     }
 
-    /// The noise prediction for `x` [N, C, H, W] at timesteps `t` (one value, or one per sample).
-    public func forward(_ x: Tensor, t: Tensor) throws -> Tensor {
+    /// The noise prediction for `x` [N, C, H, W] at timesteps `t` (one value, or one per sample), with
+    /// `classLabels` for a class-conditional model (one per sample, or one for all).
+    public func forward(_ x: Tensor, t: Tensor, classLabels: Tensor? = nil) throws -> Tensor {
         guard x.rank == 4 else { throw DiffusionError("unet: input must be [N, C, H, W], got shape \(x.shape)") }
         guard x.shape[1] == inChannels else {
             throw DiffusionError("unet: input has \(x.shape[1]) channels, the model expects in_channels = \(inChannels)")
@@ -163,7 +172,15 @@ public final class UNet2DModel: Module {
             guard t.count == n else { throw DiffusionError("unet: \(t.count) timesteps for a batch of \(n) samples") }
             steps = try t.reshape([n])
         }
-        let emb = try timeEmbedding(timestepEmbedding(steps, dim: convIn.outChannels, flipSinToCos: flipSinToCos, freqShift: freqShift))
+        var emb = try timeEmbedding(timestepEmbedding(steps, dim: convIn.outChannels, flipSinToCos: flipSinToCos, freqShift: freqShift))
+        if let classEmbedding {
+            guard let classLabels else {
+                throw DiffusionError("unet: this model is class-conditional (\(classEmbedding.describe)); call it as model(x, t, class_labels: y)")
+            }
+            emb = try emb.add(classEmbedding.embed(classLabels, batch: n, flipSinToCos: flipSinToCos, freqShift: freqShift))
+        } else if classLabels != nil {
+            throw DiffusionError("unet: class_labels given to a model without class conditioning (its config has no num_class_embeds or class_embed_type)")
+        }
         var h = try convIn(centerInput ? x.mul(2).sub(1) : x)
         var skips = [h]
         for block in downBlocks {
@@ -190,4 +207,68 @@ public final class TimestepEmbedding: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor { try linear2(linear1(x).silu()) }
+}
+
+/// diffusers' `UNet2DModel.class_embedding`: an `nn.Embedding(num_class_embeds, time_embed_dim)`
+/// (`class_embed_type` null), a `TimestepEmbedding` of the labels' sinusoidal projection (`"timestep"`),
+/// or the labels themselves, vectors of the time embedding's size (`"identity"`). The result is added
+/// to the time embedding.
+public struct ClassEmbedding {
+    public enum Kind: String { case table = "embedding", timestep, identity }
+    public let kind: Kind
+    /// The module holding the weights (`class_embedding.*`), nil for `identity`.
+    let module: Module?
+    let count: Int?, dim: Int, inDim: Int
+
+    /// Nil when the config asks for no class conditioning; every other `class_embed_type` is refused.
+    init?(config c: ModelConfig, inDim: Int, dim: Int, generator: RandomGenerator) throws {
+        let type = try c.optionalString("class_embed_type")
+        let count = try c.optionalInt("num_class_embeds")
+        (self.count, self.dim, self.inDim) = (count, dim, inDim)
+        switch type {
+        case nil:
+            guard let count else { return nil }
+            kind = .table
+            module = try Embedding(count, dim, generator: generator)
+        case "timestep"?:
+            kind = .timestep
+            module = try TimestepEmbedding(inDim: inDim, dim: dim, generator: generator)
+        case "identity"?:
+            kind = .identity
+            module = nil
+        case let other?:
+            throw c.fail("class_embed_type", "is '\(other)'; supported: null (with num_class_embeds), 'timestep', 'identity'")
+        }
+    }
+
+    var describe: String {
+        switch kind {
+        case .table: return "num_class_embeds = \(count ?? 0)"
+        case .timestep: return "class_embed_type = \"timestep\""
+        case .identity: return "class_embed_type = \"identity\", labels [N, \(dim)]"
+        }
+    }
+
+    /// The embedding of `labels` for a batch of `batch`, shaped [batch or 1, dim].
+    func embed(_ labels: Tensor, batch: Int, flipSinToCos: Bool, freqShift: Float) throws -> Tensor {
+        switch kind {
+        case .table, .timestep:
+            guard labels.rank <= 1, labels.count == batch || labels.count == 1 else {
+                throw DiffusionError("unet: class_labels must hold one label per sample (\(batch)) or one for all, got shape \(labels.shape)")
+            }
+            let flat = try labels.reshape([labels.count])
+            guard let module else { return flat }
+            if kind == .table {
+                do { return try module.forward(flat) } catch let error as TensorError {
+                    throw DiffusionError("unet: class_labels: \(error.message) (num_class_embeds = \(count ?? 0))")
+                }
+            }
+            return try module.forward(timestepEmbedding(flat, dim: inDim, flipSinToCos: flipSinToCos, freqShift: freqShift))
+        case .identity:
+            guard labels.rank == 2, labels.shape[1] == dim, labels.shape[0] == batch || labels.shape[0] == 1 else {
+                throw DiffusionError("unet: class_embed_type \"identity\" takes class_labels of shape [\(batch), \(dim)], got \(labels.shape)")
+            }
+            return labels
+        }
+    }
 }

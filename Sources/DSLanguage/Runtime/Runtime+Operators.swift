@@ -8,12 +8,7 @@ import Darwin
 /// (the left operand's hook first, then the right one's with `reversed: true`).
 extension Runtime {
     func binary(_ op: BinaryOp, _ l: Value, _ r: Value, span: SourceSpan) throws -> Value {
-        do {
-            if let v = try binaryValue(op, l, r) { return v }
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span }
-            throw error
-        }
+        if let v = try enteringNative(at: span, { try binaryValue(op, l, r) }) { return v }
         throw ScriptError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)", span: span)
     }
 
@@ -98,23 +93,13 @@ extension Runtime {
     func negate(_ v: Value, span: SourceSpan) throws -> Value {
         if case .number(let x) = v { return .number(-x) }
         if case .native(let object) = v {
-            do {
-                if let result = try object.unary(.neg, context: self) { return result }
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
-            }
+            if let result = try enteringNative(at: span, { try object.unary(.neg, context: self) }) { return result }
         }
         throw ScriptError("unsupported operand type for unary -: \(v.typeName)", span: span)
     }
 
     func truthy(_ v: Value, span: SourceSpan) throws -> Bool {
-        do {
-            return try v.isTruthy()
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span }
-            throw error
-        }
+        try enteringNative(at: span) { try v.isTruthy() }
     }
 
 }
