@@ -60,6 +60,20 @@ final class MemoryBudgetTests: XCTestCase {
         try assertRefused("zeros([1e9])", "zeros: tensor of shape [1000000000] is too large")
     }
 
+    /// A gzipped IDX file that inflates to 200 MB of zeros (200 KB on disk): the decompression asks
+    /// the budget as it grows (under `ulimit -v 3000000` a 2 GB one used to abort the process).
+    func testGzipBombIsRefused() throws {
+        let folder = try temporaryFolder(self)
+        let path = folder.appendingPathComponent("bomb-idx1-ubyte.gz").path
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/bin/sh")
+        make.arguments = ["-c", "{ printf '\\000\\000\\010\\001\\013\\353\\302\\000'; head -c 200000000 /dev/zero; } | gzip -1 > \"$0\"", path]
+        try make.run()
+        make.waitUntilExit()
+        XCTAssertEqual(make.terminationStatus, 0)
+        try assertRefused("load(\"\(path)\")", "\(path): the decompressed data would take", options: ["--max-memory", "64M"])
+    }
+
     /// The [2^62, 0] file of issue 11, item 1: refused as it is read (its `sum(axis: 1)` used to
     /// dereference a bad pointer, and [3e9, 0] to make a 3e9-element shape).
     func testZeroSizeShapesFromAFileAreChecked() throws {

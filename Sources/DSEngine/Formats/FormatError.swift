@@ -1,3 +1,5 @@
+import DSLimits
+
 /// A file that cannot be read or written: malformed, hostile, or refused by the file system.
 /// The message names the file, the problem and (where there is one) the tensor.
 public struct FormatError: Error, CustomStringConvertible, Equatable {
@@ -16,5 +18,10 @@ public struct FormatError: Error, CustomStringConvertible, Equatable {
     /// `Tensor.reserve` for tensors read from a file, failing with a `FormatError`.
     static func reserve(_ count: Int, for what: @autoclosure () -> String) throws {
         do { try Tensor.reserve(count, for: what()) } catch let error as TensorError { throw FormatError(error.message) }
+    }
+
+    /// The memory budget asked for `bytes` of file data (decompressed, not yet converted).
+    static func reserve(bytes: Int, for what: @autoclosure () -> String) throws {
+        do { try MemoryBudget.reserve(bytes: bytes, for: what()) } catch { throw FormatError(error.message) }
     }
 }

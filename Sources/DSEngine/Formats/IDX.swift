@@ -70,7 +70,8 @@ public enum IDXFile {
         return Tensor(shape: shape, scalars: out)
     }
 
-    /// Inflates a gzip stream with zlib, refusing output past `maxBytes`.
+    /// Inflates a gzip stream with zlib, refusing output past `maxBytes` and asking the memory budget
+    /// before the output grows (a 2 MB gzip "bomb" inflates to 2 GB).
     static func gunzip(_ input: [UInt8], path: String) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -80,7 +81,7 @@ public enum IDXFile {
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
+        let status: Int32 = try input.withUnsafeMutableBufferPointer { inBuffer in
             stream.next_in = inBuffer.baseAddress
             stream.avail_in = uInt(inBuffer.count)
             var result: Int32 = Z_OK
@@ -91,6 +92,10 @@ public enum IDXFile {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunk.count - Int(stream.avail_out)
+                if output.count + produced > output.capacity {
+                    try FormatError.reserve(bytes: Swift.max(2 * output.count, output.count + produced),
+                                            for: "\(path): the decompressed data")
+                }
                 output.append(contentsOf: chunk[0..<produced])
                 if output.count > maxBytes { return Z_MEM_ERROR }
                 if result == Z_BUF_ERROR && stream.avail_in == 0 { return Z_DATA_ERROR }
