@@ -1,5 +1,6 @@
 import ArgumentParser
 import DSLanguage
+import DSLimits
 
 /// The command line (docs/shell.md § Command line), parsed by swift-argument-parser.
 ///
@@ -36,6 +37,10 @@ struct CommandLineOptions: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
     var threads: Int?
 
+    @Option(name: .customLong("max-memory"), parsing: .unconditional,
+            help: ArgumentHelp("Memory budget of lists, strings, dicts and tensors (default: physical memory or ulimit -v).", valueName: "SIZE"))
+    var maxMemory: String?
+
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR=1).")
     var noColor = false
 
@@ -66,6 +71,9 @@ struct CommandLineOptions: ParsableCommand {
     mutating func validate() throws {
         if let threads, threads < 0 {
             throw ValidationError("--threads must be 0 or more, got \(threads)")
+        }
+        if let maxMemory {
+            do { _ = try MemoryBudget.validated(maxMemory) } catch { throw ValidationError("--max-memory: \(error.message)") }
         }
         // The passthrough capture also swallows `--help`, `--version` and unknown options given
         // before the program (the latter are refused in `Invocation.parse`, which sees `--`).
@@ -128,6 +136,7 @@ public struct Invocation {
         }
         if let seed = options.seed { settings.seed = seed }
         if let threads = options.threads { settings.threads = threads }
+        if let maxMemory = options.maxMemory, let bytes = try? MemoryBudget.validated(maxMemory) { settings.maxMemory = bytes }
         settings.quiet = options.quiet
         let noColorVariable = System.environment("NO_COLOR").map { !$0.isEmpty } ?? false
         settings.color = settings.interactiveErrorStream && !options.noColor && !noColorVariable

@@ -129,6 +129,7 @@ extension Runtime {
             guard components.count == 1, case .value(let key) = components[0], case .string(let k) = key else {
                 throw ScriptError("dict key must be a string", span: span)
             }
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[k] = value
         default:
             throw ScriptError("\(object.typeName) does not support element assignment", span: span)
@@ -167,6 +168,7 @@ extension Runtime {
         case .native(let native):
             try enteringNative(at: span) { try native.setMember(name, value, context: self) }
         case .dict(let dict):
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[name] = value
         default:
             throw ScriptError("cannot set member '\(name)' of \(object.typeName)", span: span)
