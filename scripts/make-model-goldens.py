@@ -182,6 +182,32 @@ def make_vq():
     save_folder(m, "vq", io)
 
 
+def make_weight_formats():
+    """One tiny UNet in diffusers' other weight layouts: PyTorch .bin (torch.save zip format), the fp16
+    variant file name, safetensors shards with their index, and .bin shards with theirs. io.safetensors
+    (in formats/) holds the output every folder must give."""
+    torch.manual_seed(4)
+    m = UNet2DModel(sample_size=8, in_channels=1, out_channels=1, block_out_channels=(4, 8),
+                    down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                    layers_per_block=1, norm_num_groups=2, attention_head_dim=4)
+    round_to_half(m)
+    root = os.path.join(ROOT, "formats")
+    m.half()
+    m.save_pretrained(os.path.join(root, "bin"), safe_serialization=False)
+    m.save_pretrained(os.path.join(root, "variant"), variant="fp16")
+    m.save_pretrained(os.path.join(root, "sharded"), max_shard_size="12KB")
+    m.save_pretrained(os.path.join(root, "sharded_bin"), max_shard_size="12KB", safe_serialization=False)
+    m.float()
+    x = torch.randn(2, 1, 8, 8, generator=torch.Generator().manual_seed(4))
+    t = torch.tensor([3.0, 700.0])
+    save_file({"x": x, "t": t, "out": m(x, t).sample.detach()}, os.path.join(root, "io.safetensors"),
+              metadata={"command": COMMAND})
+    with open(os.path.join(root, "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND}`: one tiny UNet2DModel (float16 weights) saved by diffusers as "
+                "`bin/` (safe_serialization=False), `variant/` (variant=\"fp16\"), `sharded/` "
+                "(max_shard_size=\"12KB\") and `sharded_bin/` (both); io.safetensors: x, t, out.\n")
+
+
 FROM_DSCRIPT_COMMAND = COMMAND + " --from-dscript"
 
 
@@ -265,4 +291,5 @@ if __name__ == "__main__":
         make_class_unets()
         make_vae()
         make_vq()
+        make_weight_formats()
         print("wrote", os.path.normpath(ROOT))

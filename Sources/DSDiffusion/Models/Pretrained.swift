@@ -64,18 +64,11 @@ public enum Pretrained {
                 + "supported: " + builders.map { "'\($0.name)'" }.joined(separator: ", "))
         }
         let model = try builder.make(given, generator)
-        let weights = dir.appendingPathComponent(weightsName).path
-        guard FileManager.default.fileExists(atPath: weights) else {
-            throw DiffusionError("from_pretrained: no \(weightsName) in '\(directory)' (only safetensors weights are read)")
-        }
-        let file: SafetensorsFile
-        do { file = try Safetensors.read(path: weights) } catch let error as FormatError {
-            throw DiffusionError("from_pretrained: \(error.message)")
-        }
+        let (source, tensors) = try PretrainedWeights.read(in: directory, variant: variant)
         do {
-            try model.loadState(file.tensors.map { ($0.name, $0.tensor) }, strict: true)
+            try model.loadState(tensors, strict: true)
         } catch let error as TensorError {
-            throw DiffusionError("from_pretrained: \(weights): \(error.message)")
+            throw DiffusionError("from_pretrained: \(source): \(error.message)")
         }
         return model
     }
