@@ -35,7 +35,7 @@ import os
 import sys
 
 import torch
-from diffusers import AutoencoderKL, UNet2DModel, VQModel
+from diffusers import AutoencoderKL, UNet2DConditionModel, UNet2DModel, VQModel
 from safetensors.torch import load_file, save_file
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "models")
@@ -128,6 +128,50 @@ def make_class_unets():
         grads = ["conv_in.weight"] + (["class_embedding.weight"] if "num_class_embeds" in extra else
                                       ["class_embedding.linear_1.weight"] if extra.get("class_embed_type") == "timestep" else [])
         save_folder(m, name, unet_io(m, x, t, grads, class_labels=labels))
+
+
+def make_cond_unets():
+    """UNet2DConditionModel on tiny configs: Stable Diffusion's layout (conv projections, one transformer
+    layer, heads from attention_head_dim), and one with linear projections, two transformer layers,
+    per-block heads (attention_head_dim as a list: diffusers refuses num_attention_heads) and layers, scale_shift time conditioning, class labels and 1x1 / 5x5 conv kernels."""
+    cases = [
+        ("unet_cond", dict(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 16), layers_per_block=1,
+                           down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                           up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=12,
+                           attention_head_dim=2, norm_num_groups=4), None, 12),
+        ("unet_cond_linear", dict(sample_size=8, in_channels=3, out_channels=2, block_out_channels=(8, 16),
+                                  layers_per_block=(1, 2), down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+                                  up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=8,
+                                  attention_head_dim=(2, 4), transformer_layers_per_block=2, use_linear_projection=True,
+                                  norm_num_groups=4, resnet_time_scale_shift="scale_shift", num_class_embeds=3,
+                                  conv_in_kernel=1, conv_out_kernel=5, flip_sin_to_cos=False, freq_shift=1,
+                                  upcast_attention=True), torch.tensor([2, 0]), 8),
+    ]
+    for i, (name, config, labels, context_dim) in enumerate(cases):
+        torch.manual_seed(30 + i)
+        m = UNet2DConditionModel(**config)
+        round_to_half(m)
+        g = torch.Generator().manual_seed(31 + i)
+        x = torch.randn(2, config["in_channels"], 8, 8, generator=g)
+        t = torch.tensor([20.0, 800.0])
+        context = torch.randn(2, 5, context_dim, generator=g)
+        extra = {} if labels is None else {"class_labels": labels}
+        out = m(x, t, encoder_hidden_states=context, **extra).sample
+        io = {"x": x, "t": t, "context": context, "out": out,
+              "out_t37": m(x, 37, encoder_hidden_states=context, **extra).sample}
+        if labels is not None:
+            io["class_labels"] = labels
+        loss = (out ** 2).mean()
+        io["loss"] = loss.reshape(1)
+        keys = ["conv_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+                "down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.proj.weight", "up_blocks.1.attentions.0.proj_in.weight",
+                "mid_block.attentions.0.transformer_blocks.0.attn1.to_q.weight"]
+        params = dict(m.named_parameters())
+        context = context.clone().requires_grad_()
+        grads = torch.autograd.grad(loss, [params[k] for k in keys])
+        for k, gk in zip(keys, grads):
+            io["grad." + k] = gk
+        save_folder(m, name, io)
 
 
 def make_vae():
@@ -289,6 +333,7 @@ if __name__ == "__main__":
     else:
         make_unets()
         make_class_unets()
+        make_cond_unets()
         make_vae()
         make_vq()
         make_weight_formats()

@@ -174,4 +174,37 @@ final class ModelGoldenTests: XCTestCase {
             }
         }
     }
+
+    /// UNet2DConditionModel: CrossAttn blocks, Transformer2DModel (conv and linear projections, two
+    /// layers), GEGLU, encoder_hidden_states as a tensor, per-block heads, class labels; outputs and
+    /// gradients as diffusers.
+    func checkConditionUNet(_ name: String) throws {
+        let (loaded, io) = try Self.fixture(name)
+        let unet = try XCTUnwrap(loaded as? UNet2DConditionModel)
+        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"]), context = try XCTUnwrap(io["context"])
+        let labels = io["class_labels"]
+        let out = try unet.forward(x, t: t, context: context, classLabels: labels)
+        XCTAssertLessThan(try Self.maxDiff(out, io["out"]), 1e-4, "\(name) output")
+        XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: Tensor(37), context: context, classLabels: labels), io["out_t37"]),
+                          1e-4, "\(name) scalar t")
+        let loss = try out.square().mean()
+        XCTAssertEqual(try loss.item(), try XCTUnwrap(io["loss"]).scalars[0], accuracy: 1e-5)
+        try loss.backward()
+        let params = Dictionary(unet.namedParameters(), uniquingKeysWith: { a, _ in a })
+        for key in ["conv_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+                    "down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.proj.weight", "up_blocks.1.attentions.0.proj_in.weight",
+                    "mid_block.attentions.0.transformer_blocks.0.attn1.to_q.weight"] {
+            let g = try XCTUnwrap(params[key]?.grad, "no gradient for \(key)")
+            let want = try XCTUnwrap(io["grad." + key])
+            let scale = want.scalars.map(Swift.abs).max() ?? 1
+            XCTAssertLessThan(try Self.maxDiff(g, want) / Swift.max(scale, 1e-6), 1e-3, "\(name) gradient of \(key)")
+        }
+    }
+
+    func testConditionUNetsMatchDiffusers() throws {
+        try withBothConvolutionPaths {
+            try checkConditionUNet("unet_cond")
+            try checkConditionUNet("unet_cond_linear")
+        }
+    }
 }

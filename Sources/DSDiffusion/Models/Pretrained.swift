@@ -10,6 +10,7 @@ public protocol PretrainedModel: Module {
 extension UNet2DModel: PretrainedModel { public static var className: String { "UNet2DModel" } }
 extension AutoencoderKL: PretrainedModel { public static var className: String { "AutoencoderKL" } }
 extension VQModel: PretrainedModel { public static var className: String { "VQModel" } }
+extension UNet2DConditionModel: PretrainedModel { public static var className: String { "UNet2DConditionModel" } }
 
 /// diffusers' folder layout (`ModelMixin.save_pretrained` / `from_pretrained`): `config.json` with
 /// `_class_name`, `_diffusers_version` and every config key, plus `diffusion_pytorch_model.safetensors`
@@ -24,6 +25,7 @@ public enum Pretrained {
         (UNet2DModel.className, { try UNet2DModel(config: $0, generator: $1) }),
         (AutoencoderKL.className, { try AutoencoderKL(config: $0, generator: $1) }),
         (VQModel.className, { try VQModel(config: $0, generator: $1) }),
+        (UNet2DConditionModel.className, { try UNet2DConditionModel(config: $0, generator: $1) }),
     ]
     public static let weightsName = "diffusion_pytorch_model.safetensors"
 
