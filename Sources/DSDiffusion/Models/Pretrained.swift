@@ -59,13 +59,8 @@ public enum Pretrained {
             }
             throw DiffusionError("from_pretrained: no \(configName) (a model) or model_index.json (a pipeline) in '\(directory)'")
         }
-        let given = try ModelConfig.parseJSON(data, source: configURL.path)
-        let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
-        guard let builder = builders.first(where: { $0.name == className }) else {
-            throw DiffusionError("from_pretrained: \(configURL.path) has _class_name \(className.map { "'\($0)'" } ?? "missing"); "
-                + "supported: " + builders.map { "'\($0.name)'" }.joined(separator: ", "))
-        }
-        let model = try builder.make(given, generator)
+        let model = try make(config: try ModelConfig.parseJSON(data, source: configURL.path), source: "from_pretrained: " + configURL.path,
+                             generator: generator)
         let (source, tensors) = try PretrainedWeights.read(in: directory, variant: variant)
         do {
             try model.loadState(tensors, strict: true)
@@ -73,6 +68,18 @@ public enum Pretrained {
             throw DiffusionError("from_pretrained: \(source): \(error.message)")
         }
         return model
+    }
+
+    /// A freshly initialised model of the class named by the config's `_class_name` (diffusers'
+    /// `from_config`); `source` names the config in messages.
+    public static func make(config given: [(String, ConfigValue)], source: String,
+                            generator: RandomGenerator) throws -> any PretrainedModel {
+        let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+        guard let builder = builders.first(where: { $0.name == className }) else {
+            throw DiffusionError("\(source) has _class_name \(className.map { "'\($0)'" } ?? "missing"); "
+                + "supported: " + builders.map { "'\($0.name)'" }.joined(separator: ", "))
+        }
+        return try builder.make(given, generator)
     }
 
     /// The current name of a legacy attention key: `query`, `key`, `value`, `proj_attn` inside
