@@ -58,6 +58,11 @@ final class MemoryBudgetTests: XCTestCase {
         try assertRefused("let x = zeros([4e8]); let y = x.exp()", "a tensor of shape [400000000] would take 1.5 GiB")
         try assertRefused("let x = zeros([4e8]); let y = x + 1", "a tensor of shape [400000000] would take 1.5 GiB")
         try assertRefused("zeros([1e9])", "zeros: tensor of shape [1000000000] is too large")
+        // Native code that makes script values of a tensor asks too.
+        try assertRefused("let x = zeros([2e8]); let y = zeros_like(x); let z = randn_like(x); let w = ones_like(x)",
+                          "a tensor of shape [200000000] would take 763 MiB")
+        try assertRefused("zeros([3e8]).tolist()", "a list of 300000001 elements would take 6.7 GiB")
+        try assertRefused("for r in zeros([3e8, 0]) { }", "300000000 rows of a tensor would take 71.5 GiB")
     }
 
     /// A 2 GB checkpoint (a sparse file) under the 3 GB limit: mapped, then refused before its tensor
