@@ -100,6 +100,9 @@ public final class TensorObject: NativeObject {
         guard let n = tensor.shape.first else {
             throw ScriptError("cannot iterate over a 0-d tensor")
         }
+        // Each row is a list slot, a tensor object, a tensor and its copy of the row's values (a
+        // [1e8, 0] tensor has 1e8 rows).
+        try Growth.values(n, bytes: 256 + 4 * (tensor.count / Swift.max(n, 1)), "\(n) rows of a tensor")
         return try (0..<n).map { try index([.value(.number(Double($0)))], context: context) }
     }
 
