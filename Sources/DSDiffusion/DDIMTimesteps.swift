@@ -27,7 +27,11 @@ public enum TimestepSpacing: String, CaseIterable, Sendable {
 /// `steps` timesteps (the first `steps` of diffusers' list).
 public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpacing = .leading,
                           stepsOffset: Int = 0) throws -> [Int] {
-    let T = schedule.steps
+    try spacedTimesteps(T: schedule.steps, steps: steps, spacing: spacing, stepsOffset: stepsOffset)
+}
+
+/// `ddimTimesteps` for a schedule of T timesteps.
+func spacedTimesteps(T: Int, steps: Int, spacing: TimestepSpacing, stepsOffset: Int) throws -> [Int] {
     guard steps >= 1 else { throw DiffusionError("the number of sampling steps must be at least 1, got \(steps)") }
     guard steps <= T else {
         throw DiffusionError("cannot sample with \(steps) steps from a schedule of \(T) timesteps (steps must be ≤ T)")
