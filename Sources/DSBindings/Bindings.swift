@@ -14,6 +14,7 @@ public enum Bindings {
         NNLibrary.layers,
         OptimizerLibrary.optimizers,
         DiffusionLibrary.functions,
+        SamplerLibrary.functions,
         DiffusionLosses.functions,
         DiffusionTeaching.functions,
         LessonLibrary.functions,

@@ -21,18 +21,29 @@ extension Arguments {
 
     /// Timesteps: a number (one for the whole batch) or a tensor / list of per-sample integers.
     func timesteps(_ position: Int?, _ name: String? = "t") throws -> [Int] {
+        try wholeNumbers(position, name, what: "timesteps", expected: "timestep (number or tensor)")
+    }
+
+    /// `class_labels:` — a number (one label for the batch) or a tensor / list of per-sample labels; nil when absent.
+    func classLabels(_ position: Int?, _ name: String? = "class_labels") throws -> [Int]? {
+        guard has(position, name) else { return nil }
+        return try wholeNumbers(position, name, what: "class labels", expected: "class labels (number, list or tensor)")
+    }
+
+    /// One or more whole numbers given as a number, a list or a tensor.
+    private func wholeNumbers(_ position: Int?, _ name: String?, what: String, expected: String) throws -> [Int] {
         let v = try value(position, name)
         let values: [Float]
         switch v {
         case .number(let x): values = [Float(x)]
         case .native(let object as TensorObject): values = object.tensor.scalars
         case .list: values = try tensor(position, name).scalars
-        default: throw typeError(position, name, expected: "timestep (number or tensor)", got: v)
+        default: throw typeError(position, name, expected: expected, got: v)
         }
-        guard !values.isEmpty else { throw error(position, name, "no timesteps given") }
+        guard !values.isEmpty else { throw error(position, name, "no \(what) given") }
         return try values.map { x in
             guard x.isFinite, x.rounded() == x, Swift.abs(x) < 1e9 else {
-                throw error(position, name, "timesteps must be whole numbers, got \(formatNumber(Double(x)))")
+                throw error(position, name, "\(what) must be whole numbers, got \(formatNumber(Double(x)))")
             }
             return Int(x)
         }

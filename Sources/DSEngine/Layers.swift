@@ -55,6 +55,28 @@ public final class Conv2d: Module {
     }
 }
 
+/// A table of `count` learned vectors of length `dim` looked up by integer index, weight [count, dim]
+/// drawn from N(0, 1), as `torch.nn.Embedding`. The gradient scatter-adds into the rows used.
+public final class Embedding: Module {
+    public let count: Int, dim: Int
+    public var weight: Tensor { ownParameters[0].tensor }
+
+    public init(_ count: Int, _ dim: Int, generator: RandomGenerator) throws {
+        guard count > 0, dim > 0 else { throw TensorError("embedding: count and dim must be positive, got \(count) and \(dim)") }
+        (self.count, self.dim) = (count, dim)
+        super.init()
+        registerParameter("weight", Tensor(shape: [count, dim], scalars: generator.normal(count * dim)))
+    }
+
+    /// The rows at `indices` (whole numbers in [0, count)): shape `indices.shape + [dim]`.
+    public override func forward(_ indices: Tensor) throws -> Tensor {
+        for value in indices.scalars where !(value >= 0 && value < Float(count) && value.rounded() == value) {
+            throw TensorError("embedding: index \(value) is not a whole number in [0, \(count))")
+        }
+        return try weight.gather(indices)
+    }
+}
+
 /// Group normalisation with per-channel affine parameters (weight 1, bias 0), as `torch.nn.GroupNorm`.
 public final class GroupNorm: Module {
     public let numGroups: Int, numChannels: Int, eps: Float

@@ -115,7 +115,7 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
     try SamplerSupport.check(shape: shape)
     let denoiser = try Denoiser(model: model, guidance: guidance, shape: shape, options: options)
     guard options.eta == 0 || sampler == .ddim else {
-        throw DiffusionError("eta applies to the ddim sampler only (\(sampler.rawValue) got eta = \(options.eta))")
+        throw DiffusionError("eta applies to the ddim sampler only (\(sampler.rawValue) got eta = \(Teaching.number(options.eta)))")
     }
     guard let family = sampler.family else {
         guard !options.karras else {
@@ -224,7 +224,7 @@ final class Denoiser {
         doubled[0] *= 2
         let both = try model(try Tensor.cat([xt, xt], axis: 0), t, labels + [Int](repeating: null, count: batch))
         guard both.shape == doubled else {
-            throw DiffusionError("the model returned shape \(both.shape) for x_t of shape \(doubled) at t = \(t)")
+            throw DiffusionError("the model returned shape \(both.shape) for x_t of shape \(doubled) at t = \(Teaching.number(t))")
         }
         let values = both.doubles, half = x.count
         return (0..<half).map { i in values[half + i] + w * (values[i] - values[half + i]) }
@@ -241,7 +241,7 @@ final class Denoiser {
 
     private func checked(_ out: Tensor, t: Double) throws -> Tensor {
         guard out.shape == shape else {
-            throw DiffusionError("the model returned shape \(out.shape) for x_t of shape \(shape) at t = \(t)")
+            throw DiffusionError("the model returned shape \(out.shape) for x_t of shape \(shape) at t = \(Teaching.number(t))")
         }
         return out
     }

@@ -1,0 +1,87 @@
+import DSDiffusion
+import DSEngine
+import DSLanguage
+
+/// `sample(model, s, sampler:)` (SPEC §11): every sampler behind one entry point, with class labels
+/// and classifier-free guidance. The model is called as `model(x, t)`, or `model(x, t, class_labels: y)`
+/// when labels are given, with x on the variance-preserving scale and t a tensor of per-sample
+/// timesteps (fractional for some σ grids).
+enum SamplerLibrary {
+    static let functions: [Builtin] = [
+        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps, shape, noise, spacing, eta = 0, guidance, class_labels, karras = false, prediction = \"eps\", clip = false, null_label, trajectory = false)",
+                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (ddpm: every timestep)",
+                example: "let x = sample(model, s, sampler: \"dpmpp_2m\", steps: 10, shape: [500, 2])\nlet y = sample(model, s, steps: 20, shape: [8, 2], class_labels: 1, guidance: 3)") { a, c in
+            let callee = try DiffusionBridge.checkCallable(a, 0)
+            let s = try a.schedule(1)
+            let sampler = try diffusion { try SamplerKind(name: try a.string(2, "sampler", default: "dpmpp_2m")) }
+            var options = SamplerOptions()
+            if a.has(3, "steps") { options.steps = try a.int(3, "steps") }
+            if a.has(6, "spacing") { options.spacing = try a.spacing(6) }
+            options.eta = try a.number(7, "eta", default: 0)
+            options.karras = try a.bool(10, "karras", default: false)
+            options.prediction = try a.prediction(11)
+            options.clip = try a.bool(12, "clip", default: false)
+            options.trajectory = try a.bool(14, "trajectory", default: false)
+            let noise = try a.optionalTensor(5, "noise")
+            let shape: [Int]
+            if a.has(4, "shape") {
+                shape = try DiffusionBridge.shape(a, 4)
+                if let noise, noise.shape != shape {
+                    throw a.error(5, "noise", "shape \(noise.shape) differs from shape: \(shape)")
+                }
+            } else if let noise {
+                shape = noise.shape
+            } else {
+                throw a.error(4, "shape", "give shape: [n, ...] or noise: (a standard normal tensor)")
+            }
+            var guidance = Guidance(classLabels: try a.classLabels(9))
+            if a.has(8, "guidance") { guidance.scale = try a.number(8, "guidance") }
+            if guidance.scale != nil {
+                guidance.nullLabel = a.has(13, "null_label") ? try a.int(13, "null_label") : try nullLabel(of: callee, c)
+            }
+            let run = try diffusion {
+                try Engine.withNoGrad {
+                    try DSDiffusion.sample(DiffusionBridge.conditionalModel(callee, c), schedule: s, sampler: sampler,
+                                           shape: shape, noise: DiffusionBridge.noise(c), initialNoise: noise,
+                                           options: options, guidance: guidance,
+                                           hooks: DiffusionBridge.hooks(c, label: sampler.rawValue))
+                }
+            }
+            guard options.trajectory else { return .tensor(run.sample) }
+            return .dict(DictObject([
+                "sample": .tensor(run.sample),
+                "xs": .list(ListObject(run.trajectory.map { .tensor($0) })),
+                "x0s": .list(ListObject(run.predictedX0.map { .tensor($0) })),
+                "timesteps": .list(ListObject(run.timesteps.map { .number($0) })),
+            ]))
+        },
+    ]
+
+    /// The model's `null_label` field (a conditional `mlp_denoiser` has one), or nil.
+    static func nullLabel(of callee: Value, _ context: CallContext) throws -> Int? {
+        guard case .native(let object) = callee, let value = try object.member("null_label", context: context),
+              case .number(let label) = value else { return nil }
+        return Int(label)
+    }
+}
+
+extension DiffusionBridge {
+    /// A script callable as a `ConditionalModel`: `model(x, t)` with t a tensor of B equal timesteps,
+    /// plus `class_labels:` (a tensor of B labels) when labels are given.
+    static func conditionalModel(_ callee: Value, _ context: CallContext) -> ConditionalModel {
+        { xt, t, labels in
+            let batch = xt.shape.first ?? 1
+            let steps = Tensor(shape: [batch], scalars: [Float](repeating: Float(t), count: batch))
+            var keywords: [(name: String, value: Value)] = []
+            if let labels {
+                keywords.append(("class_labels", .tensor(Tensor(shape: [labels.count], scalars: labels.map(Float.init)))))
+            }
+            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], keywords: keywords,
+                                                            functionName: "model"))
+            guard case .native(let object as TensorObject) = result else {
+                throw ScriptError("the model must return a tensor, got \(result.typeName)")
+            }
+            return object.tensor
+        }
+    }
+}
