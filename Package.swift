@@ -7,6 +7,7 @@
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
+//   DSRender                     text and SVG output: tensor printing, charts, statistics tables, pictures
 //   DSBindings                   registers engine and diffusion built-ins into the language, by tables
 //   DSShell                      command line, REPL, line editing
 //   dscript                      the thin executable
@@ -43,11 +44,12 @@ let package = Package(
             name: "DSEngine",
             dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
         .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
-        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion"]),
+        .target(name: "DSRender", dependencies: ["DSEngine"]),
+        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion", "DSRender"]),
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSBindings", "CReadline",
+                "DSLanguage", "DSBindings", "DSRender", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage"]),
         .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
-        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSLanguage"]),
+        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
+        .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),
     ]
 )

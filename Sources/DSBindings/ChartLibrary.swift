@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 import Foundation
 
 /// Chart built-ins (SPEC §9): `plot`, `scatter`, `hist` print Unicode charts drawn by `Chart`;

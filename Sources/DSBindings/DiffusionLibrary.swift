@@ -28,87 +28,102 @@ enum DiffusionLibrary {
                 try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)
             }))
         },
-        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = \"fixed_small\", clip = false, prediction = \"eps\")",
-                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0",
+        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = nil, clip = nil, prediction = nil)",
+                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0; "
+                    + "variance, clip and prediction default to the schedule's settings",
                 example: "let r = ddpm_step(s, model(xt, t), t, xt)\nxt = r[\"x_prev\"]") { a, c in
             let s = try a.schedule(0), out = try a.tensor(1, "model_output"), xt = try a.tensor(3, "xt")
             let t = try a.int(2, "t")
             var noise = try a.optionalTensor(4, "noise")
             if noise == nil && t > 0 && t < s.T { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
-            let r = try diffusion {
-                try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, variance: try a.varianceType(5),
-                             prediction: try a.prediction(7), clip: try a.bool(6, "clip", default: false))
-            }
-            return stepResult(r)
+            let settings = try a.samplerSettings(s, variance: 5, clip: 6, prediction: 7)
+            return stepResult(try diffusion { try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings) })
         },
-        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = false, prediction = \"eps\")",
-                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means ᾱ_prev = 1): dict x_prev, x0",
+        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = nil, prediction = nil)",
+                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means the final ᾱ, 1 by default): dict x_prev, x0",
                 example: "let r = ddim_step(s, model(xt, 980), 980, xt, t_prev: 960)") { a, c in
             let s = try a.schedule(0), out = try a.tensor(1, "model_output"), xt = try a.tensor(3, "xt")
             let t = try a.int(2, "t"), tPrev = try a.int(4, "t_prev", default: t - 1)
             let eta = try a.number(5, "eta", default: 0)
             var noise = try a.optionalTensor(6, "noise")
             if noise == nil && eta > 0 { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
-            let r = try diffusion {
-                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise,
-                             prediction: try a.prediction(8), clip: try a.bool(7, "clip", default: false))
-            }
-            return stepResult(r)
+            let settings = try a.samplerSettings(s, clip: 7, prediction: 8)
+            return stepResult(try diffusion {
+                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings)
+            })
         },
-        Builtin("ddim_timesteps(s, steps, spacing = \"leading\")",
-                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps",
+        Builtin("ddim_timesteps(s, steps, spacing = nil)",
+                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps "
+                    + "(spacing and steps_offset from the schedule unless given)",
                 example: "ddim_timesteps(s, 10)   # [900, 800, ..., 0]") { a, _ in
-            let steps = try diffusion { try ddimTimesteps(try a.schedule(0), steps: try a.int(1, "steps"), spacing: try a.spacing(2)) }
+            let s = try a.schedule(0)
+            let settings = try a.samplerSettings(s, spacing: 2)
+            let steps = try diffusion { try ddimTimesteps(s, steps: try a.int(1, "steps"), spacing: settings.spacing) }
             return .list(ListObject(steps.map { .number(Double($0)) }))
         },
-        Builtin("ddpm_sample(model, s, shape, variance = \"fixed_small\", clip = false, trajectory = false, prediction = \"eps\")",
-                "DDPM ancestral sampling from x_T ~ N(0, I) through every timestep (Algorithm 2)",
+        Builtin("ddpm_sample(model, s, shape, variance = nil, clip = nil, trajectory = false, prediction = nil, noise = nil, "
+                    + "step_noises = nil, steps = nil, class_labels = nil)",
+                "DDPM ancestral sampling from x_T (noise:, else drawn) through every timestep (Algorithm 2), or `steps` of them; "
+                    + "step_noises: the per-step noises in order; settings default to the schedule's",
                 example: "let x = ddpm_sample(model, s, shape: [500, 2])") { a, c in
             let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), shape = try DiffusionBridge.shape(a, 2)
+            let s = try a.schedule(1)
+            let start = try a.optionalTensor(7, "noise"), shape = try DiffusionBridge.shape(a, 2, noise: start)
             let trajectory = try a.bool(5, "trajectory", default: false)
+            let settings = try a.samplerSettings(s, variance: 3, clip: 4, prediction: 6)
+            let steps = a.has(9, "steps") ? try a.int(9, "steps") : nil
+            let noises = try DiffusionBridge.stepNoises(a, 8, c)
+            let labels = try a.optionalTensor(10, "class_labels")
             let r = try diffusion {
                 try Engine.withNoGrad {
-                    try ddpmSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
-                                   variance: try a.varianceType(3), prediction: try a.prediction(6),
-                                   clip: try a.bool(4, "clip", default: false), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "ddpm"))
+                    try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                                   noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
+                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
                 }
             }
+            try noises.checkUsed()
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
-        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = \"leading\", clip = false, trajectory = false, prediction = \"eps\")",
-                "DDIM sampling in `steps` steps (η = 0: deterministic; η = 1: DDPM-like)",
+        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = nil, clip = nil, trajectory = false, "
+                    + "prediction = nil, noise = nil, class_labels = nil)",
+                "DDIM sampling in `steps` steps from x_T (noise:, else drawn; η = 0: deterministic; η = 1: DDPM-like); "
+                    + "settings default to the schedule's",
                 example: "let x = ddim_sample(model, s, shape: [500, 2], steps: 50)") { a, c in
             let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), shape = try DiffusionBridge.shape(a, 2)
+            let s = try a.schedule(1)
+            let start = try a.optionalTensor(9, "noise"), shape = try DiffusionBridge.shape(a, 2, noise: start)
             let trajectory = try a.bool(7, "trajectory", default: false)
+            let settings = try a.samplerSettings(s, spacing: 5, clip: 6, prediction: 8)
+            let labels = try a.optionalTensor(10, "class_labels")
             let r = try diffusion {
                 try Engine.withNoGrad {
-                    try ddimSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
-                                   steps: try a.int(3, "steps", default: 50), eta: try a.number(4, "eta", default: 0),
-                                   spacing: try a.spacing(5), prediction: try a.prediction(8),
-                                   clip: try a.bool(6, "clip", default: false), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "ddim"))
+                    try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                                   noise: DiffusionBridge.noise(c), steps: try a.int(3, "steps", default: 50),
+                                   eta: try a.number(4, "eta", default: 0), settings: settings, trajectory: trajectory,
+                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
                 }
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
-        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = \"leading\", trajectory = false, prediction = \"eps\")",
+        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = nil, trajectory = false, prediction = nil)",
                 "deterministic DDIM inversion x_0 → x_T (the η = 0 ODE run forwards)",
                 example: "let xT = ddim_invert(model, s, x0, steps: 50)") { a, c in
             let model = try DiffusionBridge.checkCallable(a, 0)
             let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
             let trajectory = try a.bool(5, "trajectory", default: false)
+            let settings = try a.samplerSettings(s, spacing: 4, prediction: 6)
             let r = try diffusion {
                 try Engine.withNoGrad {
                     try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int(3, "steps", default: 50),
-                                   spacing: try a.spacing(4), prediction: try a.prediction(6), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "invert"))
+                                   settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
                 }
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
+    ]
+
+    /// The `mlp_denoiser` model (listed with the models).
+    static let models: [Builtin] = [
         Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32, num_classes)",
                 "a denoiser for points in R^dim: sinusoidal time embedding ++ x (++ a learned label embedding) → layers × (linear, SiLU) → dim; call model(x, t) or model(x, t, class_labels: y)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in

@@ -11,7 +11,7 @@ import OrderedCollections
 /// trains through them) and evaluated in float64 by DSDiffusion otherwise.
 enum DiffusionLosses {
     static let functions: [Builtin] = [
-        Builtin("diffusion_loss(model, s, x0, prediction = \"eps\", weighting = \"none\", gamma = 5)",
+        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5)",
                 "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.)",
                 example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()") { a, c in
             let model = try DiffusionBridge.checkCallable(a, 0)
@@ -19,7 +19,7 @@ enum DiffusionLosses {
             let weighting = try diffusion { try LossWeighting(name: try a.string(4, "weighting", default: "none")) }
             let r = try diffusion {
                 try diffusionLoss(DiffusionBridge.model(model, c), schedule: s, x0: x0, generator: RandomState.of(c),
-                                  prediction: try a.prediction(3), weighting: weighting, gamma: try a.number(5, "gamma", default: 5))
+                                  prediction: try a.prediction(3, default: s.settings.prediction), weighting: weighting, gamma: try a.number(5, "gamma", default: 5))
             }
             return .tensor(r.loss)
         },
@@ -59,7 +59,7 @@ enum DiffusionLosses {
                 try discretizedGaussianNLL(x: try a.tensor(0, "x"), mean: try a.tensor(1, "mean"), logVar: try a.tensor(2, "logvar"))
             })
         },
-        Builtin("vlb(model, s, x0, variance = \"fixed_small\", prediction = \"eps\", clip = false)",
+        Builtin("vlb(model, s, x0, variance = nil, prediction = nil, clip = nil)",
                 "the variational bound in bits/dim: dict total, prior (L_T), decoder (L_0), terms (tensor [T]), per_sample",
                 example: "vlb(model, s, data[0:64])[\"total\"]") { a, c in
             let model = try DiffusionBridge.checkCallable(a, 0)
@@ -67,8 +67,9 @@ enum DiffusionLosses {
             let r = try diffusion {
                 try Engine.withNoGrad {
                     try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
-                            variance: try a.varianceType(3), prediction: try a.prediction(4),
-                            clip: try a.bool(5, "clip", default: false), hooks: DiffusionBridge.hooks(c, label: "vlb"))
+                            variance: try a.varianceType(3, default: s.settings.variance),
+                            prediction: try a.prediction(4, default: s.settings.prediction),
+                            clip: try a.bool(5, "clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
                 }
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }
@@ -80,18 +81,10 @@ enum DiffusionLosses {
                 "per_sample": .tensor(Tensor(shape: [r.total.count], scalars: r.total.map { Float($0) })),
             ]))
         },
-        Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
-                example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
-            let x = try a.tensor(0, "a"), y = try a.tensor(1, "b")
-            guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
-                throw a.error(1, "b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
-            }
-            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
-            return .number(energyDistance(x, y))
-        },
-    ] + datasets
+    ]
 
-    /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator.
+    /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator,
+    /// and `energy_distance` to compare samples with them (`:help` lists them with the data).
     static let datasets: [Builtin] = Datasets2D.names.map { name in
         Builtin("\(name)(n)", "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)",
                 example: "let data = \(name)(2000)") { a, c in
@@ -101,9 +94,17 @@ enum DiffusionLosses {
                 try Datasets2D.make(name, n: n, random: DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) }))
             })
         }
-    }
-
-    static func n2(_ name: String) -> String { "n" }
+    } + [
+        Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
+                example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
+            let x = try a.tensor(0, "a"), y = try a.tensor(1, "b")
+            guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
+                throw a.error(1, "b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
+            }
+            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
+            return .number(energyDistance(x, y))
+        },
+    ]
 
     /// The V-statistic of the energy distance between the rows of x and y (Euclidean norms, float64).
     static func energyDistance(_ x: Tensor, _ y: Tensor) -> Double {

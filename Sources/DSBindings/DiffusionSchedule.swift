@@ -60,7 +60,25 @@ public final class NoiseScheduleObject: NativeObject {
             text += ", beta_start: \(formatNumber(schedule.betaStart)), beta_end: \(formatNumber(schedule.betaEnd))"
         }
         if schedule.rescaledZeroTerminalSNR { text += ", rescale_zero_snr: true" }
-        return text + ")"
+        let changes = NoiseScheduleObject.settingChanges(schedule.settings)
+        return text + (changes.isEmpty ? ")" : ", " + changes.joined(separator: ", ") + ")")
+    }
+
+    /// The sampler settings that differ from the defaults, as `name: value` in the samplers' keyword names.
+    static func settingChanges(_ settings: SamplerSettings) -> [String] {
+        let d = SamplerSettings()
+        var out: [String] = []
+        if settings.prediction != d.prediction { out.append("prediction: \"\(settings.prediction.rawValue)\"") }
+        if settings.clip != d.clip { out.append("clip: \(settings.clip)") }
+        if settings.clipRange != d.clipRange { out.append("clip_range: \(formatNumber(settings.clipRange))") }
+        if let t = settings.threshold {
+            out.append("threshold: {ratio: \(formatNumber(t.ratio)), max: \(formatNumber(t.maxValue))}")
+        }
+        if settings.spacing != d.spacing { out.append("spacing: \"\(settings.spacing.rawValue)\"") }
+        if settings.stepsOffset != d.stepsOffset { out.append("steps_offset: \(settings.stepsOffset)") }
+        if settings.setAlphaToOne != d.setAlphaToOne { out.append("set_alpha_to_one: \(settings.setAlphaToOne)") }
+        if settings.variance != d.variance { out.append("variance: \"\(settings.variance.rawValue)\"") }
+        return out
     }
 
     // MARK: Methods

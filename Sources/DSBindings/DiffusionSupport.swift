@@ -49,22 +49,34 @@ extension Arguments {
         }
     }
 
-    /// `prediction:` — eps, x0 or v.
-    func prediction(_ position: Int? = nil) throws -> Prediction {
-        guard has(position, "prediction") else { return .eps }
+    /// `prediction:` — eps, x0 or v (or diffusers' names); `fallback` when absent.
+    func prediction(_ position: Int? = nil, default fallback: Prediction = .eps) throws -> Prediction {
+        guard has(position, "prediction") else { return fallback }
         return try diffusion { try Prediction(name: try string(position, "prediction")) }
     }
 
-    /// `spacing:` — leading, trailing or linspace.
-    func spacing(_ position: Int? = nil) throws -> TimestepSpacing {
-        guard has(position, "spacing") else { return .leading }
+    /// `spacing:` — leading, trailing or linspace; `fallback` when absent.
+    func spacing(_ position: Int? = nil, default fallback: TimestepSpacing = .leading) throws -> TimestepSpacing {
+        guard has(position, "spacing") else { return fallback }
         return try diffusion { try TimestepSpacing(name: try string(position, "spacing")) }
     }
 
-    /// `variance:` — fixed_small or fixed_large (learned_range for two-headed models).
-    func varianceType(_ position: Int? = nil) throws -> VarianceType {
-        guard has(position, "variance") else { return .fixedSmall }
+    /// `variance:` — one of diffusers' variance types; `fallback` when absent.
+    func varianceType(_ position: Int? = nil, default fallback: VarianceType = .fixedSmall) throws -> VarianceType {
+        guard has(position, "variance") else { return fallback }
         return try diffusion { try VarianceType(name: try string(position, "variance")) }
+    }
+
+    /// The schedule's sampler settings with the call's `variance:`, `spacing:`, `clip:` and `prediction:`
+    /// on top (each read at its position, when the function has that parameter).
+    func samplerSettings(_ schedule: Schedule, variance: Int? = nil, spacing: Int? = nil, clip: Int? = nil,
+                         prediction: Int? = nil) throws -> SamplerSettings {
+        var settings = schedule.settings
+        if let variance { settings.variance = try varianceType(variance, default: settings.variance) }
+        if let spacing { settings.spacing = try self.spacing(spacing, default: settings.spacing) }
+        if let clip { settings.clip = try bool(clip, "clip", default: settings.clip) }
+        if let prediction { settings.prediction = try self.prediction(prediction, default: settings.prediction) }
+        return settings
     }
 
     /// An optional tensor (`noise:`).
@@ -75,11 +87,13 @@ extension Arguments {
 
 /// The bridges between script values and the diffusion library's closures.
 enum DiffusionBridge {
-    /// A script callable (`model(x, t)`) as a `DenoiserModel`; t is passed as a tensor of per-sample steps.
-    static func model(_ callee: Value, _ context: CallContext, name: String = "model") -> DenoiserModel {
-        { xt, t in
+    /// A script callable (`model(x, t)`, or `model(x, t, class_labels: y)` when labels are given) as a
+    /// `DenoiserModel`; t is passed as a tensor of per-sample steps.
+    static func model(_ callee: Value, _ context: CallContext, name: String = "model", classLabels: Tensor? = nil) -> DenoiserModel {
+        let keywords: [(name: String, value: Value)] = classLabels.map { [("class_labels", .tensor($0))] } ?? []
+        return { xt, t in
             let steps = Tensor(shape: [t.count], scalars: t.map(Float.init))
-            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], functionName: name))
+            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], keywords: keywords, functionName: name))
             guard case .native(let object as TensorObject) = result else {
                 throw ScriptError("the model must return a tensor, got \(result.typeName)")
             }
@@ -127,10 +141,49 @@ enum DiffusionBridge {
         ]))
     }
 
-    /// A shape given as `shape: [n, d]`.
-    static func shape(_ a: Arguments, _ position: Int?) throws -> [Int] {
+    /// A shape given as `shape: [n, d]`, or the shape of the starting noise when that is given instead.
+    static func shape(_ a: Arguments, _ position: Int?, noise: Tensor? = nil) throws -> [Int] {
+        if let noise, !a.has(position, "shape") { return noise.shape }
         let s = try a.intList(position, "shape")
         try TensorConversion.checkShape(s, function: a.functionName)
         return s
+    }
+
+    /// The noises a DDPM sampler draws after x_T, given by the script (`step_noises:` a list of tensors,
+    /// or one tensor whose first axis runs over the steps), or drawn from the generator when absent.
+    struct StepNoises {
+        let source: NoiseSource
+        /// Throws when the script gave more noises than the sampler used.
+        let checkUsed: () throws -> Void
+    }
+
+    static func stepNoises(_ a: Arguments, _ position: Int, _ context: CallContext) throws -> StepNoises {
+        guard a.has(position, "step_noises") else { return StepNoises(source: noise(context), checkUsed: {}) }
+        let given: [Tensor]
+        if case .list(let list) = try a.value(position, "step_noises") {
+            given = try list.items.enumerated().map { i, v in
+                guard case .native(let object as TensorObject) = v else {
+                    throw a.error(position, "step_noises", "item \(i) is a \(v.typeName), not a tensor")
+                }
+                return object.tensor
+            }
+        } else {
+            let stacked = try a.tensor(position, "step_noises")
+            guard stacked.rank >= 1 else { throw a.error(position, "step_noises", "expected a list of tensors or a tensor [steps, ...]") }
+            given = try diffusion { try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) } }
+        }
+        var used = 0
+        let source: NoiseSource = { shape in
+            guard used < given.count else {
+                throw ScriptError("step_noises holds \(given.count) tensors but the sampler needs more (one per step with t > 0)")
+            }
+            defer { used += 1 }
+            return given[used]
+        }
+        return StepNoises(source: source, checkUsed: {
+            guard used == given.count else {
+                throw ScriptError("step_noises holds \(given.count) tensors but the sampler used \(used) (one per step with t > 0)")
+            }
+        })
     }
 }

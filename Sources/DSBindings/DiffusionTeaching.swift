@@ -1,6 +1,7 @@
 import DSDiffusion
 import DSEngine
 import DSLanguage
+import DSRender
 import Foundation
 
 /// Teaching built-ins (SPEC §10): `explain`, `table`, `plot_schedule`, `compare` and `check`, the

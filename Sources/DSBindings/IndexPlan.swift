@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// `x[...]` parsed against a shape: one entry per indexed dimension, with negative indices and
 /// slice bounds resolved as in NumPy.

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// A neural-network module as a dscript value (`type(m)` is `"model"`): callable (`m(x)`), with
 /// `params()`, `state_dict()`, `num_params`, `train()` / `eval()`, its own parameters as fields

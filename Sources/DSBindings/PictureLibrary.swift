@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 import Foundation
 
 /// Picture built-ins (SPEC §9): `show` draws image tensors in the terminal; `save_png`,

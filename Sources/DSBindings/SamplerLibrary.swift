@@ -8,19 +8,17 @@ import DSLanguage
 /// timesteps (fractional for some σ grids).
 enum SamplerLibrary {
     static let functions: [Builtin] = [
-        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps, shape, noise, spacing, eta = 0, guidance, class_labels, karras = false, prediction = \"eps\", clip = false, null_label, trajectory = false)",
-                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (ddpm: every timestep)",
+        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps, shape, noise, spacing, eta = 0, guidance, class_labels, karras = false, prediction, clip, null_label, trajectory = false, variance)",
+                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (ddpm: every timestep); spacing, prediction, clip, variance default to the schedule's settings",
                 example: "let x = sample(model, s, sampler: \"dpmpp_2m\", steps: 10, shape: [500, 2])\nlet y = sample(model, s, steps: 20, shape: [8, 2], class_labels: 1, guidance: 3)") { a, c in
             let callee = try DiffusionBridge.checkCallable(a, 0)
             let s = try a.schedule(1)
             let sampler = try diffusion { try SamplerKind(name: try a.string(2, "sampler", default: "dpmpp_2m")) }
             var options = SamplerOptions()
             if a.has(3, "steps") { options.steps = try a.int(3, "steps") }
-            if a.has(6, "spacing") { options.spacing = try a.spacing(6) }
             options.eta = try a.number(7, "eta", default: 0)
             options.karras = try a.bool(10, "karras", default: false)
-            options.prediction = try a.prediction(11)
-            options.clip = try a.bool(12, "clip", default: false)
+            options.settings = try a.samplerSettings(s, variance: 15, spacing: 6, clip: 12, prediction: 11)
             options.trajectory = try a.bool(14, "trajectory", default: false)
             let noise = try a.optionalTensor(5, "noise")
             let shape: [Int]

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 import OrderedCollections
 
 /// `stats(x)` and `diff(a, b)` (SPEC §9): tables of tensor statistics, printed.

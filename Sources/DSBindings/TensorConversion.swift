@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// Global functions of tensors (SPEC §5): joining, selection, activations, losses, autograd.
 extension TensorLibrary {

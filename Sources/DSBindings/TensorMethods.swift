@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// Methods of tensors (`x.sum(axis: 0)`), registered for `:help` as `tensor.NAME`.
 /// Fields (`shape`, `ndim`, `numel`, `dtype`, `T`, `grad`, `requires_grad`) are in `TensorObject`.

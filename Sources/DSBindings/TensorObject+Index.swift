@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// `x[...]` and `x[...] = v`: integers, slices, negative indices, integer tensors and lists
 /// (gather along the indexed axis). Reading records gradients; assignment is refused on tensors

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// Operators on tensors: arithmetic records gradients through the engine; comparisons give
 /// 0/1 tensors (no gradient), as in PyTorch.

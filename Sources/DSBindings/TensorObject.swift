@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// A DSEngine tensor as a dscript value (`type(x)` is `"tensor"`).
 ///

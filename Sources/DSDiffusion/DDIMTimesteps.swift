@@ -24,10 +24,12 @@ public enum TimestepSpacing: String, CaseIterable, Sendable {
 /// to `leading` timesteps only, as in diffusers. One deliberate difference: for `trailing` spacing
 /// numpy's `arange(T, 0, −T/n)` sometimes yields n + 1 values because of floating-point rounding
 /// (e.g. T = 1000, n = 61), and diffusers then ends its list with timestep −1; dscript keeps exactly
-/// `steps` timesteps (the first `steps` of diffusers' list).
-public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpacing = .leading,
-                          stepsOffset: Int = 0) throws -> [Int] {
-    try spacedTimesteps(T: schedule.steps, steps: steps, spacing: spacing, stepsOffset: stepsOffset)
+/// `steps` timesteps (the first `steps` of diffusers' list). `spacing` and `stepsOffset` default to the
+/// schedule's settings.
+public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpacing? = nil,
+                          stepsOffset: Int? = nil) throws -> [Int] {
+    try spacedTimesteps(T: schedule.steps, steps: steps, spacing: spacing ?? schedule.settings.spacing,
+                        stepsOffset: stepsOffset ?? schedule.settings.stepsOffset)
 }
 
 /// `ddimTimesteps` for a schedule of T timesteps.

@@ -44,6 +44,8 @@ public final class Schedule {
     public let betaEnd: Double
     /// Whether the betas were rescaled to zero terminal SNR (Lin et al. 2023, Algorithm 1).
     public let rescaledZeroTerminalSNR: Bool
+    /// How samplers use this schedule (prediction type, clipping, spacing, ...); see `with(_:)`.
+    public let settings: SamplerSettings
 
     /// β_t.
     public let betas: [Double]
@@ -73,14 +75,14 @@ public final class Schedule {
 
     /// Makes a named schedule; `kind` is `linear`, `scaled_linear`, `cosine` (or `squaredcos_cap_v2`), `sigmoid`.
     public convenience init(kind: String, steps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02,
-                            rescaleZeroTerminalSNR: Bool = false) throws {
+                            rescaleZeroTerminalSNR: Bool = false, settings: SamplerSettings = SamplerSettings()) throws {
         try self.init(kind: Kind(name: kind), steps: steps, betaStart: betaStart, betaEnd: betaEnd,
-                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR)
+                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR, settings: settings)
     }
 
     /// Makes a named schedule with diffusers' formulas, evaluated in Float64.
     public convenience init(kind: Kind, steps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02,
-                            rescaleZeroTerminalSNR: Bool = false) throws {
+                            rescaleZeroTerminalSNR: Bool = false, settings: SamplerSettings = SamplerSettings()) throws {
         try Schedule.checkSteps(steps)
         if kind != .cosine {
             for (name, value) in [("beta_start", betaStart), ("beta_end", betaEnd)] {
@@ -104,19 +106,27 @@ public final class Schedule {
         case .custom:
             throw DiffusionError("a custom schedule is made from its betas: Schedule(betas:)")
         }
-        try self.init(kind: kind, betas: betas, betaStart: betaStart, betaEnd: betaEnd,
-                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR)
+        try self.init(kind: kind, checking: betas, betaStart: betaStart, betaEnd: betaEnd,
+                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR, settings: settings)
     }
 
     /// Makes a schedule from explicit betas (each in (0, 1]; only the last may be 1).
-    public convenience init(betas: [Double], rescaleZeroTerminalSNR: Bool = false) throws {
+    public convenience init(betas: [Double], rescaleZeroTerminalSNR: Bool = false,
+                            settings: SamplerSettings = SamplerSettings()) throws {
         try Schedule.checkSteps(betas.count)
-        try self.init(kind: .custom, betas: betas, betaStart: betas.first ?? 0, betaEnd: betas.last ?? 0,
-                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR)
+        try self.init(kind: .custom, checking: betas, betaStart: betas.first ?? 0, betaEnd: betas.last ?? 0,
+                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR, settings: settings)
     }
 
-    private init(kind: Kind, betas rawBetas: [Double], betaStart: Double, betaEnd: Double,
-                 rescaleZeroTerminalSNR: Bool) throws {
+    /// The same betas with other sampler settings.
+    public func with(_ settings: SamplerSettings) throws -> Schedule {
+        try settings.validate()
+        return Schedule(kind: kind, betas: betas, betaStart: betaStart, betaEnd: betaEnd,
+                        rescaled: rescaledZeroTerminalSNR, settings: settings)
+    }
+
+    private convenience init(kind: Kind, checking rawBetas: [Double], betaStart: Double, betaEnd: Double,
+                             rescaleZeroTerminalSNR: Bool, settings: SamplerSettings) throws {
         let n = rawBetas.count
         for (t, b) in rawBetas.enumerated() {
             guard b.isFinite, b > 0, b <= 1 else {
@@ -126,16 +136,26 @@ public final class Schedule {
                 throw DiffusionError("beta at t = \(t) is 1, which makes every later alpha_bar 0 (only the last beta may be 1)")
             }
         }
+        try settings.validate()
         var betas = rawBetas
         if rescaleZeroTerminalSNR {
             guard n >= 2 else { throw DiffusionError("rescaling to zero terminal SNR needs at least 2 timesteps") }
             betas = Schedule.rescaledToZeroTerminalSNR(betas)
         }
+        self.init(kind: kind, betas: betas, betaStart: betaStart, betaEnd: betaEnd, rescaled: rescaleZeroTerminalSNR,
+                  settings: settings)
+    }
+
+    /// Every quantity from checked (and, when asked for, already rescaled) betas.
+    private init(kind: Kind, betas: [Double], betaStart: Double, betaEnd: Double, rescaled: Bool,
+                 settings: SamplerSettings) {
+        let n = betas.count
         self.kind = kind
         self.steps = n
         self.betaStart = betaStart
         self.betaEnd = betaEnd
-        self.rescaledZeroTerminalSNR = rescaleZeroTerminalSNR
+        self.rescaledZeroTerminalSNR = rescaled
+        self.settings = settings
         self.betas = betas
         alphas = betas.map { 1 - $0 }
         var product = 1.0
@@ -170,8 +190,13 @@ public final class Schedule {
         }
     }
 
-    /// ᾱ at `t`, or 1 for a negative `t` (the step after the last, diffusers' `set_alpha_to_one`).
+    /// ᾱ at `t`, or 1 for a negative `t` (the step after the last, as diffusers' DDPM and `set_alpha_to_one`).
     func alphaBar(orOneAt t: Int) -> Double { t < 0 ? 1 : alphaBar[t] }
+
+    /// ᾱ at `t`, or for a negative `t` DDIM's final ᾱ: 1 with `setAlphaToOne`, else ᾱ_0.
+    func alphaBar(orFinalAt t: Int, _ settings: SamplerSettings) -> Double {
+        t >= 0 ? alphaBar[t] : settings.setAlphaToOne ? 1 : alphaBar[0]
+    }
 
     static func checkSteps(_ steps: Int) throws {
         guard steps >= 1 else { throw DiffusionError("a schedule needs at least 1 timestep, got \(steps)") }

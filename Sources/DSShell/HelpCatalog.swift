@@ -1,67 +1,17 @@
 import DSLanguage
 
-/// The `:help` overview: REPL commands, then the registered built-ins grouped as in the SPEC.
+/// The `:help` texts: the overview (REPL commands, then every registered domain's functions under
+/// its title), one built-in's entry, the methods of a type.
 ///
-/// Groups are a table of names; a registered built-in that no group names is listed under
-/// "More", and a name of the table that nothing registered is left out, so the overview always
-/// shows exactly what this build offers.
+/// Everything is read from the registration tables (`REPLCommand.all`, `Interpreter.domains`), so
+/// the overview always shows exactly what this build offers. A built-in registered outside any
+/// domain is listed under "More".
 enum HelpCatalog {
-    /// One line per REPL command (name with arguments, what it does).
-    static let commands: [(usage: String, summary: String)] = [
-        (":help [NAME]", "this overview, or the signature, summary and example of NAME"),
-        (":vars", "your variables with their type and value"),
-        (":time EXPR", "run EXPR and print how long it took"),
-        (":load FILE", "run FILE with the REPL's variables"),
-        (":reset", "forget every variable you defined"),
-        (":quit", "leave (also Ctrl-D)"),
-    ]
-
-    static let groups: [(title: String, names: [String])] = [
-        ("Core", [
-            "print", "str", "repr", "type", "format", "len", "range", "help", "assert", "error", "exit", "args",
-            "time", "clock", "sleep", "getenv",
-        ]),
-        ("Math", [
-            "abs", "sqrt", "exp", "log", "log2", "log10", "pow", "sin", "cos", "tan", "atan", "atan2", "floor",
-            "ceil", "round", "clamp", "sign", "min", "max", "sum", "int", "num", "isfinite", "isinf", "isnan",
-        ]),
-        ("Strings", [
-            "chr", "ord", "lower", "upper", "strip", "lstrip", "rstrip", "split", "join", "replace",
-            "starts_with", "ends_with", "find", "contains",
-        ]),
-        ("Collections", [
-            "list", "keys", "values", "has", "push", "pop", "insert", "remove", "sort", "reverse", "slice",
-            "map", "filter", "reduce", "zip", "enumerate", "all", "any",
-        ]),
-        ("Tensors and autograd", [
-            "tensor", "zeros", "ones", "full", "eye", "arange", "linspace", "randn", "rand", "randint", "randperm",
-            "zeros_like", "ones_like", "full_like", "randn_like", "rand_like", "seed", "param", "cat", "stack",
-            "where", "matmul", "maximum", "minimum", "mean", "logsumexp", "relu", "silu", "gelu", "sigmoid", "tanh",
-            "softmax", "log_softmax", "mse", "allclose", "no_grad", "enable_grad", "is_grad_enabled",
-        ]),
-        ("Layers and optimizers", [
-            "linear", "conv2d", "group_norm", "layer_norm", "attention", "avg_pool2d", "upsample", "sequential",
-            "params", "load_state", "timestep_embedding", "sgd", "adam", "adamw", "lr_schedule", "clip_grad_norm",
-            "ema",
-        ]),
-        ("Diffusion", [
-            "schedule", "ddpm_step", "ddpm_sample", "ddim_timesteps", "ddim_step", "ddim_sample", "ddim_invert",
-            "diffusion_loss", "kl_normal", "vae_kl", "gaussian_nll", "discretized_gaussian_nll", "vlb",
-        ]),
-        ("Models", ["mlp_denoiser", "unet", "autoencoder_kl", "vae", "save_pretrained", "from_pretrained"]),
-        ("Files, pictures and data", [
-            "save", "load", "stats", "metadata", "diff", "restore", "load_idx", "show", "save_png", "load_png", "load_png_folder", "plot", "scatter",
-            "hist", "save_svg", "progress", "swiss_roll", "moons", "gaussians8", "checkerboard", "rings", "shapes",
-            "glyphs", "batches", "energy_distance",
-        ]),
-        ("Teaching the math", ["explain", "table", "compare", "lesson", "lessons", "step", "check"]),
-    ]
-
     /// The full overview text.
-    static func overview(entries: [Builtin], width: Int = 88) -> String {
+    static func overview(domains: [BuiltinDomain], entries: [Builtin], width: Int = 88) -> String {
         var text = "Commands:\n"
-        let usageWidth = commands.map(\.usage.count).max() ?? 0
-        for command in commands {
+        let usageWidth = REPLCommand.all.map(\.usage.count).max() ?? 0
+        for command in REPLCommand.all {
             text += "  " + pad(command.usage, usageWidth) + "  " + command.summary + "\n"
         }
         var globals = Set<String>()
@@ -74,10 +24,9 @@ enum HelpCatalog {
             }
         }
         var listed = Set<String>()
-        for group in groups {
-            let present = group.names.filter(globals.contains)
-            listed.formUnion(present)
-            if !present.isEmpty { text += "\n\(group.title):\n" + wrap(present, width: width) }
+        for domain in domains {
+            let names = domain.functions.map(\.name).filter { globals.contains($0) && listed.insert($0).inserted }
+            if !names.isEmpty { text += "\n\(domain.title):\n" + wrap(names, width: width) }
         }
         let rest = globals.subtracting(listed).sorted()
         if !rest.isEmpty { text += "\nMore:\n" + wrap(rest, width: width) }
@@ -87,6 +36,12 @@ enum HelpCatalog {
         }
         text += "\n:help NAME shows a built-in's signature, summary and example (:help abs, :help tensor.sum).\n"
         return text
+    }
+
+    /// The REPL command `name` (with or without its colon) starts: `:help lo` and `:help :load` find `:load`.
+    static func command(matching name: String) -> REPLCommand? {
+        let stem = name.drop(while: { $0 == ":" })
+        return REPLCommand.all.first { $0.name.hasPrefix(stem) }
     }
 
     /// The entry of one built-in: signature, summary, example.

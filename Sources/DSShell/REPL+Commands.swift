@@ -1,45 +1,28 @@
 import DSLanguage
 
-/// The REPL's `:` commands.
+/// What the REPL's `:` commands do (the commands themselves are listed in `REPLCommand.all`).
 extension REPL {
     /// Runs a `:command`; false when the REPL should stop.
     func runCommand(_ line: String) -> Bool {
         let body = line.dropFirst()
         let name = String(body.prefix(while: { !$0.isWhitespace }))
-        let argument = trim(body.dropFirst(name.count))
-        switch name {
-        case "help", "h", "?":
-            showHelp(argument)
-        case "vars":
-            showVariables()
-        case "time":
-            time(argument)
-        case "load":
-            return load(argument)
-        case "reset":
-            interpreter.reset()
-            if interpreter.global("args") == nil {
-                interpreter.define("args", .list(ListObject(interpreter.settings.scriptArguments.map { .string($0) })))
-            }
-            say("(variables cleared)")
-        case "quit", "q", "exit":
-            return false
-        default:
+        guard let command = REPLCommand.named(name) else {
             complain("unknown command ':\(name)' (try :help)")
+            return true
         }
-        return true
+        return command.run(self, trim(body.dropFirst(name.count)))
     }
 
     // MARK: :help
 
     func showHelp(_ name: String) {
         if name.isEmpty {
-            say(HelpCatalog.overview(entries: interpreter.helpEntries))
+            say(HelpCatalog.overview(domains: interpreter.domains, entries: interpreter.helpEntries))
             return
         }
         if let entry = interpreter.help(name) {
             say(HelpCatalog.describe(entry))
-        } else if let command = HelpCatalog.commands.first(where: { $0.usage.hasPrefix(":" + name.drop(while: { $0 == ":" })) }) {
+        } else if let command = HelpCatalog.command(matching: name) {
             say(command.usage + "\n    " + command.summary)
         } else if let methods = HelpCatalog.methods(of: name, entries: interpreter.helpEntries) {
             say(methods)
@@ -62,7 +45,7 @@ extension REPL {
         return text
     }
 
-    // MARK: :vars
+    // MARK: :vars, :reset
 
     /// The user's globals (not built-ins), in order of definition.
     var userVariables: [(name: String, value: Value)] {
@@ -93,6 +76,14 @@ extension REPL {
             line += " …"
         }
         return line
+    }
+
+    func reset() {
+        interpreter.reset()
+        if interpreter.global("args") == nil {
+            interpreter.define("args", .list(ListObject(interpreter.settings.scriptArguments.map { .string($0) })))
+        }
+        say("(variables cleared)")
     }
 
     // MARK: :time, :load

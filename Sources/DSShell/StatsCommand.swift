@@ -1,6 +1,7 @@
 import DSBindings
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// `dscript --stats FILE`: the statistics table of a `.safetensors` or `.npy` file (SPEC §9), the
 /// same as the `stats(x)` built-in prints. Safetensors files are read lazily, one tensor converted

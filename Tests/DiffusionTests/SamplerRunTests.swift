@@ -31,13 +31,13 @@ final class SamplerRunTests: XCTestCase {
     static func options(_ entry: [String: Any]) throws -> SamplerOptions {
         var options = SamplerOptions()
         options.steps = try entry.int("steps")
-        options.spacing = try TimestepSpacing(name: entry.string("spacing"))
-        options.stepsOffset = try entry.int("steps_offset")
         options.karras = try entry.bool("karras")
-        options.prediction = try Prediction(name: entry.string("prediction"))
-        options.clip = try entry.bool("clip")
         options.eta = try entry.double("eta")
-        if try entry.bool("threshold") { options.threshold = try DynamicThreshold(ratio: 0.9, maxValue: 4) }
+        var settings = SamplerSettings(prediction: try Prediction(name: entry.string("prediction")), clip: try entry.bool("clip"),
+                                       spacing: try TimestepSpacing(name: entry.string("spacing")),
+                                       stepsOffset: try entry.int("steps_offset"))
+        if try entry.bool("threshold") { settings.threshold = try DynamicThreshold(ratio: 0.9, maxValue: 4) }
+        options.settings = settings
         return options
     }
 

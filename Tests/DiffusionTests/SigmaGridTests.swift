@@ -40,7 +40,7 @@ final class SigmaGridTests: XCTestCase {
         XCTAssertEqual(message(.euler) { o, _ in o.eta = 0.5 }, "eta applies to the ddim sampler only (euler got eta = 0.5)")
         XCTAssertEqual(message(.ddim) { o, _ in o.karras = true }, "karras σs apply to the σ-based samplers, not ddim")
         XCTAssertEqual(message(.dpmpp2m) { o, _ in o.steps = 100 }, "100 steps are too many for this 100-step schedule: "
-                       + "σ does not decrease from step 49 to step 50 (0.547629 → 0.547629)")
+                       + "σ does not decrease from step 0 to step 1 (0.0100005 → 0.0100005)")
         XCTAssertEqual(message(.unipc) { o, _ in o.steps = 101 },
                        "cannot sample with 101 steps from a schedule of 100 timesteps (steps must be ≤ T)")
         XCTAssertEqual(message(.heun) { _, g in g.scale = 2 }, "guidance needs class_labels")

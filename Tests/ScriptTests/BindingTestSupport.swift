@@ -45,8 +45,8 @@ final class BindingTestContext: CallContext {
 
     /// Calls the global built-in `name` as a script would.
     func global(_ name: String, _ positional: [Value], _ keywords: [(name: String, value: Value)] = []) throws -> Value {
-        for table in Bindings.domains {
-            if let b = table.first(where: { $0.name == name }) {
+        for domain in Bindings.domains {
+            if let b = domain.functions.first(where: { $0.name == name }) {
                 let translated = Bindings.translatingErrors([b])[0]
                 return try translated.body(Arguments(positional, keywords: keywords, functionName: name), self)
             }

@@ -125,29 +125,6 @@ final class PictureDataTests: XCTestCase {
         guard object.plotted.count == 1, case .number(10) = object.plotted[0] else { return XCTFail("\(object.plotted)") }
     }
 
-    func testKittyProtocolCarriesThePNG() throws {
-        var state: UInt32 = 12345  // noise (a linear congruential generator), so the PNG needs several chunks
-        let noise = (0..<64 * 64 * 3).map { _ -> UInt8 in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(state >> 24)
-        }
-        let picture = PixelImage(width: 64, height: 64, channels: 3, bytes: noise)
-        let text = try PictureRenderer.kitty(picture)
-        XCTAssertTrue(text.hasPrefix("\u{1B}_Ga=T,f=100,m=1;iVBORw0KGgo"))
-        XCTAssertTrue(text.hasSuffix("\u{1B}\\\n"))
-        // Chunks of at most 4096 base64 characters; the payload decodes to the same picture.
-        var payload = ""
-        for piece in text.dropLast().components(separatedBy: "\u{1B}\\") where !piece.isEmpty {
-            let data = piece[piece.index(after: piece.firstIndex(of: ";")!)...]
-            XCTAssertLessThanOrEqual(data.count, 4096)
-            payload += data
-        }
-        let png = try XCTUnwrap(Data(base64Encoded: payload))
-        XCTAssertEqual(try [UInt8](png).withUnsafeBytes { try PNGCodec.decode($0) }, picture)
-        XCTAssertTrue(PictureRenderer.kittyTerminal(["TERM": "xterm-kitty"]))
-        XCTAssertFalse(PictureRenderer.kittyTerminal(["TERM": "xterm-256color"]))
-    }
-
     /// An object with the fields of a noise schedule (linear betas 1e-4 … 0.02, T = 1000).
     final class FakeSchedule: NativeObject {
         var typeName: String { "schedule" }

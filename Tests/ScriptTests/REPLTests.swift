@@ -69,6 +69,31 @@ final class REPLTests: XCTestCase {
         XCTAssertTrue(group.prefix { $0 != ":" }.contains(" zeros"), result.output)
     }
 
+    func testHelpOverviewListsEveryGlobalOnceUnderItsDomain() {
+        let result = replSession([":help"]) { interpreter in
+            interpreter.register([Builtin("loose(x)", "registered outside any domain") { _, _ in .null }])
+        }
+        let interpreter = result.interpreter
+        XCTAssertEqual(interpreter.domains.map(\.title), [
+            "Core", "Math", "Strings", "Collections", "Tensors and autograd", "Layers and optimizers", "Diffusion",
+            "Models", "Files, pictures and data", "Teaching the math",
+        ])
+        // The domains' lists lie between the commands and the methods by type.
+        let lists = result.output.components(separatedBy: "\n\nCore:\n").last?.components(separatedBy: "\nMethods, by type").first ?? ""
+        let words = lists.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        for name in interpreter.helpEntries.map(\.name) where !name.contains(".") {
+            XCTAssertEqual(words.filter { $0 == name }.count, 1, name)
+        }
+        for domain in interpreter.domains { XCTAssertTrue(result.output.contains("\n\(domain.title):\n"), domain.title) }
+        XCTAssertTrue(result.output.contains("\nMore:\n  loose\n"), result.output)
+    }
+
+    func testCommandsRunByNameOrAlias() {
+        let result = replSession([":help lo", ":vars", ":q", "1"])
+        XCTAssertEqual(result.output, ":load FILE\n    run FILE with the REPL's variables\n(no variables yet)\n")
+        XCTAssertEqual(replSession([":nope"]).errors, "unknown command ':nope' (try :help)\n")
+    }
+
     func testHelpOfUnknownNameComplains() {
         let result = replSession([":help no_such_thing_here"])
         XCTAssertEqual(result.output, "")

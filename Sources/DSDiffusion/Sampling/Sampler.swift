@@ -34,14 +34,6 @@ public enum SamplerKind: String, CaseIterable, Sendable {
         self = kind
     }
 
-    /// The timestep spacing diffusers' scheduler uses by default.
-    public var defaultSpacing: TimestepSpacing {
-        switch self {
-        case .ddpm, .ddim: return .leading
-        default: return .linspace
-        }
-    }
-
     /// Which σ grid the sampler walks (nil for DDPM and DDIM, which step between timesteps).
     public var family: SigmaGrid.Family? {
         switch self {
@@ -52,25 +44,17 @@ public enum SamplerKind: String, CaseIterable, Sendable {
     }
 }
 
-/// How `sample` runs: steps, spacing and how the model output is read.
+/// How `sample` runs: steps, η, σ spacing, and the settings that say how the model output is read.
 public struct SamplerOptions {
     /// Sampling steps; nil means 50 (DDPM: every timestep).
     public var steps: Int?
-    /// nil means the sampler's diffusers default (`SamplerKind.defaultSpacing`).
-    public var spacing: TimestepSpacing?
-    /// Added to `leading` timesteps (diffusers' `steps_offset`).
-    public var stepsOffset = 0
     /// DDIM's η (other samplers refuse η ≠ 0).
     public var eta = 0.0
     /// Karras et al.'s σ spacing (ρ = 7) for the σ-based samplers (diffusers' `use_karras_sigmas`).
     public var karras = false
-    public var prediction = Prediction.eps
-    /// Clip x̂_0 to ±clipRange (diffusers' `clip_sample`); dynamic `threshold` takes precedence.
-    public var clip = false
-    public var clipRange = 1.0
-    public var threshold: DynamicThreshold?
-    /// DDPM's variance.
-    public var variance = VarianceType.fixedSmall
+    /// Prediction, clipping / thresholding of x̂_0, timestep spacing and offset, DDIM's final ᾱ and
+    /// DDPM's variance; nil means the schedule's own (`Schedule.settings`). Every sampler reads them.
+    public var settings: SamplerSettings?
     /// Keep x_t and x̂_0 after every step.
     public var trajectory = false
 
@@ -113,7 +97,10 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
                    noise: NoiseSource, initialNoise: Tensor? = nil, options: SamplerOptions = SamplerOptions(),
                    guidance: Guidance = Guidance(), hooks: SamplerHooks = SamplerHooks()) throws -> SamplerRun {
     try SamplerSupport.check(shape: shape)
-    let denoiser = try Denoiser(model: model, guidance: guidance, shape: shape, options: options)
+    let settings = options.settings ?? schedule.settings
+    try settings.validate()
+    let denoiser = try Denoiser(model: model, guidance: guidance, shape: shape, settings: settings,
+                                fullOutput: sampler == .ddpm && settings.variance.isLearned)
     guard options.eta == 0 || sampler == .ddim else {
         throw DiffusionError("eta applies to the ddim sampler only (\(sampler.rawValue) got eta = \(Teaching.number(options.eta)))")
     }
@@ -122,11 +109,10 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
             throw DiffusionError("karras σs apply to the σ-based samplers, not \(sampler.rawValue)")
         }
         return try timestepSample(denoiser, schedule: schedule, sampler: sampler, noise: noise,
-                                  initialNoise: initialNoise, options: options, hooks: hooks)
+                                  initialNoise: initialNoise, options: options, settings: settings, hooks: hooks)
     }
-    let grid = try SigmaGrid(schedule, steps: options.steps ?? 50, family: family,
-                             spacing: options.spacing ?? sampler.defaultSpacing, karras: options.karras,
-                             stepsOffset: options.stepsOffset)
+    let grid = try SigmaGrid(schedule, steps: options.steps ?? 50, family: family, spacing: settings.spacing,
+                             karras: options.karras, stepsOffset: settings.stepsOffset)
     let start = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(start.shape, shape, "initial noise", "the sample")
     var run = SamplerRecorder(shape: shape, steps: grid.timesteps.count, keep: options.trajectory, hooks: hooks)
@@ -134,8 +120,7 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
     let x: [Double]
     switch sampler {
     case .euler, .eulerAncestral, .heun:
-        let spacing = options.spacing ?? sampler.defaultSpacing
-        x = try KarrasSamplers.run(sampler, denoiser, grid: grid, start: start.doubles, leading: spacing == .leading,
+        x = try KarrasSamplers.run(sampler, denoiser, grid: grid, start: start.doubles, leading: settings.spacing == .leading,
                                    draw: draw, record: &run)
     case .dpmpp2m, .dpmpp2mSDE:
         x = try DPMSolver.run(denoiser, grid: grid, start: start.doubles, sde: sampler == .dpmpp2mSDE,
@@ -151,26 +136,21 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
 
 /// DDPM and DDIM through `ddpmSample` / `ddimSample`, with guidance folded into the model.
 private func timestepSample(_ denoiser: Denoiser, schedule: Schedule, sampler: SamplerKind, noise: NoiseSource,
-                            initialNoise: Tensor?, options: SamplerOptions, hooks: SamplerHooks) throws -> SamplerRun {
+                            initialNoise: Tensor?, options: SamplerOptions, settings: SamplerSettings,
+                            hooks: SamplerHooks) throws -> SamplerRun {
     let model: DenoiserModel = { x, t in
-        Tensor(shape: x.shape, doubles: try denoiser.output(x.doubles, t: Double(t[0])))
+        var shape = x.shape
+        if denoiser.fullOutput { shape[1] *= 2 }
+        return Tensor(shape: shape, doubles: try denoiser.output(x.doubles, t: Double(t[0])))
     }
-    let spacing = options.spacing ?? sampler.defaultSpacing
     let result: SampleResult
     if sampler == .ddpm {
         let steps = options.steps.flatMap { $0 == schedule.T ? nil : $0 }
-        guard steps == nil || spacing != .leading || options.stepsOffset == 0 else {
-            throw DiffusionError("steps_offset is not supported by the ddpm sampler")
-        }
-        result = try ddpmSample(model, schedule: schedule, shape: denoiser.shape, noise: noise, variance: options.variance,
-                                prediction: options.prediction, clip: options.clip, clipRange: options.clipRange,
-                                threshold: options.threshold, steps: steps, spacing: spacing,
-                                trajectory: options.trajectory, initialNoise: initialNoise, hooks: hooks)
+        result = try ddpmSample(model, schedule: schedule, shape: denoiser.shape, noise: noise, settings: settings,
+                                steps: steps, trajectory: options.trajectory, initialNoise: initialNoise, hooks: hooks)
     } else {
         result = try ddimSample(model, schedule: schedule, shape: denoiser.shape, noise: noise, steps: options.steps ?? 50,
-                                eta: options.eta, spacing: spacing, stepsOffset: options.stepsOffset,
-                                prediction: options.prediction, clip: options.clip, clipRange: options.clipRange,
-                                threshold: options.threshold, trajectory: options.trajectory,
+                                eta: options.eta, settings: settings, trajectory: options.trajectory,
                                 initialNoise: initialNoise, hooks: hooks)
     }
     return SamplerRun(sample: result.sample, timesteps: result.timesteps.map(Double.init), trajectory: result.trajectory,
@@ -178,21 +158,36 @@ private func timestepSample(_ denoiser: Denoiser, schedule: Schedule, sampler: S
 }
 
 /// Calls the model (with guidance) on Float64 states and reads x̂_0 from its output.
+///
+/// A model with a learned variance (`settings.variance` learned or learned_range) returns 2C channels;
+/// the σ-based samplers and DDIM read the first C (as diffusers' DPMSolverMultistep does), DDPM gets
+/// all of them (`fullOutput`). Guidance mixes the prediction channels and keeps the conditional
+/// variance channels.
 final class Denoiser {
     let model: ConditionalModel
     let guidance: Guidance
     let shape: [Int]
     let prediction: Prediction
     let limit: X0Limit
+    /// The model returns 2C channels on axis 1.
+    let learned: Bool
+    /// `output` returns all 2C channels (for DDPM) instead of the first C.
+    let fullOutput: Bool
     /// The timestep of every call so far.
     private(set) var calls: [Double] = []
 
-    init(model: @escaping ConditionalModel, guidance: Guidance, shape: [Int], options: SamplerOptions) throws {
+    init(model: @escaping ConditionalModel, guidance: Guidance, shape: [Int], settings: SamplerSettings,
+         fullOutput: Bool) throws {
         self.model = model
         self.guidance = guidance
         self.shape = shape
-        prediction = options.prediction
-        limit = try X0Limit(clip: options.clip, clipRange: options.clipRange, threshold: options.threshold)
+        prediction = settings.prediction
+        limit = try settings.x0Limit
+        learned = settings.variance.isLearned
+        self.fullOutput = fullOutput
+        if learned && shape.count < 2 {
+            throw DiffusionError("a learned variance needs samples with channels (shape [B, C, ...]), got \(shape)")
+        }
         let batch = shape[0]
         if let labels = guidance.classLabels {
             guard labels.count == batch || labels.count == 1 else {
@@ -210,24 +205,41 @@ final class Denoiser {
 
     var batch: Int { shape[0] }
 
-    /// The model output at x (variance-preserving x_t) and t, guided when a scale is set.
+    /// The model output at x (variance-preserving x_t) and t, guided when a scale is set: C channels,
+    /// or 2C for a learned variance with `fullOutput`.
     func output(_ x: [Double], t: Double) throws -> [Double] {
         calls.append(t)
         let xt = Tensor(shape: shape, doubles: x)
-        guard var labels = guidance.classLabels else { return try checked(model(xt, t, nil), t: t).doubles }
-        if labels.count == 1 { labels = [Int](repeating: labels[0], count: batch) }
-        guard let w = guidance.scale, w != 1, let null = guidance.nullLabel else {
-            return try checked(model(xt, t, labels), t: t).doubles
+        var outShape = shape
+        if learned { outShape[1] *= 2 }
+        let out: [Double]
+        if var labels = guidance.classLabels {
+            if labels.count == 1 { labels = [Int](repeating: labels[0], count: batch) }
+            if let w = guidance.scale, w != 1, let null = guidance.nullLabel {
+                out = try guided(xt, t: t, labels: labels, null: null, scale: w, outShape: outShape)
+            } else {
+                out = try checked(model(xt, t, labels), outShape, t: t).doubles
+            }
+        } else {
+            out = try checked(model(xt, t, nil), outShape, t: t).doubles
         }
-        if w == 0 { return try checked(model(xt, t, [Int](repeating: null, count: batch)), t: t).doubles }
-        var doubled = shape
+        guard learned && !fullOutput else { return out }
+        let inner = x.count / batch
+        return (0..<x.count).map { i in out[(i / inner) * 2 * inner + i % inner] }
+    }
+
+    /// u + w·(c − u) from one call on [x; x] with labels [y; ∅] (the variance channels: c).
+    private func guided(_ xt: Tensor, t: Double, labels: [Int], null: Int, scale w: Double,
+                        outShape: [Int]) throws -> [Double] {
+        let nulls = [Int](repeating: null, count: batch)
+        if w == 0 { return try checked(model(xt, t, nulls), outShape, t: t).doubles }
+        var doubled = outShape
         doubled[0] *= 2
-        let both = try model(try Tensor.cat([xt, xt], axis: 0), t, labels + [Int](repeating: null, count: batch))
-        guard both.shape == doubled else {
-            throw DiffusionError("the model returned shape \(both.shape) for x_t of shape \(doubled) at t = \(Teaching.number(t))")
+        let values = try checked(model(try Tensor.cat([xt, xt], axis: 0), t, labels + nulls), doubled, t: t).doubles
+        let half = values.count / 2, inner = half / batch, predicted = learned ? inner / 2 : inner
+        return (0..<half).map { i in
+            i % inner < predicted ? values[half + i] + w * (values[i] - values[half + i]) : values[i]
         }
-        let values = both.doubles, half = x.count
-        return (0..<half).map { i in values[half + i] + w * (values[i] - values[half + i]) }
     }
 
     /// x̂_0 from the model at x (variance-preserving) and t, read at noise level σ (a = 1/√(1+σ²), b = σ·a).
@@ -239,9 +251,12 @@ final class Denoiser {
         return x0
     }
 
-    private func checked(_ out: Tensor, t: Double) throws -> Tensor {
-        guard out.shape == shape else {
-            throw DiffusionError("the model returned shape \(out.shape) for x_t of shape \(shape) at t = \(Teaching.number(t))")
+    private func checked(_ out: Tensor, _ expected: [Int], t: Double) throws -> Tensor {
+        guard out.shape == expected else {
+            var inputShape = expected
+            if learned { inputShape[1] /= 2 }
+            throw DiffusionError("the model returned shape \(out.shape) for x_t of shape \(inputShape) at t = \(Teaching.number(t))"
+                                 + (learned ? " (a learned variance needs twice the channels: \(expected))" : ""))
         }
         return out
     }

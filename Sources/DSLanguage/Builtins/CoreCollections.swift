@@ -1,25 +1,9 @@
-/// Built-ins for lists, dicts and ranges: construction, membership, mutation, slicing.
+/// Built-ins for lists and dicts: construction, mutation, slicing (`contains` is with the strings,
+/// `range` with the essentials).
 /// `push`, `pop`, `insert` and `remove` change the list in place; `reverse`, `slice`, `list`,
 /// `enumerate` and `zip` return new lists.
 enum CoreCollections {
     static let table: [Builtin] = [
-        Builtin("range(a, b, step)", "the numbers from a (default 0) up to b (excluded), counting by step",
-                example: "list(range(1, 10, 3))   # [1, 4, 7]") { args, _ in
-            var start = 0.0, end: Double, step = 1.0
-            switch args.count {
-            case 0, 1: end = try args.number(0, "b")
-            default:
-                start = try args.number(0, "a")
-                end = try args.number(1, "b")
-                step = try args.number(2, "step", default: 1)
-            }
-            if args.count <= 1, args.has(nil, "step") { step = try args.number(nil, "step") }
-            guard start.isFinite, end.isFinite, step.isFinite else {
-                throw ScriptError("range() arguments must be finite numbers")
-            }
-            guard step != 0 else { throw args.error(2, "step", "step must not be zero") }
-            return .range(RangeObject(start: start, end: end, step: step))
-        },
         Builtin("list(xs)", "a new list of the elements of a list, range, string, dict (its keys) or tensor",
                 example: "list(range(3))   # [0, 1, 2]") { args, context in
             guard args.has(0, "xs") else { return .list(ListObject()) }
@@ -35,10 +19,6 @@ enum CoreCollections {
         },
         Builtin("has(container, x)", "true when a dict has the key x, a list holds x, or a string contains x",
                 example: "has({a: 1}, \"a\")   # true") { args, context in
-            try member(args, context: context)
-        },
-        Builtin("contains(container, x)", "true when a string contains x, a list holds x, or a dict has the key x",
-                example: "contains(\"diffusion\", \"fus\")   # true") { args, context in
             try member(args, context: context)
         },
         Builtin("push(xs, ...values)", "appends values to the end of a list (in place)", example: "push(xs, 4)") { args, _ in

@@ -1,8 +1,6 @@
-/// The language-level built-ins: printing, conversion, types, length, assertions, errors, exit and
-/// help. (Math and collections are in `CoreLibrary`.)
-public enum CoreEssentials {
-    public static var all: [Builtin] { table }
-
+/// The language-level built-ins: printing, conversion, formatting, types, length, ranges,
+/// assertions, errors, exit and help.
+enum CoreEssentials {
     static let table: [Builtin] = [
         Builtin("print(...values)", "writes the values separated by spaces, then a newline",
                 example: "print(\"loss\", 0.25)   # loss 0.25") { args, context in
@@ -23,6 +21,10 @@ public enum CoreEssentials {
         Builtin("type(value)", "the type name of a value", example: "type([1, 2])   # \"list\"") { args, _ in
             .string((args.optional(0, "value") ?? .null).typeName)
         },
+        Builtin("format(value, spec)", "value formatted by a Python-style spec: \".4f\", \".3e\", \"g\", \"d\", \"+,.2f\", \">8\", \"^10\", \"%\"",
+                example: "format(pi, \".3f\")   # \"3.142\"") { args, context in
+            try formatValue(try args.value(0), spec: try args.string(1, "spec"), context: context)
+        },
         Builtin("len(x)", "number of elements of a list, dict, string, range or tensor",
                 example: "len([1, 2, 3])   # 3") { args, _ in
             let v = try args.value(0, "x")
@@ -37,6 +39,23 @@ public enum CoreEssentials {
             default:
                 throw args.typeError(0, "x", expected: "value with a length", got: v)
             }
+        },
+        Builtin("range(a, b, step)", "the numbers from a (default 0) up to b (excluded), counting by step",
+                example: "list(range(1, 10, 3))   # [1, 4, 7]") { args, _ in
+            var start = 0.0, end: Double, step = 1.0
+            switch args.count {
+            case 0, 1: end = try args.number(0, "b")
+            default:
+                start = try args.number(0, "a")
+                end = try args.number(1, "b")
+                step = try args.number(2, "step", default: 1)
+            }
+            if args.count <= 1, args.has(nil, "step") { step = try args.number(nil, "step") }
+            guard start.isFinite, end.isFinite, step.isFinite else {
+                throw ScriptError("range() arguments must be finite numbers")
+            }
+            guard step != 0 else { throw args.error(2, "step", "step must not be zero") }
+            return .range(RangeObject(start: start, end: end, step: step))
         },
         Builtin("assert(condition, message)", "raises an error when the condition is false or nil",
                 example: "assert(len(xs) == 3, \"three points\")") { args, context in
@@ -112,4 +131,10 @@ extension Runtime {
         if !b.example.isEmpty { out += "  example: \(b.example)\n" }
         return out
     }
+}
+
+/// `format(value, spec)`: the same format specifications as string interpolation.
+private func formatValue(_ value: Value, spec text: String, context: CallContext) throws -> Value {
+    guard let spec = FormatSpec(parsing: text) else { throw ScriptError("invalid format spec \"\(text)\"") }
+    return .string(try spec.apply(to: value, context: context))
 }

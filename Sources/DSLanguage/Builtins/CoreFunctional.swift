@@ -1,4 +1,5 @@
-/// Higher-order built-ins and reductions: they call back into dscript through `CallContext.call`.
+/// Higher-order built-ins (`map`, `filter`, `reduce`, `any`, `all`, `sort`): they call back into
+/// dscript through `CallContext.call`. (`sum` is with the math.)
 /// Functions come first, as in Python (`map(fn, xs)`); the other order is accepted too.
 enum CoreFunctional {
     static let table: [Builtin] = [
@@ -35,33 +36,6 @@ enum CoreFunctional {
             }
             guard let result = accumulator else { throw ScriptError("reduce() of an empty list with no initial value") }
             return result
-        },
-        Builtin("sum(xs, start = 0, axis, keepdim)", "the sum of a list or range (numbers or tensors); a tensor sums its elements (or along axis)",
-                example: "sum([1, 2, 3])   # 6") { args, context in
-            if let r = try CoreSupport.forward("sum", args, context: context) { return r }
-            try CoreSupport.refuseTensorKeywords(args)
-            // Numbers are added with Neumaier's compensated summation (as Python 3.12's sum);
-            // from the first non-number on, values are added with their own `+` (tensors).
-            var total: Value?
-            var plain = 0.0, compensation = 0.0
-            switch args.optional(1, "start") {
-            case .number(let s)?: plain = s
-            case let other?: total = other
-            case nil: break
-            }
-            // With an infinity the compensation is nan; the plain sum is then the answer.
-            func numeric() -> Value { .number(plain.isFinite ? plain + compensation : plain) }
-            try CoreSupport.forEach(try args.value(0), args, position: 0, context: context) { x in
-                if total == nil, case .number(let v) = x {
-                    let t = plain + v
-                    compensation += Swift.abs(plain) >= Swift.abs(v) ? (plain - t) + v : (v - t) + plain
-                    plain = t
-                    return true
-                }
-                total = try CoreSupport.add(total ?? numeric(), x, args, context: context)
-                return true
-            }
-            return total ?? numeric()
         },
         Builtin("any(xs, fn)", "true when some element (or fn(element)) is true", example: "any([false, nil, 1])   # true") { args, context in
             try quantifier(args, context: context, wanted: true)

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Numeric built-ins: elementary functions, rounding, min/max/clamp, conversions.
+/// Numeric built-ins: elementary functions, rounding, min/max/clamp, sum, conversions.
 /// Each function given a native object (a tensor) calls the object's method of the same name.
 enum CoreMath {
     static let table: [Builtin] = elementary + [
@@ -41,6 +41,33 @@ enum CoreMath {
         },
         extremum("min", "smallest of the arguments, or of one list", "min(3, 1, 2)   # 1", largest: false),
         extremum("max", "largest of the arguments, or of one list", "max([3, 1, 2])   # 3", largest: true),
+        Builtin("sum(xs, start = 0, axis, keepdim)", "the sum of a list or range (numbers or tensors); a tensor sums its elements (or along axis)",
+                example: "sum([1, 2, 3])   # 6") { args, context in
+            if let r = try CoreSupport.forward("sum", args, context: context) { return r }
+            try CoreSupport.refuseTensorKeywords(args)
+            // Numbers are added with Neumaier's compensated summation (as Python 3.12's sum);
+            // from the first non-number on, values are added with their own `+` (tensors).
+            var total: Value?
+            var plain = 0.0, compensation = 0.0
+            switch args.optional(1, "start") {
+            case .number(let s)?: plain = s
+            case let other?: total = other
+            case nil: break
+            }
+            // With an infinity the compensation is nan; the plain sum is then the answer.
+            func numeric() -> Value { .number(plain.isFinite ? plain + compensation : plain) }
+            try CoreSupport.forEach(try args.value(0), args, position: 0, context: context) { x in
+                if total == nil, case .number(let v) = x {
+                    let t = plain + v
+                    compensation += Swift.abs(plain) >= Swift.abs(v) ? (plain - t) + v : (v - t) + plain
+                    plain = t
+                    return true
+                }
+                total = try CoreSupport.add(total ?? numeric(), x, args, context: context)
+                return true
+            }
+            return total ?? numeric()
+        },
         Builtin("isnan(x)", "true when x is not a number", example: "isnan(nan)   # true") { args, context in
             if let r = try CoreSupport.forward("isnan", args, context: context) { return r }
             return .bool(try args.number(0).isNaN)

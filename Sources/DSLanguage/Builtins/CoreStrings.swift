@@ -1,4 +1,5 @@
-/// String built-ins as free functions (`join(xs, ", ")`, `split(s, ",")`). Positions count
+/// String built-ins as free functions (`join(xs, ", ")`, `split(s, ",")`), and `contains`, which
+/// also looks into lists and dicts. Positions count
 /// characters as `len` and `s[i]` do (grapheme clusters); searching compares UTF-8 bytes exactly.
 enum CoreStrings {
     static let table: [Builtin] = [
@@ -64,6 +65,10 @@ enum CoreStrings {
             guard let hit = find(bytes, Array(try args.string(1, "sub").utf8), from: 0) else { return .number(-1) }
             return .number(Double(String(decoding: bytes[..<hit], as: UTF8.self).count))
         },
+        Builtin("contains(container, x)", "true when a string contains x, a list holds x, or a dict has the key x",
+                example: "contains(\"diffusion\", \"fus\")   # true") { args, context in
+            try CoreCollections.member(args, context: context)
+        },
         strip("strip", "s without leading and trailing whitespace (or the characters in chars)", "strip(\"  hi \")   # \"hi\"", leading: true, trailing: true),
         strip("lstrip", "s without leading whitespace (or the characters in chars)", "lstrip(\"  hi \")   # \"hi \"", leading: true, trailing: false),
         strip("rstrip", "s without trailing whitespace (or the characters in chars)", "rstrip(\"  hi \")   # \"  hi\"", leading: false, trailing: true),
@@ -80,10 +85,6 @@ enum CoreStrings {
                 throw args.error(0, nil, "\(n) is not a valid code point")
             }
             return .string(String(Character(scalar)))
-        },
-        Builtin("format(value, spec)", "value formatted by a Python-style spec: \".4f\", \".3e\", \"g\", \"d\", \"+,.2f\", \">8\", \"^10\", \"%\"",
-                example: "format(pi, \".3f\")   # \"3.142\"") { args, context in
-            try formatValue(try args.value(0), spec: try args.string(1, "spec"), context: context)
         },
     ]
 
@@ -116,8 +117,3 @@ enum CoreStrings {
     }
 }
 
-/// `format(value, spec)`: the same format specifications as string interpolation.
-private func formatValue(_ value: Value, spec text: String, context: CallContext) throws -> Value {
-    guard let spec = FormatSpec(parsing: text) else { throw ScriptError("invalid format spec \"\(text)\"") }
-    return .string(try spec.apply(to: value, context: context))
-}

@@ -79,13 +79,9 @@ public enum PictureRenderer {
     public static func render(
         _ tensor: Tensor, nrow: Int = 8, scale: Int? = nil, range: ImageRange = .auto, color: Bool, kitty: Bool = false
     ) throws -> String {
+        if kitty { return try self.kitty(pixels(tensor, nrow: nrow, scale: scale, range: range)) }
         let grid = try ImageGrid.render(tensor, nrow: nrow, padding: 1, range: range)
-        if let scale { guard (1...16).contains(scale) else { throw TensorError("scale must be 1…16, got \(scale)") } }
-        if kitty {
-            // Real pixels: enlarge tiny pictures to about 128 pixels across.
-            let factor = scale ?? Swift.max(1, Swift.min(16, 128 / Swift.max(1, grid.width)))
-            return try self.kitty(ImageGrid.upscale(grid, by: factor))
-        }
+        try checkScale(scale)
         if scale == nil, grid.width > maxColumns {
             // Too wide for a terminal: shrink by whole factors (block means) to fit.
             let picture = ImageGrid.downscale(grid, by: (grid.width + maxColumns - 1) / maxColumns)
@@ -93,6 +89,19 @@ public enum PictureRenderer {
         }
         let picture = ImageGrid.upscale(grid, by: scale ?? automaticScale(width: grid.width))
         return color ? halfBlocks(picture) : shades(picture)
+    }
+
+    /// The picture of a tensor as real pixels (for the kitty protocol, PNG files and notebooks):
+    /// the grid `show` draws, tiny pictures enlarged to about 128 pixels across unless `scale` is given.
+    public static func pixels(_ tensor: Tensor, nrow: Int = 8, scale: Int? = nil, range: ImageRange = .auto) throws -> PixelImage {
+        let grid = try ImageGrid.render(tensor, nrow: nrow, padding: 1, range: range)
+        try checkScale(scale)
+        let factor = scale ?? Swift.max(1, Swift.min(16, 128 / Swift.max(1, grid.width)))
+        return ImageGrid.upscale(grid, by: factor)
+    }
+
+    static func checkScale(_ scale: Int?) throws {
+        if let scale { guard (1...16).contains(scale) else { throw TensorError("scale must be 1…16, got \(scale)") } }
     }
 
     /// The picture in the kitty graphics protocol: a PNG sent in base64 chunks of 4096 bytes.

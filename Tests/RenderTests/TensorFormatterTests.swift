@@ -1,10 +1,10 @@
 import XCTest
-@testable import DSBindings
+@testable import DSRender
 
 /// Tensor printing. The expected texts are PyTorch 2.x's output for the same values
 /// (`/work/venv-ref/bin/python -c "import torch; print(torch.tensor(...))"`), plus dscript's
 /// suffix: `shape=[...]` for tensors of 2+ dimensions, summarised or empty ones.
-final class BindingFormatterTests: XCTestCase {
+final class TensorFormatterTests: XCTestCase {
     func show(_ shape: [Int], _ scalars: [Float], grad: Bool = false) -> String {
         TensorFormatter.describe(shape: shape, scalars: scalars, requiresGrad: grad)
     }
