@@ -11,15 +11,27 @@ import OrderedCollections
 /// trains through them) and evaluated in float64 by DSDiffusion otherwise.
 enum DiffusionLosses {
     static let functions: [Builtin] = [
-        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5)",
-                "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.)",
-                example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()") { a, c in
+        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5, class_labels = nil, cond_drop = 0, null_label = nil)",
+                "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.); with class_labels, each is replaced by the null label with probability cond_drop (classifier-free guidance)",
+                example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()\ndiffusion_loss(model, s, x, class_labels: y, cond_drop: 0.1)") { a, c in
             let model = try DiffusionBridge.checkCallable(a, 0)
             let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
             let weighting = try diffusion { try LossWeighting(name: try a.string(4, "weighting", default: "none")) }
+            let labels = try a.classLabels(6)
+            let drop = try a.number(7, "cond_drop", default: 0)
+            var dropout: LabelDropout? = nil
+            if drop != 0 {
+                let null = a.has(8, "null_label") ? try a.int(8, "null_label") : try DiffusionBridge.nullLabel(of: model, c)
+                guard let null else {
+                    throw a.error(8, "null_label", "cond_drop needs the null label: pass null_label: (a conditional mlp_denoiser knows its own)")
+                }
+                dropout = try diffusion { try LabelDropout(probability: drop, nullLabel: null) }
+            }
             let r = try diffusion {
-                try diffusionLoss(DiffusionBridge.model(model, c), schedule: s, x0: x0, generator: RandomState.of(c),
-                                  prediction: try a.prediction(3, default: s.settings.prediction), weighting: weighting, gamma: try a.number(5, "gamma", default: 5))
+                try diffusionLoss(DiffusionBridge.labelledModel(model, c), schedule: s, x0: x0, classLabels: labels,
+                                  dropout: dropout, generator: RandomState.of(c),
+                                  prediction: try a.prediction(3, default: s.settings.prediction), weighting: weighting,
+                                  gamma: try a.number(5, "gamma", default: 5))
             }
             return .tensor(r.loss)
         },
@@ -86,13 +98,19 @@ enum DiffusionLosses {
     /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator,
     /// and `energy_distance` to compare samples with them (`:help` lists them with the data).
     static let datasets: [Builtin] = Datasets2D.names.map { name in
-        Builtin("\(name)(n)", "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)",
-                example: "let data = \(name)(2000)") { a, c in
+        let labelled = Datasets2D.labelled[name]
+        return Builtin(labelled == nil ? "\(name)(n)" : "\(name)(n, labels = false)",
+                       "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)"
+                           + (labelled == nil ? "" : "; labels: true returns {points, labels}"),
+                       example: "let data = \(name)(2000)") { a, c in
             let n = try a.int(0, "n")
             let g = RandomState.of(c)
-            return .tensor(try diffusion {
-                try Datasets2D.make(name, n: n, random: DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) }))
-            })
+            let random = DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) })
+            if let labelled, try a.bool(1, "labels", default: false) {
+                let (points, labels) = try diffusion { try labelled(n, random) }
+                return .dict(DictObject(["points": .tensor(points), "labels": .tensor(labels)]))
+            }
+            return .tensor(try diffusion { try Datasets2D.make(name, n: n, random: random) })
         }
     } + [
         Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",

@@ -90,15 +90,46 @@ enum DiffusionBridge {
     /// A script callable (`model(x, t)`, or `model(x, t, class_labels: y)` when labels are given) as a
     /// `DenoiserModel`; t is passed as a tensor of per-sample steps.
     static func model(_ callee: Value, _ context: CallContext, name: String = "model", classLabels: Tensor? = nil) -> DenoiserModel {
-        let keywords: [(name: String, value: Value)] = classLabels.map { [("class_labels", .tensor($0))] } ?? []
-        return { xt, t in
-            let steps = Tensor(shape: [t.count], scalars: t.map(Float.init))
-            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], keywords: keywords, functionName: name))
-            guard case .native(let object as TensorObject) = result else {
-                throw ScriptError("the model must return a tensor, got \(result.typeName)")
-            }
-            return object.tensor
+        { xt, t in
+            try call(callee, context, name, xt, steps: t.map(Float.init), labels: classLabels)
         }
+    }
+
+    /// A script callable as a `LabelledDenoiserModel` (labels passed per call, for training with `cond_drop:`).
+    static func labelledModel(_ callee: Value, _ context: CallContext) -> LabelledDenoiserModel {
+        { xt, t, labels in
+            try call(callee, context, "model", xt, steps: t.map(Float.init), labels: labels.map(labelTensor))
+        }
+    }
+
+    /// A script callable as the samplers' `ConditionalModel`: one (possibly fractional) timestep for the
+    /// batch, passed as a tensor of B equal values.
+    static func conditionalModel(_ callee: Value, _ context: CallContext) -> ConditionalModel {
+        { xt, t, labels in
+            try call(callee, context, "model", xt, steps: [Float](repeating: Float(t), count: xt.shape.first ?? 1),
+                     labels: labels.map(labelTensor))
+        }
+    }
+
+    static func labelTensor(_ labels: [Int]) -> Tensor { Tensor(shape: [labels.count], scalars: labels.map(Float.init)) }
+
+    /// `callee(xt, steps)` (plus `class_labels:` when given), which must return a tensor.
+    private static func call(_ callee: Value, _ context: CallContext, _ name: String, _ xt: Tensor, steps: [Float],
+                             labels: Tensor?) throws -> Tensor {
+        let keywords: [(name: String, value: Value)] = labels.map { [("class_labels", .tensor($0))] } ?? []
+        let result = try context.call(callee, Arguments([.tensor(xt), .tensor(Tensor(shape: [steps.count], scalars: steps))],
+                                                        keywords: keywords, functionName: name))
+        guard case .native(let object as TensorObject) = result else {
+            throw ScriptError("the model must return a tensor, got \(result.typeName)")
+        }
+        return object.tensor
+    }
+
+    /// The model's `null_label` field (a conditional `mlp_denoiser` has one), or nil.
+    static func nullLabel(of callee: Value, _ context: CallContext) throws -> Int? {
+        guard case .native(let object) = callee, let value = try object.member("null_label", context: context),
+              case .number(let label) = value else { return nil }
+        return Int(label)
     }
 
     /// Checks that a value can be called as `model(x, t)`.

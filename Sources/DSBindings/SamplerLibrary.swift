@@ -35,7 +35,7 @@ enum SamplerLibrary {
             var guidance = Guidance(classLabels: try a.classLabels(9))
             if a.has(8, "guidance") { guidance.scale = try a.number(8, "guidance") }
             if guidance.scale != nil {
-                guidance.nullLabel = a.has(13, "null_label") ? try a.int(13, "null_label") : try nullLabel(of: callee, c)
+                guidance.nullLabel = a.has(13, "null_label") ? try a.int(13, "null_label") : try DiffusionBridge.nullLabel(of: callee, c)
             }
             let run = try diffusion {
                 try Engine.withNoGrad {
@@ -54,32 +54,4 @@ enum SamplerLibrary {
             ]))
         },
     ]
-
-    /// The model's `null_label` field (a conditional `mlp_denoiser` has one), or nil.
-    static func nullLabel(of callee: Value, _ context: CallContext) throws -> Int? {
-        guard case .native(let object) = callee, let value = try object.member("null_label", context: context),
-              case .number(let label) = value else { return nil }
-        return Int(label)
-    }
-}
-
-extension DiffusionBridge {
-    /// A script callable as a `ConditionalModel`: `model(x, t)` with t a tensor of B equal timesteps,
-    /// plus `class_labels:` (a tensor of B labels) when labels are given.
-    static func conditionalModel(_ callee: Value, _ context: CallContext) -> ConditionalModel {
-        { xt, t, labels in
-            let batch = xt.shape.first ?? 1
-            let steps = Tensor(shape: [batch], scalars: [Float](repeating: Float(t), count: batch))
-            var keywords: [(name: String, value: Value)] = []
-            if let labels {
-                keywords.append(("class_labels", .tensor(Tensor(shape: [labels.count], scalars: labels.map(Float.init)))))
-            }
-            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], keywords: keywords,
-                                                            functionName: "model"))
-            guard case .native(let object as TensorObject) = result else {
-                throw ScriptError("the model must return a tensor, got \(result.typeName)")
-            }
-            return object.tensor
-        }
-    }
 }
