@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden runs of the samplers behind `sample()`, made by diffusers' own schedulers in float64,
 written to Tests/Fixtures/diffusion/sampler_runs.json (and the σ grids alone, for many step counts,
-to sampler_grids.json).
+to sampler_grids.json), and pytorch-fid's Fréchet distance on seeded features to frechet.json.
 
 Run from the repository root:
     /work/venv-ref/bin/python scripts/make-sampler-goldens.py
@@ -213,6 +213,35 @@ def grid_entries():
     return out
 
 
+def frechet_entries():
+    """pytorch-fid's calculate_frechet_distance (scipy.linalg.sqrtm) on seeded float32 features."""
+    import scipy.linalg
+
+    def fid(a, b):
+        mu1, mu2 = a.mean(axis=0), b.mean(axis=0)
+        s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+        covmean = scipy.linalg.sqrtm(s1.dot(s2))
+        if not np.isfinite(covmean).all():
+            offset = np.eye(s1.shape[0]) * 1e-6
+            covmean = scipy.linalg.sqrtm((s1 + offset).dot(s2 + offset))
+        covmean = covmean.real
+        diff = mu1 - mu2
+        return float(diff.dot(diff) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
+
+    rng = np.random.default_rng(7)
+    out = []
+    for n, m, d, shift, scale in ((50, 60, 3, 0.5, 1.0), (100, 80, 16, 0.1, 1.3), (200, 200, 8, 0.0, 1.0),
+                                  (30, 40, 12, 1.0, 0.7)):
+        mix = rng.standard_normal((d, d)) / np.sqrt(d)
+        a = (rng.standard_normal((n, d)) @ mix).astype(np.float32)
+        b = ((rng.standard_normal((m, d)) * scale + shift) @ mix).astype(np.float32)
+        short = lambda x: [float(str(v)) for v in x.reshape(-1)]  # shortest text that reads back to the float32
+        out.append({"a": short(a), "b": short(b), "n": n, "m": m, "d": d,
+                    "fid": fid(a.astype(np.float64), b.astype(np.float64)),
+                    "self": fid(a.astype(np.float64), a.astype(np.float64))})
+    return out
+
+
 def main():
     gen = torch.Generator().manual_seed(1234)
     entries = []
@@ -230,6 +259,13 @@ def main():
         json.dump(grids, f, separators=(",", ":"))
         f.write("\n")
     print("wrote sampler_grids.json,", len(grids["entries"]), "grids")
+    frechet = {"command": COMMAND, "versions": {**VERSIONS, "scipy": __import__("scipy").__version__},
+               "what": "pytorch-fid's calculate_frechet_distance on float32 features a [n, d], b [m, d]",
+               "entries": frechet_entries()}
+    with open(os.path.join(OUT, "frechet.json"), "w") as f:
+        json.dump(frechet, f, separators=(",", ":"))
+        f.write("\n")
+    print("wrote frechet.json,", len(frechet["entries"]), "cases")
     path = os.path.join(OUT, "sampler_runs.json")
     with open(path, "w") as f:
         json.dump(obj, f, separators=(",", ":"))

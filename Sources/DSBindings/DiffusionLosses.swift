@@ -4,7 +4,7 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// Losses, the variational bound, the 2-D data sets and `energy_distance` (SPEC §7, §9).
+/// Losses, the variational bound, the 2-D data sets, `energy_distance` and `frechet_distance` (SPEC §7, §9, §11).
 ///
 /// `diffusion_loss` is differentiable through the model output. `kl_normal`, `vae_kl` and
 /// `gaussian_nll` are composed from engine primitives when an input requires gradients (so a VAE
@@ -121,6 +121,32 @@ enum DiffusionLosses {
             }
             guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
             return .number(energyDistance(x, y))
+        },
+        Builtin("frechet_distance(samples, data, features = nil, batch = 256)",
+                "the Fréchet distance between Gaussians fitted to features(samples) and features(data) (FID with a classifier's features; the flattened values without)",
+                example: "frechet_distance(samples, images, features: fn(x) => classifier.features(x))") { a, c in
+            let samples = try a.tensor(0, "samples"), data = try a.tensor(1, "data")
+            let features = a.has(2, "features") ? try DiffusionBridge.checkCallable(a, 2, "features") : nil
+            let batch = try a.int(3, "batch", default: 256)
+            guard batch >= 1 else { throw a.error(3, "batch", "a positive batch size expected, got \(batch)") }
+            func embed(_ x: Tensor, _ what: String) throws -> Tensor {
+                guard x.rank >= 1, x.shape[0] >= 2 else { throw ScriptError("frechet_distance: \(what) needs at least 2 rows, got shape \(x.shape)") }
+                guard let features else { return try x.reshape([x.shape[0], x.count / x.shape[0]]) }
+                let parts = try stride(from: 0, to: x.shape[0], by: batch).map { start -> Tensor in
+                    let rows = try x.slice(axis: 0, start: start, stop: Swift.min(start + batch, x.shape[0]))
+                    let out = try Engine.withNoGrad {
+                        try c.call(features, Arguments([.tensor(rows)], functionName: "features"))
+                    }
+                    guard case .native(let object as TensorObject) = out, object.tensor.rank >= 1,
+                          object.tensor.shape[0] == rows.shape[0] else {
+                        throw ScriptError("features must return a tensor with one row per input row, got \(out.typeName)")
+                    }
+                    return try object.tensor.reshape([rows.shape[0], object.tensor.count / rows.shape[0]])
+                }
+                return try Tensor.cat(parts, axis: 0)
+            }
+            let x = try embed(samples, "samples"), y = try embed(data, "data")
+            return .number(try diffusion { try FrechetDistance.distance(x, y) })
         },
     ]
 
