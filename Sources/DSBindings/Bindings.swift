@@ -43,7 +43,7 @@ public enum Bindings {
     static func translatingErrors(_ table: [Builtin]) -> [Builtin] {
         table.map { builtin in
             Builtin(builtin.signature, builtin.summary, example: builtin.example) { arguments, context in
-                try engine { try builtin.body(arguments, context) }
+                try engine { try builtin.call(arguments, context) }
             }
         }
     }

@@ -14,30 +14,30 @@ enum DiffusionLosses {
         Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5, class_labels = nil, cond_drop = 0, null_label = nil)",
                 "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.); with class_labels, each is replaced by the null label with probability cond_drop (classifier-free guidance)",
                 example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()\ndiffusion_loss(model, s, x, class_labels: y, cond_drop: 0.1)") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
-            let weighting = try diffusion { try LossWeighting(name: try a.string(4, "weighting", default: "none")) }
-            let labels = try a.classLabels(6)
-            let drop = try a.number(7, "cond_drop", default: 0)
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule(), x0 = try a.tensor("x0")
+            let weighting = try diffusion { try LossWeighting(name: try a.string("weighting")) }
+            let labels = try a.classLabels()
+            let drop = try a.number("cond_drop")
             var dropout: LabelDropout? = nil
             if drop != 0 {
-                let null = a.has(8, "null_label") ? try a.int(8, "null_label") : try DiffusionBridge.nullLabel(of: model, c)
+                let null = a.has("null_label") ? try a.int("null_label") : try DiffusionBridge.nullLabel(of: model, c)
                 guard let null else {
-                    throw a.error(8, "null_label", "cond_drop needs the null label: pass null_label: (a conditional mlp_denoiser knows its own)")
+                    throw a.error("null_label", "cond_drop needs the null label: pass null_label: (a conditional mlp_denoiser knows its own)")
                 }
                 dropout = try diffusion { try LabelDropout(probability: drop, nullLabel: null) }
             }
             let r = try diffusion {
                 try diffusionLoss(DiffusionBridge.labelledModel(model, c), schedule: s, x0: x0, classLabels: labels,
                                   dropout: dropout, generator: RandomState.of(c),
-                                  prediction: try a.prediction(3, default: s.settings.prediction), weighting: weighting,
-                                  gamma: try a.number(5, "gamma", default: 5))
+                                  prediction: try a.prediction(default: s.settings.prediction), weighting: weighting,
+                                  gamma: try a.number("gamma"))
             }
             return .tensor(r.loss)
         },
         Builtin("kl_normal(mean1, logvar1, mean2, logvar2)", "elementwise KL(N(mean1, e^logvar1) ‖ N(mean2, e^logvar2)) in nats",
                 example: "kl_normal(0, 0, 1, 0)   # 0.5") { a, _ in
-            let m1 = try a.tensor(0, "mean1"), l1 = try a.tensor(1, "logvar1"), m2 = try a.tensor(2, "mean2"), l2 = try a.tensor(3, "logvar2")
+            let m1 = try a.tensor("mean1"), l1 = try a.tensor("logvar1"), m2 = try a.tensor("mean2"), l2 = try a.tensor("logvar2")
             if [m1, l1, m2, l2].contains(where: \.requiresGrad) && Engine.isGradEnabled {
                 // ½(−1 + lv2 − lv1 + e^{lv1−lv2} + (μ1−μ2)² e^{−lv2})
                 let d = try m1.sub(m2)
@@ -48,7 +48,7 @@ enum DiffusionLosses {
         },
         Builtin("vae_kl(mean, logvar)", "KL(N(mean, e^logvar) ‖ N(0, I)) summed over all axes but the first: one value per sample",
                 example: "vae_kl(zeros([4, 8]), zeros([4, 8]))   # zeros") { a, _ in
-            let m = try a.tensor(0, "mean"), lv = try a.tensor(1, "logvar")
+            let m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if (m.requiresGrad || lv.requiresGrad) && Engine.isGradEnabled {
                 let terms = try diffusion { try m.square().add(lv.exp()).sub(1).sub(lv).mul(0.5) }
                 let axes = m.rank > 1 ? Array(1..<m.rank) : nil
@@ -58,7 +58,7 @@ enum DiffusionLosses {
         },
         Builtin("gaussian_nll(x, mean, logvar)", "elementwise −log N(x; mean, e^logvar) in nats",
                 example: "gaussian_nll(0, 0, 0)   # 0.9189385") { a, _ in
-            let x = try a.tensor(0, "x"), m = try a.tensor(1, "mean"), lv = try a.tensor(2, "logvar")
+            let x = try a.tensor("x"), m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if [x, m, lv].contains(where: \.requiresGrad) && Engine.isGradEnabled {
                 let inner = try x.sub(m).square().mul(lv.neg().exp()).add(lv).add(Float(log(2 * Double.pi)))
                 return .tensor(try diffusion { try inner.mul(0.5) })
@@ -68,20 +68,20 @@ enum DiffusionLosses {
         Builtin("discretized_gaussian_nll(x, mean, logvar)", "DDPM's decoder: −log of the 8-bit bin of x ∈ [−1, 1] under N(mean, e^logvar), nats",
                 example: "discretized_gaussian_nll(tensor([0]), tensor([0]), tensor([-9]))") { a, _ in
             .tensor(try diffusion {
-                try discretizedGaussianNLL(x: try a.tensor(0, "x"), mean: try a.tensor(1, "mean"), logVar: try a.tensor(2, "logvar"))
+                try discretizedGaussianNLL(x: try a.tensor("x"), mean: try a.tensor("mean"), logVar: try a.tensor("logvar"))
             })
         },
         Builtin("vlb(model, s, x0, variance = nil, prediction = nil, clip = nil)",
                 "the variational bound in bits/dim: dict total, prior (L_T), decoder (L_0), terms (tensor [T]), per_sample",
                 example: "vlb(model, s, data[0:64])[\"total\"]") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule(), x0 = try a.tensor("x0")
             let r = try diffusion {
                 try Engine.withNoGrad {
                     try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
-                            variance: try a.varianceType(3, default: s.settings.variance),
-                            prediction: try a.prediction(4, default: s.settings.prediction),
-                            clip: try a.bool(5, "clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
+                            variance: try a.varianceType(default: s.settings.variance),
+                            prediction: try a.prediction(default: s.settings.prediction),
+                            clip: try a.bool("clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
                 }
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }
@@ -103,10 +103,10 @@ enum DiffusionLosses {
                        "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)"
                            + (labelled == nil ? "" : "; labels: true returns {points, labels}"),
                        example: "let data = \(name)(2000)") { a, c in
-            let n = try a.int(0, "n")
+            let n = try a.int("n")
             let g = RandomState.of(c)
             let random = DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) })
-            if let labelled, try a.bool(1, "labels", default: false) {
+            if let labelled, try a.bool("labels", default: false) {
                 let (points, labels) = try diffusion { try labelled(n, random) }
                 return .dict(DictObject(["points": .tensor(points), "labels": .tensor(labels)]))
             }
@@ -115,20 +115,20 @@ enum DiffusionLosses {
     } + [
         Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
                 example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
-            let x = try a.tensor(0, "a"), y = try a.tensor(1, "b")
+            let x = try a.tensor("a"), y = try a.tensor("b")
             guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
-                throw a.error(1, "b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
+                throw a.error("b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
             }
-            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
+            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error("a", "too many points") }
             return .number(energyDistance(x, y))
         },
         Builtin("frechet_distance(samples, data, features = nil, batch = 256)",
                 "the Fréchet distance between Gaussians fitted to features(samples) and features(data) (FID with a classifier's features; the flattened values without)",
                 example: "frechet_distance(samples, images, features: fn(x) => classifier.features(x))") { a, c in
-            let samples = try a.tensor(0, "samples"), data = try a.tensor(1, "data")
-            let features = a.has(2, "features") ? try DiffusionBridge.checkCallable(a, 2, "features") : nil
-            let batch = try a.int(3, "batch", default: 256)
-            guard batch >= 1 else { throw a.error(3, "batch", "a positive batch size expected, got \(batch)") }
+            let samples = try a.tensor("samples"), data = try a.tensor("data")
+            let features = a.has("features") ? try DiffusionBridge.checkCallable(a, "features") : nil
+            let batch = try a.int("batch")
+            guard batch >= 1 else { throw a.error("batch", "a positive batch size expected, got \(batch)") }
             func embed(_ x: Tensor, _ what: String) throws -> Tensor {
                 guard x.rank >= 1, x.shape[0] >= 2 else { throw ScriptError("frechet_distance: \(what) needs at least 2 rows, got shape \(x.shape)") }
                 guard let features else { return try x.reshape([x.shape[0], x.count / x.shape[0]]) }

@@ -88,23 +88,23 @@ public final class NoiseScheduleObject: NativeObject {
     static let methods: [Builtin] = [
         Builtin("schedule.q_sample(x0, t, noise)", "x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise, a sample of q(x_t | x_0) (noise drawn when omitted)",
                 example: "let xt = s.q_sample(x0, 500, randn_like(x0))") { a, c in
-            let x0 = try a.tensor(0, "x0"), t = try a.timesteps(1)
-            let noise = try a.optionalTensor(2, "noise") ?? Tensor.randnLike(x0, generator: RandomState.of(c))
+            let x0 = try a.tensor("x0"), t = try a.timesteps()
+            let noise = try a.optionalTensor("noise") ?? Tensor.randnLike(x0, generator: RandomState.of(c))
             return .tensor(try diffusion { try this(a).qSample(x0, t: t, noise: noise) })
         },
         Builtin("schedule.q_posterior(x0, xt, t)", "the posterior q(x_{t−1} | x_t, x_0): dict mean, variance, log_variance",
                 example: "s.q_posterior(x0, xt, 10)[\"mean\"]") { a, _ in
-            let p = try diffusion { try this(a).qPosterior(x0: try a.tensor(0, "x0"), xt: try a.tensor(1, "xt"), t: try a.timesteps(2)) }
+            let p = try diffusion { try this(a).qPosterior(x0: try a.tensor("x0"), xt: try a.tensor("xt"), t: try a.timesteps()) }
             return .dict(DictObject(["mean": .tensor(p.mean), "variance": .tensor(p.variance), "log_variance": .tensor(p.logVariance)]))
         },
         Builtin("schedule.predict_x0(xt, t, eps)", "x̂_0 = (x_t − √(1−ᾱ_t)·ε) / √ᾱ_t", example: "s.predict_x0(xt, 500, eps)") { a, _ in
-            .tensor(try diffusion { try this(a).predictX0(xt: try a.tensor(0, "xt"), t: try a.timesteps(1), eps: try a.tensor(2, "eps")) })
+            .tensor(try diffusion { try this(a).predictX0(xt: try a.tensor("xt"), t: try a.timesteps(), eps: try a.tensor("eps")) })
         },
         Builtin("schedule.predict_eps(xt, t, x0)", "ε̂ = (x_t − √ᾱ_t·x_0) / √(1−ᾱ_t)", example: "s.predict_eps(xt, 500, x0)") { a, _ in
-            .tensor(try diffusion { try this(a).predictEps(xt: try a.tensor(0, "xt"), t: try a.timesteps(1), x0: try a.tensor(2, "x0")) })
+            .tensor(try diffusion { try this(a).predictEps(xt: try a.tensor("xt"), t: try a.timesteps(), x0: try a.tensor("x0")) })
         },
         Builtin("schedule.v_target(x0, t, eps)", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
-            .tensor(try diffusion { try this(a).vTarget(x0: try a.tensor(0, "x0"), t: try a.timesteps(1), eps: try a.tensor(2, "eps")) })
+            .tensor(try diffusion { try this(a).vTarget(x0: try a.tensor("x0"), t: try a.timesteps(), eps: try a.tensor("eps")) })
         },
         Builtin("schedule.plot(width = 60, height = 15)", "draws ᾱ_t, β_t, β̃_t (log scale) and log-SNR against t; plot(s) calls it",
                 example: "plot(schedule(\"cosine\"))") { a, c in
@@ -114,13 +114,13 @@ public final class NoiseScheduleObject: NativeObject {
         Builtin("schedule.value(name, t)", "the exact float64 value of a field at timestep t (a number)",
                 example: "s.value(\"alpha_bar\", 999)   # 4.035829e-05") { a, _ in
             let object = try a.receiver(as: NoiseScheduleObject.self)
-            let name = try a.string(0, "name")
+            let name = try a.string("name")
             guard let values = object.values(name) else {
-                throw a.error(0, "name", "unknown field '\(name)' (expected one of \(fieldNames.joined(separator: ", ")))")
+                throw a.error("name", "unknown field '\(name)' (expected one of \(fieldNames.joined(separator: ", ")))")
             }
-            let t = try a.int(1, "t")
+            let t = try a.int("t")
             guard t >= 0, t < values.count else {
-                throw a.error(1, "t", "timestep \(t) is outside [0, \(values.count))")
+                throw a.error("t", "timestep \(t) is outside [0, \(values.count))")
             }
             return .number(values[t])
         },

@@ -15,23 +15,24 @@ func diffusion<T>(_ body: () throws -> T) throws -> T {
 
 extension Arguments {
     /// A noise schedule argument.
-    func schedule(_ position: Int?, _ name: String? = "s") throws -> Schedule {
-        try native(position, name, as: NoiseScheduleObject.self, expected: "schedule").schedule
+    func schedule(_ name: String = "s") throws -> Schedule {
+        try native(name, as: NoiseScheduleObject.self, expected: "schedule").schedule
     }
 
     /// Timesteps: a number (one for the whole batch) or a tensor / list of per-sample integers.
-    func timesteps(_ position: Int?, _ name: String? = "t") throws -> [Int] {
-        try wholeNumbers(position, name, what: "timesteps", expected: "timestep (number or tensor)")
+    func timesteps(_ name: String = "t") throws -> [Int] {
+        try wholeNumbers(name, what: "timesteps", expected: "timestep (number or tensor)")
     }
 
     /// `class_labels:` — a number (one label for the batch) or a tensor / list of per-sample labels; nil when absent.
-    func classLabels(_ position: Int?, _ name: String? = "class_labels") throws -> [Int]? {
-        guard has(position, name) else { return nil }
-        return try wholeNumbers(position, name, what: "class labels", expected: "class labels (number, list or tensor)")
+    func classLabels(_ name: String = "class_labels") throws -> [Int]? {
+        guard has(name) else { return nil }
+        return try wholeNumbers(name, what: "class labels", expected: "class labels (number, list or tensor)")
     }
 
     /// One or more whole numbers given as a number, a list or a tensor.
-    private func wholeNumbers(_ position: Int?, _ name: String?, what: String, expected: String) throws -> [Int] {
+    private func wholeNumbers(_ name: String, what: String, expected: String) throws -> [Int] {
+        let position = position(of: name)
         let v = try value(position, name)
         let values: [Float]
         switch v {
@@ -50,38 +51,37 @@ extension Arguments {
     }
 
     /// `prediction:` — eps, x0 or v (or diffusers' names); `fallback` when absent.
-    func prediction(_ position: Int? = nil, default fallback: Prediction = .eps) throws -> Prediction {
-        guard has(position, "prediction") else { return fallback }
-        return try diffusion { try Prediction(name: try string(position, "prediction")) }
+    func prediction(default fallback: Prediction) throws -> Prediction {
+        guard has("prediction") else { return fallback }
+        return try diffusion { try Prediction(name: try string("prediction")) }
     }
 
     /// `spacing:` — leading, trailing or linspace; `fallback` when absent.
-    func spacing(_ position: Int? = nil, default fallback: TimestepSpacing = .leading) throws -> TimestepSpacing {
-        guard has(position, "spacing") else { return fallback }
-        return try diffusion { try TimestepSpacing(name: try string(position, "spacing")) }
+    func spacing(default fallback: TimestepSpacing) throws -> TimestepSpacing {
+        guard has("spacing") else { return fallback }
+        return try diffusion { try TimestepSpacing(name: try string("spacing")) }
     }
 
     /// `variance:` — one of diffusers' variance types; `fallback` when absent.
-    func varianceType(_ position: Int? = nil, default fallback: VarianceType = .fixedSmall) throws -> VarianceType {
-        guard has(position, "variance") else { return fallback }
-        return try diffusion { try VarianceType(name: try string(position, "variance")) }
+    func varianceType(default fallback: VarianceType) throws -> VarianceType {
+        guard has("variance") else { return fallback }
+        return try diffusion { try VarianceType(name: try string("variance")) }
     }
 
     /// The schedule's sampler settings with the call's `variance:`, `spacing:`, `clip:` and `prediction:`
-    /// on top (each read at its position, when the function has that parameter).
-    func samplerSettings(_ schedule: Schedule, variance: Int? = nil, spacing: Int? = nil, clip: Int? = nil,
-                         prediction: Int? = nil) throws -> SamplerSettings {
+    /// on top (those of them the function takes).
+    func samplerSettings(_ schedule: Schedule) throws -> SamplerSettings {
         var settings = schedule.settings
-        if let variance { settings.variance = try varianceType(variance, default: settings.variance) }
-        if let spacing { settings.spacing = try self.spacing(spacing, default: settings.spacing) }
-        if let clip { settings.clip = try bool(clip, "clip", default: settings.clip) }
-        if let prediction { settings.prediction = try self.prediction(prediction, default: settings.prediction) }
+        if takes("variance") { settings.variance = try varianceType(default: settings.variance) }
+        if takes("spacing") { settings.spacing = try spacing(default: settings.spacing) }
+        if takes("clip") { settings.clip = try bool("clip", default: settings.clip) }
+        if takes("prediction") { settings.prediction = try prediction(default: settings.prediction) }
         return settings
     }
 
     /// An optional tensor (`noise:`).
-    func optionalTensor(_ position: Int?, _ name: String) throws -> Tensor? {
-        has(position, name) ? try tensor(position, name) : nil
+    func optionalTensor(_ name: String) throws -> Tensor? {
+        has(name) ? try tensor(name) : nil
     }
 }
 
@@ -133,12 +133,12 @@ enum DiffusionBridge {
     }
 
     /// Checks that a value can be called as `model(x, t)`.
-    static func checkCallable(_ a: Arguments, _ position: Int, _ name: String = "model") throws -> Value {
-        let v = try a.value(position, name)
+    static func checkCallable(_ a: Arguments, _ name: String = "model") throws -> Value {
+        let v = try a.value(name)
         switch v {
         case .function, .builtin: return v
         case .native(let object as ModelObject): return .native(object)
-        default: throw a.typeError(position, name, expected: "model or function", got: v)
+        default: throw a.typeError(name, expected: "model or function", got: v)
         }
     }
 
@@ -173,9 +173,9 @@ enum DiffusionBridge {
     }
 
     /// A shape given as `shape: [n, d]`, or the shape of the starting noise when that is given instead.
-    static func shape(_ a: Arguments, _ position: Int?, noise: Tensor? = nil) throws -> [Int] {
-        if let noise, !a.has(position, "shape") { return noise.shape }
-        let s = try a.intList(position, "shape")
+    static func shape(_ a: Arguments, noise: Tensor? = nil) throws -> [Int] {
+        if let noise, !a.has("shape") { return noise.shape }
+        let s = try a.intList("shape")
         try TensorConversion.checkShape(s, function: a.functionName)
         return s
     }
@@ -188,19 +188,19 @@ enum DiffusionBridge {
         let checkUsed: () throws -> Void
     }
 
-    static func stepNoises(_ a: Arguments, _ position: Int, _ context: CallContext) throws -> StepNoises {
-        guard a.has(position, "step_noises") else { return StepNoises(source: noise(context), checkUsed: {}) }
+    static func stepNoises(_ a: Arguments, _ context: CallContext) throws -> StepNoises {
+        guard a.has("step_noises") else { return StepNoises(source: noise(context), checkUsed: {}) }
         let given: [Tensor]
-        if case .list(let list) = try a.value(position, "step_noises") {
+        if case .list(let list) = try a.value("step_noises") {
             given = try list.items.enumerated().map { i, v in
                 guard case .native(let object as TensorObject) = v else {
-                    throw a.error(position, "step_noises", "item \(i) is a \(v.typeName), not a tensor")
+                    throw a.error("step_noises", "item \(i) is a \(v.typeName), not a tensor")
                 }
                 return object.tensor
             }
         } else {
-            let stacked = try a.tensor(position, "step_noises")
-            guard stacked.rank >= 1 else { throw a.error(position, "step_noises", "expected a list of tensors or a tensor [steps, ...]") }
+            let stacked = try a.tensor("step_noises")
+            guard stacked.rank >= 1 else { throw a.error("step_noises", "expected a list of tensors or a tensor [steps, ...]") }
             given = try diffusion { try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) } }
         }
         var used = 0

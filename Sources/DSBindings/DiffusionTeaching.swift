@@ -10,19 +10,19 @@ enum DiffusionTeaching {
     static let functions: [Builtin] = [
         Builtin("explain(s, t, t_prev, eta = 0)", "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in",
                 example: "explain(schedule(\"linear\"), 500)") { a, c in
-            let s = try a.schedule(0), t = try a.int(1, "t")
-            let prev: Int? = a.has(2, "t_prev") ? try a.int(2, "t_prev") : nil
-            c.write(try diffusion { try explain(s, t: t, ddimPrev: prev, eta: try a.number(3, "eta", default: 0)) } + "\n")
+            let s = try a.schedule(), t = try a.int("t")
+            let prev: Int? = a.has("t_prev") ? try a.int("t_prev") : nil
+            c.write(try diffusion { try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) } + "\n")
             return .null
         },
         Builtin("table(s, every = 100, columns)", "prints the schedule every `every` steps (and at T − 1) as float64 columns",
                 example: "table(schedule(\"cosine\"), every: 250)") { a, c in
-            let s = try a.schedule(0)
-            let every = try a.int(1, "every", default: 100)
+            let s = try a.schedule()
+            let every = try a.int("every")
             var columns = defaultTableColumns
-            if a.has(2, "columns") {
-                columns = try a.list(2, "columns").items.map { item in
-                    guard case .string(let name) = item else { throw a.typeError(2, "columns", expected: "list of strings", got: item) }
+            if a.has("columns") {
+                columns = try a.list("columns").items.map { item in
+                    guard case .string(let name) = item else { throw a.typeError("columns", expected: "list of strings", got: item) }
                     return name
                 }
             }
@@ -31,13 +31,13 @@ enum DiffusionTeaching {
         },
         Builtin("compare(schedules, width = 60, height = 15)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",
                 example: "compare([schedule(\"linear\"), schedule(\"cosine\")])") { a, c in
-            let objects = try a.list(0, "schedules").items.enumerated().map { i, item -> NoiseScheduleObject in
+            let objects = try a.list("schedules").items.enumerated().map { i, item -> NoiseScheduleObject in
                 guard case .native(let object as NoiseScheduleObject) = item else {
-                    throw a.error(0, "schedules", "element \(i) is a \(item.typeName), not a schedule")
+                    throw a.error("schedules", "element \(i) is a \(item.typeName), not a schedule")
                 }
                 return object
             }
-            guard !objects.isEmpty, objects.count <= 8 else { throw a.error(0, "schedules", "1 to 8 schedules expected") }
+            guard !objects.isEmpty, objects.count <= 8 else { throw a.error("schedules", "1 to 8 schedules expected") }
             let options = try ChartLibrary.options(a, c)
             let kinds = objects.map { $0.schedule.kind.rawValue }
             let unique = Set(kinds).count == kinds.count
@@ -48,12 +48,12 @@ enum DiffusionTeaching {
         Builtin("check(name, got, want, tol = 1e-6)",
                 "prints got and want side by side with PASS or FAIL; fails (an error) when |got − want| > tol anywhere",
                 example: "check(\"variance kept\", x.var(), 1, tol: 0.05)") { a, c in
-            let name = try a.string(0, "name")
-            let got = try values(a, 1, "got"), want = try values(a, 2, "want")
-            let tol = try a.number(3, "tol", default: 1e-6)
-            guard tol.isFinite, tol >= 0 else { throw a.error(3, "tol", "a number ≥ 0 expected") }
+            let name = try a.string("name")
+            let got = try values(a, "got"), want = try values(a, "want")
+            let tol = try a.number("tol")
+            guard tol.isFinite, tol >= 0 else { throw a.error("tol", "a number ≥ 0 expected") }
             guard got.count == want.count || want.count == 1 || got.count == 1 else {
-                throw a.error(2, "want", "got has \(got.count) values, want has \(want.count)")
+                throw a.error("want", "got has \(got.count) values, want has \(want.count)")
             }
             let n = max(got.count, want.count)
             var worst = 0.0
@@ -76,10 +76,10 @@ enum DiffusionTeaching {
     ]
 
     /// A number as itself (float64), a tensor or list as its float32 values widened.
-    static func values(_ a: Arguments, _ position: Int, _ name: String) throws -> [Double] {
-        if case .number(let x) = try a.value(position, name) { return [x] }
-        let t = try a.tensor(position, name)
-        guard t.count > 0 else { throw a.error(position, name, "no values to check") }
+    static func values(_ a: Arguments, _ name: String) throws -> [Double] {
+        if case .number(let x) = try a.value(name) { return [x] }
+        let t = try a.tensor(name)
+        guard t.count > 0 else { throw a.error(name, "no values to check") }
         return t.scalars.map(Double.init)
     }
 }

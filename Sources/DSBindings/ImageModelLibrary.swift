@@ -24,8 +24,8 @@ enum ImageModelLibrary {
                 "a small MLP VAE for vectors or flattened images: .encode(x), .decode(z), .loss(x) → {loss, recon, kl, ...}",
                 example: "let v = vae(in_dim: 784, hidden: 256, latent: 8, likelihood: \"bernoulli\")\nv.loss(rand([16, 784])).loss") { a, c in
             let model = try diffusion {
-                try MLPVAE(inDim: try a.int(0, "in_dim"), hidden: try a.int(1, "hidden", default: 256),
-                           latent: try a.int(2, "latent", default: 8), likelihood: try a.string(3, "likelihood", default: "gaussian"),
+                try MLPVAE(inDim: try a.int("in_dim"), hidden: try a.int("hidden"),
+                           latent: try a.int("latent"), likelihood: try a.string("likelihood"),
                            generator: RandomState.of(c))
             }
             let object = ModelObject(model)
@@ -34,10 +34,9 @@ enum ImageModelLibrary {
         },
     ]
 
-    /// The config dict (argument #1) as (key, value) pairs.
+    /// The `config` dict as (key, value) pairs.
     static func configPairs(_ a: Arguments) throws -> [(String, ConfigValue)] {
-        guard a.has(0, "config") else { return [] }
-        let dict = try a.dict(0, "config")
+        let dict = try a.dict("config")
         return try dict.entries.map { key, value in (key, try configValue(value, key: key, a)) }
     }
 
@@ -46,7 +45,7 @@ enum ImageModelLibrary {
 
     static func configValue(_ v: Value, key: String, _ a: Arguments, depth: Int = 0) throws -> ConfigValue {
         guard depth <= maxConfigDepth else {
-            throw a.error(0, "config", "key '\(key)' holds lists nested more than \(maxConfigDepth) deep")
+            throw a.error("config", "key '\(key)' holds lists nested more than \(maxConfigDepth) deep")
         }
         switch v {
         case .null: return .null
@@ -54,7 +53,7 @@ enum ImageModelLibrary {
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
         case .list(let l): return .list(try l.items.map { try configValue($0, key: key, a, depth: depth + 1) })
-        default: throw a.error(0, "config", "key '\(key)' holds a \(v.typeName); config values are numbers, strings, booleans, nil or lists")
+        default: throw a.error("config", "key '\(key)' holds a \(v.typeName); config values are numbers, strings, booleans, nil or lists")
         }
     }
 
@@ -127,7 +126,7 @@ enum ImageModelLibrary {
                 example: "let enc = ae.encode(x)\nlet z = enc.sample() * ae.scaling_factor") { a, _ in
             let ae = try a.receiver(as: ModelObject.self).module as? AutoencoderKL
             guard let ae else { throw ScriptError("encode needs an autoencoder_kl") }
-            let x = try a.tensor(0, "x")
+            let x = try a.tensor("x")
             let (mean, logvar) = try diffusion { try ae.encode(x) }
             return posterior(mean: mean, logvar: logvar)
         },
@@ -135,7 +134,7 @@ enum ImageModelLibrary {
                 example: "let img = ae.decode(z / ae.scaling_factor)") { a, _ in
             let ae = try a.receiver(as: ModelObject.self).module as? AutoencoderKL
             guard let ae else { throw ScriptError("decode needs an autoencoder_kl") }
-            let z = try a.tensor(0, "z")
+            let z = try a.tensor("z")
             return .tensor(try diffusion { try ae.decode(z) })
         },
     ]
@@ -144,7 +143,7 @@ enum ImageModelLibrary {
         Builtin("vae.encode(x)", "the posterior over latents: dict mean, logvar, sample()", example: "v.encode(x).mean") { a, _ in
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("encode needs a vae") }
-            let x = try a.tensor(0, "x")
+            let x = try a.tensor("x")
             let (mean, logvar) = try diffusion { try v.encode(x) }
             return posterior(mean: mean, logvar: logvar)
         },
@@ -152,14 +151,14 @@ enum ImageModelLibrary {
                 example: "v.decode(randn([16, 8]))") { a, _ in
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("decode needs a vae") }
-            let z = try a.tensor(0, "z")
+            let z = try a.tensor("z")
             return .tensor(try diffusion { try v.decode(z) })
         },
         Builtin("vae.loss(x)", "the negative ELBO averaged over the batch: dict loss = recon + kl, recon, kl, mean, logvar, z, x_hat",
                 example: "let l = v.loss(batch)\nl.loss.backward()") { a, c in
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("loss needs a vae") }
-            let x = try a.tensor(0, "x")
+            let x = try a.tensor("x")
             let r = try diffusion { try v.loss(x, generator: RandomState.of(c)) }
             return .dict(DictObject(["loss": .tensor(r.loss), "recon": .tensor(r.recon), "kl": .tensor(r.kl),
                                      "mean": .tensor(r.mean), "logvar": .tensor(r.logvar), "z": .tensor(r.z),

@@ -8,11 +8,11 @@ enum LessonLibrary {
     static let functions: [Builtin] = [
         Builtin("lesson(name)", "runs a lesson from stdlib/lessons (see lessons()); pauses between steps in the REPL",
                 example: "lesson(\"forward\")") { a, c in
-            let name = try a.string(0, "name")
+            let name = try a.string("name")
             let host = try LessonHost.of(c)
             guard let path = LessonHost.find(name) else {
                 let known = LessonHost.catalogue().map(\.name).joined(separator: ", ")
-                throw a.error(0, "name", "no lesson '\(name)' (lessons: \(known))")
+                throw a.error("name", "no lesson '\(name)' (lessons: \(known))")
             }
             try host.run(path: path, context: c)
             return .null
@@ -20,7 +20,7 @@ enum LessonLibrary {
         Builtin("lessons(run = false)", "lists the lessons in syllabus order with their titles (run: true runs them all); returns the names",
                 example: "lessons()") { a, c in
             let all = LessonHost.catalogue()
-            if try a.bool(0, "run", default: false) {
+            if try a.bool("run") {
                 let host = try LessonHost.of(c)
                 for entry in all { try host.run(path: entry.path, context: c) }
             } else {
@@ -33,8 +33,8 @@ enum LessonLibrary {
         },
         Builtin("step(title, body)", "one step of a lesson: prints its number and title, runs body(), pauses in the REPL",
                 example: "step(\"variance is preserved\", fn() { check(\"var\", x.var(), 1, tol: 0.05) })") { a, c in
-            let title = try a.string(0, "title")
-            let body = try a.value(1, "body")
+            let title = try a.string("title")
+            let body = try a.value("body")
             let host = c.state(LessonHost.self) { LessonHost() }
             if host.stopped { return .null }
             host.stepNumber += 1

@@ -70,8 +70,8 @@ final class EMAObject: NativeObject {
         Builtin("ema.copy_to(model = nil)", "writes the averaged values into the model (default: the one it follows)",
                 example: "avg.copy_to(model)") { a, _ in
             let ema = try a.receiver(as: EMAObject.self)
-            if a.has(0, "model") {
-                try ema.average.copyTo(try a.native(0, "model", as: ModelObject.self, expected: "model").module)
+            if a.has("model") {
+                try ema.average.copyTo(try a.native("model", as: ModelObject.self, expected: "model").module)
             } else {
                 try ema.average.copyTo()
             }

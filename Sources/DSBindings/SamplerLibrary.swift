@@ -8,34 +8,28 @@ import DSLanguage
 /// timesteps (fractional for some σ grids).
 enum SamplerLibrary {
     static let functions: [Builtin] = [
-        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps, shape, noise, spacing, eta = 0, guidance, class_labels, karras = false, prediction, clip, null_label, trajectory = false, variance)",
+        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps = nil, shape = nil, noise = nil, spacing = nil, eta = 0, guidance = nil, class_labels = nil, karras = false, prediction = nil, clip = nil, null_label = nil, trajectory = false, variance = nil)",
                 "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (ddpm: every timestep); spacing, prediction, clip, variance default to the schedule's settings",
                 example: "let x = sample(model, s, sampler: \"dpmpp_2m\", steps: 10, shape: [500, 2])\nlet y = sample(model, s, steps: 20, shape: [8, 2], class_labels: 1, guidance: 3)") { a, c in
-            let callee = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1)
-            let sampler = try diffusion { try SamplerKind(name: try a.string(2, "sampler", default: "dpmpp_2m")) }
+            let callee = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule()
+            let sampler = try diffusion { try SamplerKind(name: try a.string("sampler")) }
             var options = SamplerOptions()
-            if a.has(3, "steps") { options.steps = try a.int(3, "steps") }
-            options.eta = try a.number(7, "eta", default: 0)
-            options.karras = try a.bool(10, "karras", default: false)
-            options.settings = try a.samplerSettings(s, variance: 15, spacing: 6, clip: 12, prediction: 11)
-            options.trajectory = try a.bool(14, "trajectory", default: false)
-            let noise = try a.optionalTensor(5, "noise")
-            let shape: [Int]
-            if a.has(4, "shape") {
-                shape = try DiffusionBridge.shape(a, 4)
-                if let noise, noise.shape != shape {
-                    throw a.error(5, "noise", "shape \(noise.shape) differs from shape: \(shape)")
-                }
-            } else if let noise {
-                shape = noise.shape
-            } else {
-                throw a.error(4, "shape", "give shape: [n, ...] or noise: (a standard normal tensor)")
+            if a.has("steps") { options.steps = try a.int("steps") }
+            options.eta = try a.number("eta")
+            options.karras = try a.bool("karras")
+            options.settings = try a.samplerSettings(s)
+            options.trajectory = try a.bool("trajectory")
+            let noise = try a.optionalTensor("noise")
+            guard a.has("shape") || noise != nil else {
+                throw a.error("shape", "give shape: [n, ...] or noise: (a standard normal tensor)")
             }
-            var guidance = Guidance(classLabels: try a.classLabels(9))
-            if a.has(8, "guidance") { guidance.scale = try a.number(8, "guidance") }
+            let shape = try DiffusionBridge.shape(a, noise: noise)
+            if let noise, noise.shape != shape { throw a.error("noise", "shape \(noise.shape) differs from shape: \(shape)") }
+            var guidance = Guidance(classLabels: try a.classLabels())
+            if a.has("guidance") { guidance.scale = try a.number("guidance") }
             if guidance.scale != nil {
-                guidance.nullLabel = a.has(13, "null_label") ? try a.int(13, "null_label") : try DiffusionBridge.nullLabel(of: callee, c)
+                guidance.nullLabel = a.has("null_label") ? try a.int("null_label") : try DiffusionBridge.nullLabel(of: callee, c)
             }
             let run = try diffusion {
                 try Engine.withNoGrad {

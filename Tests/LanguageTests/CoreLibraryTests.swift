@@ -41,7 +41,7 @@ final class CoreLibraryTests: CoreTestCase {
 
     func testArgumentErrorsReadAlike() {
         XCTAssertEqual(r("sqrt", s("a")), "error: bad argument #1 to 'sqrt' (number expected, got string)")
-        XCTAssertEqual(r("sqrt"), "error: bad argument #1 to 'sqrt' (value expected)")
+        XCTAssertEqual(r("sqrt"), "error: bad argument 'x' to 'sqrt' (value expected)")
         XCTAssertEqual(r("pow", n(2), s("x")), "error: bad argument #2 to 'pow' (number expected, got string)")
         XCTAssertEqual(r("round", n(1), n(1.5)), "error: bad argument #2 to 'round' (integer expected, got 1.5)")
         XCTAssertEqual(r("clamp", n(0.5), n(1), n(0)), "error: bad argument #2 to 'clamp' (lo 1 is greater than hi 0)")
@@ -130,7 +130,7 @@ final class CoreLibraryTests: CoreTestCase {
         XCTAssertEqual(r("range", n(1), n(10), n(3)), "range(1, 10, 3)")
         let context = CoreFakeContext()
         guard let range = CoreLibrary.all.first(where: { $0.name == "range" }),
-              case .range(let down)? = try? range.body(Arguments([n(10), n(0), n(-3)], functionName: "range"), context)
+              case .range(let down)? = try? range.call(Arguments([n(10), n(0), n(-3)], functionName: "range"), context)
         else { return XCTFail("range(10, 0, -3)") }
         XCTAssertEqual((0..<down.count).map { down.element($0) }, [10, 7, 4, 1])
         XCTAssertEqual(r("range", n(0), n(10), n(0)), "error: bad argument #3 to 'range' (step must not be zero)")

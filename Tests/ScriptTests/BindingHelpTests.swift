@@ -12,6 +12,13 @@ final class BindingHelpTests: XCTestCase {
         }
     }
 
+    func testEverySignatureDefaultIsALiteral() {
+        let all = CoreLibrary.all + Bindings.domains.flatMap { $0.functions + $0.methods }
+        for builtin in all {
+            XCTAssertEqual(builtin.parameters.unreadableDefaults, [], builtin.signature)
+        }
+    }
+
     func testNamesAreUniqueAndDoNotShadowCoreBuiltins() {
         let globals = Bindings.domains.flatMap(\.functions).map(\.name)
         XCTAssertEqual(Set(globals).count, globals.count, "duplicate global built-in")

@@ -15,7 +15,7 @@ final class BindingTestContext: CallContext {
             var a = arguments
             a.receiver = function.receiver
             a.functionName = function.builtin.shortName
-            return try function.builtin.body(a, self)
+            return try function.builtin.call(a, self)
         case .native(let object):
             guard let result = try object.call(arguments, context: self) else {
                 throw ScriptError("\(object.typeName) is not callable")
@@ -48,7 +48,7 @@ final class BindingTestContext: CallContext {
         for domain in Bindings.domains {
             if let b = domain.functions.first(where: { $0.name == name }) {
                 let translated = Bindings.translatingErrors([b])[0]
-                return try translated.body(Arguments(positional, keywords: keywords, functionName: name), self)
+                return try translated.call(Arguments(positional, keywords: keywords, functionName: name), self)
             }
         }
         throw ScriptError("no built-in \(name)")

@@ -13,21 +13,21 @@ enum CoreEssentials {
             return .null
         },
         Builtin("str(value)", "the value as text, as print shows it", example: "str(1.5) + \"x\"   # \"1.5x\"") { args, context in
-            .string(context.describe(try args.value(0, "value"), repr: false))
+            .string(context.describe(try args.value("value"), repr: false))
         },
         Builtin("repr(value)", "the value as the REPL shows it (strings quoted)", example: "repr(\"a\")   # \"\\\"a\\\"\"") { args, context in
-            .string(context.describe(args.optional(0, "value") ?? .null, repr: true))
+            .string(context.describe(args.optional("value") ?? .null, repr: true))
         },
         Builtin("type(value)", "the type name of a value", example: "type([1, 2])   # \"list\"") { args, _ in
-            .string((args.optional(0, "value") ?? .null).typeName)
+            .string((args.optional("value") ?? .null).typeName)
         },
         Builtin("format(value, spec)", "value formatted by a Python-style spec: \".4f\", \".3e\", \"g\", \"d\", \"+,.2f\", \">8\", \"^10\", \"%\"",
                 example: "format(pi, \".3f\")   # \"3.142\"") { args, context in
-            try formatValue(try args.value(0), spec: try args.string(1, "spec"), context: context)
+            try formatValue(try args.value("value"), spec: try args.string("spec"), context: context)
         },
         Builtin("len(x)", "number of elements of a list, dict, string, range or tensor",
                 example: "len([1, 2, 3])   # 3") { args, _ in
-            let v = try args.value(0, "x")
+            let v = try args.value("x")
             switch v {
             case .string(let s): return .number(Double(s.count))
             case .list(let l): return .number(Double(l.items.count))
@@ -35,33 +35,32 @@ enum CoreEssentials {
             case .range(let r): return .number(Double(r.count))
             case .native(let object):
                 if let n = object.length { return .number(Double(n)) }
-                throw args.typeError(0, "x", expected: "value with a length", got: v)
+                throw args.typeError("x", expected: "value with a length", got: v)
             default:
-                throw args.typeError(0, "x", expected: "value with a length", got: v)
+                throw args.typeError("x", expected: "value with a length", got: v)
             }
         },
-        Builtin("range(a, b, step)", "the numbers from a (default 0) up to b (excluded), counting by step",
+        Builtin("range(a, b, step = 1)", "the numbers from a (default 0) up to b (excluded), counting by step",
                 example: "list(range(1, 10, 3))   # [1, 4, 7]") { args, _ in
-            var start = 0.0, end: Double, step = 1.0
-            switch args.count {
-            case 0, 1: end = try args.number(0, "b")
-            default:
-                start = try args.number(0, "a")
-                end = try args.number(1, "b")
-                step = try args.number(2, "step", default: 1)
+            var start = 0.0, end: Double
+            if args.count <= 1 {
+                end = try args.number(0, "b")  // range(b): the one positional argument is b
+            } else {
+                start = try args.number("a")
+                end = try args.number("b")
             }
-            if args.count <= 1, args.has(nil, "step") { step = try args.number(nil, "step") }
+            let step = try args.number("step")
             guard start.isFinite, end.isFinite, step.isFinite else {
                 throw ScriptError("range() arguments must be finite numbers")
             }
-            guard step != 0 else { throw args.error(2, "step", "step must not be zero") }
+            guard step != 0 else { throw args.error("step", "step must not be zero") }
             return .range(RangeObject(start: start, end: end, step: step))
         },
         Builtin("assert(condition, message)", "raises an error when the condition is false or nil",
                 example: "assert(len(xs) == 3, \"three points\")") { args, context in
             let condition = args.positional.first ?? .null
             if try !condition.isTruthy() {
-                if let message = args.optional(1, "message") {
+                if let message = args.optional("message") {
                     throw ScriptError("assertion failed: \(context.describe(message, repr: false))")
                 }
                 throw ScriptError("assertion failed")
@@ -70,20 +69,20 @@ enum CoreEssentials {
         },
         Builtin("error(message)", "raises an error with the message (try/catch catches it)",
                 example: "error(\"bad shape\")") { args, context in
-            throw ScriptError(context.describe(args.optional(0, "message") ?? .string("error"), repr: false))
+            throw ScriptError(context.describe(args.optional("message") ?? .string("error"), repr: false))
         },
         Builtin("exit(code = 0)", "stops the program with an exit status", example: "exit(1)") { args, _ in
-            let code = try args.int(0, "code", default: 0)
+            let code = try args.int("code")
             // The OS keeps only the low 8 bits: `exit(256)` would report success.
             guard (0...255).contains(code) else {
-                throw args.error(0, "code", "exit status must be 0 to 255, got \(code)")
+                throw args.error("code", "exit status must be 0 to 255, got \(code)")
             }
             throw ScriptError("exit", kind: .exit(Int32(truncatingIfNeeded: code)))
         },
         Builtin("help(name)", "prints the signature, summary and example of a built-in; help() lists them",
                 example: "help(\"abs\")") { args, context in
             guard let runtime = context as? Runtime else { return .null }
-            context.write(runtime.helpText(args.optional(0, "name")))
+            context.write(runtime.helpText(args.optional("name")))
             return .null
         },
     ]

@@ -25,7 +25,7 @@ enum CoreFunctional {
         Builtin("reduce(fn, xs, initial)", "folds a list from the left: fn(fn(initial, x0), x1) ...",
                 example: "reduce(fn(a, b) => a * b, [1, 2, 3, 4])   # 24") { args, context in
             let (fn, xs, position) = try functionAndIterable(args)
-            var accumulator = args.optional(2, "initial")
+            var accumulator = args.optional("initial")
             try CoreSupport.forEach(xs, args, position: position, context: context) { x in
                 if let a = accumulator {
                     accumulator = try context.call(fn, Arguments([a, x], functionName: "reduce"))
@@ -45,10 +45,10 @@ enum CoreFunctional {
         },
         Builtin("sort(xs, key, reverse = false)", "a new sorted list (stable); key: orders by a function, reverse: descending",
                 example: "sort([\"bb\", \"a\", \"ccc\"], key: len)   # [\"a\", \"bb\", \"ccc\"]") { args, context in
-            let items = try CoreSupport.items(try args.value(0), args, position: 0, context: context)
-            let reverse = try args.bool(2, "reverse", default: false)
+            let items = try CoreSupport.items(try args.value("xs"), args, position: 0, context: context)
+            let reverse = try args.bool("reverse")
             var keys = items
-            if let key = args.optional(1, "key") {
+            if let key = args.optional("key") {
                 keys = try items.map { try context.call(key, Arguments([$0], functionName: "key")) }
             }
             // Sort indices by key; reverse keeps equal elements in their original order, as Python does.
@@ -61,20 +61,20 @@ enum CoreFunctional {
 
     /// `(fn, xs)` in either order; the position of the iterable, for messages.
     static func functionAndIterable(_ args: Arguments) throws -> (Value, Value, Int) {
-        let first = try args.value(0)
-        let second = try args.value(1)
+        let first = try args.value("fn")
+        let second = try args.value("xs")
         switch (first, second) {
         case (.function, _), (.builtin, _): return (first, second, 1)
         case (_, .function), (_, .builtin): return (second, first, 0)
         case (.native, _): return (first, second, 1)
-        default: throw args.typeError(0, nil, expected: "function", got: first)
+        default: throw args.typeError("fn", expected: "function", got: first)
         }
     }
 
     static func quantifier(_ args: Arguments, context: CallContext, wanted: Bool) throws -> Value {
-        let fn = args.optional(1, "fn")
+        let fn = args.optional("fn")
         var found = false
-        try CoreSupport.forEach(try args.value(0), args, position: 0, context: context) { x in
+        try CoreSupport.forEach(try args.value("xs"), args, position: 0, context: context) { x in
             let v = try fn.map { try context.call($0, Arguments([x], functionName: args.functionName)) } ?? x
             if try v.isTruthy() == wanted { found = true; return false }
             return true

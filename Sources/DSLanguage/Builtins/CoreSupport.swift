@@ -32,8 +32,8 @@ enum CoreSupport {
 
     /// `axis:` and `keepdim:` are passed on to tensors; for lists they would be silently wrong.
     static func refuseTensorKeywords(_ args: Arguments) throws {
-        for name in ["axis", "keepdim"] where args.has(nil, name) {
-            throw args.error(nil, name, "only a tensor takes '\(name)'")
+        for name in ["axis", "keepdim"] where args.has(name) {
+            throw args.error(name, "only a tensor takes '\(name)'")
         }
     }
 

@@ -14,9 +14,9 @@ enum CoreSystem {
             .number(seconds(CLOCK_MONOTONIC))
         },
         Builtin("sleep(seconds)", "waits for a number of seconds (Ctrl-C interrupts)", example: "sleep(0.5)") { args, context in
-            var remaining = try args.number(0, "seconds")
+            var remaining = try args.number("seconds")
             guard remaining.isFinite, remaining >= 0 else {
-                throw args.error(0, "seconds", "non-negative number expected, got \(formatNumber(remaining))")
+                throw args.error("seconds", "non-negative number expected, got \(formatNumber(remaining))")
             }
             while remaining > 0 {
                 try context.checkInterrupt()
@@ -30,7 +30,7 @@ enum CoreSystem {
             return .null
         },
         Builtin("getenv(name)", "the value of an environment variable, or nil", example: "getenv(\"HOME\")") { args, _ in
-            guard let value = getenv(try args.string(0, "name")) else { return .null }
+            guard let value = getenv(try args.string("name")) else { return .null }
             return .string(String(cString: value))
         },
     ]

@@ -166,7 +166,8 @@ extension Runtime {
         for (key, _) in keywords where !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
             throw ScriptError("unknown keyword argument '\(key)' to '\(name)'", span: span)
         }
-        let arguments = Arguments(positional, keywords: keywords, receiver: function.receiver, functionName: name)
+        let arguments = Arguments(
+            positional, keywords: keywords, receiver: function.receiver, functionName: name, parameters: b.parameters)
         let saved = nativeCallSpan
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
