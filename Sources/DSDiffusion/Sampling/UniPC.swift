@@ -59,16 +59,20 @@ enum UniPC {
             if let d1 { for j in out.indices { out[j] -= alphaT * b * 0.5 * d1[j] } }
             return out
         }
-        // b_k = k!·φ_{k+1}(hh)/B with φ_{k+1} from φ_k by φ_{k+1}(hh) = (φ_k(hh) − 1/k!)/hh.
-        let phi2 = phi1 / hh - 1, phi3 = phi2 / hh - 0.5
-        let b1 = phi2 / b, b2 = 2 * phi3 / b
-        var rhoC = 0.0, rhoT = 0.5
-        if d1 != nil {
-            // [[1, 1], [r, 1]]·(ρ_c, ρ_t) = (b₁, b₂)
-            rhoC = (b1 - b2) / (1 - r)
-            rhoT = b1 - rhoC
-        }
+        let (rhoC, rhoT) = correctorWeights(h: h, r: d1 == nil ? nil : r)
         for j in out.indices { out[j] -= alphaT * b * (rhoC * (d1?[j] ?? 0) + rhoT * (mt[j] - m0[j])) }
         return out
+    }
+
+    /// The corrector's (ρ_c, ρ_t) for a step of size h; `r` = (λ_{s−1} − λ_s)/h for order 2, nil for order 1
+    /// (ρ_t = ½). With hh = −h, B = e^{hh} − 1 and b_k = k!·φ_{k+1}(hh)/B, where
+    /// φ_{k+1}(hh) = (φ_k(hh) − 1/k!)/hh and φ₁(hh) = (e^{hh} − 1)/hh, they solve [[1, 1], [r, 1]]·ρ = (b₁, b₂).
+    static func correctorWeights(h: Double, r: Double?) -> (rhoC: Double, rhoT: Double) {
+        guard let r else { return (0, 0.5) }
+        let hh = -h, b = expm1(hh)
+        let phi2 = expm1(hh) / hh - 1, phi3 = phi2 / hh - 0.5
+        let b1 = phi2 / b, b2 = 2 * phi3 / b
+        let rhoC = (b1 - b2) / (1 - r)
+        return (rhoC, b1 - rhoC)
     }
 }
