@@ -126,8 +126,10 @@ final class LessonHost {
         return []
     }
 
-    /// The syllabus order of the seeds (SPEC §10); other lessons follow alphabetically.
-    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling"]
+    /// The syllabus order of the seeds (SPEC §10), then the samplers and guidance (issue 13); other
+    /// lessons follow alphabetically.
+    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling",
+                           "score", "ode", "vpred", "guidance", "zerosnr"]
 
     static func rank(_ name: String) -> Int { syllabus.firstIndex(of: name) ?? syllabus.count }
 
