@@ -39,7 +39,7 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
         .target(
             name: "DSEngine",
             dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
@@ -49,13 +49,13 @@ let package = Package(
         .target(
             name: "DSShell",
             dependencies: [
-                "DSLanguage", "DSBindings", "DSRender", "CReadline",
+                "DSLanguage", "DSEngine", "DSBindings", "DSRender", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dscript", dependencies: ["DSShell"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage"]),
-        .testTarget(name: "EngineTests", dependencies: ["DSEngine"]),
+        .testTarget(name: "EngineTests", dependencies: ["DSEngine", "CKernels"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
         .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
         .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),

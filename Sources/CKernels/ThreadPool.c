@@ -128,3 +128,10 @@ void ck_parallel(size_t parts, size_t threads, ck_task_fn fn, void *ctx) {
     }
     pthread_mutex_unlock(&pool.callers);
 }
+
+/* Ctrl-C: a plain atomic int, so the signal handler's store is async-signal-safe. */
+static atomic_int interrupt_requested;
+
+void ck_interrupt_set(int requested) { atomic_store_explicit(&interrupt_requested, requested != 0, memory_order_relaxed); }
+
+int ck_interrupt_requested(void) { return atomic_load_explicit(&interrupt_requested, memory_order_relaxed); }

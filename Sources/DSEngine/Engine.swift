@@ -13,7 +13,9 @@ func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
 /// parallel, do not see each other's `no_grad`); `withNoGrad` saves and restores it, so nesting and
 /// errors are safe.
 public enum Engine {
-    nonisolated(unsafe) private static var threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var threadCount = defaultThreads.count
+    /// Where the thread count comes from, for `MachineConfiguration`.
+    nonisolated(unsafe) public private(set) static var threadSource = defaultThreads.source
     /// The calling thread's grad mode: recording unless its thread-specific slot is set.
     static var gradEnabledFlag: Bool {
         get { pthread_getspecific(gradModeKey) == nil }
@@ -34,8 +36,18 @@ public enum Engine {
         get { threadCount }
         set {
             threadCount = max(1, min(newValue, 256))
+            threadSource = "--threads"
         }
     }
+
+    /// The thread count a user asked for with `OMP_NUM_THREADS` (as PyTorch reads it), else one per
+    /// core this process may run on.
+    static let defaultThreads: (count: Int, source: String) = {
+        if let text = ProcessInfo.processInfo.environment["OMP_NUM_THREADS"], let n = Int(text), n > 0 {
+            return (min(n, 256), "OMP_NUM_THREADS")
+        }
+        return (max(1, ProcessInfo.processInfo.activeProcessorCount), "one per core")
+    }()
 
     /// Keeps freed tensor buffers in the heap instead of returning them to the kernel, so hot loops
     /// do not pay a page fault per 4 KiB on every new tensor (glibc trims and mmaps eagerly otherwise).

@@ -45,6 +45,9 @@ struct CommandLineOptions: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script (or -), then its arguments.", valueName: "FILE ARGS"))
     var program: [String] = []
 
+    /// `--version` came before the program (the passthrough capture holds it).
+    var showVersion = false
+
     mutating func validate() throws {
         if let threads, threads < 0 {
             throw ValidationError("--threads must be 0 or more, got \(threads)")
@@ -53,7 +56,9 @@ struct CommandLineOptions: ParsableCommand {
         // before the program (the latter are refused in `Invocation.parse`, which sees `--`).
         switch program.first {
         case "--help", "-h": throw CleanExit.helpRequest(self)
-        case "--version": throw CleanExit.message(Self.version)
+        case "--version":
+            showVersion = true
+            program.removeFirst()
         default: break
         }
         if program.first == "--" { program.removeFirst() }
@@ -71,6 +76,8 @@ public struct Invocation {
         case code(String)
         case standardInput
         case stats(String)
+        /// `--version`: the version and the machine configuration (CPU, kernels, BLAS, threads).
+        case version
         /// Print `text` to standard output (or standard error when `status` is not 0) and exit.
         case message(text: String, status: Int32)
     }
@@ -103,7 +110,9 @@ public struct Invocation {
 
         var program = options.program
         let mode: Mode
-        if let path = options.stats {
+        if options.showVersion {
+            mode = .version
+        } else if let path = options.stats {
             mode = .stats(path)
         } else if let code = options.code {
             mode = .code(code)

@@ -1,3 +1,4 @@
+import DSEngine
 import DSLanguage
 
 /// One `:` command of the REPL: its name (and short aliases), the arguments it takes, what it does
@@ -38,6 +39,10 @@ struct REPLCommand {
         },
         REPLCommand("load", arguments: "FILE", "run FILE with the REPL's variables") { repl, argument in
             repl.load(argument)
+        },
+        REPLCommand("info", "the machine: CPU, the kernels' instruction level, BLAS and its kernels, threads") { repl, _ in
+            repl.say(MachineConfiguration.current.report)
+            return true
         },
         REPLCommand("reset", "forget every variable you defined") { repl, _ in
             repl.reset()

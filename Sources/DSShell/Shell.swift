@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DSEngine
 import DSLanguage
 
 /// The `dscript` executable: parses the command line, runs a program or the REPL on a large
@@ -36,6 +37,11 @@ public enum Shell {
             sink.write(text.hasSuffix("\n") ? text : text + "\n")
             sink.flush()
             return status
+        case .version:
+            if settings.threads > 0 { Engine.threads = settings.threads }
+            output.write(CommandLineOptions.version + "\n" + MachineConfiguration.current.report + "\n")
+            output.flush()
+            return 0
         case .stats(let path):
             return StatsCommand.run(path: path, settings: settings, output: output, errorOutput: errorOutput)
         case .repl:

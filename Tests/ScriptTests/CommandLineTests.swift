@@ -44,8 +44,8 @@ final class InvocationTests: XCTestCase {
     func testHelpAndVersionAreStatusZero() {
         guard case .message(let help, 0) = Invocation.parse(["--help"]).mode else { return XCTFail("--help") }
         XCTAssertTrue(help.contains("dscript FILE.dscript [ARGS...]"), help)
-        guard case .message(let version, 0) = Invocation.parse(["--version"]).mode else { return XCTFail("--version") }
-        XCTAssertTrue(version.hasPrefix("dscript "), version)
+        XCTAssertEqual(Invocation.parse(["--version"]).mode, .version)
+        XCTAssertEqual(Invocation.parse(["--threads", "3", "--version"]).settings.threads, 3)
     }
 }
 
@@ -79,9 +79,44 @@ final class ExecutableTests: XCTestCase {
         let version = try runDscript(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertTrue(version.output.hasPrefix("dscript "), version.output)
+        XCTAssertEqual(version.errors, "")
         let help = try runDscript(["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.output.contains("--seed"), help.output)
+    }
+
+    /// `--version` says what runs: the CPU, the kernels' level (DSCRIPT_CPU_LEVEL lowers it), the
+    /// BLAS kernels and who chose them (a user's OPENBLAS_CORETYPE stands), the threads.
+    func testVersionPrintsTheMachineConfiguration() throws {
+        func lines(_ arguments: [String], _ environment: [String: String]) throws -> [String: String] {
+            let result = try runDscript(arguments, environment: environment)
+            XCTAssertEqual(result.status, 0, result.errors)
+            var fields: [String: String] = [:]
+            for line in result.output.split(separator: "\n") {
+                if let colon = line.firstIndex(of: ":"), !line.hasPrefix(" ") {
+                    fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return fields
+        }
+        // OPENBLAS_CORETYPE="" counts as unset (for OpenBLAS too).
+        let plain = try lines(["--threads", "3", "--version"], ["OPENBLAS_CORETYPE": "", "DSCRIPT_CPU_LEVEL": ""])
+        XCTAssertNotNil(plain["cpu"])
+        XCTAssertEqual(plain["threads"], "3 (--threads)")
+        let level = try XCTUnwrap(plain["kernels"]?.split(separator: " ").first.map(String.init))
+        XCTAssertTrue(plain["kernels"]?.contains("the best this CPU has") ?? false, "\(plain)")
+        XCTAssertTrue(plain["blas"]?.hasPrefix("OpenBLAS ") ?? false, "\(plain)")
+        let lowered = try lines(["--version"], ["OPENBLAS_CORETYPE": "", "DSCRIPT_CPU_LEVEL": "baseline", "OMP_NUM_THREADS": "1"])
+        XCTAssertEqual(lowered["kernels"].map { $0.hasPrefix("baseline") }, true, "\(lowered)")
+        XCTAssertEqual(lowered["threads"], "1 (OMP_NUM_THREADS)")
+        if level != "baseline" {
+            XCTAssertTrue(lowered["kernels"]?.contains("(this CPU has \(level)); DSCRIPT_CPU_LEVEL=baseline") ?? false, "\(lowered)")
+            XCTAssertTrue(lowered["blas"]?.contains("kernel Prescott (chosen by dscript for baseline") ?? false, "\(lowered)")
+        }
+        let user = try lines(["--version"], ["OPENBLAS_CORETYPE": "Sandybridge", "DSCRIPT_CPU_LEVEL": ""])
+        XCTAssertTrue(user["blas"]?.hasSuffix("kernel Sandybridge (OPENBLAS_CORETYPE=Sandybridge from the environment)") ?? false, "\(user)")
+        let wrong = try lines(["--version"], ["DSCRIPT_CPU_LEVEL": "sse9"])
+        XCTAssertTrue(wrong["kernels"]?.hasSuffix("DSCRIPT_CPU_LEVEL=sse9 ignored: expected baseline, avx2 or avx512") ?? false, "\(wrong)")
     }
 
     func testUnknownFlagAndMissingValueAreStatusTwo() throws {

@@ -62,7 +62,7 @@ final class REPLTests: XCTestCase {
         let result = replSession([":help"]) { interpreter in
             interpreter.register([Builtin("zeros(shape)", "a tensor of zeros") { _, _ in .null }])
         }
-        for command in [":help", ":vars", ":time", ":load", ":reset", ":quit"] {
+        for command in [":help", ":vars", ":time", ":load", ":info", ":reset", ":quit"] {
             XCTAssertTrue(result.output.contains(command), "overview lacks \(command)")
         }
         let group = result.output.components(separatedBy: "Tensors and autograd:\n").dropFirst().first ?? ""
@@ -92,6 +92,16 @@ final class REPLTests: XCTestCase {
         let result = replSession([":help lo", ":vars", ":q", "1"])
         XCTAssertEqual(result.output, ":load FILE\n    run FILE with the REPL's variables\n(no variables yet)\n")
         XCTAssertEqual(replSession([":nope"]).errors, "unknown command ':nope' (try :help)\n")
+    }
+
+    func testInfoDescribesTheMachine() {
+        let result = replSession([":info"])
+        XCTAssertEqual(result.errors, "")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        for (index, key) in ["cpu:", "", "kernels:", "blas:", "threads:"].enumerated() where !key.isEmpty {
+            XCTAssertTrue(lines.count > index && lines[index].hasPrefix(key), result.output)
+        }
+        XCTAssertTrue(result.output.contains("OpenBLAS"), result.output)
     }
 
     func testHelpOfUnknownNameComplains() {

@@ -1,10 +1,4 @@
-#include "CKernels.h"
-#include "Dispatch.h"
-
-#include <math.h>
-
-CK_DISPATCH
-void ck_silu(const float *restrict x, float *restrict y, float *restrict sig, size_t n) {
+static void CK_KERNEL(ck_silu)(const float *restrict x, float *restrict y, float *restrict sig, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float s = ck_sigmoidf(x[i]);
         sig[i] = s;
@@ -12,24 +6,21 @@ void ck_silu(const float *restrict x, float *restrict y, float *restrict sig, si
     }
 }
 
-CK_DISPATCH
-void ck_silu_backward(const float *restrict x, const float *restrict sig, const float *restrict gy,
+static void CK_KERNEL(ck_silu_backward)(const float *restrict x, const float *restrict sig, const float *restrict gy,
                       float *restrict gx, size_t n) {
     for (size_t i = 0; i < n; i++) {
         gx[i] = gy[i] * ck_silu_grad(x[i], sig[i]);
     }
 }
 
-CK_DISPATCH
-void ck_exp(const float *x, float *y, size_t n) {
+static void CK_KERNEL(ck_exp)(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = ck_expf(x[i]);
 }
 
 /* sin and cos of |x| < 8192: Cody–Waite reduction by π/2 in three parts (the first exact), Cephes
  * minimax polynomials on [−π/4, π/4] and the quadrant from k mod 4, branch-free so the loop
  * vectorises (FastMath.sinCos in Swift is the same algorithm). Larger |x| go to libm afterwards. */
-CK_DISPATCH
-void ck_sincos(const float *restrict x, float *restrict s, float *restrict c, size_t n) {
+static void CK_KERNEL(ck_sincos)(const float *restrict x, float *restrict s, float *restrict c, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const float magic = 12582912.0f;
         float shifted = x[i] * 0.636619772f + magic;

@@ -1,10 +1,6 @@
-#include "CKernels.h"
-#include "Dispatch.h"
-
 /* Two passes in float with blocks summed in double: the shifted second pass keeps the variance
  * exact for data with a large mean, and per-block double sums keep long rows accurate. */
-CK_DISPATCH
-void ck_moments(const float *x, size_t n, float *mean, float *var) {
+static void CK_KERNEL(ck_moments)(const float *x, size_t n, float *mean, float *var) {
 #pragma clang fp reassociate(on)
     double sum = 0;
     for (size_t i = 0; i < n; i += 4096) {
@@ -25,8 +21,7 @@ void ck_moments(const float *x, size_t n, float *mean, float *var) {
     *var = n ? (float)(sq / (double)n) : 0.0f;
 }
 
-CK_DISPATCH
-void ck_affine(const float *restrict x, float *restrict y, size_t n, float scale, float shift, int silu) {
+static void CK_KERNEL(ck_affine)(const float *restrict x, float *restrict y, size_t n, float scale, float shift, int silu) {
     if (silu) {
         for (size_t i = 0; i < n; i++) {
             float v = x[i] * scale + shift;
@@ -37,16 +32,14 @@ void ck_affine(const float *restrict x, float *restrict y, size_t n, float scale
     }
 }
 
-CK_DISPATCH
-void ck_sum(const float *x, size_t n, float *total) {
+static void CK_KERNEL(ck_sum)(const float *x, size_t n, float *total) {
 #pragma clang fp reassociate(on)
     float s = 0;
     for (size_t i = 0; i < n; i++) s += x[i];
     *total = s;
 }
 
-CK_DISPATCH
-void ck_norm_backward_sums(const float *g, const float *x, size_t n, float mean, float *sum_g, float *sum_gx) {
+static void CK_KERNEL(ck_norm_backward_sums)(const float *g, const float *x, size_t n, float mean, float *sum_g, float *sum_gx) {
 #pragma clang fp reassociate(on)
     float a = 0, b = 0;
     for (size_t i = 0; i < n; i++) { a += g[i]; b += g[i] * (x[i] - mean); }
@@ -54,14 +47,12 @@ void ck_norm_backward_sums(const float *g, const float *x, size_t n, float mean,
     *sum_gx = b;
 }
 
-CK_DISPATCH
-void ck_norm_backward_apply(const float *restrict g, const float *restrict x, float *restrict out, size_t n,
+static void CK_KERNEL(ck_norm_backward_apply)(const float *restrict g, const float *restrict x, float *restrict out, size_t n,
                             float k1, float k2, float k3) {
     for (size_t i = 0; i < n; i++) out[i] = k1 * g[i] - k2 * x[i] + k3;
 }
 
-CK_DISPATCH
-void ck_affine_silu_backward(const float *restrict x, const float *restrict g, float *restrict ga, size_t n,
+static void CK_KERNEL(ck_affine_silu_backward)(const float *restrict x, const float *restrict g, float *restrict ga, size_t n,
                              float scale, float shift) {
     for (size_t i = 0; i < n; i++) {
         float a = x[i] * scale + shift;

@@ -1,10 +1,4 @@
-#include "CKernels.h"
-#include "Dispatch.h"
-
-#include <math.h>
-
-CK_DISPATCH
-void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv) {
+static void CK_KERNEL(ck_softmax_rows_scaled)(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv) {
     for (size_t r = 0; r < rows; r++) {
         float *v = x + r * n;
         for (size_t k = 0; k < n; k++) v[k] *= scale;
@@ -14,8 +8,7 @@ void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float 
 
 /* The same operations as the forward pass, in the same order and without fused multiply-adds, so
  * the probabilities are bit for bit the ones the forward pass used. */
-CK_DISPATCH
-void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *row_max, const float *row_inv) {
+static void CK_KERNEL(ck_attention_probs)(float *s, size_t rows, size_t n, float scale, const float *row_max, const float *row_inv) {
 #pragma clang fp contract(off)
     for (size_t r = 0; r < rows; r++) {
         float *v = s + r * n;
@@ -27,8 +20,7 @@ void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const floa
     }
 }
 
-CK_DISPATCH
-void ck_attention_dscores(const float *restrict p, float *restrict dp, size_t rows, size_t n, const float *d, float scale) {
+static void CK_KERNEL(ck_attention_dscores)(const float *restrict p, float *restrict dp, size_t rows, size_t n, const float *d, float scale) {
     for (size_t r = 0; r < rows; r++) {
         const float *pr = p + r * n;
         float *g = dp + r * n;
@@ -37,8 +29,7 @@ void ck_attention_dscores(const float *restrict p, float *restrict dp, size_t ro
     }
 }
 
-CK_DISPATCH
-void ck_rowdot(const float *a, const float *b, size_t rows, size_t n, float *out) {
+static void CK_KERNEL(ck_rowdot)(const float *a, const float *b, size_t rows, size_t n, float *out) {
 #pragma clang fp reassociate(on)
     for (size_t r = 0; r < rows; r++) {
         float s = 0;

@@ -1,13 +1,7 @@
-#ifndef DSCRIPT_CKERNELS_DISPATCH_H
-#define DSCRIPT_CKERNELS_DISPATCH_H
-/* CK_DISPATCH compiles a function three times (AVX-512, AVX2+FMA, baseline) on x86-64 Linux and
- * lets the dynamic loader pick one per CPU (an ifunc); elsewhere it is a plain function. */
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define CK_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CK_DISPATCH
-#endif
-
+#ifndef DSCRIPT_CKERNELS_KERNEL_MATH_H
+#define DSCRIPT_CKERNELS_KERNEL_MATH_H
+/* Inline float math the kernels share. Included by Level.h inside each level's target region, so
+ * these inline into each level's kernels compiled for that level. */
 #include <stdint.h>
 #include <string.h>
 

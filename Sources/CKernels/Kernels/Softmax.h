@@ -1,16 +1,11 @@
-#include "CKernels.h"
-#include "Dispatch.h"
-
-CK_DISPATCH
-void ck_softmax_rows(float *x, size_t rows, size_t n) {
+static void CK_KERNEL(ck_softmax_rows)(float *x, size_t rows, size_t n) {
     for (size_t r = 0; r < rows; r++) {
         float inv;
         ck_softmax_row(x + r * n, n, &inv);
     }
 }
 
-CK_DISPATCH
-void ck_softmax_backward_rows(const float *y, float *g, size_t rows, size_t n) {
+static void CK_KERNEL(ck_softmax_backward_rows)(const float *y, float *g, size_t rows, size_t n) {
 #pragma clang fp reassociate(on)
     for (size_t r = 0; r < rows; r++) {
         const float *yr = y + r * n;

@@ -1,6 +1,3 @@
-#include "CKernels.h"
-#include "Dispatch.h"
-
 /* Winograd F(4×4, 3×3) with the points 0, ±1, ±2 (Lavin & Gray 2015):
  *   Bᵀ = [[4,0,−5,0,1,0], [0,−4,−4,1,1,0], [0,4,−4,−1,1,0], [0,−2,−1,2,1,0], [0,2,−1,−2,1,0], [0,4,0,−5,0,1]]
  *   G  = [[¼,0,0], [−⅙,−⅙,−⅙], [−⅙,⅙,−⅙], [1/24,1/12,⅙], [1/24,−1/12,⅙], [0,0,1]]
@@ -74,18 +71,10 @@ static inline void ck_gt6(const float *x, size_t sx, float *y, size_t sy) {
     y[2 * sy] = (s34 - s12) * sixth + x5;
 }
 
-/* Floats of scratch the transforms need for a plane of th×tw tiles: the 36 gathered tile entries
- * plus either the padded plane (input) or 16 output planes (output, gradient). */
-size_t ck_winograd_scratch(size_t th, size_t tw) {
-    size_t tiles = th * tw, rows = (4 * th + 2) * (4 * tw + 2);
-    return 36 * tiles + (rows > 16 * tiles ? rows : 16 * tiles);
-}
-
 /* u[k·plane + q] = (G·g·Gᵀ)_k for the 3×3 kernels g = w[q], q in first..<first+count. The kernels go
  * in batches of 256: first turned into nine contiguous arrays (one per kernel entry), so the
  * transform reads 9 and writes 36 contiguous streams and vectorises without gathers. */
-CK_DISPATCH
-void ck_winograd_weights(const float *restrict w, size_t plane, size_t first, size_t count, float *restrict u) {
+static void CK_KERNEL(ck_winograd_weights)(const float *restrict w, size_t plane, size_t first, size_t count, float *restrict u) {
     enum { BATCH = 256 };
     float entries[9 * BATCH];
     for (size_t q0 = first; q0 < first + count; q0 += BATCH) {
@@ -111,8 +100,7 @@ static inline void ck_copy(float *restrict dst, const float *restrict src, size_
  * gathered into arrays over all tiles (from the padded plane, one tile row at a time); then the
  * transform runs over all tiles of the plane with contiguous loads and stores only, so it vectorises
  * across tile rows rather than within one. */
-CK_DISPATCH
-void ck_winograd_input(const float *restrict plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
+static void CK_KERNEL(ck_winograd_input)(const float *restrict plane, size_t h, size_t w, size_t p, size_t th, size_t tw,
                        float *restrict v, size_t vstride, float *restrict scratch) {
     const size_t tiles = th * tw, ph = 4 * th + 2, pw = 4 * tw + 2;
     float *d = scratch;                    /* d[(6i + j)·tiles + tile] */
@@ -140,8 +128,7 @@ void ck_winograd_input(const float *restrict plane, size_t h, size_t w, size_t p
 /* Aᵀ·M·A: each tile's 36 products become its 4×4 output block, plus `bias`. The 16 block entries are
  * computed over all tiles at once (contiguous, vectorised), then interleaved into the output rows;
  * entries past the plane's edge (ho or wo not a multiple of 4) are dropped. */
-CK_DISPATCH
-void ck_winograd_output(const float *restrict m, size_t mstride, size_t th, size_t tw, size_t ho, size_t wo,
+static void CK_KERNEL(ck_winograd_output)(const float *restrict m, size_t mstride, size_t th, size_t tw, size_t ho, size_t wo,
                         float bias, float *restrict out, float *restrict scratch) {
     const size_t tiles = th * tw;
     float *y = scratch;   /* y[(4i + j)·tiles + tile] */
@@ -171,8 +158,7 @@ void ck_winograd_output(const float *restrict m, size_t mstride, size_t th, size
 /* A·g·Aᵀ, the adjoint of the output transform, for each 4×4 block of one ho×wo output-gradient plane.
  * The 16 entries of each block are gathered over all tiles first (zeros past the edge), then
  * transformed with contiguous loads and stores into 36 planes y[k·ystride + tile]. */
-CK_DISPATCH
-void ck_winograd_output_grad(const float *restrict g, size_t ho, size_t wo, size_t th, size_t tw,
+static void CK_KERNEL(ck_winograd_output_grad)(const float *restrict g, size_t ho, size_t wo, size_t th, size_t tw,
                              float *restrict y, size_t ystride, float *restrict scratch) {
     const size_t tiles = th * tw, full = wo / 4, rest = wo % 4;
     float *e = scratch;   /* e[(4i + j)·tiles + tile] */
@@ -202,8 +188,7 @@ void ck_winograd_output_grad(const float *restrict g, size_t ho, size_t wo, size
 
 /* dw[o][c] = Gᵀ·du·G from du[k][o][c], the adjoint of the weight transform (one loop over the o·c
  * kernels, reading the 36 planes contiguously). */
-CK_DISPATCH
-void ck_winograd_weights_grad(const float *restrict du, size_t o, size_t c, float *restrict dw) {
+static void CK_KERNEL(ck_winograd_weights_grad)(const float *restrict du, size_t o, size_t c, float *restrict dw) {
     const size_t plane = o * c;
     CK_INDEPENDENT
     for (size_t q = 0; q < plane; q++) {
