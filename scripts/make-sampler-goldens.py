@@ -248,29 +248,27 @@ def main():
     for case in cases():
         betas = betas64(case["schedule"])
         entries.append(run({**case, "betas": betas}, gen))
-    obj = {"command": COMMAND, "versions": VERSIONS, "null_label": NULL,
-           "what": "whole runs of diffusers' schedulers in float64 with model out = 0.5·tanh(x) + 0.1·t/T "
-                   "+ 0.2·(y − 1)·cos(x) (float32 in and out); calls = model timesteps, inputs = model inputs, sample = final x",
-           "entries": entries}
-    grids = {"command": COMMAND, "versions": VERSIONS,
-             "what": "timesteps and sigmas of diffusers' Euler / DPMSolverMultistep / UniPC set_timesteps in float64",
-             "entries": grid_entries()}
-    with open(os.path.join(OUT, "sampler_grids.json"), "w") as f:
-        json.dump(grids, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote sampler_grids.json,", len(grids["entries"]), "grids")
-    frechet = {"command": COMMAND, "versions": {**VERSIONS, "scipy": __import__("scipy").__version__},
-               "what": "pytorch-fid's calculate_frechet_distance on float32 features a [n, d], b [m, d]",
-               "entries": frechet_entries()}
-    with open(os.path.join(OUT, "frechet.json"), "w") as f:
-        json.dump(frechet, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote frechet.json,", len(frechet["entries"]), "cases")
-    path = os.path.join(OUT, "sampler_runs.json")
+    write("sampler_runs.json", {
+        "command": COMMAND, "versions": VERSIONS, "null_label": NULL,
+        "what": "whole runs of diffusers' schedulers in float64 with model out = 0.5·tanh(x) + 0.1·t/T "
+                "+ 0.2·(y − 1)·cos(x) (float32 in and out); calls = model timesteps, inputs = model inputs, sample = final x",
+        "entries": entries})
+    write("sampler_grids.json", {
+        "command": COMMAND, "versions": VERSIONS,
+        "what": "timesteps and sigmas of diffusers' Euler / DPMSolverMultistep / UniPC set_timesteps in float64",
+        "entries": grid_entries()})
+    write("frechet.json", {
+        "command": COMMAND, "versions": {**VERSIONS, "scipy": __import__("scipy").__version__},
+        "what": "pytorch-fid's calculate_frechet_distance on float32 features a [n, d], b [m, d]",
+        "entries": frechet_entries()})
+
+
+def write(name, obj):
+    path = os.path.join(OUT, name)
     with open(path, "w") as f:
         json.dump(obj, f, separators=(",", ":"))
         f.write("\n")
-    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes,", len(entries), "runs")
+    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes,", len(obj["entries"]), "entries")
 
 
 if __name__ == "__main__":

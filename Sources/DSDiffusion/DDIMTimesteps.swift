@@ -32,8 +32,8 @@ public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpa
                         stepsOffset: stepsOffset ?? schedule.settings.stepsOffset)
 }
 
-/// `ddimTimesteps` for a schedule of T timesteps.
-func spacedTimesteps(T: Int, steps: Int, spacing: TimestepSpacing, stepsOffset: Int) throws -> [Int] {
+/// Throws unless 1 ≤ steps ≤ T and 0 ≤ stepsOffset < T (every sampler's timestep list checks these).
+func checkSteps(T: Int, steps: Int, stepsOffset: Int) throws {
     guard steps >= 1 else { throw DiffusionError("the number of sampling steps must be at least 1, got \(steps)") }
     guard steps <= T else {
         throw DiffusionError("cannot sample with \(steps) steps from a schedule of \(T) timesteps (steps must be ≤ T)")
@@ -41,6 +41,11 @@ func spacedTimesteps(T: Int, steps: Int, spacing: TimestepSpacing, stepsOffset: 
     guard stepsOffset >= 0, stepsOffset < T else {
         throw DiffusionError("steps_offset must lie in [0, \(T)), got \(stepsOffset)")
     }
+}
+
+/// `ddimTimesteps` for a schedule of T timesteps.
+func spacedTimesteps(T: Int, steps: Int, spacing: TimestepSpacing, stepsOffset: Int) throws -> [Int] {
+    try checkSteps(T: T, steps: steps, stepsOffset: stepsOffset)
     var timesteps: [Int]
     switch spacing {
     case .linspace:

@@ -68,14 +68,8 @@ public struct SigmaGrid: Equatable {
 
     /// The descending timesteps before any Karras conversion (as Float64, fractional for `.discrete` linspace).
     static func gridTimesteps(T: Int, steps: Int, family: Family, spacing: TimestepSpacing,
-                                stepsOffset: Int) throws -> [Double] {
-        guard steps >= 1 else { throw DiffusionError("the number of sampling steps must be at least 1, got \(steps)") }
-        guard steps <= T else {
-            throw DiffusionError("cannot sample with \(steps) steps from a schedule of \(T) timesteps (steps must be ≤ T)")
-        }
-        guard stepsOffset >= 0, stepsOffset < T else {
-            throw DiffusionError("steps_offset must lie in [0, \(T)), got \(stepsOffset)")
-        }
+                              stepsOffset: Int) throws -> [Double] {
+        try checkSteps(T: T, steps: steps, stepsOffset: stepsOffset)
         var timesteps: [Double]
         switch (family, spacing) {
         case (.discrete, .linspace):
