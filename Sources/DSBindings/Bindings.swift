@@ -19,7 +19,7 @@ public enum Bindings {
             methods: NoiseScheduleObject.methods),
         BuiltinDomain(
             "Models", functions: DiffusionLibrary.models + ImageModelLibrary.table + PretrainedLibrary.table,
-            methods: ImageModelLibrary.methods),
+            methods: ImageModelLibrary.methods + PipelineObject.methods),
         BuiltinDomain(
             "Files, pictures and data",
             functions: FileLibrary.table + StatsLibrary.table + PictureLibrary.table + ChartLibrary.table
@@ -29,22 +29,9 @@ public enum Bindings {
     ]
 
     public static func install(in interpreter: Interpreter) {
-        for domain in domains {
-            interpreter.register(BuiltinDomain(domain.title, functions: translatingErrors(domain.functions), methods: domain.methods))
-        }
+        for domain in domains { interpreter.register(domain) }
         LessonLibrary.attach(interpreter)
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
         Engine.prepare()
-        // One allocation limit for the bindings' checks and the engine's: what fits in memory.
-        Engine.maxElements = Swift.min(Engine.maxElements, TensorConversion.maxElements)
-    }
-
-    /// The same built-ins with engine errors (`TensorError`) turned into `ScriptError`s.
-    static func translatingErrors(_ table: [Builtin]) -> [Builtin] {
-        table.map { builtin in
-            Builtin(builtin.signature, builtin.summary, example: builtin.example) { arguments, context in
-                try engine { try builtin.call(arguments, context) }
-            }
-        }
     }
 }

@@ -3,30 +3,32 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Diffusion built-ins (SPEC §7, §8): `schedule`, the DDPM / DDIM steps and samplers, DDIM
+/// Diffusion built-ins (docs/builtins.md § Diffusion): `schedule`, the DDPM / DDIM steps and samplers, DDIM
 /// inversion and the `mlp_denoiser` model. Samplers call any `model(x, t)` with t a tensor of
 /// per-sample timesteps, draw noise from the interpreter's generator and stop on Ctrl-C.
 enum DiffusionLibrary {
     static let functions: [Builtin] = [
-        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false)",
-                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, or a tensor of betas (float64 inside)",
+        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false, prediction = \"eps\", "
+                    + "clip = false, clip_range = 1, threshold = nil, spacing = \"leading\", steps_offset = 0, "
+                    + "set_alpha_to_one = true, variance = \"fixed_small\")",
+                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, laplace, exp, or a tensor of betas (float64 inside), "
+                    + "carrying the settings its samplers use (threshold: {ratio, max})",
                 example: "let s = schedule(\"linear\", steps: 1000)\ns.alpha_bar[999]") { a, _ in
             let rescale = try a.bool("rescale_zero_snr")
+            let settings = try a.samplerSettingKeywords(over: SamplerSettings())
             let kindValue = try a.value("kind")
             if case .string(let kind) = kindValue {
                 let isScaled = kind == "scaled_linear"
                 let steps = try a.int("steps")
                 let start = try a.number("beta_start", default: isScaled ? 0.00085 : 1e-4)
                 let end = try a.number("beta_end", default: isScaled ? 0.012 : 0.02)
-                return .native(NoiseScheduleObject(try diffusion {
-                    try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end, rescaleZeroTerminalSNR: rescale)
-                }))
+                return .native(NoiseScheduleObject(try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end,
+                                                                rescaleZeroTerminalSNR: rescale, settings: settings)))
             }
             let betas = try a.tensor("kind")
             guard betas.rank == 1 else { throw a.error("kind", "betas must be a 1-D tensor, got shape \(betas.shape)") }
-            return .native(NoiseScheduleObject(try diffusion {
-                try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)
-            }))
+            return .native(NoiseScheduleObject(try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale,
+                                                            settings: settings)))
         },
         Builtin("ddpm_step(s, model_output, t, xt, noise, variance = nil, clip = nil, prediction = nil)",
                 "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0; "
@@ -37,7 +39,7 @@ enum DiffusionLibrary {
             var noise = try a.optionalTensor("noise")
             if noise == nil && t > 0 && t < s.T { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
             let settings = try a.samplerSettings(s)
-            return stepResult(try diffusion { try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings) })
+            return stepResult(try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings))
         },
         Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = nil, prediction = nil)",
                 "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means the final ᾱ, 1 by default): dict x_prev, x0",
@@ -48,9 +50,7 @@ enum DiffusionLibrary {
             var noise = try a.optionalTensor("noise")
             if noise == nil && eta > 0 { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
             let settings = try a.samplerSettings(s)
-            return stepResult(try diffusion {
-                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings)
-            })
+            return stepResult(try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings))
         },
         Builtin("ddim_timesteps(s, steps, spacing = nil)",
                 "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps "
@@ -58,7 +58,7 @@ enum DiffusionLibrary {
                 example: "ddim_timesteps(s, 10)   # [900, 800, ..., 0]") { a, _ in
             let s = try a.schedule()
             let settings = try a.samplerSettings(s)
-            let steps = try diffusion { try ddimTimesteps(s, steps: try a.int("steps"), spacing: settings.spacing) }
+            let steps = try ddimTimesteps(s, steps: try a.int("steps"), spacing: settings.spacing)
             return .list(ListObject(steps.map { .number(Double($0)) }))
         },
         Builtin("ddpm_sample(model, s, shape, variance = nil, clip = nil, trajectory = false, prediction = nil, noise = nil, "
@@ -74,12 +74,10 @@ enum DiffusionLibrary {
             let steps = a.has("steps") ? try a.int("steps") : nil
             let noises = try DiffusionBridge.stepNoises(a, c)
             let labels = try a.optionalTensor("class_labels")
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
-                                   noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
-                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
-                }
+            let r = try Engine.withNoGrad {
+                try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                               noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
+                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
             }
             try noises.checkUsed()
             return DiffusionBridge.result(r, trajectory: trajectory)
@@ -95,13 +93,11 @@ enum DiffusionLibrary {
             let trajectory = try a.bool("trajectory")
             let settings = try a.samplerSettings(s)
             let labels = try a.optionalTensor("class_labels")
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
-                                   noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
-                                   eta: try a.number("eta"), settings: settings, trajectory: trajectory,
-                                   initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
-                }
+            let r = try Engine.withNoGrad {
+                try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                               noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
+                               eta: try a.number("eta"), settings: settings, trajectory: trajectory,
+                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
@@ -112,11 +108,9 @@ enum DiffusionLibrary {
             let s = try a.schedule(), x0 = try a.tensor("x0")
             let trajectory = try a.bool("trajectory")
             let settings = try a.samplerSettings(s)
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int("steps"),
-                                   settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
-                }
+            let r = try Engine.withNoGrad {
+                try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int("steps"),
+                               settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
@@ -128,11 +122,9 @@ enum DiffusionLibrary {
                 "a denoiser for points in R^dim: sinusoidal time embedding ++ x (++ a learned label embedding) → layers × (linear, SiLU) → dim; call model(x, t) or model(x, t, class_labels: y)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in
             let classes: Int? = a.has("num_classes") ? try a.int("num_classes") : nil
-            let net = try diffusion {
-                try MLPDenoiser(dim: try a.int("dim"), hidden: try a.int("hidden"),
-                                layers: try a.int("layers"), timeDim: try a.int("time_dim"),
-                                numClasses: classes, generator: RandomState.of(c))
-            }
+            let net = try MLPDenoiser(dim: try a.int("dim"), hidden: try a.int("hidden"),
+                                      layers: try a.int("layers"), timeDim: try a.int("time_dim"),
+                                      numClasses: classes, generator: RandomState.of(c))
             let object = ModelObject(net) { args, _ in
                 var args = args
                 args.functionName = "mlp_denoiser"
@@ -143,7 +135,7 @@ enum DiffusionLibrary {
                 let t = try args.tensor(1, "t")
                 guard t.scalars.allSatisfy(\.isFinite) else { throw args.error(1, "t", "timesteps must be finite numbers") }
                 let labels = try args.classLabels()
-                return .tensor(try diffusion { try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars), classLabels: labels) })
+                return .tensor(try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars), classLabels: labels))
             }
             if let classes {
                 object.extraFields["num_classes"] = { .number(Double(classes)) }

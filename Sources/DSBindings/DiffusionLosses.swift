@@ -4,7 +4,8 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// Losses, the variational bound, the 2-D data sets, `energy_distance` and `frechet_distance` (SPEC §7, §9, §11).
+/// Losses, the variational bound, the 2-D data sets, `energy_distance` and `frechet_distance`
+/// (docs/builtins.md § Diffusion and § Files, pictures and data).
 ///
 /// `diffusion_loss` is differentiable through the model output. `kl_normal`, `vae_kl` and
 /// `gaussian_nll` are composed from engine primitives when an input requires gradients (so a VAE
@@ -16,7 +17,7 @@ enum DiffusionLosses {
                 example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()\ndiffusion_loss(model, s, x, class_labels: y, cond_drop: 0.1)") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule(), x0 = try a.tensor("x0")
-            let weighting = try diffusion { try LossWeighting(name: try a.string("weighting")) }
+            let weighting = try LossWeighting(name: try a.string("weighting"))
             let labels = try a.classLabels()
             let drop = try a.number("cond_drop")
             var dropout: LabelDropout? = nil
@@ -25,14 +26,12 @@ enum DiffusionLosses {
                 guard let null else {
                     throw a.error("null_label", "cond_drop needs the null label: pass null_label: (a conditional mlp_denoiser knows its own)")
                 }
-                dropout = try diffusion { try LabelDropout(probability: drop, nullLabel: null) }
+                dropout = try LabelDropout(probability: drop, nullLabel: null)
             }
-            let r = try diffusion {
-                try diffusionLoss(DiffusionBridge.labelledModel(model, c), schedule: s, x0: x0, classLabels: labels,
-                                  dropout: dropout, generator: RandomState.of(c),
-                                  prediction: try a.prediction(default: s.settings.prediction), weighting: weighting,
-                                  gamma: try a.number("gamma"))
-            }
+            let r = try diffusionLoss(DiffusionBridge.labelledModel(model, c), schedule: s, x0: x0, classLabels: labels,
+                                      dropout: dropout, generator: RandomState.of(c),
+                                      prediction: try a.prediction(default: s.settings.prediction), weighting: weighting,
+                                      gamma: try a.number("gamma"))
             return .tensor(r.loss)
         },
         Builtin("kl_normal(mean1, logvar1, mean2, logvar2)", "elementwise KL(N(mean1, e^logvar1) ‖ N(mean2, e^logvar2)) in nats",
@@ -42,47 +41,43 @@ enum DiffusionLosses {
                 // ½(−1 + lv2 − lv1 + e^{lv1−lv2} + (μ1−μ2)² e^{−lv2})
                 let d = try m1.sub(m2)
                 let inner = try l2.sub(l1).add(try l1.sub(l2).exp()).add(try d.square().mul(l2.neg().exp())).sub(1)
-                return .tensor(try diffusion { try inner.mul(0.5) })
+                return .tensor(try inner.mul(0.5))
             }
-            return .tensor(try diffusion { try klNormal(mean1: m1, logVar1: l1, mean2: m2, logVar2: l2) })
+            return .tensor(try klNormal(mean1: m1, logVar1: l1, mean2: m2, logVar2: l2))
         },
         Builtin("vae_kl(mean, logvar)", "KL(N(mean, e^logvar) ‖ N(0, I)) summed over all axes but the first: one value per sample",
                 example: "vae_kl(zeros([4, 8]), zeros([4, 8]))   # zeros") { a, _ in
             let m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if (m.requiresGrad || lv.requiresGrad) && Engine.isGradEnabled {
-                let terms = try diffusion { try m.square().add(lv.exp()).sub(1).sub(lv).mul(0.5) }
+                let terms = try m.square().add(lv.exp()).sub(1).sub(lv).mul(0.5)
                 let axes = m.rank > 1 ? Array(1..<m.rank) : nil
-                return .tensor(try diffusion { axes == nil ? try terms.sum() : try terms.sum(axes: axes) })
+                return .tensor(axes == nil ? try terms.sum() : try terms.sum(axes: axes))
             }
-            return .tensor(try diffusion { try vaeKL(mean: m, logVar: lv) })
+            return .tensor(try vaeKL(mean: m, logVar: lv))
         },
         Builtin("gaussian_nll(x, mean, logvar)", "elementwise −log N(x; mean, e^logvar) in nats",
                 example: "gaussian_nll(0, 0, 0)   # 0.9189385") { a, _ in
             let x = try a.tensor("x"), m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if [x, m, lv].contains(where: \.requiresGrad) && Engine.isGradEnabled {
                 let inner = try x.sub(m).square().mul(lv.neg().exp()).add(lv).add(Float(log(2 * Double.pi)))
-                return .tensor(try diffusion { try inner.mul(0.5) })
+                return .tensor(try inner.mul(0.5))
             }
-            return .tensor(try diffusion { try gaussianNLL(x: x, mean: m, logVar: lv) })
+            return .tensor(try gaussianNLL(x: x, mean: m, logVar: lv))
         },
         Builtin("discretized_gaussian_nll(x, mean, logvar)", "DDPM's decoder: −log of the 8-bit bin of x ∈ [−1, 1] under N(mean, e^logvar), nats",
                 example: "discretized_gaussian_nll(tensor([0]), tensor([0]), tensor([-9]))") { a, _ in
-            .tensor(try diffusion {
-                try discretizedGaussianNLL(x: try a.tensor("x"), mean: try a.tensor("mean"), logVar: try a.tensor("logvar"))
-            })
+            .tensor(try discretizedGaussianNLL(x: try a.tensor("x"), mean: try a.tensor("mean"), logVar: try a.tensor("logvar")))
         },
         Builtin("vlb(model, s, x0, variance = nil, prediction = nil, clip = nil)",
                 "the variational bound in bits/dim: dict total, prior (L_T), decoder (L_0), terms (tensor [T]), per_sample",
                 example: "vlb(model, s, data[0:64])[\"total\"]") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule(), x0 = try a.tensor("x0")
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
-                            variance: try a.varianceType(default: s.settings.variance),
-                            prediction: try a.prediction(default: s.settings.prediction),
-                            clip: try a.bool("clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
-                }
+            let r = try Engine.withNoGrad {
+                try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
+                        variance: try a.varianceType(default: s.settings.variance),
+                        prediction: try a.prediction(default: s.settings.prediction),
+                        clip: try a.bool("clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }
             return .dict(DictObject([
@@ -107,10 +102,10 @@ enum DiffusionLosses {
             let g = RandomState.of(c)
             let random = DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) })
             if let labelled, try a.bool("labels", default: false) {
-                let (points, labels) = try diffusion { try labelled(n, random) }
+                let (points, labels) = try labelled(n, random)
                 return .dict(DictObject(["points": .tensor(points), "labels": .tensor(labels)]))
             }
-            return .tensor(try diffusion { try Datasets2D.make(name, n: n, random: random) })
+            return .tensor(try Datasets2D.make(name, n: n, random: random))
         }
     } + [
         Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
@@ -146,7 +141,7 @@ enum DiffusionLosses {
                 return try Tensor.cat(parts, axis: 0)
             }
             let x = try embed(samples, "samples"), y = try embed(data, "data")
-            return .number(try diffusion { try FrechetDistance.distance(x, y) })
+            return .number(try FrechetDistance.distance(x, y))
         },
     ]
 

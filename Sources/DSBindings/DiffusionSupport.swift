@@ -2,17 +2,6 @@ import DSDiffusion
 import DSEngine
 import DSLanguage
 
-/// Runs diffusion code, turning `DiffusionError` and `TensorError` into `ScriptError`s with the same message.
-func diffusion<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as DiffusionError {
-        throw ScriptError(error.message)
-    } catch let error as TensorError {
-        throw ScriptError(error.message)
-    }
-}
-
 extension Arguments {
     /// A noise schedule argument.
     func schedule(_ name: String = "s") throws -> Schedule {
@@ -53,19 +42,19 @@ extension Arguments {
     /// `prediction:` — eps, x0 or v (or diffusers' names); `fallback` when absent.
     func prediction(default fallback: Prediction) throws -> Prediction {
         guard has("prediction") else { return fallback }
-        return try diffusion { try Prediction(name: try string("prediction")) }
+        return try Prediction(name: try string("prediction"))
     }
 
     /// `spacing:` — leading, trailing or linspace; `fallback` when absent.
     func spacing(default fallback: TimestepSpacing) throws -> TimestepSpacing {
         guard has("spacing") else { return fallback }
-        return try diffusion { try TimestepSpacing(name: try string("spacing")) }
+        return try TimestepSpacing(name: try string("spacing"))
     }
 
     /// `variance:` — one of diffusers' variance types; `fallback` when absent.
     func varianceType(default fallback: VarianceType) throws -> VarianceType {
         guard has("variance") else { return fallback }
-        return try diffusion { try VarianceType(name: try string("variance")) }
+        return try VarianceType(name: try string("variance"))
     }
 
     /// The schedule's sampler settings with the call's `variance:`, `spacing:`, `clip:` and `prediction:`
@@ -76,6 +65,36 @@ extension Arguments {
         if takes("spacing") { settings.spacing = try spacing(default: settings.spacing) }
         if takes("clip") { settings.clip = try bool("clip", default: settings.clip) }
         if takes("prediction") { settings.prediction = try prediction(default: settings.prediction) }
+        return settings
+    }
+
+    /// The sampler settings `schedule(...)` and `s.with(...)` take, over `base`: each of `prediction`,
+    /// `clip`, `clip_range`, `threshold` (`{ratio:, max:}`; `threshold: nil` turns it off), `spacing`,
+    /// `steps_offset`, `set_alpha_to_one` and `variance` that the caller gave.
+    func samplerSettingKeywords(over base: SamplerSettings) throws -> SamplerSettings {
+        var settings = base
+        if given("prediction") != nil { settings.prediction = try Prediction(name: try string("prediction")) }
+        if given("clip") != nil { settings.clip = try bool("clip") }
+        if given("clip_range") != nil { settings.clipRange = try number("clip_range") }
+        if given("spacing") != nil { settings.spacing = try TimestepSpacing(name: try string("spacing")) }
+        if given("steps_offset") != nil { settings.stepsOffset = try int("steps_offset") }
+        if given("set_alpha_to_one") != nil { settings.setAlphaToOne = try bool("set_alpha_to_one") }
+        if given("variance") != nil { settings.variance = try VarianceType(name: try string("variance")) }
+        if given("threshold") != nil {
+            let d = try dict("threshold")
+            guard Set(d.entries.keys).isSubset(of: ["ratio", "max"]) else {
+                throw error("threshold", "expected a dict with ratio and max (Imagen's dynamic thresholding), or nil")
+            }
+            func number(_ key: String, _ fallback: Double) throws -> Double {
+                guard let v = d.entries[key] else { return fallback }
+                guard case .number(let x) = v else { throw error("threshold", "\(key) must be a number") }
+                return x
+            }
+            settings.threshold = try DynamicThreshold(ratio: try number("ratio", 0.995), maxValue: try number("max", 1))
+        } else if keywords.contains(where: { $0.name == "threshold" }) {
+            settings.threshold = nil
+        }
+        try settings.validate()
         return settings
     }
 
@@ -201,7 +220,7 @@ enum DiffusionBridge {
         } else {
             let stacked = try a.tensor("step_noises")
             guard stacked.rank >= 1 else { throw a.error("step_noises", "expected a list of tensors or a tensor [steps, ...]") }
-            given = try diffusion { try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) } }
+            given = try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) }
         }
         var used = 0
         let source: NoiseSource = { shape in

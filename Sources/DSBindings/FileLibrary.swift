@@ -3,9 +3,9 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// `save` / `load` / `metadata` / `restore` (SPEC §9): `.safetensors` (a dict of tensors, a model's
-/// state dict, or a checkpoint dict, see `Checkpoint`) and `.npy` (one tensor); `load` also reads
-/// IDX files (`load_idx`).
+/// `save` / `load` / `metadata` / `restore` (docs/builtins.md § Files, pictures and data): `.safetensors`
+/// (a dict of tensors, a model's state dict, or a checkpoint dict, see `Checkpoint`) and `.npy` (one
+/// tensor); `load` also reads IDX files (`load_idx`).
 enum FileLibrary {
     static let table: [Builtin] = [
         Builtin("save(path, value, dtype = \"float32\", metadata = nil)",
@@ -20,7 +20,7 @@ enum FileLibrary {
                 guard dtype == "float32", !a.has("metadata") else {
                     throw a.error("dtype", ".npy files are written as float32 without metadata")
                 }
-                try files { try Npy.write(t.tensor, to: path) }
+                try Npy.write(t.tensor, to: path)
             case .safetensors:
                 var metadata = try userMetadata(a)
                 let tensors: [(String, Tensor)]
@@ -41,25 +41,30 @@ enum FileLibrary {
                 default:
                     throw a.typeError("value", expected: "dict, model or ema (for .safetensors)", got: value)
                 }
-                try files { try Safetensors.write(tensors, metadata: metadata, dtype: format, to: path) }
+                try Safetensors.write(tensors, metadata: metadata, dtype: format, to: path)
             case .idx:
                 throw a.error("path", "IDX files are read-only")
+            case .torch:
+                throw a.error("path", "PyTorch files are read-only here; save writes .safetensors, which torch reads with safetensors.torch.load_file")
             }
             return .null
         },
         Builtin("load(path)",
-                "reads a .safetensors file (dict of tensors in file order; a checkpoint dict as saved), a .npy tensor or an IDX file",
+                "reads a .safetensors file (dict of tensors in file order; a checkpoint dict as saved), a .npy tensor, an IDX file, "
+                    + "or a PyTorch file (.bin, .pt, .pth, .ckpt: weights only; any other Python object is refused by name)",
                 example: "let ck = load(\"ckpt.safetensors\"); load_state(net, ck.model)") { a, _ in
             let path = try a.string("path")
             switch try kind(of: path, a) {
             case .npy:
-                let array = try files { try Npy.read(path: path) }
+                let array = try Npy.read(path: path)
                 LoadedFiles.remember(array.tensor, dtype: array.descr)
                 return .tensor(array.tensor)
             case .idx:
-                return .tensor(try files { try IDXFile.read(path: path) })
+                return .tensor(try IDXFile.read(path: path))
+            case .torch:
+                return try TorchFiles.load(path)
             case .safetensors:
-                let file = try files { try Safetensors.read(path: path) }
+                let file = try Safetensors.read(path: path)
                 let pairs = file.metadataOrder.map { ($0, file.metadata[$0] ?? "") }
                 let dict: DictObject
                 if let record = file.metadata[Checkpoint.marker] {
@@ -79,15 +84,15 @@ enum FileLibrary {
         Builtin("load_idx(path)", "reads an IDX file (MNIST's format; .gz too) as a tensor of its stored values",
                 example: "let images = load_idx(\"train-images-idx3-ubyte.gz\") / 255") { a, _ in
             let path = try a.string("path")
-            return .tensor(try files { try IDXFile.read(path: path) })
+            return .tensor(try IDXFile.read(path: path))
         },
-        Builtin("metadata(file)", "the __metadata__ of a .safetensors file (a path or a dict load returned) as a dict of strings",
+        Builtin("metadata(file)", "the __metadata__ of a .safetensors file (a path or a dict load returned) as a dict: strings, with JSON objects and arrays decoded",
                 example: "metadata(\"ckpt.safetensors\")") { a, _ in
             let v = try a.value("file")
             let pairs: [(String, String)]
             switch v {
             case .string(let path):
-                let reader = try files { try SafetensorsReader(path: path) }
+                let reader = try SafetensorsReader(path: path)
                 pairs = reader.metadataOrder.map { ($0, reader.metadata[$0] ?? "") }
             case .dict(let dict):
                 pairs = LoadedFiles.metadata(of: dict) ?? []
@@ -95,7 +100,7 @@ enum FileLibrary {
                 throw a.typeError("file", expected: "path or loaded dict", got: v)
             }
             var entries = OrderedDictionary<String, Value>()
-            for (k, s) in pairs { entries[k] = .string(s) }
+            for (k, s) in pairs { entries[k] = FileLibrary.decodedMetadata(s) }
             return .dict(DictObject(entries))
         },
         Builtin("restore(target, state)",
@@ -124,15 +129,16 @@ enum FileLibrary {
         },
     ]
 
-    enum Kind { case safetensors, npy, idx }
+    enum Kind { case safetensors, npy, idx, torch }
 
     static func kind(of path: String, _ a: Arguments) throws -> Kind {
         let lower = path.lowercased()
         if lower.hasSuffix(".safetensors") { return .safetensors }
         if lower.hasSuffix(".npy") { return .npy }
         if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.hasSuffix(".idx.gz") || lower.hasSuffix("-ubyte.gz") { return .idx }
+        if TorchFiles.isTorch(path) { return .torch }
         let ext = (path as NSString).pathExtension
-        throw a.error("path", "unknown file type '\(ext.isEmpty ? path : "." + ext)' (.safetensors, .npy or IDX expected)")
+        throw a.error("path", "unknown file type '\(ext.isEmpty ? path : "." + ext)' (.safetensors, .npy, IDX or PyTorch .bin/.pt/.pth/.ckpt expected)")
     }
 
     /// The `dtype` argument of `save` and `save_pretrained`: the name given and the safetensors
@@ -141,10 +147,6 @@ enum FileLibrary {
         let formats: [String: SafetensorsDtype] = ["float32": .f32, "float16": .f16, "bfloat16": .bf16]
         let name = try a.choice("dtype", ["float32", "float16", "bfloat16"])
         return (name, formats[name] ?? .f32)
-    }
-
-    static func files<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as FormatError { throw ScriptError(error.message) }
     }
 
     static func userMetadata(_ a: Arguments) throws -> [String: String] {
@@ -189,5 +191,28 @@ enum FileLibrary {
             buffers.append((name, row))
         }
         return OptimizerState(kind: kind, stepCount: Int(steps), buffers: buffers, paramSteps: paramSteps)
+    }
+
+    /// A metadata string as `metadata()` shows it: JSON objects and arrays (dscript's checkpoint
+    /// record, diffusers' configs) decoded into dicts and lists, so they print readably; anything
+    /// else (`"pt"`, plain text, JSON that does not parse) stays the string it is.
+    static func decodedMetadata(_ text: String) -> Value {
+        guard let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[",
+              let json = try? StrictJSONParser.parse(Array(text.utf8)) else { return .string(text) }
+        func value(_ json: JSONValue) -> Value {
+            switch json {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .integer(let n): return .number(Double(n))
+            case .number(let x): return .number(x)
+            case .string(let s): return .string(s)
+            case .array(let items): return .list(ListObject(items.map(value)))
+            case .object(let entries):
+                var dict = OrderedDictionary<String, Value>()
+                for (k, v) in entries { dict[k] = value(v) }
+                return .dict(DictObject(dict))
+            }
+        }
+        return value(json)
     }
 }

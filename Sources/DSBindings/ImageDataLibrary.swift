@@ -1,8 +1,8 @@
 import DSEngine
 import DSLanguage
 
-/// Image data sets made in code and mini-batches (SPEC §9): `shapes`, `glyphs`, `batches`.
-/// Randomness comes from the interpreter's generator (`seed(n)`, `--seed`).
+/// Image data sets made in code and mini-batches (docs/builtins.md § Files, pictures and data): `shapes`,
+/// `glyphs`, `batches`. Randomness comes from the interpreter's generator (`seed(n)`, `--seed`).
 enum ImageDataLibrary {
     static let table: [Builtin] = [
         Builtin("shapes(n, size = 16, labels = false)",

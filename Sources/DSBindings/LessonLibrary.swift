@@ -1,9 +1,10 @@
 import DSLanguage
 import Foundation
 
-/// Lessons (SPEC §10): `lesson(name)` runs `stdlib/lessons/NAME.dscript`, `lessons()` lists them,
-/// `step(title, fn)` is one step of a lesson. In the REPL (standard output a terminal) a lesson
-/// pauses after each step; headless it runs straight through. A failing `check` fails the lesson.
+/// Lessons (docs/builtins.md § Teaching the math): `lesson(name)` runs `stdlib/lessons/NAME.dscript`,
+/// `lessons()` lists them, `step(title, fn)` is one step of a lesson. In the REPL (standard output a
+/// terminal) a lesson pauses after each step; headless it runs straight through. A failing `check` fails
+/// the lesson.
 enum LessonLibrary {
     static let functions: [Builtin] = [
         Builtin("lesson(name)", "runs a lesson from stdlib/lessons (see lessons()); pauses between steps in the REPL",
@@ -17,9 +18,11 @@ enum LessonLibrary {
             try host.run(path: path, context: c)
             return .null
         },
-        Builtin("lessons(run = false)", "lists the lessons in syllabus order with their titles (run: true runs them all); returns the names",
-                example: "lessons()") { a, c in
+        Builtin("lessons(run = false, names = false)",
+                "prints the lessons in syllabus order with their titles; run: true runs them all; names: true returns their names instead of printing",
+                example: "lessons()\nfor name in lessons(names: true) { print(name) }") { a, c in
             let all = LessonHost.catalogue()
+            if try a.bool("names") { return .list(ListObject(all.map { .string($0.name) })) }
             if try a.bool("run") {
                 let host = try LessonHost.of(c)
                 for entry in all { try host.run(path: entry.path, context: c) }
@@ -29,7 +32,7 @@ enum LessonLibrary {
                     c.write("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.title + "\n")
                 }
             }
-            return .list(ListObject(all.map { .string($0.name) }))
+            return .null  // printed: the REPL echoes nothing more
         },
         Builtin("step(title, body)", "one step of a lesson: prints its number and title, runs body(), pauses in the REPL",
                 example: "step(\"variance is preserved\", fn() { check(\"var\", x.var(), 1, tol: 0.05) })") { a, c in
@@ -126,8 +129,8 @@ final class LessonHost {
         return []
     }
 
-    /// The syllabus order of the seeds (SPEC §10), then the samplers and guidance (issue 13); other
-    /// lessons follow alphabetically.
+    /// The syllabus order (docs/builtins.md § Teaching the math), then the samplers and guidance
+    /// (issue 13); other lessons follow alphabetically.
     static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling",
                            "score", "ode", "vpred", "guidance", "zerosnr"]
 

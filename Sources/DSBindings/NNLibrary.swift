@@ -2,8 +2,9 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Layers (SPEC §6): constructors of engine modules, `sequential`, `load_state`, the timestep
-/// embedding. Parameters are initialised from the interpreter's generator (PyTorch's default rule).
+/// Layers (docs/builtins.md § Layers and optimizers): constructors of engine modules, `sequential`,
+/// `load_state`, the timestep embedding. Parameters are initialised from the interpreter's generator
+/// (PyTorch's default rule).
 enum NNLibrary {
     /// Built-in activations that become engine activation modules inside `sequential`.
     static let activationModules: [String: () -> Module] = [
@@ -54,7 +55,7 @@ enum NNLibrary {
         Builtin("upsample(x, scale = 2)", "nearest-neighbour upsampling of [N, C, H, W] images", example: "upsample(zeros([1, 3, 8, 8])).shape   # [1, 3, 16, 16]") { a, _ in
             let x = try a.tensor("x"), scale = try a.number("scale")
             let largest = Double(x.shape.dropFirst(2).max() ?? 0)
-            guard !(largest * scale > Double(TensorConversion.maxElements)) else { throw a.error("scale", "scale \(formatNumber(scale)) is too large") }
+            guard !(largest * scale > Double(Engine.maxElements)) else { throw a.error("scale", "scale \(formatNumber(scale)) is too large") }
             return .tensor(try x.upsampleNearest(scale: scale))
         },
         Builtin("avg_pool2d(x, kernel = 2, stride = nil)", "average pooling of [N, C, H, W] images (stride defaults to kernel)",
@@ -135,7 +136,7 @@ enum NNLibrary {
 
 /// Methods of models, registered for `:help` as `model.NAME`.
 extension ModelObject {
-    static let methods: [Builtin] = Bindings.translatingErrors([
+    static let methods: [Builtin] = [
         Builtin("model.params()", "the trainable tensors, in state-dict order", example: "let opt = adam(model.params(), lr: 1e-3)") { a, _ in
             .list(ListObject(try a.receiver(as: ModelObject.self).module.parameters().map { .tensor($0) }))
         },
@@ -175,5 +176,5 @@ extension ModelObject {
         Builtin("model.children()", "the direct submodules, as a list of models", example: "len(net.children())") { a, _ in
             .list(ListObject(try a.receiver(as: ModelObject.self).module.children.map { .native(ModelObject.wrap($0.module)) }))
         },
-    ])
+    ]
 }

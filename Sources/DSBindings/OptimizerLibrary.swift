@@ -1,8 +1,8 @@
 import DSEngine
 import DSLanguage
 
-/// Optimizers, gradient clipping, EMA and learning-rate schedules (SPEC §6), over the engine's
-/// implementations of torch.optim's exact update rules.
+/// Optimizers, gradient clipping, EMA and learning-rate schedules (docs/builtins.md § Layers and
+/// optimizers), over the engine's implementations of torch.optim's exact update rules.
 enum OptimizerLibrary {
     static let optimizers: [Builtin] = [
         Builtin("sgd(params, lr = 0.01, momentum = 0, nesterov = false, weight_decay = 0, dampening = 0)",

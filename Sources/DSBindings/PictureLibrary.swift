@@ -3,14 +3,19 @@ import DSLanguage
 import DSRender
 import Foundation
 
-/// Picture built-ins (SPEC §9): `show` draws image tensors in the terminal; `save_png`,
-/// `load_png` and `load_png_folder` move them to and from PNG files.
+/// Picture built-ins (docs/builtins.md § Files, pictures and data): `show` draws image tensors in the
+/// terminal; `save_png`, `load_png` and `load_png_folder` move them to and from PNG files.
 enum PictureLibrary {
     static let table: [Builtin] = [
         Builtin("show(img, nrow = 8, scale = nil, range = nil, color = nil, kitty = nil)",
                 "draws an image [H, W], [C, H, W] or a batch [N, C, H, W] as a grid in the terminal (24-bit colour half blocks; grey shades without colour; kitty graphics in kitty)",
                 example: "show(shapes(16), nrow: 8)") { a, c in
             let t = try a.tensor("img")
+            if RichOutput.of(c) != nil {
+                let grid = try ImageGrid.render(t, nrow: try a.int("nrow"), padding: 2, range: try a.imageRange())
+                let scale = try a.has("scale") ? a.int("scale") : nil
+                if try RichDisplay.picture(grid, scale: scale, context: c) { return .null }
+            }
             let color = try a.bool("color", default: PictureLibrary.colorful(c))
             let text = try PictureRenderer.render(
                 t, nrow: try a.int("nrow"), scale: try a.has("scale") ? a.int("scale") : nil,
@@ -25,7 +30,7 @@ enum PictureLibrary {
             let path = try a.string("path")
             let picture = try ImageGrid.render(
                 try a.tensor("img"), nrow: try a.int("nrow"), padding: 2, range: try a.imageRange())
-            try PictureLibrary.files { try PNGCodec.write(picture, path: path) }
+            try PNGCodec.write(picture, path: path)
             return .null
         },
         Builtin("load_png(path, channels = nil, range = [0, 1])",
@@ -34,7 +39,7 @@ enum PictureLibrary {
             let path = try a.string("path")
             let channels = try a.pngChannels()
             let (lo, hi) = try a.valueRange()
-            let picture = try PictureLibrary.files { try PNGCodec.read(path: path, channels: channels) }
+            let picture = try PNGCodec.read(path: path, channels: channels)
             return .tensor(ImageGrid.tensor(from: picture, lo: lo, hi: hi))
         },
         Builtin("load_png_folder(dir, channels = nil, range = [0, 1])",
@@ -55,10 +60,10 @@ enum PictureLibrary {
             var shape: [Int] = []
             for name in names {
                 let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                var picture = try PictureLibrary.files { try PNGCodec.read(path: path, channels: channels) }
+                var picture = try PNGCodec.read(path: path, channels: channels)
                 if let first = shape.first, picture.channels != first, channels == nil {
                     // Mixed files: bring later ones to the first file's channel count.
-                    picture = try PictureLibrary.files { try PNGCodec.read(path: path, channels: first) }
+                    picture = try PNGCodec.read(path: path, channels: first)
                 }
                 let t = ImageGrid.tensor(from: picture, lo: lo, hi: hi)
                 if shape.isEmpty {
@@ -77,15 +82,6 @@ enum PictureLibrary {
     /// Whether pictures use colour by default: colour is on and standard output is a terminal.
     static func colorful(_ context: CallContext) -> Bool {
         context.settings.color && context.settings.interactiveOutputStream
-    }
-
-    /// Runs file work, turning `FormatError`s into script errors.
-    static func files<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as FormatError {
-            throw ScriptError(error.message)
-        }
     }
 }
 

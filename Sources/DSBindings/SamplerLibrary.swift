@@ -13,7 +13,7 @@ enum SamplerLibrary {
                 example: "let x = sample(model, s, sampler: \"dpmpp_2m\", steps: 10, shape: [500, 2])\nlet y = sample(model, s, steps: 20, shape: [8, 2], class_labels: 1, guidance: 3)") { a, c in
             let callee = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule()
-            let sampler = try diffusion { try SamplerKind(name: try a.string("sampler")) }
+            let sampler = try SamplerKind(name: try a.string("sampler"))
             var options = SamplerOptions()
             if a.has("steps") { options.steps = try a.int("steps") }
             options.eta = try a.number("eta")
@@ -31,13 +31,11 @@ enum SamplerLibrary {
             if guidance.scale != nil {
                 guidance.nullLabel = a.has("null_label") ? try a.int("null_label") : try DiffusionBridge.nullLabel(of: callee, c)
             }
-            let run = try diffusion {
-                try Engine.withNoGrad {
-                    try DSDiffusion.sample(DiffusionBridge.conditionalModel(callee, c), schedule: s, sampler: sampler,
-                                           shape: shape, noise: DiffusionBridge.noise(c), initialNoise: noise,
-                                           options: options, guidance: guidance,
-                                           hooks: DiffusionBridge.hooks(c, label: sampler.rawValue))
-                }
+            let run = try Engine.withNoGrad {
+                try DSDiffusion.sample(DiffusionBridge.conditionalModel(callee, c), schedule: s, sampler: sampler,
+                                       shape: shape, noise: DiffusionBridge.noise(c), initialNoise: noise,
+                                       options: options, guidance: guidance,
+                                       hooks: DiffusionBridge.hooks(c, label: sampler.rawValue))
             }
             guard options.trajectory else { return .tensor(run.sample) }
             return .dict(DictObject([

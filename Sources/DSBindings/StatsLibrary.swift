@@ -3,7 +3,8 @@ import DSLanguage
 import DSRender
 import OrderedCollections
 
-/// `stats(x)` and `diff(a, b)` (SPEC §9): tables of tensor statistics, printed.
+/// `stats(x)` and `diff(a, b)` (docs/builtins.md § Files, pictures and data): tables of tensor statistics,
+/// printed.
 enum StatsLibrary {
     static let table: [Builtin] = [
         Builtin("stats(x)",

@@ -2,11 +2,16 @@ import DSEngine
 import DSLanguage
 import DSRender
 
-/// Global functions of tensors (SPEC §5): joining, selection, activations, losses, autograd.
+/// Global functions of tensors (docs/builtins.md § Tensors and autograd): joining, selection, activations,
+/// losses, autograd.
 extension TensorLibrary {
     /// `NAME(x)` for an engine operation on one tensor.
     static func activation(_ name: String, _ summary: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        Builtin("\(name)(x)", summary, example: "\(name)(tensor([-1, 0, 1]))") { a, _ in .tensor(try op(try a.tensor("x"))) }
+        Builtin("\(name)(x)", summary, example: "\(name)(tensor([-1, 0, 1]))") { a, _ in
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(try op(x))
+        }
     }
 
     static let functions: [Builtin] = [
@@ -51,7 +56,9 @@ extension TensorLibrary {
         activation("tanh", "hyperbolic tangent, elementwise") { $0.tanh() },
         Builtin("gelu(x, approximate = \"none\")", "Gaussian error linear unit (\"tanh\" for the tanh approximation)",
                 example: "gelu(tensor([1]))") { a, _ in
-            .tensor(try a.tensor("x").gelu(approximate: try a.choice("approximate", ["none", "tanh"])))
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(x.gelu(approximate: try a.choice("approximate", ["none", "tanh"])))
         },
         Builtin("softmax(x, axis = -1)", "exp(x) / sum(exp(x)) along axis", example: "softmax(tensor([1, 2, 3]))") { a, _ in
             .tensor(try a.tensor("x").softmax(axis: try a.int("axis")))
@@ -76,10 +83,7 @@ extension TensorLibrary {
                 example: "allclose(x.sum(), tensor(6))") { a, _ in
             let x = try a.tensor("a"), y = try a.tensor("b")
             let rtol = Float(try a.number("rtol")), atol = Float(try a.number("atol"))
-            let close = try TensorObject.zipBroadcast(x, y, "allclose") { u, v in
-                (u == v || Swift.abs(u - v) <= atol + rtol * Swift.abs(v)) ? 1 : 0
-            }
-            return .bool(close.scalars.allSatisfy { $0 == 1 })
+            return .bool(try x.isClose(y, rtol: rtol, atol: atol).scalars.allSatisfy { $0 == 1 })
         },
 
         // MARK: Autograd

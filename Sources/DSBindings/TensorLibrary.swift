@@ -1,8 +1,8 @@
 import DSEngine
 import DSLanguage
 
-/// Global tensor built-ins (SPEC §5): creation and random numbers. Functions of tensors are in
-/// `TensorLibrary+Functions.swift`.
+/// Global tensor built-ins (docs/builtins.md § Tensors and autograd): creation and random numbers.
+/// Functions of tensors are in `TensorLibrary+Functions.swift`.
 enum TensorLibrary {
     static let creation: [Builtin] = [
         Builtin("tensor(data, requires_grad = false)", "a tensor from a number or a nested list of numbers (rows must have equal lengths)",
@@ -46,8 +46,8 @@ enum TensorLibrary {
             let (start, end) = a.has("end") ? (first, try a.number("end")) : (0, first)
             let step = try a.number("step")
             let count = ((end - start) / step).rounded(.up)
-            if count.isFinite && count > Double(TensorConversion.maxElements) {
-                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(TensorConversion.maxElements))")
+            if count.isFinite && count > Double(Engine.maxElements) {
+                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(Engine.maxElements))")
             }
             return .tensor(try Tensor.arange(start, end, step: step))
         },

@@ -8,7 +8,7 @@ enum TensorMethods {
     static let byName: [String: Builtin] = Dictionary(
         table.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
 
-    static let table: [Builtin] = Bindings.translatingErrors(conversions + shapes + reductions + elementwise + autograd)
+    static let table: [Builtin] = conversions + shapes + reductions + elementwise + autograd
 
     // MARK: Conversions
 

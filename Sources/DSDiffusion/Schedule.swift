@@ -17,8 +17,15 @@ public final class Schedule {
         case cosine
         /// σ(linspace(−6, 6, T))·(βend − βstart) + βstart (diffusers' and GeoDiff's `sigmoid`).
         case sigmoid
+        /// diffusers' `laplace`: ᾱ(t) = √(snr/(1+snr)) with log snr = −½·sign(½−t)·ln(1 − 2|½−t| + 10⁻⁶), β capped at 0.999.
+        case laplace
+        /// diffusers' `exp`: ᾱ(t) = e^{−12t}, β capped at 0.999.
+        case exp
         /// Betas given explicitly.
         case custom
+
+        /// Whether `betaStart` and `betaEnd` shape the betas (the ᾱ-function kinds ignore them).
+        public var usesBetaRange: Bool { self == .linear || self == .scaledLinear || self == .sigmoid }
 
         /// Parses a kind name; accepts diffusers' `squaredcos_cap_v2` for `cosine`.
         public init(name: String) throws {
@@ -27,7 +34,8 @@ public final class Schedule {
             case "custom": throw DiffusionError("schedule kind 'custom' is made by passing the betas themselves")
             default:
                 guard let kind = Kind(rawValue: name) else {
-                    throw DiffusionError("unknown schedule kind '\(name)' (expected linear, scaled_linear, cosine or sigmoid)")
+                    throw DiffusionError("unknown schedule kind '\(name)' (expected linear, scaled_linear, cosine "
+                                         + "(squaredcos_cap_v2), sigmoid, laplace or exp)")
                 }
                 self = kind
             }
@@ -73,7 +81,8 @@ public final class Schedule {
     /// T, the number of timesteps (the same as `steps`).
     public var T: Int { steps }
 
-    /// Makes a named schedule; `kind` is `linear`, `scaled_linear`, `cosine` (or `squaredcos_cap_v2`), `sigmoid`.
+    /// Makes a named schedule; `kind` is `linear`, `scaled_linear`, `cosine` (or `squaredcos_cap_v2`), `sigmoid`,
+    /// `laplace` or `exp`.
     public convenience init(kind: String, steps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02,
                             rescaleZeroTerminalSNR: Bool = false, settings: SamplerSettings = SamplerSettings()) throws {
         try self.init(kind: Kind(name: kind), steps: steps, betaStart: betaStart, betaEnd: betaEnd,
@@ -84,7 +93,7 @@ public final class Schedule {
     public convenience init(kind: Kind, steps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02,
                             rescaleZeroTerminalSNR: Bool = false, settings: SamplerSettings = SamplerSettings()) throws {
         try Schedule.checkSteps(steps)
-        if kind != .cosine {
+        if kind.usesBetaRange {
             for (name, value) in [("beta_start", betaStart), ("beta_end", betaEnd)] {
                 guard value.isFinite, value > 0, value < 1 else {
                     throw DiffusionError("\(name) must lie strictly between 0 and 1, got \(value)")
@@ -100,9 +109,15 @@ public final class Schedule {
         case .sigmoid:
             betas = Schedule.linspace(-6, 6, steps).map { 1 / (1 + exp(-$0)) * (betaEnd - betaStart) + betaStart }
         case .cosine:
-            let f = { (t: Double) -> Double in let c = cos((t + 0.008) / 1.008 * Double.pi / 2); return c * c }
-            let n = Double(steps)
-            betas = (0..<steps).map { i in min(1 - f(Double(i + 1) / n) / f(Double(i) / n), 0.999) }
+            betas = Schedule.betas(steps) { t in let c = cos((t + 0.008) / 1.008 * Double.pi / 2); return c * c }
+        case .laplace:
+            betas = Schedule.betas(steps) { t in
+                let lambda = -0.5 * (0.5 - t < 0 ? -1.0 : 1.0) * log(1 - 2 * Swift.abs(0.5 - t) + 1e-6)
+                let snr = Foundation.exp(lambda)
+                return (snr / (1 + snr)).squareRoot()
+            }
+        case .exp:
+            betas = Schedule.betas(steps) { t in Foundation.exp(-12 * t) }
         case .custom:
             throw DiffusionError("a custom schedule is made from its betas: Schedule(betas:)")
         }
@@ -203,6 +218,12 @@ public final class Schedule {
         guard steps <= maxSteps else {
             throw DiffusionError("a schedule may have at most \(maxSteps) timesteps, got \(steps)")
         }
+    }
+
+    /// diffusers' `betas_for_alpha_bar`: β_i = min(1 − ᾱ((i+1)/T)/ᾱ(i/T), 0.999).
+    static func betas(_ steps: Int, alphaBar f: (Double) -> Double) -> [Double] {
+        let n = Double(steps)
+        return (0..<steps).map { i in min(1 - f(Double(i + 1) / n) / f(Double(i) / n), 0.999) }
     }
 
     /// numpy's `linspace(start, stop, n)`: `i·step + start`, the last value set to `stop`.

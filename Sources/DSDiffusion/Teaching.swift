@@ -1,6 +1,7 @@
 import Foundation
 
-/// Rows of schedule quantities, one per listed timestep, in Float64 (SPEC §10 `table(s, every:)`).
+/// Rows of schedule quantities, one per listed timestep, in Float64 (`table(s, every:)`, docs/builtins.md §
+/// Teaching the math).
 public struct ScheduleTable {
     /// Column names: `t` first, then quantity names as in `Schedule.quantities`.
     public let columns: [String]

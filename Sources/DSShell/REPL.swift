@@ -1,6 +1,6 @@
 import DSLanguage
 
-/// The read-eval-print loop of SPEC §4.
+/// The read-eval-print loop (docs/shell.md § The REPL).
 ///
 /// Lines come from a `LineReader` (readline on a terminal, scripted lines in tests). An entry
 /// continues over several lines while `Interpreter.needsMoreInput` says so; its value is echoed;

@@ -47,8 +47,11 @@ final class BindingTestContext: CallContext {
     func global(_ name: String, _ positional: [Value], _ keywords: [(name: String, value: Value)] = []) throws -> Value {
         for domain in Bindings.domains {
             if let b = domain.functions.first(where: { $0.name == name }) {
-                let translated = Bindings.translatingErrors([b])[0]
-                return try translated.call(Arguments(positional, keywords: keywords, functionName: name), self)
+                do {
+                    return try b.call(Arguments(positional, keywords: keywords, functionName: name), self)
+                } catch {
+                    throw ScriptError.translating(error, at: nil, in: name)  // as the runtime does
+                }
             }
         }
         throw ScriptError("no built-in \(name)")
@@ -79,9 +82,11 @@ func XCTAssertScriptError(_ fragment: String, file: StaticString = #filePath, li
     do {
         _ = try body()
         XCTFail("expected an error containing \"\(fragment)\"", file: file, line: line)
-    } catch let error as ScriptError {
-        XCTAssertTrue(error.message.contains(fragment), "message: \(error.message)", file: file, line: line)
     } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
+        // What a script sees: the runtime's one translation of native errors.
+        guard let error = ScriptError.translating(error, at: nil) as? ScriptError else {
+            return XCTFail("unexpected error \(error)", file: file, line: line)
+        }
+        XCTAssertTrue(error.message.contains(fragment), "message: \(error.message)", file: file, line: line)
     }
 }

@@ -53,7 +53,7 @@ public struct Arguments {
     /// The argument given, else the signature's default for `name`; nil when neither.
     public func optional(_ position: Int?, _ name: String? = nil) -> Value? {
         if let v = given(position, name) { return v }
-        if let name, let parameters { return parameters.defaultValue(of: name) }
+        if let name, let parameters, parameters.hasDefaults { return parameters.defaultValue(of: name, at: position) }
         return nil
     }
 
@@ -94,12 +94,20 @@ public struct Arguments {
         given(position, name) != nil ? try number(position, name) : fallback
     }
 
+    /// The largest magnitude an integer argument may have: numbers are exact integers up to 2^53.
+    public static let maxInteger = 9_007_199_254_740_992.0
+
+    /// Why `x` is not an integer argument (a fraction, or too large to be exact), or nil when it is one.
+    static func integerProblem(_ x: Double) -> String? {
+        if x.rounded() != x || x.isNaN { return "got \(formatNumber(x))" }
+        if abs(x) > maxInteger { return "got \(formatNumber(x)), which is beyond ±2^53" }
+        return nil
+    }
+
     /// A number that must be integral and fit an `Int`.
     public func int(_ position: Int?, _ name: String? = nil) throws -> Int {
         let x = try number(position, name)
-        guard x.rounded() == x, abs(x) <= 9.007_199_254_740_992e15 else {
-            throw error(position, name, "integer expected, got \(formatNumber(x))")
-        }
+        if let problem = Arguments.integerProblem(x) { throw error(position, name, "integer expected, \(problem)") }
         return Int(x)
     }
 
@@ -165,9 +173,10 @@ public struct Arguments {
             return [try int(position, name)]
         case .list(let l):
             return try l.items.map { item in
-                guard case .number(let x) = item, x.rounded() == x, abs(x) <= 9.007_199_254_740_992e15 else {
-                    throw error(position, name, "list of integers expected, found \(item.typeName == "number" ? "a fraction" : item.typeName)")
+                guard case .number(let x) = item else {
+                    throw error(position, name, "list of integers expected, found \(item.typeName)")
                 }
+                if let problem = Arguments.integerProblem(x) { throw error(position, name, "list of integers expected, \(problem)") }
                 return Int(x)
             }
         default:
