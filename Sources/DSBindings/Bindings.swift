@@ -33,7 +33,5 @@ public enum Bindings {
         LessonLibrary.attach(interpreter)
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
         Engine.prepare()
-        // One allocation limit for the bindings' checks and the engine's: what fits in memory.
-        Engine.maxElements = Swift.min(Engine.maxElements, TensorConversion.maxElements)
     }
 }

@@ -24,14 +24,14 @@ enum ChartLibrary {
                 var options = try ChartLibrary.options(a, c)
                 options.logY = try a.bool("log")
                 if options.title == nil { options.title = "schedule against t (β and log-SNR rescaled to 0…1)" }
-                c.write(Chart.lines(series, options: options))
+                ChartLibrary.draw(series, .line, options, c) { Chart.lines(series, options: $0) }
                 return .null
             }
             let series = try ChartLibrary.lineSeries(a)
             let labelled = try ChartLibrary.labelled(series, a)
             var options = try ChartLibrary.options(a, c)
             options.logY = try a.bool("log")
-            c.write(Chart.lines(labelled, options: options))
+            ChartLibrary.draw(labelled, .line, options, c) { Chart.lines(labelled, options: $0) }
             return .null
         },
         Builtin("scatter(points, others = nil, labels = nil, title = nil, width = 60, height = 15, color = nil)",
@@ -44,7 +44,7 @@ enum ChartLibrary {
                 sets[1].label = "samples"
             }
             let labelled = try ChartLibrary.labelled(sets, a)
-            c.write(Chart.scatter(labelled, options: try ChartLibrary.options(a, c)))
+            ChartLibrary.draw(labelled, .scatter, try ChartLibrary.options(a, c), c) { Chart.scatter(labelled, options: $0) }
             return .null
         },
         Builtin("hist(x, bins = 20, range = nil, title = nil, width = 60, height = 12, color = nil)",
@@ -58,7 +58,9 @@ enum ChartLibrary {
                 let (lo, hi) = try a.valueRange()
                 range = (Double(lo), Double(hi))
             }
-            c.write(Chart.histogram(values, bins: bins, range: range, options: try ChartLibrary.options(a, c)))
+            ChartLibrary.draw([ChartSeries(ys: values)], .hist, try ChartLibrary.options(a, c), c, bins: bins) {
+                Chart.histogram(values, bins: bins, range: range, options: $0)
+            }
             return .null
         },
         Builtin("save_svg(path, x, y = nil, kind = \"line\", labels = nil, title = nil, log = false, bins = 20, width = 640, height = 400)",
@@ -91,6 +93,15 @@ enum ChartLibrary {
             return .null
         },
     ]
+
+    /// Writes a chart's text, or shows it as SVG where the front end takes rich output (a notebook).
+    static func draw(
+        _ series: [ChartSeries], _ kind: Chart.SVGKind, _ options: ChartOptions, _ c: CallContext, bins: Int = 20,
+        text: (ChartOptions) -> String
+    ) {
+        if RichDisplay.chart(series, kind: kind, options: options, bins: bins, text: text, context: c) { return }
+        c.write(text(options))
+    }
 
     /// For an object with schedule fields (`alpha_bar`, `betas`, `posterior_variance`, `snr`):
     /// ᾱ_t, β_t and β̃_t over the largest β, and log-SNR rescaled to 0…1, against t. Nil otherwise.

@@ -110,9 +110,9 @@ public final class NoiseScheduleObject: NativeObject {
         Builtin("schedule.v_target(x0, t, eps)", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
             .tensor(try this(a).vTarget(x0: try a.tensor("x0"), t: try a.timesteps(), eps: try a.tensor("eps")))
         },
-        Builtin("schedule.plot(width = 60, height = 15)", "draws ᾱ_t, β_t, β̃_t (log scale) and log-SNR against t; plot(s) calls it",
+        Builtin("schedule.plot(width = 60, height = 15, title = nil, color = nil)", "draws ᾱ_t, β̃_t, β_t (log scale) and log-SNR against t; plot(s) calls it",
                 example: "plot(schedule(\"cosine\"))") { a, c in
-            c.write(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)))
+            ScheduleCharts.draw(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)), c)
             return .null
         },
         Builtin("schedule.with(prediction = nil, clip = nil, clip_range = nil, threshold = nil, spacing = nil, steps_offset = nil, "

@@ -30,7 +30,7 @@ enum DiffusionTeaching {
             c.write(try table(s, every: every, columns: columns).render() + "\n")
             return .null
         },
-        Builtin("compare(schedules, width = 60, height = 15)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",
+        Builtin("compare(schedules, width = 60, height = 15, title = nil, color = nil)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",
                 example: "compare([schedule(\"linear\"), schedule(\"cosine\")])") { a, c in
             let objects = try a.list("schedules").items.enumerated().map { i, item -> NoiseScheduleObject in
                 guard case .native(let object as NoiseScheduleObject) = item else {
@@ -42,14 +42,20 @@ enum DiffusionTeaching {
             let options = try ChartLibrary.options(a, c)
             let kinds = objects.map { $0.schedule.kind.rawValue }
             let unique = Set(kinds).count == kinds.count
-            c.write(ScheduleCharts.compare(objects.map { (unique ? $0.schedule.kind.rawValue : $0.describe(repr: false), $0.schedule) },
-                                           options: options))
+            let named = objects.map { (unique ? $0.schedule.kind.rawValue : $0.describe(repr: false), $0.schedule) }
+            ScheduleCharts.draw(ScheduleCharts.compare(named, options: options), c)
             return .null
         },
         Builtin("check(name, got, want, tol = 1e-6)",
-                "prints got and want side by side with PASS or FAIL; fails (an error) when |got − want| > tol anywhere",
+                "prints got and want side by side with PASS or FAIL; fails (an error) when |got − want| > tol anywhere (or, for true/false, when they differ)",
                 example: "check(\"variance kept\", x.var(), 1, tol: 0.05)") { a, c in
             let name = try a.string("name")
+            if case .bool(let got) = try a.value("got"), case .bool(let want) = try a.value("want") {
+                // A yes/no check: `PASS  name: true`, or `FAIL  name: false (want true)`.
+                c.write("  \(got == want ? "PASS" : "FAIL")  \(name): \(got)\(got == want ? "" : " (want \(want))")\n")
+                if got != want { throw ScriptError("check '\(name)' failed: got \(got), want \(want)") }
+                return .bool(true)
+            }
             let got = try values(a, "got"), want = try values(a, "want")
             let tol = try a.number("tol")
             guard tol.isFinite, tol >= 0 else { throw a.error("tol", "a number ≥ 0 expected") }
@@ -96,14 +102,25 @@ enum Teaching2 {
 
 /// The schedule charts of `plot(s)` and `compare`, drawn with the terminal charts of `Chart`.
 enum ScheduleCharts {
-    /// ᾱ_t, β_t and β̃_t on a log scale (t ≥ 1, where β̃ > 0), then log-SNR.
-    static func plot(_ s: Schedule, options: ChartOptions) -> String {
+    /// One chart: its series and options.
+    typealias Part = (series: [ChartSeries], options: ChartOptions)
+
+    /// Writes the charts, or shows them as SVG in a notebook.
+    static func draw(_ parts: [Part], _ c: CallContext) {
+        for (series, options) in parts {
+            ChartLibrary.draw(series, .line, options, c) { Chart.lines(series, options: $0) }
+        }
+    }
+
+    /// ᾱ_t, β̃_t and β_t on a log scale (t ≥ 1, where β̃ > 0), then log-SNR. β_t is drawn last:
+    /// β̃_t lies on it except at small t, and would hide it.
+    static func plot(_ s: Schedule, options: ChartOptions) -> [Part] {
         let ts = (1..<max(s.T, 2)).filter { $0 < s.T }.map(Double.init)
         func from1(_ v: [Double]) -> [Double] { Array(v.dropFirst()) }
         var first = options
         first.logY = true
-        first.title = first.title ?? "ᾱ_t, β_t, β̃_t (log scale)"
-        let quantities = [("ᾱ_t", from1(s.alphaBar)), ("β_t", from1(s.betas)), ("β̃_t", from1(s.posteriorVariance))]
+        first.title = first.title ?? "ᾱ_t, β̃_t, β_t (log scale)"
+        let quantities = [("ᾱ_t", from1(s.alphaBar)), ("β̃_t", from1(s.posteriorVariance)), ("β_t", from1(s.betas))]
         let lines = quantities.map { name, ys in
             ChartSeries(label: name, xs: zip(ts, ys).filter { $0.1 > 0 }.map(\.0), ys: ys.filter { $0 > 0 })
         }
@@ -112,11 +129,11 @@ enum ScheduleCharts {
         second.title = "log SNR(t) = log ᾱ_t/(1−ᾱ_t)"
         let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
         let snr = ChartSeries(label: "log SNR", xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
-        return Chart.lines(lines, options: first) + Chart.lines([snr], options: second)
+        return [(lines, first), ([snr], second)]
     }
 
     /// ᾱ_t of each schedule, then log-SNR of each.
-    static func compare(_ schedules: [(String, Schedule)], options: ChartOptions) -> String {
+    static func compare(_ schedules: [(String, Schedule)], options: ChartOptions) -> [Part] {
         var first = options, second = options
         first.title = first.title ?? "ᾱ_t"
         second.title = "log SNR(t)"
@@ -125,6 +142,6 @@ enum ScheduleCharts {
             let finite = s.logSNR.enumerated().filter { $0.element.isFinite }
             return ChartSeries(label: name, xs: finite.map { Double($0.offset) }, ys: finite.map(\.element))
         }
-        return Chart.lines(abar, options: first) + Chart.lines(snr, options: second)
+        return [(abar, first), (snr, second)]
     }
 }

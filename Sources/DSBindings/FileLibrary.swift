@@ -86,7 +86,7 @@ enum FileLibrary {
             let path = try a.string("path")
             return .tensor(try IDXFile.read(path: path))
         },
-        Builtin("metadata(file)", "the __metadata__ of a .safetensors file (a path or a dict load returned) as a dict of strings",
+        Builtin("metadata(file)", "the __metadata__ of a .safetensors file (a path or a dict load returned) as a dict: strings, with JSON objects and arrays decoded",
                 example: "metadata(\"ckpt.safetensors\")") { a, _ in
             let v = try a.value("file")
             let pairs: [(String, String)]
@@ -100,7 +100,7 @@ enum FileLibrary {
                 throw a.typeError("file", expected: "path or loaded dict", got: v)
             }
             var entries = OrderedDictionary<String, Value>()
-            for (k, s) in pairs { entries[k] = .string(s) }
+            for (k, s) in pairs { entries[k] = FileLibrary.decodedMetadata(s) }
             return .dict(DictObject(entries))
         },
         Builtin("restore(target, state)",
@@ -191,5 +191,28 @@ enum FileLibrary {
             buffers.append((name, row))
         }
         return OptimizerState(kind: kind, stepCount: Int(steps), buffers: buffers, paramSteps: paramSteps)
+    }
+
+    /// A metadata string as `metadata()` shows it: JSON objects and arrays (dscript's checkpoint
+    /// record, diffusers' configs) decoded into dicts and lists, so they print readably; anything
+    /// else (`"pt"`, plain text, JSON that does not parse) stays the string it is.
+    static func decodedMetadata(_ text: String) -> Value {
+        guard let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[",
+              let json = try? StrictJSONParser.parse(Array(text.utf8)) else { return .string(text) }
+        func value(_ json: JSONValue) -> Value {
+            switch json {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .integer(let n): return .number(Double(n))
+            case .number(let x): return .number(x)
+            case .string(let s): return .string(s)
+            case .array(let items): return .list(ListObject(items.map(value)))
+            case .object(let entries):
+                var dict = OrderedDictionary<String, Value>()
+                for (k, v) in entries { dict[k] = value(v) }
+                return .dict(DictObject(dict))
+            }
+        }
+        return value(json)
     }
 }

@@ -18,9 +18,11 @@ enum LessonLibrary {
             try host.run(path: path, context: c)
             return .null
         },
-        Builtin("lessons(run = false)", "lists the lessons in syllabus order with their titles (run: true runs them all); returns the names",
-                example: "lessons()") { a, c in
+        Builtin("lessons(run = false, names = false)",
+                "prints the lessons in syllabus order with their titles; run: true runs them all; names: true returns their names instead of printing",
+                example: "lessons()\nfor name in lessons(names: true) { print(name) }") { a, c in
             let all = LessonHost.catalogue()
+            if try a.bool("names") { return .list(ListObject(all.map { .string($0.name) })) }
             if try a.bool("run") {
                 let host = try LessonHost.of(c)
                 for entry in all { try host.run(path: entry.path, context: c) }
@@ -30,7 +32,7 @@ enum LessonLibrary {
                     c.write("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.title + "\n")
                 }
             }
-            return .list(ListObject(all.map { .string($0.name) }))
+            return .null  // printed: the REPL echoes nothing more
         },
         Builtin("step(title, body)", "one step of a lesson: prints its number and title, runs body(), pauses in the REPL",
                 example: "step(\"variance is preserved\", fn() { check(\"var\", x.var(), 1, tol: 0.05) })") { a, c in

@@ -55,7 +55,7 @@ enum NNLibrary {
         Builtin("upsample(x, scale = 2)", "nearest-neighbour upsampling of [N, C, H, W] images", example: "upsample(zeros([1, 3, 8, 8])).shape   # [1, 3, 16, 16]") { a, _ in
             let x = try a.tensor("x"), scale = try a.number("scale")
             let largest = Double(x.shape.dropFirst(2).max() ?? 0)
-            guard !(largest * scale > Double(TensorConversion.maxElements)) else { throw a.error("scale", "scale \(formatNumber(scale)) is too large") }
+            guard !(largest * scale > Double(Engine.maxElements)) else { throw a.error("scale", "scale \(formatNumber(scale)) is too large") }
             return .tensor(try x.upsampleNearest(scale: scale))
         },
         Builtin("avg_pool2d(x, kernel = 2, stride = nil)", "average pooling of [N, C, H, W] images (stride defaults to kernel)",

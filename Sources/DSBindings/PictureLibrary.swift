@@ -11,6 +11,11 @@ enum PictureLibrary {
                 "draws an image [H, W], [C, H, W] or a batch [N, C, H, W] as a grid in the terminal (24-bit colour half blocks; grey shades without colour; kitty graphics in kitty)",
                 example: "show(shapes(16), nrow: 8)") { a, c in
             let t = try a.tensor("img")
+            if RichOutput.of(c) != nil {
+                let grid = try ImageGrid.render(t, nrow: try a.int("nrow"), padding: 2, range: try a.imageRange())
+                let scale = try a.has("scale") ? a.int("scale") : nil
+                if try RichDisplay.picture(grid, scale: scale, context: c) { return .null }
+            }
             let color = try a.bool("color", default: PictureLibrary.colorful(c))
             let text = try PictureRenderer.render(
                 t, nrow: try a.int("nrow"), scale: try a.has("scale") ? a.int("scale") : nil,

@@ -3,9 +3,9 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// A diffusers pipeline as a dscript value (`type(p)` is `"pipeline"`, SPEC §11): its components by
-/// their diffusers names (`p.unet`, `p.vae` / `p.vqvae`, `p.scheduler`), `p.config` (the
-/// `model_index.json` entries) and `p.sample(...)`, which returns images [N, C, H, W] in [0, 1].
+/// A diffusers pipeline as a dscript value (`type(p)` is `"pipeline"`, docs/builtins.md § Models):
+/// its components by their diffusers names (`p.unet`, `p.vae` / `p.vqvae`, `p.scheduler`), `p.config`
+/// (the `model_index.json` entries) and `p.sample(...)`, which returns images [N, C, H, W] in [0, 1].
 public final class PipelineObject: NativeObject {
     public let pipeline: Pipeline
     /// One script value per component, made once so that `p.unet` is the same object every time.

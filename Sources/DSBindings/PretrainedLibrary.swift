@@ -3,7 +3,7 @@ import Foundation
 import DSEngine
 import DSLanguage
 
-/// diffusers' folders (SPEC §8, §11): `save_pretrained` / `from_pretrained` for one model
+/// diffusers' folders (docs/builtins.md § Models): `save_pretrained` / `from_pretrained` for one model
 /// (`config.json` + `diffusion_pytorch_model.safetensors`) or a pipeline (`model_index.json` and a
 /// subfolder per component), `pipeline(...)` and `load_scheduler`, so models and pipelines move
 /// between dscript and diffusers.

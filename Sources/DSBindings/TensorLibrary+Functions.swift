@@ -7,7 +7,11 @@ import DSRender
 extension TensorLibrary {
     /// `NAME(x)` for an engine operation on one tensor.
     static func activation(_ name: String, _ summary: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        Builtin("\(name)(x)", summary, example: "\(name)(tensor([-1, 0, 1]))") { a, _ in .tensor(try op(try a.tensor("x"))) }
+        Builtin("\(name)(x)", summary, example: "\(name)(tensor([-1, 0, 1]))") { a, _ in
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(try op(x))
+        }
     }
 
     static let functions: [Builtin] = [
@@ -52,7 +56,9 @@ extension TensorLibrary {
         activation("tanh", "hyperbolic tangent, elementwise") { $0.tanh() },
         Builtin("gelu(x, approximate = \"none\")", "Gaussian error linear unit (\"tanh\" for the tanh approximation)",
                 example: "gelu(tensor([1]))") { a, _ in
-            .tensor(try a.tensor("x").gelu(approximate: try a.choice("approximate", ["none", "tanh"])))
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(x.gelu(approximate: try a.choice("approximate", ["none", "tanh"])))
         },
         Builtin("softmax(x, axis = -1)", "exp(x) / sum(exp(x)) along axis", example: "softmax(tensor([1, 2, 3]))") { a, _ in
             .tensor(try a.tensor("x").softmax(axis: try a.int("axis")))

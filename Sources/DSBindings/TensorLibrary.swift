@@ -46,8 +46,8 @@ enum TensorLibrary {
             let (start, end) = a.has("end") ? (first, try a.number("end")) : (0, first)
             let step = try a.number("step")
             let count = ((end - start) / step).rounded(.up)
-            if count.isFinite && count > Double(TensorConversion.maxElements) {
-                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(TensorConversion.maxElements))")
+            if count.isFinite && count > Double(Engine.maxElements) {
+                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(Engine.maxElements))")
             }
             return .tensor(try Tensor.arange(start, end, step: step))
         },

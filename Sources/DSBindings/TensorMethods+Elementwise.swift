@@ -6,13 +6,18 @@ import DSLanguage
 extension TensorMethods {
     /// `tensor.NAME()` for an engine operation without arguments.
     static func unary(_ name: String, _ summary: String, _ example: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        Builtin("tensor.\(name)()", summary, example: example) { a, _ in .tensor(try op(try a.this)) }
+        Builtin("tensor.\(name)()", summary, example: example) { a, _ in
+            let x = try a.this
+            try Tensor.reserve(like: x)
+            return .tensor(try op(x))
+        }
     }
 
     /// `tensor.NAME()` computed value by value, without gradient (rounding has a zero gradient).
     static func piecewise(_ name: String, _ summary: String, _ f: @escaping (Float) -> Float) -> Builtin {
         Builtin("tensor.\(name)()", summary, example: "tensor([1.5, -0.5]).\(name)()") { a, _ in
             let t = try a.this
+            try Tensor.reserve(like: t)
             return .tensor(Tensor(shape: t.shape, scalars: t.scalars.map(f)))
         }
     }
@@ -42,7 +47,9 @@ extension TensorMethods {
         },
         Builtin("tensor.clamp(lo = nil, hi = nil)", "limits every element to [lo, hi] (either may be nil)",
                 example: "tensor([-2, 0.5, 3]).clamp(0, 1)   # tensor([0.0000, 0.5000, 1.0000])") { a, _ in
-            .tensor(try a.this.clamp(min: try a.float("lo"), max: try a.float("hi")))
+            let x = try a.this
+            try Tensor.reserve(like: x)
+            return .tensor(x.clamp(min: try a.float("lo"), max: try a.float("hi")))
         },
         Builtin("tensor.softmax(axis = -1)", "exp(x) / sum(exp(x)) along axis", example: "tensor([1, 2, 3]).softmax()") { a, _ in
             .tensor(try a.this.softmax(axis: try a.int("axis")))

@@ -41,7 +41,9 @@ extension TensorObject {
 
     public func unary(_ op: UnaryOperator, context: CallContext) throws -> Value? {
         switch op {
-        case .neg: return .native(TensorObject(tensor.neg()))
+        case .neg:
+            try Tensor.reserve(like: tensor)
+            return .native(TensorObject(tensor.neg()))
         }
     }
 }

@@ -35,9 +35,6 @@ public struct SampleResult {
 
 /// Shared sampler plumbing: argument checks and the per-step model call.
 enum SamplerSupport {
-    /// The largest number of elements a sampler will allocate for one tensor.
-    static let maxElements = 1 << 31
-
     static func check(shape: [Int]) throws {
         guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }) else {
             throw DiffusionError("sample shape must be a non-empty list of positive sizes, got \(shape)")
@@ -45,7 +42,7 @@ enum SamplerSupport {
         var count = 1
         for size in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= maxElements else { throw DiffusionError("sample shape \(shape) is too large") }
+            guard !overflow, product <= Engine.maxElements else { throw DiffusionError("sample shape \(shape) is too large") }
             count = product
         }
     }

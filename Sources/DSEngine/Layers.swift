@@ -182,7 +182,7 @@ public func timestepEmbedding(_ t: Tensor, dim: Int, flipSinToCos: Bool = false,
                               scale: Float = 1, maxPeriod: Float = 10000) throws -> Tensor {
     guard t.rank <= 1 else { throw TensorError("timestep_embedding: timesteps must be 1-D, got shape \(t.shape)") }
     guard dim >= 1 else { throw TensorError("timestep_embedding: dim must be positive, got \(dim)") }
-    let total = try Tensor.checkedCount([t.count, dim])
+    let total = try Tensor.checkedAllocation([t.count, dim])
     let half = dim / 2
     let lnP = Float(Foundation.log(Double(maxPeriod)))
     let freqs: [Float] = (0..<half).map { Foundation.exp(-lnP * Float($0) / (Float(half) - freqShift)) }

@@ -94,6 +94,7 @@ extension Tensor {
     /// `cond ? a : b` elementwise with broadcasting of all three (cond is nonzero = true).
     public static func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let shape = try broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape)
+        try reserve(4 * checkedCount(shape), shape)   // the three expanded operands and the result
         let c = try cond.detach().expand(to: shape).scalars
         let x = try a.detach().expand(to: shape).scalars, y = try b.detach().expand(to: shape).scalars
         var out = [Float](repeating: 0, count: c.count)

@@ -47,6 +47,10 @@ public enum Chart {
         (240, 228, 66), (213, 94, 0), (0, 114, 178), (160, 160, 160),
     ]
 
+    /// Without colour, series after the first are drawn with these glyphs (the first keeps its
+    /// braille dots), so every chart keeps its series apart; the legend shows the same glyphs.
+    public static let markers: [Character] = ["•", "×", "+", "○", "◆", "▲", "□"]
+
     /// One character of the plot area and the series that coloured it (nil: axis colour).
     struct Cell {
         var character: Character = " "
@@ -107,7 +111,7 @@ public enum Chart {
         }
         for r in 0..<rows {
             out += pad(rowLabels[r] ?? "") + (rowLabels[r] == nil ? " │" : " ┤")
-            out += render(cells[r], color: options.color) + "\n"
+            out += render(cells[r], color: options.color, distinct: labels.count > 1) + "\n"
         }
         var axisLine = Array(String(repeating: "─", count: columns))
         var labelLine: [Character] = []
@@ -128,15 +132,17 @@ public enum Chart {
             var legend = String(repeating: " ", count: gutter + 2)
             for (i, label) in labels.enumerated() {
                 if i > 0 { legend += "   " }
-                legend += render([Cell(character: "⣿", series: i)], color: options.color) + " " + (label ?? "series \(i + 1)")
+                legend += render([Cell(character: "⣿", series: i)], color: options.color, distinct: labels.count > 1)
+                    + " " + (label ?? "series \(i + 1)")
             }
             out += legend + "\n"
         }
         return out
     }
 
-    /// One row of cells, trailing blanks removed, coloured per series when `color` is on.
-    static func render(_ row: [Cell], color: Bool) -> String {
+    /// One row of cells, trailing blanks removed, coloured per series when `color` is on; without
+    /// colour and with `distinct` series, series after the first are drawn with `markers`.
+    static func render(_ row: [Cell], color: Bool, distinct: Bool = false) -> String {
         var end = row.count
         while end > 0, row[end - 1].character == " " { end -= 1 }
         var text = ""
@@ -151,7 +157,11 @@ public enum Chart {
                 }
                 current = cell.series
             }
-            text.append(cell.character)
+            if !color, distinct, let s = cell.series, s > 0, cell.character != " " {
+                text.append(markers[(s - 1) % markers.count])
+            } else {
+                text.append(cell.character)
+            }
         }
         if color, current != nil { text += "\u{1B}[0m" }
         return text

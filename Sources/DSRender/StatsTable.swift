@@ -39,29 +39,21 @@ public enum StatsTable {
             [r.name, "[" + r.shape.map(String.init).joined(separator: ", ") + "]", r.dtype,
              number(r.mean), number(r.std), number(r.min), number(r.max), number(r.norm), String(r.nonFinite)]
         }
-        let table = rows.map(cells)
-        var widths = header.map(\.count)
-        for row in table { for (i, c) in row.enumerated() { widths[i] = Swift.max(widths[i], c.count) } }
-        func line(_ cs: [String]) -> String {
-            cs.enumerated().map { i, c in
-                let pad = String(repeating: " ", count: widths[i] - c.count)
-                return i < 3 ? c + pad : pad + c
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var out = [line(header)]
+        let (head, lines) = layout(header, rows.map(cells), leftAligned: 3)
+        var out = [head]
         if rows.count > groupThreshold {
             var start = 0
             while start < rows.count {
                 let group = prefix(rows[start].name)
                 var end = start
                 while end < rows.count, prefix(rows[end].name) == group { end += 1 }
-                for i in start..<end { out.append(line(table[i])) }
+                for i in start..<end { out.append(lines[i]) }
                 let params = rows[start..<end].reduce(0) { $0 + $1.count }
                 out.append("  \(group): \(end - start) tensor\(end - start == 1 ? "" : "s"), \(count(params)) parameters")
                 start = end
             }
         } else {
-            out += table.map(line)
+            out += lines
         }
         let total = rows.reduce(0) { $0 + $1.count }, bad = rows.reduce(0) { $0 + $1.nonFinite }
         out.append("total: \(rows.count) tensor\(rows.count == 1 ? "" : "s"), \(count(total)) parameters"
@@ -78,15 +70,8 @@ public enum StatsTable {
             r.shapeB.map { [r.name, shape(r.shape) + " vs " + shape($0), "-", "-"] }
                 ?? [r.name, shape(r.shape), number(r.maxAbs), number(r.relative)]
         }
-        var widths = header.map(\.count)
-        for row in table { for (i, c) in row.enumerated() { widths[i] = Swift.max(widths[i], c.count) } }
-        func line(_ cs: [String]) -> String {
-            cs.enumerated().map { i, c in
-                let pad = String(repeating: " ", count: widths[i] - c.count)
-                return i < 2 ? c + pad : pad + c
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var out = [line(header)] + table.map(line)
+        let (head, lines) = layout(header, table, leftAligned: 2)
+        var out = [head] + lines
         if !onlyA.isEmpty { out.append("only in a: " + onlyA.joined(separator: ", ")) }
         if !onlyB.isEmpty { out.append("only in b: " + onlyB.joined(separator: ", ")) }
         let compared = rows.filter { $0.shapeB == nil }, mismatched = rows.count - compared.count
@@ -94,6 +79,20 @@ public enum StatsTable {
         out.append("\(compared.count) shared tensor\(compared.count == 1 ? "" : "s"), max |a-b| \(number(worst))"
                    + (mismatched > 0 ? ", \(mismatched) with different shapes" : ""))
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The header and the rows as text: cells padded to their column's width, two spaces apart, the
+    /// first `left` columns left-aligned and the others right-aligned, without trailing spaces.
+    static func layout(_ header: [String], _ rows: [[String]], leftAligned left: Int) -> (header: String, rows: [String]) {
+        var widths = header.map(\.count)
+        for row in rows { for (i, c) in row.enumerated() { widths[i] = Swift.max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: widths[i] - c.count)
+                return i < left ? c + pad : pad + c
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return (line(header), rows.map(line))
     }
 
     /// Four significant digits (`%.4g`); `-` for an undefined value.

@@ -1,7 +1,8 @@
 import DSLanguage
 
-/// The `:help` texts: the overview (REPL commands, then every registered domain's functions under
-/// its title), one built-in's entry, the methods of a type.
+/// The `:help` overview: REPL commands, then every registered domain's functions under its title.
+/// (One built-in's entry, a type's methods and a variable's help come from `HelpText` in DSLanguage,
+/// which `help(x)` uses too.)
 ///
 /// Everything is read from the registration tables (`REPLCommand.all`, `Interpreter.domains`), so
 /// the overview always shows exactly what this build offers. A built-in registered outside any
@@ -44,39 +45,7 @@ enum HelpCatalog {
         return REPLCommand.all.first { $0.name.hasPrefix(stem) }
     }
 
-    /// The entry of one built-in: signature, summary, example.
-    static func describe(_ entry: Builtin) -> String {
-        var text = entry.signature + "\n    " + entry.summary + "\n"
-        if !entry.example.isEmpty {
-            let lines = entry.example.split(separator: "\n", omittingEmptySubsequences: false)
-            text += "    example: " + lines.joined(separator: "\n             ") + "\n"
-        }
-        return text
-    }
-
-    /// Methods registered for `type` (`tensor` → `tensor.sum`, ...), one summary line each.
-    static func methods(of type: String, entries: [Builtin]) -> String? {
-        let prefix = type + "."
-        let methods = entries.filter { $0.name.hasPrefix(prefix) }.sorted { $0.name < $1.name }
-        guard !methods.isEmpty else { return nil }
-        let width = methods.map(\.signature.count).max() ?? 0
-        return "Methods of \(type):\n" + methods.map { "  " + pad($0.signature, min(width, 40)) + "  " + $0.summary + "\n" }.joined()
-    }
-
-    /// `words` separated by spaces, in lines of at most `width` columns, indented by two.
-    static func wrap(_ words: [String], width: Int) -> String {
-        var text = ""
-        var line = " "
-        for word in words {
-            if line.count + 1 + word.count > width, line.count > 1 {
-                text += line + "\n"
-                line = " "
-            }
-            line += " " + word
-        }
-        if line.count > 1 { text += line + "\n" }
-        return text
-    }
+    static func wrap(_ words: [String], width: Int) -> String { HelpText.wrap(words, width: width) }
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)

@@ -7,7 +7,9 @@ extension REPL {
         let body = line.dropFirst()
         let name = String(body.prefix(while: { !$0.isWhitespace }))
         guard let command = REPLCommand.named(name) else {
-            complain("unknown command ':\(name)' (try :help)")
+            let names = REPLCommand.all.flatMap { [$0.name] + $0.aliases }
+            let guess = Suggestions.closest(to: name, in: names).map { "did you mean ':\($0)'?" } ?? "try :help"
+            complain("unknown command ':\(name)' (\(guess))")
             return true
         }
         return command.run(self, trim(body.dropFirst(name.count)))
@@ -20,29 +22,14 @@ extension REPL {
             say(HelpCatalog.overview(domains: interpreter.domains, entries: interpreter.helpEntries))
             return
         }
-        if let entry = interpreter.help(name) {
-            say(HelpCatalog.describe(entry))
-        } else if let command = HelpCatalog.command(matching: name) {
+        if interpreter.help(name) == nil, let command = HelpCatalog.command(matching: name) {
             say(command.usage + "\n    " + command.summary)
-        } else if let methods = HelpCatalog.methods(of: name, entries: interpreter.helpEntries) {
-            say(methods)
-        } else if let value = interpreter.global(name) {
-            say(describeVariable(name, value))
-        } else if Interpreter.keywords.contains(name) {
-            say("'\(name)' is a keyword of the language (see the language tour in README.md)")
+        } else if let text = interpreter.helpText(name) {
+            say(text)
         } else {
-            complain("no help for '\(name)' (:help lists everything)")
+            let commands = REPLCommand.all.map { ":" + $0.name }
+            complain("no help for '\(name)'" + interpreter.helpSuggestion(name, also: commands) + " (:help lists everything)")
         }
-    }
-
-    /// `:help x` for a variable: its type, value and members.
-    func describeVariable(_ name: String, _ value: Value) -> String {
-        var text = "\(name): \(value.typeName) = \(shortDescription(value))"
-        let members = Completer(interpreter: interpreter).memberNames(of: value)
-        if !members.isEmpty {
-            text += "\nmembers:\n" + HelpCatalog.wrap(members, width: 88)
-        }
-        return text
     }
 
     // MARK: :vars, :reset

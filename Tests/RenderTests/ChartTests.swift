@@ -16,18 +16,20 @@ final class ChartTests: XCTestCase {
             """)
     }
 
+    /// Without colour (NO_COLOR, --no-color, output to a file) the second series is drawn with a
+    /// glyph of its own, and the legend shows it; with colour both keep their braille dots.
     func testTwoSeriesWithLegendAndTitle() {
         let text = Chart.lines(series: [("up", [1, 2, 3], [1, 2, 3]), ("down", [1, 2, 3], [3, 2, 1])],
                                width: 10, height: 4, title: "cross")
         XCTAssertEqual(text, """
                  cross
-            3 ┤⠑⠤⡀     ⡠⠊
-              │  ⠈⠢⢄⢀⠔⠉
-            2 ┤  ⢀⡠⠒⠑⠤⡀
-            1 ┤⡠⠔⠁    ⠈⠒⢄
+            3 ┤•••     ⡠⠊
+              │  •••⢀⠔⠉
+            2 ┤  ⢀⡠⠒•••
+            1 ┤⡠⠔⠁    •••
               └┬────┬───┬
                1    2   3
-               ⣿ up   ⣿ down
+               ⣿ up   • down
 
             """)
         let colored = Chart.lines(series: [("up", [1, 2, 3], [1, 2, 3]), ("down", [1, 2, 3], [3, 2, 1])],
@@ -104,5 +106,18 @@ final class ChartTests: XCTestCase {
             XCTAssertFalse(Chart.histogram(ys, bins: 7).isEmpty)
             XCTAssertFalse(Chart.svg([ChartSeries(ys: ys)], kind: .line).isEmpty)
         }
+    }
+}
+
+/// Charts without colour keep every series apart: each series after the first has its own glyph.
+final class ChartMarkerTests: XCTestCase {
+    func testEverySeriesHasItsOwnGlyphWithoutColour() {
+        let series = (0..<4).map { k in ChartSeries(label: "s\(k)", ys: (0..<20).map { Double($0 * (k + 1)) }) }
+        let text = Chart.lines(series, options: ChartOptions(width: 30, height: 10))
+        let legend = text.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertEqual(legend.trimmingCharacters(in: .whitespaces), "⣿ s0   • s1   × s2   + s3")
+        for marker in ["•", "×", "+"] { XCTAssertTrue(text.dropLast(legend.count + 1).contains(marker), marker) }
+        let colored = Chart.lines(series, options: ChartOptions(width: 30, height: 10, color: true))
+        XCTAssertFalse(colored.contains("•") || colored.contains("×"), "colour tells them apart instead")
     }
 }

@@ -237,3 +237,17 @@ final class ExecutableTests: XCTestCase {
         XCTAssertEqual(try runDscript(["--stats", "/nonexistent/weights.safetensors"]).status, 1)
     }
 }
+
+extension ExecutableTests {
+    /// `import "name"` from -e, standard input and the REPL looks in the current folder first, as a
+    /// script does in its own: here a local train.dscript wins over the standard library's.
+    func testImportLooksInTheCurrentFolderFirst() throws {
+        let folder = try temporaryFolder(self)
+        try writeFile(folder, "train.dscript", "let local = 42\n")
+        let code = "import \"train\"\nprint(train.local)"
+        let fromE = try runDscript(["-e", code], directory: folder)
+        XCTAssertEqual(fromE.output, "42\n", fromE.errors)
+        let fromStandardInput = try runDscript(["-"], input: code, directory: folder)
+        XCTAssertEqual(fromStandardInput.output, "42\n", fromStandardInput.errors)
+    }
+}

@@ -2,6 +2,7 @@ import DSEngine
 import Foundation
 import DSLanguage
 import XCTest
+import DSShell
 @testable import DSBindings
 
 /// Image data sets, PNG built-ins and the progress object through the binding tables.
@@ -143,12 +144,25 @@ final class PictureDataTests: XCTestCase {
     func testPlotOfAScheduleDrawsItsQuantities() throws {
         let c = BindingTestContext()
         _ = try c.global("plot", [.native(FakeSchedule())], [("width", .number(40)), ("height", .number(8))])
-        XCTAssertTrue(c.output.contains("⣿ ᾱ_t   ⣿ β_t / 0.02   ⣿ log SNR"), c.output)
+        XCTAssertTrue(c.output.contains("⣿ ᾱ_t   • β_t / 0.02   × log SNR"), c.output)
         XCTAssertTrue(c.output.hasPrefix("     schedule against t"), c.output)
         XCTAssertTrue(c.output.contains("\n     0                  500\n"), c.output)
         XCTAssertScriptError("optimizer cannot be plotted") {
             let opt = try c.global("sgd", [.list(ListObject([.tensor(Tensor(shape: [1], scalars: [0]))]))], [("lr", .number(0.1))])
             return try c.global("plot", [opt])
         }
+    }
+}
+
+/// `plot(s)` of a real schedule: β_t stays visible where β̃_t lies on it (the chart without colour).
+final class SchedulePlotTests: XCTestCase {
+    func testBetaIsDrawnOverThePosteriorVariance() throws {
+        let output = StringSink()
+        let interpreter = InterpreterSetup.make(settings: RuntimeSettings(), output: output, errorOutput: StringSink())
+        try interpreter.run(Source(name: "t", text: "plot(schedule(\"linear\"))"))
+        let first = output.text.components(separatedBy: "log SNR(t)")[0]
+        XCTAssertTrue(first.contains("⣿ ᾱ_t   • β̃_t   × β_t"), first)
+        XCTAssertGreaterThan(first.filter { $0 == "×" }.count, 40, first)  // β_t across the chart
+        XCTAssertGreaterThan(first.filter { $0 == "•" }.count, 1, first)  // β̃_t where it leaves β_t (small t)
     }
 }

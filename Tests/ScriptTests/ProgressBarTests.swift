@@ -55,7 +55,8 @@ final class ProgressBarTests: XCTestCase {
         let text = output()
         // Nothing is drawn before the first update (0.5 s after the start: 2 it/s, 1 s left).
         XCTAssertTrue(text.hasPrefix("\rtrain:  33%|██████▋             | 1/3 [00:00<00:01, 2.00it/s]\u{1B}[K\rtrain:  66%"), text)
-        XCTAssertTrue(text.hasSuffix("| 3/3 [00:02<00:00, 1.50it/s]\u{1B}[K\n"))
+        // The rate counts from the first update (2 more items between 100.5 s and the close at 102 s).
+        XCTAssertTrue(text.hasSuffix("| 3/3 [00:02<00:00, 1.33it/s]\u{1B}[K\n"))
         XCTAssertEqual(text.filter { $0 == "\n" }.count, 1)
     }
 
@@ -67,15 +68,32 @@ final class ProgressBarTests: XCTestCase {
         let (open, openOutput) = bar(total: nil, interactive: false, tick: 20)
         for _ in 0..<3 { open.update() }
         open.close()
-        XCTAssertEqual(openOutput(), "train: 2it [00:40, 20.00s/it]\ntrain: 3it [01:20, 26.67s/it]\n")
+        XCTAssertEqual(openOutput(), "train: 2it [00:40, 20.00s/it]\ntrain: 3it [01:20, 30.00s/it]\n")
         // With a total, a slow run still prints a line at least every 30 s between tenths.
         let (slow, slowOutput) = bar(total: 1000, interactive: false, tick: 20)
         for _ in 0..<3 { slow.update() }
         slow.close()
         XCTAssertEqual(slowOutput(), """
             train:   0%|                    | 2/1000 [00:40<5:32:40, 20.00s/it]
-            train:   0%|                    | 3/1000 [01:20<7:23:06, 26.67s/it]
+            train:   0%|                    | 3/1000 [01:20<8:18:30, 30.00s/it]
 
             """)
+    }
+
+    /// A sampler makes its bar when its first step is done: the first tick tells no rate (it used
+    /// to report a million steps per second), later ticks count from it.
+    func testTheFirstTickReportsNoAbsurdRate() {
+        var now = 100.0
+        var out = ""
+        let bar = ProgressBar(total: 50, description: "ddim", interactive: true, quiet: false,
+                              clock: { now }, write: { out += $0 })
+        now += 1e-6
+        bar.update()
+        XCTAssertTrue(out.hasSuffix("| 1/50 [00:00<?, ?it/s]\u{1B}[K"), out)
+        for _ in 0..<4 {
+            now += 0.25
+            bar.update()
+        }
+        XCTAssertTrue(out.hasSuffix("| 5/50 [00:01<00:11, 4.00it/s]\u{1B}[K"), out)
     }
 }

@@ -190,3 +190,35 @@ final class REPLTests: XCTestCase {
         XCTAssertTrue(result.errors.contains("unknown command ':frobnicate'"), result.errors)
     }
 }
+
+/// `:help` reaches types, variables, members through a variable's type, modules and `help(x)`.
+final class HelpLookupTests: XCTestCase {
+    func testTypesListTheirMethods() {
+        for type in ["tensor", "schedule", "model"] {
+            let output = replSession([":help \(type)"]).output
+            XCTAssertTrue(output.contains("Methods of \(type):\n"), output)
+        }
+        let schedule = replSession([":help schedule"]).output
+        XCTAssertTrue(schedule.hasPrefix("schedule(kind, steps = 1000"), schedule)
+        XCTAssertTrue(schedule.contains("  schedule.q_sample(x0, t, noise)"), schedule)
+    }
+
+    func testMembersResolveThroughAVariablesTypeAndModules() {
+        let result = replSession(["let s = schedule(\"linear\", steps: 10)", ":help s.q_sample", "import \"train\"", ":help train.train",
+                                  "help(s.predict_x0)", ":help s"])
+        XCTAssertEqual(result.errors, "")
+        XCTAssertTrue(result.output.contains("schedule.q_sample(x0, t, noise)\n    x_t = √ᾱ_t·x0"), result.output)
+        XCTAssertTrue(result.output.contains("fn train(model, s, data, steps = 1000, batch = 256,"), result.output)
+        XCTAssertTrue(result.output.contains("    Trains `model` to predict the noise"), result.output)
+        XCTAssertTrue(result.output.contains("schedule.predict_x0(xt, t, eps)\n"), result.output)
+        XCTAssertTrue(result.output.contains("s: schedule = schedule(\"linear\", steps: 10"), result.output)
+        XCTAssertTrue(result.output.contains("alpha_bar"), result.output)
+    }
+
+    func testUnknownTopicsAndCommandsSuggestTheClosest() {
+        XCTAssertEqual(replSession([":help zeroes"]).errors, "no help for 'zeroes' (did you mean 'zeros'?) (:help lists everything)\n")
+        XCTAssertEqual(replSession([":help :lod"]).errors, "no help for ':lod' (did you mean ':load'?) (:help lists everything)\n")
+        XCTAssertEqual(replSession([":hlep"]).errors, "unknown command ':hlep' (did you mean ':help'?)\n")
+        XCTAssertEqual(replSession([":tiem 1"]).errors, "unknown command ':tiem' (did you mean ':time'?)\n")
+    }
+}

@@ -53,6 +53,7 @@ public enum Safetensors {
 
     static func read(_ buffer: UnsafeRawBufferPointer) throws -> SafetensorsFile {
         let (entries, metadata, dataStart) = try parseHeader(buffer)
+        try FormatError.reserve(entries.reduce(0) { $0 + $1.count }, for: "the \(entries.count) tensors of the file")
         return SafetensorsFile(
             tensors: entries.map { ($0.name, convert($0, in: buffer, dataStart: dataStart), $0.dtype.rawValue) },
             metadata: Dictionary(metadata, uniquingKeysWith: { a, _ in a }),
@@ -139,12 +140,8 @@ public enum Safetensors {
         let shape = try integers("shape")
         let offsets = try integers("data_offsets")
         guard offsets.count == 2 else { throw fail("\"data_offsets\" must be [BEGIN, END], got \(offsets.count) numbers") }
-        var count = 1
-        for d in shape {
-            let (p, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw fail("shape \(shape) overflows the element count") }
-            count = p
-        }
+        let count: Int
+        do { count = try Tensor.checkedCount(shape) } catch let error as TensorError { throw fail(error.message) }
         return Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1], count: count)
     }
 

@@ -11,11 +11,15 @@ enum CoreCollections {
         },
         Builtin("keys(d)", "the keys of a dict, in insertion order", example: "keys({a: 1, b: 2})   # [\"a\", \"b\"]") { args, context in
             if let r = try CoreSupport.forward("keys", args, expected: "dict", context: context) { return r }
-            return .list(ListObject(try args.dict("d").entries.keys.map { .string($0) }))
+            let d = try args.dict("d")
+            try Growth.list(d.entries.count)
+            return .list(ListObject(d.entries.keys.map { .string($0) }))
         },
         Builtin("values(d)", "the values of a dict, in insertion order", example: "values({a: 1, b: 2})   # [1, 2]") { args, context in
             if let r = try CoreSupport.forward("values", args, expected: "dict", context: context) { return r }
-            return .list(ListObject(Array(try args.dict("d").entries.values)))
+            let d = try args.dict("d")
+            try Growth.list(d.entries.count)
+            return .list(ListObject(Array(d.entries.values)))
         },
         Builtin("has(container, x)", "true when a dict has the key x, a list holds x, or a string contains x",
                 example: "has({a: 1}, \"a\")   # true") { args, context in
@@ -23,6 +27,7 @@ enum CoreCollections {
         },
         Builtin("push(xs, ...values)", "appends values to the end of a list (in place)", example: "push(xs, 4)") { args, _ in
             let list = try args.list("xs")
+            try Growth.append(args.count - 1, to: list.items)
             list.items.append(contentsOf: args.positional.dropFirst())
             return .null
         },
@@ -48,6 +53,7 @@ enum CoreCollections {
             let list = try args.list("xs")
             let i = try args.int("i")
             let value = try args.value("x")
+            try Growth.append(1, to: list.items)
             let n = list.items.count
             let j = i < 0 ? Swift.max(0, i + n) : Swift.min(i, n)
             list.items.insert(value, at: j)
@@ -72,7 +78,9 @@ enum CoreCollections {
         Builtin("reverse(xs)", "a new list (or string) with the elements in reverse order", example: "reverse([1, 2, 3])   # [3, 2, 1]") { args, context in
             let v = try args.value("xs")
             if case .string(let s) = v { return .string(String(s.reversed())) }
-            return .list(ListObject(try CoreSupport.items(v, args, position: 0, context: context).reversed()))
+            let items = try CoreSupport.items(v, args, position: 0, context: context)
+            try Growth.list(items.count)
+            return .list(ListObject(items.reversed()))
         },
         Builtin("slice(xs, start, stop, step = 1)", "elements start..<stop of a list or string, as Python's xs[start:stop:step]",
                 example: "slice([1, 2, 3, 4], 1, -1)   # [2, 3]") { args, context in
@@ -86,12 +94,14 @@ enum CoreCollections {
                 return .string(String(Runtime.sliceIndices(count: chars.count, start: start, stop: stop, step: step).map { chars[$0] }))
             }
             let items = try CoreSupport.items(v, args, position: 0, context: context)
+            try Growth.list(items.count)
             return .list(ListObject(Runtime.sliceIndices(count: items.count, start: start, stop: stop, step: step).map { items[$0] }))
         },
         Builtin("enumerate(xs, start = 0)", "a list of [index, element] pairs",
                 example: "enumerate([\"a\", \"b\"])   # [[0, \"a\"], [1, \"b\"]]") { args, context in
             let items = try CoreSupport.items(try args.value("xs"), args, position: 0, context: context)
             let start = try args.number("start")
+            try Growth.list(3 * items.count)   // a pair list per element
             return .list(ListObject(items.enumerated().map { i, v in .list(ListObject([.number(start + Double(i)), v])) }))
         },
         Builtin("zip(...lists)", "a list of lists taking one element from each argument, as long as the shortest",
@@ -100,6 +110,7 @@ enum CoreCollections {
                 try CoreSupport.items(args.positional[$0], args, position: $0, context: context)
             }
             let n = columns.map(\.count).min() ?? 0
+            try Growth.list(n * (1 + columns.count))
             return .list(ListObject((0..<n).map { i in .list(ListObject(columns.map { $0[i] })) }))
         },
     ]

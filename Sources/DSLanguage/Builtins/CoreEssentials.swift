@@ -33,7 +33,7 @@ enum CoreEssentials {
             case .list(let l): return .number(Double(l.items.count))
             case .dict(let d): return .number(Double(d.entries.count))
             case .range(let r):
-                guard let n = r.exactCount else { throw args.error(0, "x", "the range has more than 2^53 elements, too many to count exactly") }
+                guard let n = r.exactCount else { throw args.error("x", "the range has more than 2^53 elements, too many to count exactly") }
                 return .number(Double(n))
             case .native(let object):
                 if let n = object.length { return .number(Double(n)) }
@@ -81,7 +81,7 @@ enum CoreEssentials {
             }
             throw ScriptError("exit", kind: .exit(Int32(truncatingIfNeeded: code)))
         },
-        Builtin("help(name)", "prints the signature, summary and example of a built-in; help() lists them",
+        Builtin("help(name)", "prints the help of a built-in, type, variable or value (help(\"tensor\"), help(s), help(s.q_sample)); help() lists them",
                 example: "help(\"abs\")") { args, context in
             guard let runtime = context as? Runtime else { return .null }
             context.write(runtime.helpText(args.optional("name")))
@@ -107,30 +107,12 @@ extension Runtime {
             out += "Keywords: \(Interpreter.keywords.joined(separator: " "))\n"
             return out
         }
-        var name: String
         switch subject {
-        case .string(let s): name = s
-        case .builtin(let b): name = b.name
-        case .function(let f):
-            return "fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))\n  a function written in dscript\n"
-        default: name = format(subject, repr: false)
+        case .string(let name):
+            return helpText(named: name) ?? "no help for '\(name)'" + helpSuggestion(name, also: []) + "\n"
+        default:
+            return helpText(of: subject, named: nil)
         }
-        if helpTable[name] == nil, let dot = name.lastIndex(of: ".") {
-            let short = String(name[name.index(after: dot)...])
-            if helpTable[short] != nil { name = short }
-        }
-        guard let b = helpTable[name] else {
-            let matches = helpOrder.filter { $0.hasSuffix("." + name) }
-            if matches.isEmpty { return "no help for '\(name)'\n" }
-            return matches.compactMap { helpTable[$0] }.map(entryText).joined()
-        }
-        return entryText(b)
-    }
-
-    func entryText(_ b: Builtin) -> String {
-        var out = "\(b.signature)\n  \(b.summary)\n"
-        if !b.example.isEmpty { out += "  example: \(b.example)\n" }
-        return out
     }
 }
 

@@ -6,8 +6,11 @@ enum CoreFunctional {
         Builtin("map(fn, xs)", "a new list of fn(x) for each element x", example: "map(fn(x) => x * x, [1, 2, 3])   # [1, 4, 9]") { args, context in
             let (fn, xs, position) = try functionAndIterable(args)
             var out: [Value] = []
+            if case .range(let r) = xs { try Growth.list(r.count) }   // map(0..<1e15, f) is refused at once
             try CoreSupport.forEach(xs, args, position: position, context: context) { x in
-                out.append(try context.call(fn, Arguments([x], functionName: "map")))
+                let y = try context.call(fn, Arguments([x], functionName: "map"))
+                try Growth.append(1, to: out)
+                out.append(y)
                 return true
             }
             return .list(ListObject(out))
@@ -17,7 +20,10 @@ enum CoreFunctional {
             let (fn, xs, position) = try functionAndIterable(args)
             var out: [Value] = []
             try CoreSupport.forEach(xs, args, position: position, context: context) { x in
-                if try context.call(fn, Arguments([x], functionName: "filter")).isTruthy() { out.append(x) }
+                if try context.call(fn, Arguments([x], functionName: "filter")).isTruthy() {
+                    try Growth.append(1, to: out)
+                    out.append(x)
+                }
                 return true
             }
             return .list(ListObject(out))
@@ -46,6 +52,7 @@ enum CoreFunctional {
         Builtin("sort(xs, key, reverse = false)", "a new sorted list (stable); key: orders by a function, reverse: descending",
                 example: "sort([\"bb\", \"a\", \"ccc\"], key: len)   # [\"a\", \"bb\", \"ccc\"]") { args, context in
             let items = try CoreSupport.items(try args.value("xs"), args, position: 0, context: context)
+            try Growth.list(3 * items.count)   // keys, order and the result
             let reverse = try args.bool("reverse")
             var keys = items
             if let key = args.optional("key") {

@@ -32,10 +32,12 @@ enum CoreStrings {
                 example: "join([1, 2, 3], \", \")   # \"1, 2, 3\"") { args, context in
             let items = try CoreSupport.items(try args.value("xs"), args, position: 0, context: context)
             let sep = try args.string("sep")
-            return .string(items.map { item -> String in
+            let pieces = items.map { item -> String in
                 if case .string(let s) = item { return s }
                 return context.describe(item, repr: false)
-            }.joined(separator: sep))
+            }
+            try Growth.string(pieces.reduce(0) { $0 + $1.utf8.count } + sep.utf8.count * Swift.max(pieces.count - 1, 0))
+            return .string(pieces.joined(separator: sep))
         },
         Builtin("replace(s, old, new)", "s with every occurrence of old replaced by new",
                 example: "replace(\"a-b-c\", \"-\", \"+\")   # \"a+b+c\"") { args, _ in
@@ -46,6 +48,7 @@ enum CoreStrings {
             var out: [UInt8] = []
             var start = 0
             while let hit = find(bytes, old, from: start) {
+                if out.count + new.count > out.capacity { try Growth.string(2 * (out.count + new.count + hit - start)) }
                 out.append(contentsOf: bytes[start..<hit])
                 out.append(contentsOf: new)
                 start = hit + old.count

@@ -55,10 +55,7 @@ public struct Builtin {
     }
 
     /// The short name used in messages: `sum` for `tensor.sum`.
-    public var shortName: String {
-        if let dot = name.lastIndex(of: ".") { return String(name[name.index(after: dot)...]) }
-        return name
-    }
+    public var shortName: String { parameters.shortName }
 }
 
 /// `text` without leading and trailing spaces and tabs.
@@ -111,6 +108,8 @@ public protocol CallContext: AnyObject {
 public struct RuntimeSettings {
     public var seed: UInt64 = 0
     public var threads: Int = 0  // 0: as many as there are cores
+    /// `--max-memory` in bytes: the memory budget (`MemoryBudget.bytes`) for the whole process; nil keeps the default.
+    public var maxMemory: Int?
     public var color: Bool = false
     public var quiet: Bool = false
     /// Standard error is a terminal: progress bars redraw in place; otherwise they print plain lines.

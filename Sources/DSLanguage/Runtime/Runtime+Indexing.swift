@@ -16,11 +16,7 @@ extension Runtime {
 
     func index(_ object: Value, _ components: [IndexComponent], span: SourceSpan) throws -> Value {
         if case .native(let native) = object {
-            do {
-                return try native.index(components, context: self)
-            } catch {
-                throw ScriptError.translating(error, at: span)
-            }
+            return try enteringNative(at: span) { try native.index(components, context: self) }
         }
         guard components.count == 1 else {
             throw ScriptError("\(object.typeName) takes one index, got \(components.count)", span: span)
@@ -106,11 +102,10 @@ extension Runtime {
         var level = 0
         while level < levels.count - 1 {
             if case .native(let native) = current {
-                do {
-                    if try native.setIndex(chain: Array(levels[level...]), value, context: self) { return }
-                } catch {
-                    throw ScriptError.translating(error, at: span)
+                let written = try enteringNative(at: span) {
+                    try native.setIndex(chain: Array(levels[level...]), value, context: self)
                 }
+                if written { return }
             }
             current = try index(current, levels[level], span: span)
             level += 1
@@ -121,11 +116,7 @@ extension Runtime {
     func setIndex(_ object: Value, _ components: [IndexComponent], _ value: Value, span: SourceSpan) throws {
         switch object {
         case .native(let native):
-            do {
-                try native.setIndex(components, value, context: self)
-            } catch {
-                throw ScriptError.translating(error, at: span)
-            }
+            try enteringNative(at: span) { try native.setIndex(components, value, context: self) }
         case .list(let list):
             guard components.count == 1, case .value(let key) = components[0] else {
                 throw ScriptError("list element assignment takes one index", span: span)
@@ -138,40 +129,46 @@ extension Runtime {
             guard components.count == 1, case .value(let key) = components[0], case .string(let k) = key else {
                 throw ScriptError("dict key must be a string", span: span)
             }
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[k] = value
         default:
             throw ScriptError("\(object.typeName) does not support element assignment", span: span)
         }
     }
 
+    /// Methods registered for `type` in the help tables (`tensor.sum` → `sum`).
+    func methodNames(of type: String) -> [String] {
+        let prefix = type + "."
+        return helpOrder.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     func member(_ object: Value, _ name: String, span: SourceSpan) throws -> Value {
         switch object {
         case .native(let native):
-            let found: Value?
-            do {
-                found = try native.member(name, context: self)
-            } catch {
-                throw ScriptError.translating(error, at: span)
+            let found = try enteringNative(at: span) { try native.member(name, context: self) }
+            guard let found else {
+                throw ScriptError("\(native.typeName) has no member '\(name)'"
+                                  + Suggestions.note(for: name, .member, candidates: native.memberNames + methodNames(of: native.typeName)),
+                                  span: span)
             }
-            guard let found else { throw ScriptError("\(native.typeName) has no member '\(name)'", span: span) }
             return found
         case .dict(let dict):
-            guard let v = dict.entries[name] else { throw ScriptError("dict has no key '\(name)'", span: span) }
+            guard let v = dict.entries[name] else {
+                throw ScriptError("dict has no key '\(name)'" + Suggestions.note(for: name, .member, candidates: dict.entries.keys), span: span)
+            }
             return v
         default:
-            throw ScriptError("\(object.typeName) has no member '\(name)'", span: span)
+            throw ScriptError("\(object.typeName) has no member '\(name)'"
+                              + Suggestions.note(for: name, .member, candidates: methodNames(of: object.typeName)), span: span)
         }
     }
 
     func setMember(_ object: Value, _ name: String, _ value: Value, span: SourceSpan) throws {
         switch object {
         case .native(let native):
-            do {
-                try native.setMember(name, value, context: self)
-            } catch {
-                throw ScriptError.translating(error, at: span)
-            }
+            try enteringNative(at: span) { try native.setMember(name, value, context: self) }
         case .dict(let dict):
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[name] = value
         default:
             throw ScriptError("cannot set member '\(name)' of \(object.typeName)", span: span)
@@ -186,15 +183,10 @@ extension Runtime {
         case .dict(let d): return ValueIterator(.values(d.entries.keys.map { .string($0) }))
         case .string(let s): return ValueIterator(.values(s.map { .string(String($0)) }))
         case .native(let native):
-            let items: [Value]?
-            do {
-                if let lazy = try native.makeIterator(context: self) {
-                    return ValueIterator(.native(lazy, self))
-                }
-                items = try native.elements(context: self)
-            } catch {
-                throw ScriptError.translating(error, at: span)
+            if let lazy = try enteringNative(at: span, { try native.makeIterator(context: self) }) {
+                return ValueIterator(.native(lazy, self))
             }
+            let items = try enteringNative(at: span) { try native.elements(context: self) }
             guard let items else { throw ScriptError("cannot iterate over \(native.typeName)", span: span) }
             return ValueIterator(.values(items))
         default:
@@ -231,7 +223,7 @@ struct ValueIterator {
         case .values(let v): return v[position]
         case .range(let r): return .number(r.element(position))
         case .native(let iterator, let context):
-            do { return try iterator.next(context: context) } catch { throw ScriptError.translating(error, at: nil) }
+            return try enteringNative(at: nil) { try iterator.next(context: context) }
         }
     }
 

@@ -69,6 +69,11 @@ final class GlobalTable {
         return g
     }
 
+    /// The names defined here and in the tables behind (for "did you mean").
+    var definedNames: [String] {
+        order.filter { variables[$0]?.defined == true } + (parent?.definedNames ?? [])
+    }
+
     func define(_ name: String, _ value: Value) {
         let g = slot(name)
         g.value = value

@@ -59,6 +59,13 @@ extension ScriptError {
     }
 }
 
+/// Runs native code (a native object's hook, a format) with whatever it throws translated by
+/// `ScriptError.translating` and located at `span`: the one way the runtime enters native code.
+@inline(__always)
+func enteringNative<T>(at span: SourceSpan?, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw ScriptError.translating(error, at: span) }
+}
+
 /// One active call in a traceback: `  at NAME (FILE:LINE:COL)`.
 public struct TraceFrame: Equatable {
     public var function: String
