@@ -98,10 +98,11 @@ extension TorchCheckpoint {
         guard bytes.count >= storage.count * storage.dtype.itemSize else {
             throw FormatError("storage '\(storage.key)' holds \(bytes.count) bytes, fewer than its \(storage.count) elements need")
         }
-        let count = try Tensor.checkedCount(view.shape)
+        let count = try FormatError.checkedCount(view.shape)
         if count == 0 { return Tensor(shape: view.shape, scalars: []) }
         // The elements from the first to the last the view reaches, converted once.
         let span = zip(view.shape, view.strides).reduce(1) { $0 + ($1.0 - 1) * $1.1 }
+        try FormatError.reserve(count + span, for: "a tensor of shape \(view.shape) from storage '\(storage.key)'")
         let size = storage.dtype.itemSize
         let window = UnsafeRawBufferPointer(rebasing: bytes[(view.offset * size)..<((view.offset + span) * size)])
         let values = storage.dtype.decode(window, count: span)
