@@ -91,6 +91,32 @@ final class SchedulerConfigTests: XCTestCase {
         XCTAssertEqual(loaded.schedule.settings, SamplerSettings(stepsOffset: 1, setAlphaToOne: false))
     }
 
+    /// DPMSolverMultistepScheduler().save_config(dir) in diffusers 0.42.1 writes Python's -Infinity
+    /// (json.dumps's extension; so do DPMSolverSinglestep and SASolver): the config loads, the key is
+    /// warned about, and Python's NaN / Infinity are read as numbers but not inside strings.
+    func testPythonNonFiniteNumbersLoad() throws {
+        let text = """
+            {"_class_name": "DPMSolverMultistepScheduler", "_diffusers_version": "0.42.1", "algorithm_type": "dpmsolver++",
+             "beta_end": 0.02, "beta_schedule": "linear", "beta_start": 0.0001, "lambda_min_clipped": -Infinity,
+             "num_train_timesteps": 1000, "prediction_type": "epsilon", "timestep_spacing": "linspace", "trained_betas": null}
+            """
+        let loaded = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(text.utf8), source: "c"), source: "c")
+        XCTAssertEqual(loaded.className, "DPMSolverMultistepScheduler")
+        XCTAssertEqual(loaded.schedule.settings.spacing, .linspace)
+        XCTAssertTrue(loaded.warnings.contains("c: key 'lambda_min_clipped' is not used by dscript (ignored)"), "\(loaded.warnings)")
+        let pairs = try ModelConfig.parseJSON(Data(#"{"a": [NaN, Infinity, -Infinity], "b": "-Infinity NaN", "c": -1}"#.utf8), source: "c")
+        XCTAssertEqual(pairs.map(\.0), ["a", "b", "c"])
+        guard case .list(let xs) = pairs[0].1, xs.count == 3, case .number(let nan) = xs[0] else { return XCTFail("\(pairs)") }
+        XCTAssertTrue(nan.isNaN)
+        XCTAssertEqual(Array(xs[1...]), [.number(.infinity), .number(-.infinity)])
+        XCTAssertEqual(pairs[1].1, .string("-Infinity NaN"))
+        XCTAssertEqual(pairs[2].1, .number(-1))
+        // written back as Python writes them (json.dumps), not as null
+        XCTAssertEqual(ConfigValue.list(xs).json, "[NaN, Infinity, -Infinity]")
+        XCTAssertThrowsError(try ModelConfig.parseJSON(Data(#"{"a": -NaN}"#.utf8), source: "c"))
+        XCTAssertThrowsError(try ModelConfig.parseJSON(Data(#"{"a": Infinit}"#.utf8), source: "c"))
+    }
+
     func testWrittenConfigReadsBack() throws {
         for entry in try Self.entries() {
             let schedule = try Self.load(entry).schedule
