@@ -66,6 +66,8 @@ public struct SchedulerConfig {
             ("dynamic_thresholding_ratio", .number(0.995)), ("clip_sample_range", .number(1)),
             ("sample_max_value", .number(1)), ("timestep_spacing", .string("leading")), ("rescale_betas_zero_snr", .bool(false)),
         ]
+        // variance_type null (DPM-Solver, Euler, ... write it) is a model that predicts no variance.
+        if values["variance_type"] == .null { values["variance_type"] = nil }
         for i in defaults.indices { if let given = values[defaults[i].0] { defaults[i].1 = given } }
         let c = try ModelConfig(owner: "load_scheduler: \(source)", defaults: defaults, given: [])
         return SchedulerConfig(className: className, schedule: try schedule(c), warnings: warnings)

@@ -92,17 +92,20 @@ final class SchedulerConfigTests: XCTestCase {
     }
 
     /// DPMSolverMultistepScheduler().save_config(dir) in diffusers 0.42.1 writes Python's -Infinity
-    /// (json.dumps's extension; so do DPMSolverSinglestep and SASolver): the config loads, the key is
-    /// warned about, and Python's NaN / Infinity are read as numbers but not inside strings.
+    /// (json.dumps's extension; so do DPMSolverSinglestep and SASolver) and variance_type null: the
+    /// config loads, the key is warned about, and Python's NaN / Infinity are read as numbers but not
+    /// inside strings.
     func testPythonNonFiniteNumbersLoad() throws {
         let text = """
             {"_class_name": "DPMSolverMultistepScheduler", "_diffusers_version": "0.42.1", "algorithm_type": "dpmsolver++",
              "beta_end": 0.02, "beta_schedule": "linear", "beta_start": 0.0001, "lambda_min_clipped": -Infinity,
-             "num_train_timesteps": 1000, "prediction_type": "epsilon", "timestep_spacing": "linspace", "trained_betas": null}
+             "num_train_timesteps": 1000, "prediction_type": "epsilon", "timestep_spacing": "linspace", "trained_betas": null,
+             "variance_type": null}
             """
         let loaded = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(text.utf8), source: "c"), source: "c")
         XCTAssertEqual(loaded.className, "DPMSolverMultistepScheduler")
         XCTAssertEqual(loaded.schedule.settings.spacing, .linspace)
+        XCTAssertEqual(loaded.schedule.settings.variance, .fixedSmall, "variance_type null: the model predicts no variance")
         XCTAssertTrue(loaded.warnings.contains("c: key 'lambda_min_clipped' is not used by dscript (ignored)"), "\(loaded.warnings)")
         let pairs = try ModelConfig.parseJSON(Data(#"{"a": [NaN, Infinity, -Infinity], "b": "-Infinity NaN", "c": -1}"#.utf8), source: "c")
         XCTAssertEqual(pairs.map(\.0), ["a", "b", "c"])
