@@ -57,6 +57,11 @@ public struct SchedulerConfig {
             }
         }
         let className = pairs.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+        let betaKeys = ["beta_schedule", "beta_start", "beta_end", "trained_betas"]
+        if !betaKeys.contains(where: { values[$0] != nil }) {
+            warnings.insert("\(source): \(className ?? "the config") has no \(betaKeys.dropLast().joined(separator: ", ")) or "
+                            + "trained_betas; read as DDPMScheduler's default betas (linear, 0.0001 to 0.02)", at: 0)
+        }
         let family = className == nil || className == "DDPMScheduler" || className == "DDIMScheduler"
         var defaults: [(String, ConfigValue)] = [
             ("num_train_timesteps", .number(1000)), ("beta_start", .number(0.0001)), ("beta_end", .number(0.02)),

@@ -120,6 +120,21 @@ final class SchedulerConfigTests: XCTestCase {
         XCTAssertThrowsError(try ModelConfig.parseJSON(Data(#"{"a": Infinit}"#.utf8), source: "c"))
     }
 
+    /// A config without any β key is read with DDPMScheduler's defaults, and says so: flow-matching
+    /// and σ-only schedulers (FlowMatchEulerDiscreteScheduler().save_config in diffusers 0.42.1) have
+    /// no βs, and their 'linear 1e-4 to 0.02' would otherwise pass unnoticed.
+    func testConfigWithoutBetasSaysSo() throws {
+        let text = """
+            {"_class_name": "FlowMatchEulerDiscreteScheduler", "_diffusers_version": "0.42.1", "num_train_timesteps": 1000,
+             "shift": 1.0, "use_dynamic_shifting": false}
+            """
+        let loaded = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(text.utf8), source: "c"), source: "c")
+        XCTAssertEqual(loaded.warnings.first, "c: FlowMatchEulerDiscreteScheduler has no beta_schedule, beta_start, beta_end "
+                       + "or trained_betas; read as DDPMScheduler's default betas (linear, 0.0001 to 0.02)")
+        let ddpm = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(#"{"beta_schedule": "linear"}"#.utf8), source: "c"), source: "c")
+        XCTAssertEqual(ddpm.warnings, [])
+    }
+
     func testWrittenConfigReadsBack() throws {
         for entry in try Self.entries() {
             let schedule = try Self.load(entry).schedule
