@@ -116,6 +116,10 @@ final class TorchCheckpointTests: XCTestCase {
         refused([0x80, 0x02, 0x4E], "no STOP")
         refused([0x80, 0x02, 0x63] + Array("os\nsystem\n".utf8) + [0x2E], "refused global 'os.system'")
         refused([0x80, 0x02, 0x69] + Array("os\nsystem\n".utf8) + [0x2E], "INST")
+        // tensors dscript does not read are named as such, not as code that would have to run
+        refused([0x80, 0x02, 0x63] + Array("torch._utils\n_rebuild_sparse_tensor\n".utf8) + [0x2E],
+                "'torch._utils._rebuild_sparse_tensor' builds sparse tensors, which dscript does not read")
+        refused([0x80, 0x02, 0x63] + Array("torch\nComplexFloatStorage\n".utf8) + [0x2E], "complex tensors")
         refused([0x80, 0x02, 0xFF, 0x2E], "unknown opcode 0xff")
         XCTAssertNoThrow(try read([0x80, 0x02, 0x7D, 0x58, 0x01, 0x00, 0x00, 0x00, 0x61, 0x4B, 0x07, 0x73, 0x2E]))
         // A 'billion laughs': 40 lists, each holding the previous one twice (x = [x, x]), 2^40 values

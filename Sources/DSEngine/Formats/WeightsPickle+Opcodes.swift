@@ -164,6 +164,9 @@ extension WeightsPickle {
     /// An allowed global, or a refusal naming it (as `torch.load(weights_only=True)` does).
     func global(_ module: String, _ name: String) throws -> Object {
         let full = "\(module).\(name)"
+        if let kind = WeightsPickle.unreadTensors[full] {
+            throw FormatError("pickle: '\(full)' builds \(kind), which dscript does not read (it reads float, integer and bool tensors)")
+        }
         guard WeightsPickle.allowed.contains(full) else {
             throw FormatError("pickle: refused global '\(full)' (weights-only reading allows tensors, OrderedDict and "
                               + "plain data; the file holds other Python objects, which would have to run code to load)")
