@@ -101,7 +101,9 @@ extension Runtime {
         case .native(let object):
             let arguments = Arguments(positional, keywords: keywords, functionName: object.typeName)
             let result = try enteringNative(at: span) { try object.call(arguments, context: self) }
-            guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
+            guard let result else {
+                throw ScriptError("cannot call a value of type \(object.typeName)" + Suggestions.calledProperty(span), span: span)
+            }
             return result
         default:
             throw ScriptError("cannot call a value of type \(callee.typeName)" + Suggestions.calledProperty(span), span: span)
