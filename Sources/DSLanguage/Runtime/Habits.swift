@@ -46,6 +46,8 @@ public struct Habit {
         Habit(.syntax, "def", "functions are written fn f(x) { return x }", example: "def f(x): return x"),
         Habit(.syntax, "elif", "Python's elif is else if", example: "if 1 > 2 { print(1) } elif 2 > 1 { print(2) }"),
         Habit(.syntax, "lambda", "Python's lambda x: x * 2 is fn(x) => x * 2", example: "let double = lambda x: x * 2"),
+        Habit(.syntax, "in", "Python's x in xs is contains(xs, x), for lists, strings and dict keys",
+              example: "let d = {\"a\": 1}\nif \"a\" in d { print(1) }"),
         Habit(.syntax, "&&", "write and", example: "print(true && false)"),
         Habit(.syntax, "||", "write or", example: "print(true || false)"),
         Habit(.syntax, "import", "import runs dscript files (import \"helpers\"); tensor functions are built-ins already",
