@@ -9,8 +9,14 @@ import DSRender
 /// numbers on either side.
 public final class TensorObject: NativeObject {
     public let tensor: Tensor
+    /// True for the 0/1 result of a comparison (`x > 0`): it indexes as a boolean mask, as in PyTorch
+    /// (`x[x > 0]`), where any other tensor indexes by position.
+    public let isMask: Bool
 
-    public init(_ tensor: Tensor) { self.tensor = tensor }
+    public init(_ tensor: Tensor, isMask: Bool = false) {
+        self.tensor = tensor
+        self.isMask = isMask
+    }
 
     public var typeName: String { "tensor" }
 

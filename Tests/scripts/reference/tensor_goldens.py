@@ -189,6 +189,19 @@ def indexing():
     g.code("let w = param(tensor([1, 2]))")
     g.code("no_grad(fn() { w[0] = 7 })")
     g.literal("print(w.detach())", "tensor([7., 2.])")
+    g.comment("a comparison's result indexes as a boolean mask, as in PyTorch (not as positions 0 and 1)")
+    g.show("print(x[x > 6])", "x[x > 6]")
+    g.show("print(x[x[:, 0] > 2])", "x[x[:, 0] > 2]")
+    g.show("print(x[:, x[0] != 1])", "x[:, x[0] != 1]")
+    g.show("print(x[x > 100].shape)", "list(x[x > 100].shape)")
+    g.show("print(x[(x > 2) * (x < 5)], x[0][x[0] > 1])", "x[(x > 2) & (x < 5)]", "x[0][x[0] > 1]")
+    g.code("let z = arange(6).reshape([2, 3])", "z = torch.arange(6.).reshape(2, 3)")
+    g.code("z[z >= 4] = 0", "z[z >= 4] = 0")
+    g.code("z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10", "z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10")
+    g.show("print(z)", "z")
+    g.code("let v = param(tensor([-1, 2, -3]))", "v = torch.tensor([-1., 2, -3], requires_grad=True)")
+    g.code("v[v < 0].sum().backward()", "v[v < 0].sum().backward()")
+    g.show("print(v.grad)", "v.grad")
     g.write()
 
 
@@ -281,6 +294,8 @@ def errors():
         ("item_many", "let x = zeros([2]).item()", 9, "item() needs a tensor with one element"),
         ("reshape_bad", "let x = zeros([2, 3]).reshape([4, 2])", 9, "cannot reshape"),
         ("cat_mismatch", "let x = cat([zeros([2, 3]), zeros([2, 4])])", 9, "[2, 4]"),
+        ("mask_shape", "let x = zeros([2, 3])[zeros([3]) > 1]", 9,
+         "boolean mask of shape [3] does not match the indexed tensor's shape [2, 3] at axis 0"),
         ("negative_tolerance", "let x = allclose(1, 2, atol: -1)", 9, "bad argument 'atol' to 'allclose' (must be at least 0, got -1.0)"),
     ]
     for name, code, column, message in cases:
