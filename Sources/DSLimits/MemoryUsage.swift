@@ -22,13 +22,21 @@ public struct MemoryUsage: Equatable {
         #if os(Linux)
         guard let size = mappedBytes() else { return nil }
         let heap = mallinfo2()
-        return MemoryUsage(heapInUse: Int(heap.uordblks) + Int(heap.hblkhd), addressSpace: Swift.max(size - Int(heap.fordblks), 0))
+        let inUse = sanitizerAllocatedBytes.map { Int($0()) } ?? Int(heap.uordblks) + Int(heap.hblkhd)
+        return MemoryUsage(heapInUse: inUse, addressSpace: Swift.max(size - Int(heap.fordblks), 0))
         #else
         return nil
         #endif
     }
 
     #if os(Linux)
+    /// Under AddressSanitizer or ThreadSanitizer (scripts/fuzz, scripts/sanitize), the sanitizer's
+    /// allocator serves malloc and glibc's statistics stay empty: its own count is used instead.
+    private static let sanitizerAllocatedBytes: (@convention(c) () -> Int)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__sanitizer_get_current_allocated_bytes") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) () -> Int).self)
+    }()
+
     /// The process's mapped bytes: the first field of `/proc/self/statm` (in pages).
     static func mappedBytes() -> Int? {
         let fd = open("/proc/self/statm", O_RDONLY)
