@@ -149,7 +149,7 @@ extension Tensor {
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
             let c0 = pc.baseAddress
             overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end, alone in
-                for b in first..<end {
+                for b in first..<end where !Engine.interruptRequested {
                     for grp in 0..<g.groups {
                         let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
                         let src: UnsafePointer<Float>
@@ -210,7 +210,7 @@ extension Tensor {
             overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end, alone in
                 let col = cbase.map { $0 + worker * colSize }
                 let gwAcc = gw0.map { $0 + worker * w.count }
-                for b in first..<end {
+                for b in first..<end where !Engine.interruptRequested {
                     for grp in 0..<g.groups {
                         let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
                         let dy = g0 + (b * g.o + grp * g.og) * g.spatial

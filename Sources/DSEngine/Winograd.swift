@@ -48,7 +48,7 @@ enum Winograd {
 
     /// The batch loop both passes share: the samples are split across the workers, each takes them
     /// in chunks of about `chunkTiles` tiles, transforms the chunk's input planes of `x` [n, c, h, w]
-    /// (zero padding `p`) and hands the chunk to `body`.
+    /// (zero padding `p`) and hands the chunk to `body`. Stops early when an interrupt is requested.
     static func forEachChunk(_ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w width: Int, o: Int, padding p: Int,
                              _ body: (Chunk) -> Void) {
         let ho = h + 2 * p - 2, wo = width + 2 * p - 2
@@ -63,7 +63,7 @@ enum Winograd {
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: ck_winograd_scratch(th, tw))
             defer { v0.deallocate(); work.deallocate(); scratch.deallocate() }
             var s0 = first
-            while s0 < end {
+            while s0 < end && !Engine.interruptRequested {
                 let s1 = Swift.min(end, s0 + perChunk), ncol = (s1 - s0) * tiles
                 for s in s0..<s1 {
                     for ic in 0..<c {

@@ -103,7 +103,9 @@ extension Runtime {
             let result: Value?
             do {
                 result = try object.call(arguments, context: self)
+                try checkInterrupt()
             } catch var error as ScriptError {
+                if let interrupted = takeInterrupt() { error = interrupted }
                 if error.span == nil { error.span = span }
                 throw error
             }
@@ -171,15 +173,21 @@ extension Runtime {
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
         do {
-            return try b.body(arguments, self)
+            let result = try b.body(arguments, self)
+            try checkInterrupt()
+            return result
         } catch var error as ScriptError {
+            if let interrupted = takeInterrupt() { error = interrupted }
             if error.span == nil { error.span = span ?? saved }
             throw error
         } catch let error as SyntaxErrors {
             throw error
         } catch {
-            // A Swift error from native code becomes an ordinary, located script error.
-            throw ScriptError("\(name): \(error)", span: span ?? saved)
+            // A Swift error from native code becomes an ordinary, located script error (or
+            // "interrupted", when Ctrl-C stopped the engine's loops early and that caused it).
+            var error = takeInterrupt() ?? ScriptError("\(name): \(error)")
+            error.span = span ?? saved
+            throw error
         }
     }
 }

@@ -20,9 +20,11 @@ extension Runtime {
     /// nil when the operands do not support `op`.
     func binaryValue(_ op: BinaryOp, _ l: Value, _ r: Value) throws -> Value? {
         if case .native(let object) = l, let v = try object.binary(BinaryOperator(op), r, reversed: false, context: self) {
+            try checkInterrupt()
             return v
         }
         if case .native(let object) = r, let v = try object.binary(BinaryOperator(op), l, reversed: true, context: self) {
+            try checkInterrupt()
             return v
         }
         switch op {
@@ -110,7 +112,10 @@ extension Runtime {
         if case .number(let x) = v { return .number(-x) }
         if case .native(let object) = v {
             do {
-                if let result = try object.unary(.neg, context: self) { return result }
+                if let result = try object.unary(.neg, context: self) {
+                    try checkInterrupt()
+                    return result
+                }
             } catch var error as ScriptError {
                 if error.span == nil { error.span = span }
                 throw error

@@ -157,11 +157,23 @@ final class Runtime: CallContext {
         errorOutput.flush()
     }
 
+    /// Raises "interrupted" (once) when Ctrl-C was pressed. Also called right after every native
+    /// call and native operator returns: a product or convolution that Ctrl-C stopped early returns
+    /// an incomplete result, which must not reach a variable.
+    @inline(__always)
     func checkInterrupt() throws {
         if interruptFlag.pointee != 0 {
             interruptFlag.pointee = 0
             throw ScriptError.interrupted()
         }
+    }
+
+    /// "interrupted" (consuming the request) when Ctrl-C was pressed, else nil: what a native call
+    /// that failed meanwhile raises instead of its own error, which the stop may have caused.
+    func takeInterrupt() -> ScriptError? {
+        guard interruptFlag.pointee != 0 else { return nil }
+        interruptFlag.pointee = 0
+        return ScriptError.interrupted()
     }
 
     func describe(_ value: Value, repr: Bool) -> String { format(value, repr: repr) }
