@@ -38,7 +38,7 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-fno-math-errno", "-mprefer-vector-width=512"])]),
         .target(
             name: "DSEngine",
             dependencies: ["COpenBLAS", "CPNG", "CKernels"]),
