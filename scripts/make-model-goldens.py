@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden checkpoints for dscript's image models (SPEC §8), made with diffusers.
+"""Golden checkpoints for dscript's image models (docs/builtins.md § Models), made with diffusers.
 
     /work/venv-ref/bin/python scripts/make-model-goldens.py            # writes Tests/Fixtures/models/
     /work/venv-ref/bin/python scripts/make-model-goldens.py --from-dscript  # io for Tests/Fixtures/models/from_dscript/
@@ -35,7 +35,7 @@ import os
 import sys
 
 import torch
-from diffusers import AutoencoderKL, UNet2DModel
+from diffusers import AutoencoderKL, UNet2DConditionModel, UNet2DModel, VQModel
 from safetensors.torch import load_file, save_file
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "models")
@@ -63,11 +63,15 @@ def save_folder(model, name, io):
                 f"io.safetensors: {', '.join(sorted(io))}.\n")
 
 
-def unet_io(model, x, t, grad_keys):
+def unet_io(model, x, t, grad_keys, class_labels=None):
     io = {"x": x, "t": t}
-    out = model(x, t).sample
+    extra = {}
+    if class_labels is not None:
+        io["class_labels"] = class_labels
+        extra["class_labels"] = class_labels
+    out = model(x, t, **extra).sample
     io["out"] = out
-    io["out_t37"] = model(x, 37).sample
+    io["out_t37"] = model(x, 37, **extra).sample
     loss = (out ** 2).mean()
     io["loss"] = loss.reshape(1)
     params = dict(model.named_parameters())
@@ -104,6 +108,72 @@ def make_unets():
                                                   "down_blocks.0.resnets.1.time_emb_proj.bias"]))
 
 
+def make_class_unets():
+    """Class-conditional UNets: an embedding table, a timestep projection and identity vectors."""
+    base = dict(sample_size=8, in_channels=2, out_channels=2, block_out_channels=(8, 16),
+                down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                layers_per_block=1, norm_num_groups=4, attention_head_dim=8)
+    x = torch.randn(3, 2, 8, 8, generator=torch.Generator().manual_seed(5))
+    t = torch.tensor([10.0, 500.0, 999.0])
+    cases = [
+        ("unet_class", dict(num_class_embeds=5), torch.tensor([0, 4, 2])),
+        ("unet_class_timestep", dict(class_embed_type="timestep"), torch.tensor([3.0, 70.0, 250.0])),
+        ("unet_class_identity", dict(class_embed_type="identity"),
+         torch.randn(3, 32, generator=torch.Generator().manual_seed(6))),
+    ]
+    for i, (name, extra, labels) in enumerate(cases):
+        torch.manual_seed(10 + i)
+        m = UNet2DModel(**base, **extra)
+        round_to_half(m)
+        grads = ["conv_in.weight"] + (["class_embedding.weight"] if "num_class_embeds" in extra else
+                                      ["class_embedding.linear_1.weight"] if extra.get("class_embed_type") == "timestep" else [])
+        save_folder(m, name, unet_io(m, x, t, grads, class_labels=labels))
+
+
+def make_cond_unets():
+    """UNet2DConditionModel on tiny configs: Stable Diffusion's layout (conv projections, one transformer
+    layer, heads from attention_head_dim), and one with linear projections, two transformer layers,
+    per-block heads (attention_head_dim as a list: diffusers refuses num_attention_heads) and layers, scale_shift time conditioning, class labels and 1x1 / 5x5 conv kernels."""
+    cases = [
+        ("unet_cond", dict(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 16), layers_per_block=1,
+                           down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                           up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=12,
+                           attention_head_dim=2, norm_num_groups=4), None, 12),
+        ("unet_cond_linear", dict(sample_size=8, in_channels=3, out_channels=2, block_out_channels=(8, 16),
+                                  layers_per_block=(1, 2), down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+                                  up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=8,
+                                  attention_head_dim=(2, 4), transformer_layers_per_block=2, use_linear_projection=True,
+                                  norm_num_groups=4, resnet_time_scale_shift="scale_shift", num_class_embeds=3,
+                                  conv_in_kernel=1, conv_out_kernel=5, flip_sin_to_cos=False, freq_shift=1,
+                                  upcast_attention=True), torch.tensor([2, 0]), 8),
+    ]
+    for i, (name, config, labels, context_dim) in enumerate(cases):
+        torch.manual_seed(30 + i)
+        m = UNet2DConditionModel(**config)
+        round_to_half(m)
+        g = torch.Generator().manual_seed(31 + i)
+        x = torch.randn(2, config["in_channels"], 8, 8, generator=g)
+        t = torch.tensor([20.0, 800.0])
+        context = torch.randn(2, 5, context_dim, generator=g)
+        extra = {} if labels is None else {"class_labels": labels}
+        out = m(x, t, encoder_hidden_states=context, **extra).sample
+        io = {"x": x, "t": t, "context": context, "out": out,
+              "out_t37": m(x, 37, encoder_hidden_states=context, **extra).sample}
+        if labels is not None:
+            io["class_labels"] = labels
+        loss = (out ** 2).mean()
+        io["loss"] = loss.reshape(1)
+        keys = ["conv_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+                "down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.proj.weight", "up_blocks.1.attentions.0.proj_in.weight",
+                "mid_block.attentions.0.transformer_blocks.0.attn1.to_q.weight"]
+        params = dict(m.named_parameters())
+        context = context.clone().requires_grad_()
+        grads = torch.autograd.grad(loss, [params[k] for k in keys])
+        for k, gk in zip(keys, grads):
+            io["grad." + k] = gk
+        save_folder(m, name, io)
+
+
 def make_vae():
     torch.manual_seed(2)
     m = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(16, 32),
@@ -124,6 +194,62 @@ def make_vae():
         io["grad." + k] = g
     io["loss"] = loss.reshape(1)
     save_folder(m, "vae_kl", io)
+
+
+def make_vq():
+    """VQModel: encode, quantize (indices), decode with and without quantization, gradients through the
+    straight-through estimator and the codebook loss."""
+    torch.manual_seed(3)
+    m = VQModel(in_channels=3, out_channels=3, block_out_channels=(16, 32),
+                down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+                layers_per_block=1, latent_channels=3, vq_embed_dim=4, num_vq_embeddings=32, norm_num_groups=8,
+                sample_size=16, scaling_factor=0.5)
+    round_to_half(m)
+    x = torch.randn(2, 3, 16, 16)
+    with torch.no_grad():  # codes near the latents themselves, so that many of them are used
+        rows = m.encode(x).latents.permute(0, 2, 3, 1).reshape(-1, 4)
+        picks = rows[torch.randperm(rows.shape[0])[:32]]
+        m.quantize.embedding.weight.copy_((picks + 0.05 * torch.randn_like(picks)).half().float())
+    h = m.encode(x).latents
+    quant, loss, (_, _, indices) = m.quantize(h)
+    decoded = m.decode(h)
+    io = {"x": x, "latents": h, "quantized": quant, "indices": indices.reshape(2, 8, 8).float(),
+          "codebook_loss": loss.reshape(1), "decoded": decoded.sample,
+          "decoded_unquantized": m.decode(h, force_not_quantize=True).sample}
+    total = (decoded.sample ** 2).mean() + decoded.commit_loss.mean()
+    params = dict(m.named_parameters())
+    keys = ["encoder.conv_in.weight", "decoder.conv_out.weight", "quantize.embedding.weight", "quant_conv.bias"]
+    for k, g in zip(keys, torch.autograd.grad(total, [params[k] for k in keys])):
+        io["grad." + k] = g
+    io["loss"] = total.reshape(1)
+    save_folder(m, "vq", io)
+
+
+def make_weight_formats():
+    """One tiny UNet in diffusers' other weight layouts: PyTorch .bin (torch.save zip format), the fp16
+    variant file name, safetensors shards with their index, and .bin shards with theirs. io.safetensors
+    (in formats/) holds the output every folder must give."""
+    torch.manual_seed(4)
+    m = UNet2DModel(sample_size=8, in_channels=1, out_channels=1, block_out_channels=(4, 8),
+                    down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                    layers_per_block=1, norm_num_groups=2, attention_head_dim=4)
+    round_to_half(m)
+    root = os.path.join(ROOT, "formats")
+    m.half()
+    m.save_pretrained(os.path.join(root, "bin"), safe_serialization=False)
+    m.save_pretrained(os.path.join(root, "variant"), variant="fp16")
+    m.save_pretrained(os.path.join(root, "sharded"), max_shard_size="12KB")
+    m.save_pretrained(os.path.join(root, "sharded_bin"), max_shard_size="12KB", safe_serialization=False)
+    m.float()
+    x = torch.randn(2, 1, 8, 8, generator=torch.Generator().manual_seed(4))
+    t = torch.tensor([3.0, 700.0])
+    save_file({"x": x, "t": t, "out": m(x, t).sample.detach()}, os.path.join(root, "io.safetensors"),
+              metadata={"command": COMMAND})
+    with open(os.path.join(root, "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND}`: one tiny UNet2DModel (float16 weights) saved by diffusers as "
+                "`bin/` (safe_serialization=False), `variant/` (variant=\"fp16\"), `sharded/` "
+                "(max_shard_size=\"12KB\") and `sharded_bin/` (both); io.safetensors: x, t, out.\n")
 
 
 FROM_DSCRIPT_COMMAND = COMMAND + " --from-dscript"
@@ -206,5 +332,9 @@ if __name__ == "__main__":
         from_dscript()
     else:
         make_unets()
+        make_class_unets()
+        make_cond_unets()
         make_vae()
+        make_vq()
+        make_weight_formats()
         print("wrote", os.path.normpath(ROOT))

@@ -13,9 +13,11 @@ extension Arguments {
         }
     }
 
+    func tensor(_ name: String) throws -> Tensor { try tensor(position(of: name), name) }
+
     /// A tensor argument that must really be a tensor object (not a number or list).
-    func tensorObject(_ position: Int?, _ name: String? = nil) throws -> TensorObject {
-        try native(position, name, as: TensorObject.self, expected: "tensor")
+    func tensorObject(_ name: String) throws -> TensorObject {
+        try native(name, as: TensorObject.self, expected: "tensor")
     }
 
     /// The receiver of a tensor method.
@@ -24,19 +26,19 @@ extension Arguments {
     }
 
     /// An optional axis or list of axes (`axis: 0`, `axis: [0, 1]`); nil means all axes.
-    func axes(_ position: Int?, _ name: String = "axis") throws -> [Int]? {
-        guard has(position, name) else { return nil }
-        return try intList(position, name)
+    func axes(_ name: String = "axis") throws -> [Int]? {
+        guard has(name) else { return nil }
+        return try intList(name)
     }
 
     /// One optional axis.
-    func axis(_ position: Int?, _ name: String = "axis") throws -> Int? {
-        guard has(position, name) else { return nil }
-        return try int(position, name)
+    func axis(_ name: String = "axis") throws -> Int? {
+        guard has(name) else { return nil }
+        return try int(name)
     }
 
     /// A shape given as one list (`[2, 3]`) or as the remaining positional integers (`2, 3`),
-    /// starting at `position`.
+    /// starting at `position` (a `...shape` parameter has no position of its own in the signature).
     func shape(from position: Int, _ name: String = "shape") throws -> [Int] {
         if position < count, case .list = positional[position] { return try intList(position, name) }
         if position >= count { return try intList(position, name) }
@@ -53,12 +55,13 @@ extension Arguments {
     }
 
     /// An optional number as a Float.
-    func float(_ position: Int?, _ name: String? = nil) throws -> Float? {
-        has(position, name) ? Float(try number(position, name)) : nil
+    func float(_ name: String) throws -> Float? {
+        has(name) ? Float(try number(name)) : nil
     }
 
     /// A list of tensors (`cat([a, b])`, `params` of optimizers).
-    func tensorList(_ position: Int?, _ name: String? = nil) throws -> [Tensor] {
+    func tensorList(_ name: String) throws -> [Tensor] {
+        let position = position(of: name)
         let v = try value(position, name)
         let items: [Value]
         switch v {

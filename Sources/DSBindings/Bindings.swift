@@ -4,57 +4,34 @@ import DSLanguage
 /// Installs every domain's built-ins (tensors, layers, optimizers, diffusion, files, pictures) into
 /// an interpreter. CONTRACT: the shell and the script tests call `Bindings.install(in:)`.
 ///
-/// Adding a domain is one line: its table of global functions goes into `domains`, the `:help`
-/// table of its native types' methods into `methodTables`.
+/// Adding a domain is one entry in `domains`: its title, its global functions and the methods of
+/// its native types. `:help` lists the domains in this order, each domain's functions in table order.
 public enum Bindings {
-    /// Global functions, one table per domain.
-    static let domains: [[Builtin]] = [
-        TensorLibrary.creation,
-        TensorLibrary.functions,
-        NNLibrary.layers,
-        OptimizerLibrary.optimizers,
-        DiffusionLibrary.functions,
-        DiffusionLosses.functions,
-        DiffusionTeaching.functions,
-        LessonLibrary.functions,
-        ImageModelLibrary.table,
-        PretrainedLibrary.table,
-        PictureLibrary.table,
-        ChartLibrary.table,
-        ProgressObject.library,
-        ImageDataLibrary.table,
-        FileLibrary.table,
-        StatsLibrary.table,
-    ]
-
-    /// Methods of native types (`tensor.sum`, `model.params`, `optimizer.step`), for `:help`.
-    static let methodTables: [[Builtin]] = [
-        TensorMethods.table,
-        ModelObject.methods,
-        ImageModelLibrary.methods,
-        OptimizerObject.methods,
-        EMAObject.methods,
-        ScheduleObject.methods,
-        NoiseScheduleObject.methods,
-        ProgressObject.methods,
+    public static let domains: [BuiltinDomain] = [
+        BuiltinDomain(
+            "Tensors and autograd", functions: TensorLibrary.creation + TensorLibrary.functions,
+            methods: TensorMethods.table),
+        BuiltinDomain(
+            "Layers and optimizers", functions: NNLibrary.layers + OptimizerLibrary.optimizers,
+            methods: ModelObject.methods + OptimizerObject.methods + EMAObject.methods + ScheduleObject.methods),
+        BuiltinDomain(
+            "Diffusion", functions: DiffusionLibrary.functions + DiffusionLosses.functions,
+            methods: NoiseScheduleObject.methods),
+        BuiltinDomain(
+            "Models", functions: DiffusionLibrary.models + ImageModelLibrary.table + PretrainedLibrary.table,
+            methods: ImageModelLibrary.methods + PipelineObject.methods),
+        BuiltinDomain(
+            "Files, pictures and data",
+            functions: FileLibrary.table + StatsLibrary.table + PictureLibrary.table + ChartLibrary.table
+                + ProgressObject.library + DiffusionLosses.datasets + ImageDataLibrary.table,
+            methods: ProgressObject.methods),
+        BuiltinDomain("Teaching the math", functions: DiffusionTeaching.functions + LessonLibrary.functions),
     ]
 
     public static func install(in interpreter: Interpreter) {
-        for table in domains { interpreter.register(translatingErrors(table)) }
-        for table in methodTables { interpreter.registerHelp(table) }
+        for domain in domains { interpreter.register(domain) }
         LessonLibrary.attach(interpreter)
         if interpreter.settings.threads > 0 { Engine.threads = interpreter.settings.threads }
         Engine.prepare()
-        // One allocation limit for the bindings' checks and the engine's: what fits in memory.
-        Engine.maxElements = Swift.min(Engine.maxElements, TensorConversion.maxElements)
-    }
-
-    /// The same built-ins with engine errors (`TensorError`) turned into `ScriptError`s.
-    static func translatingErrors(_ table: [Builtin]) -> [Builtin] {
-        table.map { builtin in
-            Builtin(builtin.signature, builtin.summary, example: builtin.example) { arguments, context in
-                try engine { try builtin.body(arguments, context) }
-            }
-        }
     }
 }

@@ -3,120 +3,127 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// Diffusion built-ins (SPEC §7, §8): `schedule`, the DDPM / DDIM steps and samplers, DDIM
+/// Diffusion built-ins (docs/builtins.md § Diffusion): `schedule`, the DDPM / DDIM steps and samplers, DDIM
 /// inversion and the `mlp_denoiser` model. Samplers call any `model(x, t)` with t a tensor of
 /// per-sample timesteps, draw noise from the interpreter's generator and stop on Ctrl-C.
 enum DiffusionLibrary {
     static let functions: [Builtin] = [
-        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false)",
-                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, or a tensor of betas (float64 inside)",
+        Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false, prediction = \"eps\", "
+                    + "clip = false, clip_range = 1, threshold = nil, spacing = \"leading\", steps_offset = 0, "
+                    + "set_alpha_to_one = true, variance = \"fixed_small\")",
+                "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, laplace, exp, or a tensor of betas (float64 inside), "
+                    + "carrying the settings its samplers use (threshold: {ratio, max})",
                 example: "let s = schedule(\"linear\", steps: 1000)\ns.alpha_bar[999]") { a, _ in
-            let rescale = try a.bool(4, "rescale_zero_snr", default: false)
-            let kindValue = try a.value(0, "kind")
+            let rescale = try a.bool("rescale_zero_snr")
+            let settings = try a.samplerSettingKeywords(over: SamplerSettings())
+            let kindValue = try a.value("kind")
             if case .string(let kind) = kindValue {
                 let isScaled = kind == "scaled_linear"
-                let steps = try a.int(1, "steps", default: 1000)
-                let start = try a.number(2, "beta_start", default: isScaled ? 0.00085 : 1e-4)
-                let end = try a.number(3, "beta_end", default: isScaled ? 0.012 : 0.02)
-                return .native(NoiseScheduleObject(try diffusion {
-                    try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end, rescaleZeroTerminalSNR: rescale)
-                }))
+                let steps = try a.int("steps")
+                let start = try a.number("beta_start", default: isScaled ? 0.00085 : 1e-4)
+                let end = try a.number("beta_end", default: isScaled ? 0.012 : 0.02)
+                return .native(NoiseScheduleObject(try Schedule(kind: kind, steps: steps, betaStart: start, betaEnd: end,
+                                                                rescaleZeroTerminalSNR: rescale, settings: settings)))
             }
-            let betas = try a.tensor(0, "kind")
-            guard betas.rank == 1 else { throw a.error(0, "kind", "betas must be a 1-D tensor, got shape \(betas.shape)") }
-            return .native(NoiseScheduleObject(try diffusion {
-                try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale)
-            }))
+            let betas = try a.tensor("kind")
+            guard betas.rank == 1 else { throw a.error("kind", "betas must be a 1-D tensor, got shape \(betas.shape)") }
+            return .native(NoiseScheduleObject(try Schedule(betas: betas.scalars.map(Double.init), rescaleZeroTerminalSNR: rescale,
+                                                            settings: settings)))
         },
-        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = \"fixed_small\", clip = false, prediction = \"eps\")",
-                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0",
+        Builtin("ddpm_step(s, model_output, t, xt, noise, variance = nil, clip = nil, prediction = nil)",
+                "one DDPM reverse step x_t → x_{t−1} (diffusers' DDPMScheduler.step): dict x_prev, x0; "
+                    + "variance, clip and prediction default to the schedule's settings",
                 example: "let r = ddpm_step(s, model(xt, t), t, xt)\nxt = r[\"x_prev\"]") { a, c in
-            let s = try a.schedule(0), out = try a.tensor(1, "model_output"), xt = try a.tensor(3, "xt")
-            let t = try a.int(2, "t")
-            var noise = try a.optionalTensor(4, "noise")
+            let s = try a.schedule(), out = try a.tensor("model_output"), xt = try a.tensor("xt")
+            let t = try a.int("t")
+            var noise = try a.optionalTensor("noise")
             if noise == nil && t > 0 && t < s.T { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
-            let r = try diffusion {
-                try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, variance: try a.varianceType(5),
-                             prediction: try a.prediction(7), clip: try a.bool(6, "clip", default: false))
-            }
-            return stepResult(r)
+            let settings = try a.samplerSettings(s)
+            return stepResult(try ddpmStep(s, modelOutput: out, t: t, xt: xt, noise: noise, settings: settings))
         },
-        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = false, prediction = \"eps\")",
-                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means ᾱ_prev = 1): dict x_prev, x0",
+        Builtin("ddim_step(s, model_output, t, xt, t_prev, eta = 0, noise, clip = nil, prediction = nil)",
+                "one DDIM step x_t → x_{t_prev} (DDIM eq. 12; t_prev < 0 means the final ᾱ, 1 by default): dict x_prev, x0",
                 example: "let r = ddim_step(s, model(xt, 980), 980, xt, t_prev: 960)") { a, c in
-            let s = try a.schedule(0), out = try a.tensor(1, "model_output"), xt = try a.tensor(3, "xt")
-            let t = try a.int(2, "t"), tPrev = try a.int(4, "t_prev", default: t - 1)
-            let eta = try a.number(5, "eta", default: 0)
-            var noise = try a.optionalTensor(6, "noise")
+            let s = try a.schedule(), out = try a.tensor("model_output"), xt = try a.tensor("xt")
+            let t = try a.int("t"), tPrev = try a.int("t_prev", default: t - 1)
+            let eta = try a.number("eta")
+            var noise = try a.optionalTensor("noise")
             if noise == nil && eta > 0 { noise = Tensor.randnLike(xt, generator: RandomState.of(c)) }
-            let r = try diffusion {
-                try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise,
-                             prediction: try a.prediction(8), clip: try a.bool(7, "clip", default: false))
-            }
-            return stepResult(r)
+            let settings = try a.samplerSettings(s)
+            return stepResult(try ddimStep(s, modelOutput: out, t: t, tPrev: tPrev, xt: xt, eta: eta, noise: noise, settings: settings))
         },
-        Builtin("ddim_timesteps(s, steps, spacing = \"leading\")",
-                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps",
+        Builtin("ddim_timesteps(s, steps, spacing = nil)",
+                "the descending timesteps of a steps-step sampler, as diffusers' DDIMScheduler.set_timesteps "
+                    + "(spacing and steps_offset from the schedule unless given)",
                 example: "ddim_timesteps(s, 10)   # [900, 800, ..., 0]") { a, _ in
-            let steps = try diffusion { try ddimTimesteps(try a.schedule(0), steps: try a.int(1, "steps"), spacing: try a.spacing(2)) }
+            let s = try a.schedule()
+            let settings = try a.samplerSettings(s)
+            let steps = try ddimTimesteps(s, steps: try a.int("steps"), spacing: settings.spacing)
             return .list(ListObject(steps.map { .number(Double($0)) }))
         },
-        Builtin("ddpm_sample(model, s, shape, variance = \"fixed_small\", clip = false, trajectory = false, prediction = \"eps\")",
-                "DDPM ancestral sampling from x_T ~ N(0, I) through every timestep (Algorithm 2)",
+        Builtin("ddpm_sample(model, s, shape, variance = nil, clip = nil, trajectory = false, prediction = nil, noise = nil, "
+                    + "step_noises = nil, steps = nil, class_labels = nil)",
+                "DDPM ancestral sampling from x_T (noise:, else drawn) through every timestep (Algorithm 2), or `steps` of them; "
+                    + "step_noises: the per-step noises in order; settings default to the schedule's",
                 example: "let x = ddpm_sample(model, s, shape: [500, 2])") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), shape = try DiffusionBridge.shape(a, 2)
-            let trajectory = try a.bool(5, "trajectory", default: false)
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddpmSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
-                                   variance: try a.varianceType(3), prediction: try a.prediction(6),
-                                   clip: try a.bool(4, "clip", default: false), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "ddpm"))
-                }
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule()
+            let start = try a.optionalTensor("noise"), shape = try DiffusionBridge.shape(a, noise: start)
+            let trajectory = try a.bool("trajectory")
+            let settings = try a.samplerSettings(s)
+            let steps = a.has("steps") ? try a.int("steps") : nil
+            let noises = try DiffusionBridge.stepNoises(a, c)
+            let labels = try a.optionalTensor("class_labels")
+            let r = try Engine.withNoGrad {
+                try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                               noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
+                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
             }
+            try noises.checkUsed()
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
-        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = \"leading\", clip = false, trajectory = false, prediction = \"eps\")",
-                "DDIM sampling in `steps` steps (η = 0: deterministic; η = 1: DDPM-like)",
+        Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = nil, clip = nil, trajectory = false, "
+                    + "prediction = nil, noise = nil, class_labels = nil)",
+                "DDIM sampling in `steps` steps from x_T (noise:, else drawn; η = 0: deterministic; η = 1: DDPM-like); "
+                    + "settings default to the schedule's",
                 example: "let x = ddim_sample(model, s, shape: [500, 2], steps: 50)") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), shape = try DiffusionBridge.shape(a, 2)
-            let trajectory = try a.bool(7, "trajectory", default: false)
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddimSample(DiffusionBridge.model(model, c), schedule: s, shape: shape, noise: DiffusionBridge.noise(c),
-                                   steps: try a.int(3, "steps", default: 50), eta: try a.number(4, "eta", default: 0),
-                                   spacing: try a.spacing(5), prediction: try a.prediction(8),
-                                   clip: try a.bool(6, "clip", default: false), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "ddim"))
-                }
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule()
+            let start = try a.optionalTensor("noise"), shape = try DiffusionBridge.shape(a, noise: start)
+            let trajectory = try a.bool("trajectory")
+            let settings = try a.samplerSettings(s)
+            let labels = try a.optionalTensor("class_labels")
+            let r = try Engine.withNoGrad {
+                try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
+                               noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
+                               eta: try a.number("eta"), settings: settings, trajectory: trajectory,
+                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
-        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = \"leading\", trajectory = false, prediction = \"eps\")",
+        Builtin("ddim_invert(model, s, x0, steps = 50, spacing = nil, trajectory = false, prediction = nil)",
                 "deterministic DDIM inversion x_0 → x_T (the η = 0 ODE run forwards)",
                 example: "let xT = ddim_invert(model, s, x0, steps: 50)") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
-            let trajectory = try a.bool(5, "trajectory", default: false)
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int(3, "steps", default: 50),
-                                   spacing: try a.spacing(4), prediction: try a.prediction(6), trajectory: trajectory,
-                                   hooks: DiffusionBridge.hooks(c, label: "invert"))
-                }
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule(), x0 = try a.tensor("x0")
+            let trajectory = try a.bool("trajectory")
+            let settings = try a.samplerSettings(s)
+            let r = try Engine.withNoGrad {
+                try ddimInvert(DiffusionBridge.model(model, c), schedule: s, x0: x0, steps: try a.int("steps"),
+                               settings: settings, trajectory: trajectory, hooks: DiffusionBridge.hooks(c, label: "invert"))
             }
             return DiffusionBridge.result(r, trajectory: trajectory)
         },
+    ]
+
+    /// The `mlp_denoiser` model (listed with the models).
+    static let models: [Builtin] = [
         Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32)",
                 "a denoiser for points in R^dim: sinusoidal time embedding ++ x → layers × (linear, SiLU) → dim; call model(x, t)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in
-            let net = try diffusion {
-                try MLPDenoiser(dim: try a.int(0, "dim", default: 2), hidden: try a.int(1, "hidden", default: 128),
-                                layers: try a.int(2, "layers", default: 3), timeDim: try a.int(3, "time_dim", default: 32),
-                                generator: RandomState.of(c))
-            }
+            let net = try MLPDenoiser(dim: try a.int("dim"), hidden: try a.int("hidden"),
+                                      layers: try a.int("layers"), timeDim: try a.int("time_dim"),
+                                      generator: RandomState.of(c))
             return .native(ModelObject(net) { args, _ in
                 var args = args
                 args.functionName = "mlp_denoiser"
@@ -126,7 +133,7 @@ enum DiffusionLibrary {
                 let x = try args.tensor(0, "x")
                 let t = try args.tensor(1, "t")
                 guard t.scalars.allSatisfy(\.isFinite) else { throw args.error(1, "t", "timesteps must be finite numbers") }
-                return .tensor(try diffusion { try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars)) })
+                return .tensor(try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars)))
             })
         },
     ]

@@ -4,72 +4,69 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// Losses, the variational bound, the 2-D data sets and `energy_distance` (SPEC §7, §9).
+/// Losses, the variational bound, the 2-D data sets and `energy_distance`
+/// (docs/builtins.md § Diffusion and § Files, pictures and data).
 ///
 /// `diffusion_loss` is differentiable through the model output. `kl_normal`, `vae_kl` and
 /// `gaussian_nll` are composed from engine primitives when an input requires gradients (so a VAE
 /// trains through them) and evaluated in float64 by DSDiffusion otherwise.
 enum DiffusionLosses {
     static let functions: [Builtin] = [
-        Builtin("diffusion_loss(model, s, x0, prediction = \"eps\", weighting = \"none\", gamma = 5)",
+        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5)",
                 "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.)",
                 example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
-            let weighting = try diffusion { try LossWeighting(name: try a.string(4, "weighting", default: "none")) }
-            let r = try diffusion {
-                try diffusionLoss(DiffusionBridge.model(model, c), schedule: s, x0: x0, generator: RandomState.of(c),
-                                  prediction: try a.prediction(3), weighting: weighting, gamma: try a.number(5, "gamma", default: 5))
-            }
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule(), x0 = try a.tensor("x0")
+            let weighting = try LossWeighting(name: try a.string("weighting"))
+            let r = try diffusionLoss(DiffusionBridge.model(model, c), schedule: s, x0: x0, generator: RandomState.of(c),
+                                      prediction: try a.prediction(default: s.settings.prediction), weighting: weighting,
+                                      gamma: try a.number("gamma"))
             return .tensor(r.loss)
         },
         Builtin("kl_normal(mean1, logvar1, mean2, logvar2)", "elementwise KL(N(mean1, e^logvar1) ‖ N(mean2, e^logvar2)) in nats",
                 example: "kl_normal(0, 0, 1, 0)   # 0.5") { a, _ in
-            let m1 = try a.tensor(0, "mean1"), l1 = try a.tensor(1, "logvar1"), m2 = try a.tensor(2, "mean2"), l2 = try a.tensor(3, "logvar2")
+            let m1 = try a.tensor("mean1"), l1 = try a.tensor("logvar1"), m2 = try a.tensor("mean2"), l2 = try a.tensor("logvar2")
             if [m1, l1, m2, l2].contains(where: \.requiresGrad) && Engine.isGradEnabled {
                 // ½(−1 + lv2 − lv1 + e^{lv1−lv2} + (μ1−μ2)² e^{−lv2})
                 let d = try m1.sub(m2)
                 let inner = try l2.sub(l1).add(try l1.sub(l2).exp()).add(try d.square().mul(l2.neg().exp())).sub(1)
-                return .tensor(try diffusion { try inner.mul(0.5) })
+                return .tensor(try inner.mul(0.5))
             }
-            return .tensor(try diffusion { try klNormal(mean1: m1, logVar1: l1, mean2: m2, logVar2: l2) })
+            return .tensor(try klNormal(mean1: m1, logVar1: l1, mean2: m2, logVar2: l2))
         },
         Builtin("vae_kl(mean, logvar)", "KL(N(mean, e^logvar) ‖ N(0, I)) summed over all axes but the first: one value per sample",
                 example: "vae_kl(zeros([4, 8]), zeros([4, 8]))   # zeros") { a, _ in
-            let m = try a.tensor(0, "mean"), lv = try a.tensor(1, "logvar")
+            let m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if (m.requiresGrad || lv.requiresGrad) && Engine.isGradEnabled {
-                let terms = try diffusion { try m.square().add(lv.exp()).sub(1).sub(lv).mul(0.5) }
+                let terms = try m.square().add(lv.exp()).sub(1).sub(lv).mul(0.5)
                 let axes = m.rank > 1 ? Array(1..<m.rank) : nil
-                return .tensor(try diffusion { axes == nil ? try terms.sum() : try terms.sum(axes: axes) })
+                return .tensor(axes == nil ? try terms.sum() : try terms.sum(axes: axes))
             }
-            return .tensor(try diffusion { try vaeKL(mean: m, logVar: lv) })
+            return .tensor(try vaeKL(mean: m, logVar: lv))
         },
         Builtin("gaussian_nll(x, mean, logvar)", "elementwise −log N(x; mean, e^logvar) in nats",
                 example: "gaussian_nll(0, 0, 0)   # 0.9189385") { a, _ in
-            let x = try a.tensor(0, "x"), m = try a.tensor(1, "mean"), lv = try a.tensor(2, "logvar")
+            let x = try a.tensor("x"), m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if [x, m, lv].contains(where: \.requiresGrad) && Engine.isGradEnabled {
                 let inner = try x.sub(m).square().mul(lv.neg().exp()).add(lv).add(Float(log(2 * Double.pi)))
-                return .tensor(try diffusion { try inner.mul(0.5) })
+                return .tensor(try inner.mul(0.5))
             }
-            return .tensor(try diffusion { try gaussianNLL(x: x, mean: m, logVar: lv) })
+            return .tensor(try gaussianNLL(x: x, mean: m, logVar: lv))
         },
         Builtin("discretized_gaussian_nll(x, mean, logvar)", "DDPM's decoder: −log of the 8-bit bin of x ∈ [−1, 1] under N(mean, e^logvar), nats",
                 example: "discretized_gaussian_nll(tensor([0]), tensor([0]), tensor([-9]))") { a, _ in
-            .tensor(try diffusion {
-                try discretizedGaussianNLL(x: try a.tensor(0, "x"), mean: try a.tensor(1, "mean"), logVar: try a.tensor(2, "logvar"))
-            })
+            .tensor(try discretizedGaussianNLL(x: try a.tensor("x"), mean: try a.tensor("mean"), logVar: try a.tensor("logvar")))
         },
-        Builtin("vlb(model, s, x0, variance = \"fixed_small\", prediction = \"eps\", clip = false)",
+        Builtin("vlb(model, s, x0, variance = nil, prediction = nil, clip = nil)",
                 "the variational bound in bits/dim: dict total, prior (L_T), decoder (L_0), terms (tensor [T]), per_sample",
                 example: "vlb(model, s, data[0:64])[\"total\"]") { a, c in
-            let model = try DiffusionBridge.checkCallable(a, 0)
-            let s = try a.schedule(1), x0 = try a.tensor(2, "x0")
-            let r = try diffusion {
-                try Engine.withNoGrad {
-                    try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
-                            variance: try a.varianceType(3), prediction: try a.prediction(4),
-                            clip: try a.bool(5, "clip", default: false), hooks: DiffusionBridge.hooks(c, label: "vlb"))
-                }
+            let model = try DiffusionBridge.checkCallable(a)
+            let s = try a.schedule(), x0 = try a.tensor("x0")
+            let r = try Engine.withNoGrad {
+                try vlb(DiffusionBridge.model(model, c), schedule: s, x0: x0, noise: DiffusionBridge.noise(c),
+                        variance: try a.varianceType(default: s.settings.variance),
+                        prediction: try a.prediction(default: s.settings.prediction),
+                        clip: try a.bool("clip", default: s.settings.clip), hooks: DiffusionBridge.hooks(c, label: "vlb"))
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }
             return .dict(DictObject([
@@ -80,30 +77,28 @@ enum DiffusionLosses {
                 "per_sample": .tensor(Tensor(shape: [r.total.count], scalars: r.total.map { Float($0) })),
             ]))
         },
-        Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
-                example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
-            let x = try a.tensor(0, "a"), y = try a.tensor(1, "b")
-            guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
-                throw a.error(1, "b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
-            }
-            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error(0, "a", "too many points") }
-            return .number(energyDistance(x, y))
-        },
-    ] + datasets
+    ]
 
-    /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator.
+    /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator,
+    /// and `energy_distance` to compare samples with them (`:help` lists them with the data).
     static let datasets: [Builtin] = Datasets2D.names.map { name in
         Builtin("\(name)(n)", "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)",
                 example: "let data = \(name)(2000)") { a, c in
-            let n = try a.int(0, "n")
+            let n = try a.int("n")
             let g = RandomState.of(c)
-            return .tensor(try diffusion {
-                try Datasets2D.make(name, n: n, random: DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) }))
-            })
+            return .tensor(try Datasets2D.make(name, n: n, random: DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) })))
         }
-    }
-
-    static func n2(_ name: String) -> String { "n" }
+    } + [
+        Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
+                example: "energy_distance(samples, swiss_roll(2000))") { a, _ in
+            let x = try a.tensor("a"), y = try a.tensor("b")
+            guard x.rank == 2, y.rank == 2, x.shape[1] == y.shape[1], x.shape[0] > 0, y.shape[0] > 0 else {
+                throw a.error("b", "two [n, d] tensors with the same d expected, got \(x.shape) and \(y.shape)")
+            }
+            guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error("a", "too many points") }
+            return .number(energyDistance(x, y))
+        },
+    ]
 
     /// The V-statistic of the energy distance between the rows of x and y (Euclidean norms, float64).
     static func energyDistance(_ x: Tensor, _ y: Tensor) -> Double {

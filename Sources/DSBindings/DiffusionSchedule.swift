@@ -3,9 +3,9 @@ import DSEngine
 import DSLanguage
 import OrderedCollections
 
-/// A noise schedule as a dscript value (`type(s)` is `"schedule"`, SPEC §7): its per-timestep
-/// quantities as float32 tensor fields (`s.alpha_bar`), `s.T`, the forward and posterior methods,
-/// and `s.value(name, t)` for the exact float64 number behind a field.
+/// A noise schedule as a dscript value (`type(s)` is `"schedule"`, docs/builtins.md § Diffusion): its
+/// per-timestep quantities as float32 tensor fields (`s.alpha_bar`), `s.T`, the forward and posterior
+/// methods, and `s.value(name, t)` for the exact float64 number behind a field.
 public final class NoiseScheduleObject: NativeObject {
     public let schedule: Schedule
     private var fields: [String: Tensor] = [:]
@@ -14,7 +14,7 @@ public final class NoiseScheduleObject: NativeObject {
 
     public var typeName: String { "schedule" }
 
-    /// Field names in display order (`log_snr` is an extra beside SPEC's list).
+    /// Field names in display order (docs/builtins.md § Diffusion; `log_snr` is an extra).
     static let fieldNames = ["betas", "alphas", "alpha_bar", "alpha_bar_prev", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar",
                              "posterior_variance", "posterior_log_variance", "posterior_mean_coef1",
                              "posterior_mean_coef2", "snr", "log_snr"]
@@ -40,6 +40,10 @@ public final class NoiseScheduleObject: NativeObject {
         case "kind": return .string(schedule.kind.rawValue)
         case "beta_start": return .number(schedule.betaStart)
         case "beta_end": return .number(schedule.betaEnd)
+        case "config":
+            var entries = OrderedDictionary<String, Value>()
+            for (key, value) in SchedulerConfig.entries(for: schedule) { entries[key] = ImageModelLibrary.value(value) }
+            return .dict(DictObject(entries))
         default: break
         }
         if let t = field(name) { return .tensor(t) }
@@ -48,7 +52,7 @@ public final class NoiseScheduleObject: NativeObject {
     }
 
     public var memberNames: [String] {
-        ["T", "kind", "beta_start", "beta_end"] + NoiseScheduleObject.fieldNames + NoiseScheduleObject.methods.map(\.shortName)
+        ["T", "kind", "beta_start", "beta_end", "config"] + NoiseScheduleObject.fieldNames + NoiseScheduleObject.methods.map(\.shortName)
     }
 
     public var length: Int? { schedule.T }
@@ -56,11 +60,29 @@ public final class NoiseScheduleObject: NativeObject {
     public func describe(repr: Bool) -> String {
         let kind = schedule.kind == .custom ? "custom" : "\"\(schedule.kind.rawValue)\""
         var text = "schedule(\(kind), steps: \(schedule.T)"
-        if schedule.kind != .cosine && schedule.kind != .custom {
+        if schedule.kind.usesBetaRange {
             text += ", beta_start: \(formatNumber(schedule.betaStart)), beta_end: \(formatNumber(schedule.betaEnd))"
         }
         if schedule.rescaledZeroTerminalSNR { text += ", rescale_zero_snr: true" }
-        return text + ")"
+        let changes = NoiseScheduleObject.settingChanges(schedule.settings)
+        return text + (changes.isEmpty ? ")" : ", " + changes.joined(separator: ", ") + ")")
+    }
+
+    /// The sampler settings that differ from the defaults, as `name: value` in the samplers' keyword names.
+    static func settingChanges(_ settings: SamplerSettings) -> [String] {
+        let d = SamplerSettings()
+        var out: [String] = []
+        if settings.prediction != d.prediction { out.append("prediction: \"\(settings.prediction.rawValue)\"") }
+        if settings.clip != d.clip { out.append("clip: \(settings.clip)") }
+        if settings.clipRange != d.clipRange { out.append("clip_range: \(formatNumber(settings.clipRange))") }
+        if let t = settings.threshold {
+            out.append("threshold: {ratio: \(formatNumber(t.ratio)), max: \(formatNumber(t.maxValue))}")
+        }
+        if settings.spacing != d.spacing { out.append("spacing: \"\(settings.spacing.rawValue)\"") }
+        if settings.stepsOffset != d.stepsOffset { out.append("steps_offset: \(settings.stepsOffset)") }
+        if settings.setAlphaToOne != d.setAlphaToOne { out.append("set_alpha_to_one: \(settings.setAlphaToOne)") }
+        if settings.variance != d.variance { out.append("variance: \"\(settings.variance.rawValue)\"") }
+        return out
     }
 
     // MARK: Methods
@@ -70,39 +92,48 @@ public final class NoiseScheduleObject: NativeObject {
     static let methods: [Builtin] = [
         Builtin("schedule.q_sample(x0, t, noise)", "x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise, a sample of q(x_t | x_0) (noise drawn when omitted)",
                 example: "let xt = s.q_sample(x0, 500, randn_like(x0))") { a, c in
-            let x0 = try a.tensor(0, "x0"), t = try a.timesteps(1)
-            let noise = try a.optionalTensor(2, "noise") ?? Tensor.randnLike(x0, generator: RandomState.of(c))
-            return .tensor(try diffusion { try this(a).qSample(x0, t: t, noise: noise) })
+            let x0 = try a.tensor("x0"), t = try a.timesteps()
+            let noise = try a.optionalTensor("noise") ?? Tensor.randnLike(x0, generator: RandomState.of(c))
+            return .tensor(try this(a).qSample(x0, t: t, noise: noise))
         },
         Builtin("schedule.q_posterior(x0, xt, t)", "the posterior q(x_{t−1} | x_t, x_0): dict mean, variance, log_variance",
                 example: "s.q_posterior(x0, xt, 10)[\"mean\"]") { a, _ in
-            let p = try diffusion { try this(a).qPosterior(x0: try a.tensor(0, "x0"), xt: try a.tensor(1, "xt"), t: try a.timesteps(2)) }
+            let p = try this(a).qPosterior(x0: try a.tensor("x0"), xt: try a.tensor("xt"), t: try a.timesteps())
             return .dict(DictObject(["mean": .tensor(p.mean), "variance": .tensor(p.variance), "log_variance": .tensor(p.logVariance)]))
         },
         Builtin("schedule.predict_x0(xt, t, eps)", "x̂_0 = (x_t − √(1−ᾱ_t)·ε) / √ᾱ_t", example: "s.predict_x0(xt, 500, eps)") { a, _ in
-            .tensor(try diffusion { try this(a).predictX0(xt: try a.tensor(0, "xt"), t: try a.timesteps(1), eps: try a.tensor(2, "eps")) })
+            .tensor(try this(a).predictX0(xt: try a.tensor("xt"), t: try a.timesteps(), eps: try a.tensor("eps")))
         },
         Builtin("schedule.predict_eps(xt, t, x0)", "ε̂ = (x_t − √ᾱ_t·x_0) / √(1−ᾱ_t)", example: "s.predict_eps(xt, 500, x0)") { a, _ in
-            .tensor(try diffusion { try this(a).predictEps(xt: try a.tensor(0, "xt"), t: try a.timesteps(1), x0: try a.tensor(2, "x0")) })
+            .tensor(try this(a).predictEps(xt: try a.tensor("xt"), t: try a.timesteps(), x0: try a.tensor("x0")))
         },
         Builtin("schedule.v_target(x0, t, eps)", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
-            .tensor(try diffusion { try this(a).vTarget(x0: try a.tensor(0, "x0"), t: try a.timesteps(1), eps: try a.tensor(2, "eps")) })
+            .tensor(try this(a).vTarget(x0: try a.tensor("x0"), t: try a.timesteps(), eps: try a.tensor("eps")))
         },
-        Builtin("schedule.plot(width = 60, height = 15)", "draws ᾱ_t, β_t, β̃_t (log scale) and log-SNR against t; plot(s) calls it",
+        Builtin("schedule.plot(width = 60, height = 15, title = nil, color = nil)", "draws ᾱ_t, β̃_t, β_t (log scale) and log-SNR against t; plot(s) calls it",
                 example: "plot(schedule(\"cosine\"))") { a, c in
-            c.write(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)))
+            ScheduleCharts.draw(ScheduleCharts.plot(try this(a), options: try ChartLibrary.options(a, c)), c)
             return .null
+        },
+        Builtin("schedule.with(prediction = nil, clip = nil, clip_range = nil, threshold = nil, spacing = nil, steps_offset = nil, "
+                    + "set_alpha_to_one = nil, variance = nil)",
+                "the same betas with other sampler settings (the keywords of schedule(...); the rest kept)",
+                example: "let sv = s.with(prediction: \"v\", spacing: \"trailing\")") { a, _ in
+            guard a.count == 0 else { throw ScriptError("schedule.with takes keyword arguments only (prediction: \"v\", ...)") }
+            let s = try this(a)
+            let settings = try a.samplerSettingKeywords(over: s.settings)
+            return .native(NoiseScheduleObject(try s.with(settings)))
         },
         Builtin("schedule.value(name, t)", "the exact float64 value of a field at timestep t (a number)",
                 example: "s.value(\"alpha_bar\", 999)   # 4.035829e-05") { a, _ in
             let object = try a.receiver(as: NoiseScheduleObject.self)
-            let name = try a.string(0, "name")
+            let name = try a.string("name")
             guard let values = object.values(name) else {
-                throw a.error(0, "name", "unknown field '\(name)' (expected one of \(fieldNames.joined(separator: ", ")))")
+                throw a.error("name", "unknown field '\(name)' (expected one of \(fieldNames.joined(separator: ", ")))")
             }
-            let t = try a.int(1, "t")
+            let t = try a.int("t")
             guard t >= 0, t < values.count else {
-                throw a.error(1, "t", "timestep \(t) is outside [0, \(values.count))")
+                throw a.error("t", "timestep \(t) is outside [0, \(values.count))")
             }
             return .number(values[t])
         },

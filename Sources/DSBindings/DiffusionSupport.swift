@@ -2,25 +2,15 @@ import DSDiffusion
 import DSEngine
 import DSLanguage
 
-/// Runs diffusion code, turning `DiffusionError` and `TensorError` into `ScriptError`s with the same message.
-func diffusion<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as DiffusionError {
-        throw ScriptError(error.message)
-    } catch let error as TensorError {
-        throw ScriptError(error.message)
-    }
-}
-
 extension Arguments {
     /// A noise schedule argument.
-    func schedule(_ position: Int?, _ name: String? = "s") throws -> Schedule {
-        try native(position, name, as: NoiseScheduleObject.self, expected: "schedule").schedule
+    func schedule(_ name: String = "s") throws -> Schedule {
+        try native(name, as: NoiseScheduleObject.self, expected: "schedule").schedule
     }
 
     /// Timesteps: a number (one for the whole batch) or a tensor / list of per-sample integers.
-    func timesteps(_ position: Int?, _ name: String? = "t") throws -> [Int] {
+    func timesteps(_ name: String = "t") throws -> [Int] {
+        let position = position(of: name)
         let v = try value(position, name)
         let values: [Float]
         switch v {
@@ -38,37 +28,80 @@ extension Arguments {
         }
     }
 
-    /// `prediction:` — eps, x0 or v.
-    func prediction(_ position: Int? = nil) throws -> Prediction {
-        guard has(position, "prediction") else { return .eps }
-        return try diffusion { try Prediction(name: try string(position, "prediction")) }
+    /// `prediction:` — eps, x0 or v (or diffusers' names); `fallback` when absent.
+    func prediction(default fallback: Prediction) throws -> Prediction {
+        guard has("prediction") else { return fallback }
+        return try Prediction(name: try string("prediction"))
     }
 
-    /// `spacing:` — leading, trailing or linspace.
-    func spacing(_ position: Int? = nil) throws -> TimestepSpacing {
-        guard has(position, "spacing") else { return .leading }
-        return try diffusion { try TimestepSpacing(name: try string(position, "spacing")) }
+    /// `spacing:` — leading, trailing or linspace; `fallback` when absent.
+    func spacing(default fallback: TimestepSpacing) throws -> TimestepSpacing {
+        guard has("spacing") else { return fallback }
+        return try TimestepSpacing(name: try string("spacing"))
     }
 
-    /// `variance:` — fixed_small or fixed_large (learned_range for two-headed models).
-    func varianceType(_ position: Int? = nil) throws -> VarianceType {
-        guard has(position, "variance") else { return .fixedSmall }
-        return try diffusion { try VarianceType(name: try string(position, "variance")) }
+    /// `variance:` — one of diffusers' variance types; `fallback` when absent.
+    func varianceType(default fallback: VarianceType) throws -> VarianceType {
+        guard has("variance") else { return fallback }
+        return try VarianceType(name: try string("variance"))
+    }
+
+    /// The schedule's sampler settings with the call's `variance:`, `spacing:`, `clip:` and `prediction:`
+    /// on top (those of them the function takes).
+    func samplerSettings(_ schedule: Schedule) throws -> SamplerSettings {
+        var settings = schedule.settings
+        if takes("variance") { settings.variance = try varianceType(default: settings.variance) }
+        if takes("spacing") { settings.spacing = try spacing(default: settings.spacing) }
+        if takes("clip") { settings.clip = try bool("clip", default: settings.clip) }
+        if takes("prediction") { settings.prediction = try prediction(default: settings.prediction) }
+        return settings
+    }
+
+    /// The sampler settings `schedule(...)` and `s.with(...)` take, over `base`: each of `prediction`,
+    /// `clip`, `clip_range`, `threshold` (`{ratio:, max:}`; `threshold: nil` turns it off), `spacing`,
+    /// `steps_offset`, `set_alpha_to_one` and `variance` that the caller gave.
+    func samplerSettingKeywords(over base: SamplerSettings) throws -> SamplerSettings {
+        var settings = base
+        if given("prediction") != nil { settings.prediction = try Prediction(name: try string("prediction")) }
+        if given("clip") != nil { settings.clip = try bool("clip") }
+        if given("clip_range") != nil { settings.clipRange = try number("clip_range") }
+        if given("spacing") != nil { settings.spacing = try TimestepSpacing(name: try string("spacing")) }
+        if given("steps_offset") != nil { settings.stepsOffset = try int("steps_offset") }
+        if given("set_alpha_to_one") != nil { settings.setAlphaToOne = try bool("set_alpha_to_one") }
+        if given("variance") != nil { settings.variance = try VarianceType(name: try string("variance")) }
+        if given("threshold") != nil {
+            let d = try dict("threshold")
+            guard Set(d.entries.keys).isSubset(of: ["ratio", "max"]) else {
+                throw error("threshold", "expected a dict with ratio and max (Imagen's dynamic thresholding), or nil")
+            }
+            func number(_ key: String, _ fallback: Double) throws -> Double {
+                guard let v = d.entries[key] else { return fallback }
+                guard case .number(let x) = v else { throw error("threshold", "\(key) must be a number") }
+                return x
+            }
+            settings.threshold = try DynamicThreshold(ratio: try number("ratio", 0.995), maxValue: try number("max", 1))
+        } else if keywords.contains(where: { $0.name == "threshold" }) {
+            settings.threshold = nil
+        }
+        try settings.validate()
+        return settings
     }
 
     /// An optional tensor (`noise:`).
-    func optionalTensor(_ position: Int?, _ name: String) throws -> Tensor? {
-        has(position, name) ? try tensor(position, name) : nil
+    func optionalTensor(_ name: String) throws -> Tensor? {
+        has(name) ? try tensor(name) : nil
     }
 }
 
 /// The bridges between script values and the diffusion library's closures.
 enum DiffusionBridge {
-    /// A script callable (`model(x, t)`) as a `DenoiserModel`; t is passed as a tensor of per-sample steps.
-    static func model(_ callee: Value, _ context: CallContext, name: String = "model") -> DenoiserModel {
-        { xt, t in
+    /// A script callable (`model(x, t)`, or `model(x, t, class_labels: y)` when labels are given) as a
+    /// `DenoiserModel`; t is passed as a tensor of per-sample steps.
+    static func model(_ callee: Value, _ context: CallContext, name: String = "model", classLabels: Tensor? = nil) -> DenoiserModel {
+        let keywords: [(name: String, value: Value)] = classLabels.map { [("class_labels", .tensor($0))] } ?? []
+        return { xt, t in
             let steps = Tensor(shape: [t.count], scalars: t.map(Float.init))
-            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], functionName: name))
+            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], keywords: keywords, functionName: name))
             guard case .native(let object as TensorObject) = result else {
                 throw ScriptError("the model must return a tensor, got \(result.typeName)")
             }
@@ -77,12 +110,12 @@ enum DiffusionBridge {
     }
 
     /// Checks that a value can be called as `model(x, t)`.
-    static func checkCallable(_ a: Arguments, _ position: Int, _ name: String = "model") throws -> Value {
-        let v = try a.value(position, name)
+    static func checkCallable(_ a: Arguments, _ name: String = "model") throws -> Value {
+        let v = try a.value(name)
         switch v {
         case .function, .builtin: return v
         case .native(let object as ModelObject): return .native(object)
-        default: throw a.typeError(position, name, expected: "model or function", got: v)
+        default: throw a.typeError(name, expected: "model or function", got: v)
         }
     }
 
@@ -116,10 +149,49 @@ enum DiffusionBridge {
         ]))
     }
 
-    /// A shape given as `shape: [n, d]`.
-    static func shape(_ a: Arguments, _ position: Int?) throws -> [Int] {
-        let s = try a.intList(position, "shape")
+    /// A shape given as `shape: [n, d]`, or the shape of the starting noise when that is given instead.
+    static func shape(_ a: Arguments, noise: Tensor? = nil) throws -> [Int] {
+        if let noise, !a.has("shape") { return noise.shape }
+        let s = try a.intList("shape")
         try TensorConversion.checkShape(s, function: a.functionName)
         return s
+    }
+
+    /// The noises a DDPM sampler draws after x_T, given by the script (`step_noises:` a list of tensors,
+    /// or one tensor whose first axis runs over the steps), or drawn from the generator when absent.
+    struct StepNoises {
+        let source: NoiseSource
+        /// Throws when the script gave more noises than the sampler used.
+        let checkUsed: () throws -> Void
+    }
+
+    static func stepNoises(_ a: Arguments, _ context: CallContext) throws -> StepNoises {
+        guard a.has("step_noises") else { return StepNoises(source: noise(context), checkUsed: {}) }
+        let given: [Tensor]
+        if case .list(let list) = try a.value("step_noises") {
+            given = try list.items.enumerated().map { i, v in
+                guard case .native(let object as TensorObject) = v else {
+                    throw a.error("step_noises", "item \(i) is a \(v.typeName), not a tensor")
+                }
+                return object.tensor
+            }
+        } else {
+            let stacked = try a.tensor("step_noises")
+            guard stacked.rank >= 1 else { throw a.error("step_noises", "expected a list of tensors or a tensor [steps, ...]") }
+            given = try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) }
+        }
+        var used = 0
+        let source: NoiseSource = { shape in
+            guard used < given.count else {
+                throw ScriptError("step_noises holds \(given.count) tensors but the sampler needs more (one per step with t > 0)")
+            }
+            defer { used += 1 }
+            return given[used]
+        }
+        return StepNoises(source: source, checkUsed: {
+            guard used == given.count else {
+                throw ScriptError("step_noises holds \(given.count) tensors but the sampler used \(used) (one per step with t > 0)")
+            }
+        })
     }
 }

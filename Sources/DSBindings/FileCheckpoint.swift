@@ -119,10 +119,20 @@ enum Checkpoint {
                 dict.entries[key] = .null
             }
         }
-        let groupPaths = groups.keys.sorted { $0.count > $1.count }
+        /// The longest group path that `name` lies inside (`a.b` for `a.b.w`): one look-up per dot,
+        /// so that a checkpoint of many groups loads in linear time.
+        func group(of name: String) -> String? {
+            var end = name.endIndex
+            while let dot = name[..<end].lastIndex(of: ".") {
+                let prefix = String(name[..<dot])
+                if groups[prefix] != nil { return prefix }
+                end = dot
+            }
+            return nil
+        }
         for (name, tensor, dtype) in tensors {
             LoadedFiles.remember(tensor, dtype: dtype)
-            guard let group = groupPaths.first(where: { name.hasPrefix($0 + ".") }), let dict = containers[group] else {
+            guard let group = group(of: name), let dict = containers[group] else {
                 root.entries[name] = .tensor(tensor)
                 continue
             }
@@ -182,31 +192,52 @@ enum JSONText {
 /// File dtypes of loaded tensors and metadata of loaded dicts, for `stats` and `metadata`.
 enum LoadedFiles {
     private final class Weak<T: AnyObject> { weak var object: T?; init(_ o: T) { object = o } }
-    nonisolated(unsafe) private static var dtypes: [ObjectIdentifier: (Weak<Tensor>, String)] = [:]
-    nonisolated(unsafe) private static var metadata: [ObjectIdentifier: (Weak<DictObject>, [(String, String)])] = [:]
+
+    /// Information kept beside objects while they live. Entries of freed objects are pruned when the
+    /// table has doubled since the last pruning, so remembering costs O(1) amortised (pruning at a
+    /// fixed size made `load` of 100,000 tensors quadratic: 44 s for 30,000).
+    private struct WeakTable<Object: AnyObject, Info> {
+        private var entries: [ObjectIdentifier: (Weak<Object>, Info)] = [:]
+        private let minimumPrune: Int
+        private var pruneAt: Int
+
+        init(pruneAt: Int) { minimumPrune = pruneAt; self.pruneAt = pruneAt }
+
+        mutating func set(_ object: Object, _ info: Info) {
+            if entries.count >= pruneAt {
+                entries = entries.filter { $0.value.0.object != nil }
+                pruneAt = Swift.max(minimumPrune, 2 * entries.count)
+            }
+            entries[ObjectIdentifier(object)] = (Weak(object), info)
+        }
+
+        func get(_ object: Object) -> Info? {
+            guard let (box, info) = entries[ObjectIdentifier(object)], box.object === object else { return nil }
+            return info
+        }
+    }
+
+    nonisolated(unsafe) private static var dtypes = WeakTable<Tensor, String>(pruneAt: 4096)
+    nonisolated(unsafe) private static var metadata = WeakTable<DictObject, [(String, String)]>(pruneAt: 256)
     private static let lock = NSLock()
 
     static func remember(_ tensor: Tensor, dtype: String) {
         lock.lock(); defer { lock.unlock() }
-        if dtypes.count > 4096 { dtypes = dtypes.filter { $0.value.0.object != nil } }
-        dtypes[ObjectIdentifier(tensor)] = (Weak(tensor), dtype)
+        dtypes.set(tensor, dtype)
     }
 
     static func dtype(of tensor: Tensor) -> String? {
         lock.lock(); defer { lock.unlock() }
-        guard let (box, dtype) = dtypes[ObjectIdentifier(tensor)], box.object === tensor else { return nil }
-        return dtype
+        return dtypes.get(tensor)
     }
 
     static func remember(_ dict: DictObject, metadata pairs: [(String, String)]) {
         lock.lock(); defer { lock.unlock() }
-        if metadata.count > 256 { metadata = metadata.filter { $0.value.0.object != nil } }
-        metadata[ObjectIdentifier(dict)] = (Weak(dict), pairs)
+        metadata.set(dict, pairs)
     }
 
     static func metadata(of dict: DictObject) -> [(String, String)]? {
         lock.lock(); defer { lock.unlock() }
-        guard let (box, pairs) = metadata[ObjectIdentifier(dict)], box.object === dict else { return nil }
-        return pairs
+        return metadata.get(dict)
     }
 }

@@ -1,8 +1,8 @@
 import DSEngine
 import DSLanguage
 
-/// Image data sets made in code and mini-batches (SPEC §9): `shapes`, `glyphs`, `batches`.
-/// Randomness comes from the interpreter's generator (`seed(n)`, `--seed`).
+/// Image data sets made in code and mini-batches (docs/builtins.md § Files, pictures and data): `shapes`,
+/// `glyphs`, `batches`. Randomness comes from the interpreter's generator (`seed(n)`, `--seed`).
 enum ImageDataLibrary {
     static let table: [Builtin] = [
         Builtin("shapes(n, size = 16, labels = false)",
@@ -18,29 +18,29 @@ enum ImageDataLibrary {
         Builtin("batches(data, size = 64, shuffle = true, drop_last = false)",
                 "splits a tensor (or a list of tensors with the same first dimension) into mini-batches along the first axis; a list of batches",
                 example: "for x in batches(data, size: 128) { ... }") { a, c in
-            let source = try a.value(0, "data")
+            let source = try a.value("data")
             let tensors: [Tensor]
             let asList: Bool
             if case .list = source {
-                tensors = try a.tensorList(0, "data")
+                tensors = try a.tensorList("data")
                 asList = true
             } else {
-                tensors = [try a.tensor(0, "data")]
+                tensors = [try a.tensor("data")]
                 asList = false
             }
-            guard let first = tensors.first, first.rank >= 1 else { throw a.error(0, "data", "a tensor with at least one dimension expected") }
+            guard let first = tensors.first, first.rank >= 1 else { throw a.error("data", "a tensor with at least one dimension expected") }
             let n = first.shape[0]
             for (i, t) in tensors.enumerated() where t.rank < 1 || t.shape[0] != n {
-                throw a.error(0, "data", "tensor \(i + 1) has \(t.rank < 1 ? 0 : t.shape[0]) rows, the first has \(n)")
+                throw a.error("data", "tensor \(i + 1) has \(t.rank < 1 ? 0 : t.shape[0]) rows, the first has \(n)")
             }
-            let size = try a.int(1, "size", default: 64)
-            guard size > 0 else { throw a.error(1, "size", "positive batch size expected, got \(size)") }
+            let size = try a.int("size")
+            guard size > 0 else { throw a.error("size", "positive batch size expected, got \(size)") }
             var order = Array(0..<n)
-            if try a.bool(2, "shuffle", default: true) {
+            if try a.bool("shuffle") {
                 let keys = RandomState.of(c).uniform(n)
                 order.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
             }
-            let dropLast = try a.bool(3, "drop_last", default: false)
+            let dropLast = try a.bool("drop_last")
             var out: [Value] = []
             var start = 0
             while start < n {
@@ -60,10 +60,10 @@ enum ImageDataLibrary {
         _ a: Arguments, _ c: CallContext,
         _ make: (Int, Int, RandomGenerator) throws -> (images: Tensor, labels: Tensor)
     ) throws -> Value {
-        let n = try a.int(0, "n")
-        let size = try a.int(1, "size", default: 16)
+        let n = try a.int("n")
+        let size = try a.int("size")
         let (images, labels) = try make(n, size, RandomState.of(c))
-        guard try a.bool(2, "labels", default: false) else { return .tensor(images) }
+        guard try a.bool("labels") else { return .tensor(images) }
         return .dict(DictObject(["images": .tensor(images), "labels": .tensor(labels)]))
     }
 }

@@ -1,26 +1,29 @@
 import DSLanguage
 import Foundation
 
-/// Lessons (SPEC §10): `lesson(name)` runs `stdlib/lessons/NAME.dscript`, `lessons()` lists them,
-/// `step(title, fn)` is one step of a lesson. In the REPL (standard output a terminal) a lesson
-/// pauses after each step; headless it runs straight through. A failing `check` fails the lesson.
+/// Lessons (docs/builtins.md § Teaching the math): `lesson(name)` runs `stdlib/lessons/NAME.dscript`,
+/// `lessons()` lists them, `step(title, fn)` is one step of a lesson. In the REPL (standard output a
+/// terminal) a lesson pauses after each step; headless it runs straight through. A failing `check` fails
+/// the lesson.
 enum LessonLibrary {
     static let functions: [Builtin] = [
         Builtin("lesson(name)", "runs a lesson from stdlib/lessons (see lessons()); pauses between steps in the REPL",
                 example: "lesson(\"forward\")") { a, c in
-            let name = try a.string(0, "name")
+            let name = try a.string("name")
             let host = try LessonHost.of(c)
             guard let path = LessonHost.find(name) else {
                 let known = LessonHost.catalogue().map(\.name).joined(separator: ", ")
-                throw a.error(0, "name", "no lesson '\(name)' (lessons: \(known))")
+                throw a.error("name", "no lesson '\(name)' (lessons: \(known))")
             }
             try host.run(path: path, context: c)
             return .null
         },
-        Builtin("lessons(run = false)", "lists the lessons in syllabus order with their titles (run: true runs them all); returns the names",
-                example: "lessons()") { a, c in
+        Builtin("lessons(run = false, names = false)",
+                "prints the lessons in syllabus order with their titles; run: true runs them all; names: true returns their names instead of printing",
+                example: "lessons()\nfor name in lessons(names: true) { print(name) }") { a, c in
             let all = LessonHost.catalogue()
-            if try a.bool(0, "run", default: false) {
+            if try a.bool("names") { return .list(ListObject(all.map { .string($0.name) })) }
+            if try a.bool("run") {
                 let host = try LessonHost.of(c)
                 for entry in all { try host.run(path: entry.path, context: c) }
             } else {
@@ -29,12 +32,12 @@ enum LessonLibrary {
                     c.write("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.title + "\n")
                 }
             }
-            return .list(ListObject(all.map { .string($0.name) }))
+            return .null  // printed: the REPL echoes nothing more
         },
         Builtin("step(title, body)", "one step of a lesson: prints its number and title, runs body(), pauses in the REPL",
                 example: "step(\"variance is preserved\", fn() { check(\"var\", x.var(), 1, tol: 0.05) })") { a, c in
-            let title = try a.string(0, "title")
-            let body = try a.value(1, "body")
+            let title = try a.string("title")
+            let body = try a.value("body")
             let host = c.state(LessonHost.self) { LessonHost() }
             if host.stopped { return .null }
             host.stepNumber += 1
@@ -126,7 +129,7 @@ final class LessonHost {
         return []
     }
 
-    /// The syllabus order of the seeds (SPEC §10); other lessons follow alphabetically.
+    /// The syllabus order (docs/builtins.md § Teaching the math); other lessons follow alphabetically.
     static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling"]
 
     static func rank(_ name: String) -> Int { syllabus.firstIndex(of: name) ?? syllabus.count }

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// A neural-network module as a dscript value (`type(m)` is `"model"`): callable (`m(x)`), with
 /// `params()`, `state_dict()`, `num_params`, `train()` / `eval()`, its own parameters as fields
@@ -23,14 +24,14 @@ public final class ModelObject: NativeObject {
     public var typeName: String { "model" }
 
     public func call(_ arguments: Arguments, context: CallContext) throws -> Value? {
-        if let invoke { return try engine { try invoke(arguments, context) } }
+        if let invoke { return try invoke(arguments, context) }
         var a = arguments
         a.functionName = module.typeName
         guard a.count == 1 || (a.count == 0 && a.has(nil, "x")) else {
             throw ScriptError("\(module.typeName) takes one tensor, got \(a.count) arguments")
         }
         let x = try a.tensor(0, "x")
-        return .tensor(try engine { try module.forward(x) })
+        return .tensor(try module.forward(x))
     }
 
     // MARK: Members

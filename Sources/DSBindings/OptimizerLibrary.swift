@@ -1,57 +1,57 @@
 import DSEngine
 import DSLanguage
 
-/// Optimizers, gradient clipping, EMA and learning-rate schedules (SPEC §6), over the engine's
-/// implementations of torch.optim's exact update rules.
+/// Optimizers, gradient clipping, EMA and learning-rate schedules (docs/builtins.md § Layers and
+/// optimizers), over the engine's implementations of torch.optim's exact update rules.
 enum OptimizerLibrary {
     static let optimizers: [Builtin] = [
         Builtin("sgd(params, lr = 0.01, momentum = 0, nesterov = false, weight_decay = 0, dampening = 0)",
                 "stochastic gradient descent (torch.optim.SGD); params: a list of tensors or a model",
                 example: "let opt = sgd(model.params(), lr: 0.1, momentum: 0.9)") { a, _ in
             let params = try parameters(a)
-            return .native(OptimizerObject(try SGD(params, lr: Float(try a.number(1, "lr", default: 0.01)),
-                                                   momentum: Float(try a.number(2, "momentum", default: 0)),
-                                                   dampening: Float(try a.number(5, "dampening", default: 0)),
-                                                   weightDecay: Float(try a.number(4, "weight_decay", default: 0)),
-                                                   nesterov: try a.bool(3, "nesterov", default: false)), kind: "sgd"))
+            return .native(OptimizerObject(try SGD(params, lr: Float(try a.number("lr")),
+                                                   momentum: Float(try a.number("momentum")),
+                                                   dampening: Float(try a.number("dampening")),
+                                                   weightDecay: Float(try a.number("weight_decay")),
+                                                   nesterov: try a.bool("nesterov")), kind: "sgd"))
         },
         Builtin("adam(params, lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0)",
                 "Adam (torch.optim.Adam; weight decay added to the gradient)",
                 example: "let opt = adam(model.params(), lr: 1e-3)") { a, _ in
             let betas = try betaPair(a)
-            return .native(OptimizerObject(try Adam(try parameters(a), lr: Float(try a.number(1, "lr", default: 1e-3)), betas: betas,
-                                                    eps: Float(try a.number(3, "eps", default: 1e-8)),
-                                                    weightDecay: Float(try a.number(4, "weight_decay", default: 0))), kind: "adam"))
+            return .native(OptimizerObject(try Adam(try parameters(a), lr: Float(try a.number("lr")), betas: betas,
+                                                    eps: Float(try a.number("eps")),
+                                                    weightDecay: Float(try a.number("weight_decay"))), kind: "adam"))
         },
         Builtin("adamw(params, lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0.01)",
                 "AdamW (torch.optim.AdamW: decoupled weight decay)",
                 example: "let opt = adamw(model.params(), lr: 1e-4, weight_decay: 0.01)") { a, _ in
             let betas = try betaPair(a)
-            return .native(OptimizerObject(try Adam.adamW(try parameters(a), lr: Float(try a.number(1, "lr", default: 1e-3)), betas: betas,
-                                                          eps: Float(try a.number(3, "eps", default: 1e-8)),
-                                                          weightDecay: Float(try a.number(4, "weight_decay", default: 0.01))), kind: "adamw"))
+            return .native(OptimizerObject(try Adam.adamW(try parameters(a), lr: Float(try a.number("lr")), betas: betas,
+                                                          eps: Float(try a.number("eps")),
+                                                          weightDecay: Float(try a.number("weight_decay"))), kind: "adamw"))
         },
         Builtin("clip_grad_norm(params, max)", "scales gradients so their total L2 norm is at most max; returns the norm before clipping",
                 example: "let norm = clip_grad_norm(model.params(), 1.0)") { a, _ in
             let params = try parameters(a)
-            let limit = try a.number(1, "max")
-            guard limit >= 0 else { throw a.error(1, "max", "must be non-negative") }
+            let limit = try a.number("max")
+            guard limit >= 0 else { throw a.error("max", "must be non-negative") }
             return .float(clipGradNorm(params, maxNorm: Float(limit)))
         },
         Builtin("ema(model, decay = 0.9999, warmup = false)",
                 "exponential moving average of a model's parameters; .update() after each step, .copy_to(model)",
                 example: "let avg = ema(model, decay: 0.999)") { a, _ in
-            let model = try a.native(0, "model", as: ModelObject.self, expected: "model")
-            let decay = try a.number(1, "decay", default: 0.9999)
-            let average = try EMA(model.module, decay: Float(decay), warmup: try a.bool(2, "warmup", default: false))
+            let model = try a.native("model", as: ModelObject.self, expected: "model")
+            let decay = try a.number("decay")
+            let average = try EMA(model.module, decay: Float(decay), warmup: try a.bool("warmup"))
             return .native(EMAObject(average, names: model.module.namedParameters().map { $0.0 }))
         },
-        Builtin("lr_schedule(optimizer, kind, warmup = 0, total = 0, step_size = 1, gamma = 0.1)",
+        Builtin("lr_schedule(optimizer, kind = \"constant\", warmup = 0, total = 0, step_size = 1, gamma = 0.1)",
                 "a learning-rate schedule (\"constant\", \"warmup\", \"cosine\", \"linear\", \"step\"); call .step() after each opt.step()",
                 example: "let sched = lr_schedule(opt, \"cosine\", warmup: 100, total: 5000)") { a, _ in
-            let optimizer = try a.native(0, "optimizer", as: OptimizerObject.self, expected: "optimizer")
-            let kind = try a.choice(1, "kind", ["constant", "warmup", "cosine", "linear", "step"], default: "constant")
-            let warmup = try a.int(2, "warmup", default: 0), total = try a.int(3, "total", default: 0)
+            let optimizer = try a.native("optimizer", as: OptimizerObject.self, expected: "optimizer")
+            let kind = try a.choice("kind", ["constant", "warmup", "cosine", "linear", "step"])
+            let warmup = try a.int("warmup"), total = try a.int("total")
             let schedules: [String: () -> LRSchedule] = [
                 "constant": { .constant }, "warmup": { .linearWarmup(warmup: warmup) },
                 "cosine": { .cosine(warmup: warmup, total: total) }, "linear": { .linear(warmup: warmup, total: total) },
@@ -60,10 +60,10 @@ enum OptimizerLibrary {
             if let make = schedules[kind] {
                 schedule = make()
             } else {
-                schedule = .step(stepSize: try a.int(4, "step_size", default: 1), gamma: try a.number(5, "gamma", default: 0.1))
+                schedule = .step(stepSize: try a.int("step_size"), gamma: try a.number("gamma"))
             }
             if (kind == "cosine" || kind == "linear") && total <= warmup {
-                throw a.error(3, "total", "total steps must exceed warmup for a \(kind) schedule")
+                throw a.error("total", "total steps must exceed warmup for a \(kind) schedule")
             }
             return .native(ScheduleObject(optimizer, schedule, kind: kind))
         },
@@ -71,17 +71,16 @@ enum OptimizerLibrary {
 
     /// The `params` argument: a list of tensors, one tensor or a model.
     static func parameters(_ a: Arguments) throws -> [Tensor] {
-        let v = try a.value(0, "params")
+        let v = try a.value("params")
         if case .native(let model as ModelObject) = v { return model.module.parameters() }
-        let tensors = try a.tensorList(0, "params")
-        return tensors
+        return try a.tensorList("params")
     }
 
+    /// `betas = [0.9, 0.999]` of Adam and AdamW.
     static func betaPair(_ a: Arguments) throws -> (Float, Float) {
-        guard a.has(2, "betas") else { return (0.9, 0.999) }
-        let list = try a.list(2, "betas")
+        let list = try a.list("betas")
         guard list.items.count == 2, case .number(let b1) = list.items[0], case .number(let b2) = list.items[1] else {
-            throw a.error(2, "betas", "a list of two numbers expected")
+            throw a.error("betas", "a list of two numbers expected")
         }
         return (Float(b1), Float(b2))
     }

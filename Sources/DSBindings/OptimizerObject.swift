@@ -14,7 +14,7 @@ final class OptimizerObject: NativeObject {
 
     var typeName: String { "optimizer" }
 
-    static let methods: [Builtin] = Bindings.translatingErrors([
+    static let methods: [Builtin] = [
         Builtin("optimizer.step()", "updates every parameter that has a gradient", example: "loss.backward(); opt.step()") { a, _ in
             try a.receiver(as: OptimizerObject.self).optimizer.step()
             return .null
@@ -23,7 +23,7 @@ final class OptimizerObject: NativeObject {
             try a.receiver(as: OptimizerObject.self).optimizer.zeroGrad()
             return .null
         },
-    ])
+    ]
     static let byName = Dictionary(methods.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
 
     func member(_ name: String, context: CallContext) throws -> Value? {
@@ -62,7 +62,7 @@ final class EMAObject: NativeObject {
 
     var typeName: String { "ema" }
 
-    static let methods: [Builtin] = Bindings.translatingErrors([
+    static let methods: [Builtin] = [
         Builtin("ema.update()", "moves the averages toward the current parameters", example: "opt.step(); avg.update()") { a, _ in
             try a.receiver(as: EMAObject.self).average.update()
             return .null
@@ -70,8 +70,8 @@ final class EMAObject: NativeObject {
         Builtin("ema.copy_to(model = nil)", "writes the averaged values into the model (default: the one it follows)",
                 example: "avg.copy_to(model)") { a, _ in
             let ema = try a.receiver(as: EMAObject.self)
-            if a.has(0, "model") {
-                try ema.average.copyTo(try a.native(0, "model", as: ModelObject.self, expected: "model").module)
+            if a.has("model") {
+                try ema.average.copyTo(try a.native("model", as: ModelObject.self, expected: "model").module)
             } else {
                 try ema.average.copyTo()
             }
@@ -83,7 +83,7 @@ final class EMAObject: NativeObject {
             for (name, t) in zip(ema.names, ema.average.shadow) { entries[name] = .tensor(t.detach()) }
             return .dict(DictObject(entries))
         },
-    ])
+    ]
     static let byName = Dictionary(methods.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
 
     func member(_ name: String, context: CallContext) throws -> Value? {

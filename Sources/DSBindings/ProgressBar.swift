@@ -30,11 +30,19 @@ public final class ProgressBar {
     public var barWidth = 20
 
     let interactive: Bool
+    /// Replaces the drawn line in place where the front end can (a notebook's display updates);
+    /// nil: `\r` redraws on the terminal.
+    var present: ((_ line: String, _ first: Bool) -> Void)?
+    private var presented = false
     let quiet: Bool
     let clock: () -> Double
     let write: (String) -> Void
     let start: Double
     private var lastDraw = -Double.infinity
+    /// The count and time of the first update: the rate is measured from it.
+    private var firstUpdate: (count: Int, time: Double)?
+    /// Less time than this since the start tells no rate (a bar made just before its first update).
+    static let minimumRateInterval = 0.05
     private var nextTenth = 1
     private var lastPlainCount = -1
 
@@ -52,10 +60,17 @@ public final class ProgressBar {
         lastPlainCount = -1
     }
 
-    /// A bar on the interpreter's standard error, following its settings.
+    /// A bar on the interpreter's standard error, following its settings; in a notebook, an
+    /// output that updates in place.
     public convenience init(total: Int?, description: String = "", context: CallContext) {
-        self.init(total: total, description: description, interactive: context.settings.interactiveErrorStream,
+        let rich = RichOutput.of(context)
+        self.init(total: total, description: description,
+                  interactive: rich != nil || context.settings.interactiveErrorStream,
                   quiet: context.settings.quiet, write: { context.writeError($0) })
+        if let rich {
+            let id = rich.newDisplayID()
+            present = { line, first in rich.show?([("text/plain", .text(line))], id, !first) }
+        }
     }
 
     /// Seconds on a monotonic clock.
@@ -96,7 +111,9 @@ public final class ProgressBar {
         isClosed = true
         guard !quiet else { return }
         let now = clock()
-        if interactive {
+        if let present {
+            present(line(now: now), !presented)
+        } else if interactive {
             write("\r" + line(now: now) + "\u{1B}[K\n")
         } else if lastPlainCount != count {
             write(line(now: now) + "\n")
@@ -106,11 +123,17 @@ public final class ProgressBar {
     private func draw(force: Bool) {
         guard !quiet else { return }
         let now = clock()
+        if firstUpdate == nil { firstUpdate = (count, now) }
         if interactive {
             let finished = total.map { count >= $0 } ?? false
             guard force || finished || now - lastDraw >= minInterval else { return }
             lastDraw = now
-            write("\r" + line(now: now) + "\u{1B}[K")
+            if let present {
+                present(line(now: now), !presented)
+                presented = true
+            } else {
+                write("\r" + line(now: now) + "\u{1B}[K")
+            }
             return
         }
         var due = now - (lastDraw.isFinite ? lastDraw : start) >= plainInterval
@@ -130,15 +153,27 @@ public final class ProgressBar {
     /// The bar's text at time `now`.
     public func line(now: Double) -> String {
         ProgressBar.format(count: count, total: total, elapsed: now - start, description: description,
-                           postfix: postfix, barWidth: barWidth)
+                           postfix: postfix, barWidth: barWidth, rate: rate(now: now))
+    }
+
+    /// Items per second: from the start while that is the only measure and long enough, then from
+    /// the first update (a sampler makes its bar when its first step is done, so counting from the
+    /// start would report thousands of steps per second at the first tick). 0: not known yet.
+    func rate(now: Double) -> Double {
+        if let first = firstUpdate, count > first.count, now > first.time {
+            return Double(count - first.count) / (now - first.time)
+        }
+        let elapsed = now - start
+        return elapsed >= Self.minimumRateInterval ? Double(count) / elapsed : 0
     }
 
     /// `desc: 45%|█████████▏          | 450/1000 [00:02<00:03, 180.00it/s, loss=0.12]`, or without
     /// a total `desc: 450it [00:02, 180.00it/s]`.
     public static func format(
-        count: Int, total: Int?, elapsed: Double, description: String, postfix: String, barWidth: Int = 20
+        count: Int, total: Int?, elapsed: Double, description: String, postfix: String, barWidth: Int = 20,
+        rate measured: Double? = nil
     ) -> String {
-        let rate = elapsed > 0 ? Double(count) / elapsed : 0
+        let rate = measured ?? (elapsed > 0 ? Double(count) / elapsed : 0)
         var rateText = "?it/s"
         if rate > 0 {
             rateText = rate >= 1 ? String(format: "%.2fit/s", rate) : String(format: "%.2fs/it", 1 / rate)

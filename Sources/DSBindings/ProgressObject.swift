@@ -93,7 +93,7 @@ final class ProgressObject: NativeObject {
     /// The keyword names `p.set` accepts (the language has no catch-all keyword parameter yet).
     static let methods: [Builtin] = [
         Builtin("progress.update(n = 1)", "advances the bar by n", example: "p.update()") { a, _ in
-            try a.receiver(as: ProgressObject.self).bar.update(try a.int(0, "n", default: 1))
+            try a.receiver(as: ProgressObject.self).bar.update(try a.int("n"))
             return .null
         },
         Builtin("progress.set(values = nil, **names)",
@@ -101,8 +101,8 @@ final class ProgressObject: NativeObject {
                 example: "p.set(loss: l, lr: 1e-3)   # or p.set({\"loss\": l})") { a, c in
             let p = try a.receiver(as: ProgressObject.self)
             var items: [(String, String)] = []
-            if a.has(0, "values") {
-                items = postfixItems(try a.dict(0, "values"), context: c)
+            if a.has("values") {
+                items = postfixItems(try a.dict("values"), context: c)
             }
             items += a.keywords.filter { $0.name != "values" && !$0.value.isNull }.map { ($0.name, postfixText($0.value, context: c)) }
             p.bar.set(items)
@@ -114,7 +114,7 @@ final class ProgressObject: NativeObject {
         },
         Builtin("progress.each(fn)", "calls fn(item) for every item with the bar advancing; returns the results",
                 example: "p.each(fn(i) { return {loss: train_step(i)} })") { a, c in
-            try a.receiver(as: ProgressObject.self).each(try a.value(0, "fn"), context: c)
+            try a.receiver(as: ProgressObject.self).each(try a.value("fn"), context: c)
         },
     ]
 
@@ -122,13 +122,13 @@ final class ProgressObject: NativeObject {
         Builtin("progress(items, fn = nil, desc = \"\", total = nil)",
                 "a progress bar on stderr over n steps or the items of a list, range, tensor or string; with fn, calls fn(item) for each and returns the results",
                 example: "let p = progress(1000, desc: \"train\")   # p.update(); p.set(loss: l); p.close()") { a, c in
-            let source = try a.value(0, "items")
+            let source = try a.value("items")
             let items = try ProgressItems(source, context: c, argument: a)
             var total = items.count
-            if a.has(nil, "total") { total = try a.int(nil, "total") }
-            let bar = ProgressBar(total: total, description: try a.string(2, "desc", default: ""), context: c)
+            if a.has("total") { total = try a.int("total") }
+            let bar = ProgressBar(total: total, description: try a.string("desc"), context: c)
             let object = ProgressObject(bar: bar, items: items)
-            if let fn = a.optional(1, "fn") { return try object.each(fn, context: c) }
+            if let fn = a.optional("fn") { return try object.each(fn, context: c) }
             return .native(object)
         },
     ]
@@ -143,8 +143,8 @@ enum ProgressItems {
     init(_ v: Value, context: CallContext, argument a: Arguments) throws {
         switch v {
         case .number:
-            let n = try a.int(0, "items")
-            guard n >= 0 else { throw a.error(0, "items", "non-negative count expected, got \(n)") }
+            let n = try a.int("items")
+            guard n >= 0 else { throw a.error("items", "non-negative count expected, got \(n)") }
             self = .count(n)
         case .range(let r): self = .range(r)
         case .list(let l): self = .values(l.items)
@@ -152,11 +152,11 @@ enum ProgressItems {
         case .dict(let d): self = .values(d.entries.keys.map { .string($0) })
         case .native(let object):
             guard let items = try object.elements(context: context) else {
-                throw a.error(0, "items", "\(object.typeName) is not iterable")
+                throw a.error("items", "\(object.typeName) is not iterable")
             }
             self = .values(items)
         default:
-            throw a.typeError(0, "items", expected: "number or iterable", got: v)
+            throw a.typeError("items", expected: "number or iterable", got: v)
         }
     }
 

@@ -1,14 +1,16 @@
 import DSEngine
 import DSLanguage
+import DSRender
 import OrderedCollections
 
-/// `stats(x)` and `diff(a, b)` (SPEC §9): tables of tensor statistics, printed.
+/// `stats(x)` and `diff(a, b)` (docs/builtins.md § Files, pictures and data): tables of tensor statistics,
+/// printed.
 enum StatsLibrary {
     static let table: [Builtin] = [
         Builtin("stats(x)",
                 "prints name, shape, dtype, mean, std, min, max, norm and NaN/Inf count of a tensor, a dict of tensors, a checkpoint or a model",
                 example: "stats(load(\"ckpt.safetensors\"))") { a, c in
-            let rows = try named(try a.value(0, "x"), a, position: 0).map { name, t in
+            let rows = try named(a, "x").map { name, t in
                 StatsRow(name: name, shape: t.shape, dtype: LoadedFiles.dtype(of: t) ?? "F32", values: t.scalars)
             }
             c.write(StatsTable.render(rows))
@@ -17,8 +19,8 @@ enum StatsLibrary {
         Builtin("diff(a, b)",
                 "prints max |a−b| and its size relative to max |a| per shared tensor (both shapes where they differ), and the names only in one side",
                 example: "diff(net.state_dict(), avg.state_dict())") { a, c in
-            let left = try named(try a.value(0, "a"), a, position: 0)
-            let right = try named(try a.value(1, "b"), a, position: 1)
+            let left = try named(a, "a")
+            let right = try named(a, "b")
             let rightByName = Dictionary(right, uniquingKeysWith: { x, _ in x })
             let leftNames = Set(left.map(\.0))
             let rows = left.compactMap { name, x in rightByName[name].map { DiffRow.compare(name, x, $0) } }
@@ -28,8 +30,12 @@ enum StatsLibrary {
         },
     ]
 
-    /// The named tensors of a tensor, a (nested) dict, a model or an EMA, in order.
-    static func named(_ value: Value, _ a: Arguments, position: Int, prefix: String = "") throws -> [(String, Tensor)] {
+    /// The named tensors of argument `argument`: a tensor, a (nested) dict, a model or an EMA, in order.
+    static func named(_ a: Arguments, _ argument: String) throws -> [(String, Tensor)] {
+        try named(try a.value(argument), a, argument: argument)
+    }
+
+    static func named(_ value: Value, _ a: Arguments, argument: String, prefix: String = "") throws -> [(String, Tensor)] {
         switch value {
         case .native(let t as TensorObject): return [(prefix.isEmpty ? "tensor" : prefix, t.tensor)]
         case .native(let m as ModelObject):
@@ -43,13 +49,13 @@ enum StatsLibrary {
                 switch v {
                 case .native(let t as TensorObject): out.append((name, t.tensor))
                 case .dict, .native(is ModelObject), .native(is EMAObject):
-                    out += try named(v, a, position: position, prefix: name)
+                    out += try named(v, a, argument: argument, prefix: name)
                 default: continue
                 }
             }
             return out
         default:
-            throw a.typeError(position, nil, expected: "tensor, dict, model or ema", got: value)
+            throw a.typeError(argument, expected: "tensor, dict, model or ema", got: value)
         }
     }
 }

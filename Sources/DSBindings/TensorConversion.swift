@@ -1,46 +1,20 @@
 import DSEngine
 import DSLanguage
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import DSRender
 
 /// Conversions between dscript values and engine tensors: nested lists, shapes, scalars.
 enum TensorConversion {
-    /// The most elements one tensor may have: what fits in half of physical memory (at least 2^24).
-    static let maxElements: Int = {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, pageSize > 0 else { return 1 << 31 }
-        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-        if overflow { return 1 << 40 }
-        return Swift.max(1 << 24, bytes / 2 / MemoryLayout<Float>.size)
-    }()
-
-    /// Checks a shape given by the user: non-negative dimensions and a size that can be allocated.
+    /// Checks a shape given by the user: at most `Engine.maxRank` axes, non-negative sizes, and a size
+    /// the engine accepts (`Tensor.sizeProblem`, which follows the memory budget).
     static func checkShape(_ shape: [Int], function: String) throws {
         guard shape.count <= Engine.maxRank else {
             throw ScriptError("\(function): a tensor has at most \(Engine.maxRank) axes, got \(shape.count)")
         }
-        var count = 1
-        var overflow = false
-        for d in shape {
-            guard d >= 0 else {
-                throw ScriptError("\(function): negative dimension \(d) in shape \(TensorFormatter.formatShape(shape))")
-            }
-            if !overflow {
-                let (product, o) = count.multipliedReportingOverflow(by: d)
-                overflow = o
-                count = product
-            }
+        if let d = shape.first(where: { $0 < 0 }) {
+            throw ScriptError("\(function): negative dimension \(d) in shape \(TensorFormatter.formatShape(shape))")
         }
-        if overflow || count > maxElements {
-            let elements = overflow ? "more than 2^63" : String(count)
-            throw ScriptError(
-                "\(function): tensor of shape \(TensorFormatter.formatShape(shape)) is too large "
-                    + "(\(elements) elements; at most \(maxElements) fit in memory)")
+        if let problem = Tensor.sizeProblem(shape) {
+            throw ScriptError("\(function): tensor of shape \(TensorFormatter.formatShape(shape)) is too large (\(problem))")
         }
     }
 

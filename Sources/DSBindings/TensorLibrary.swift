@@ -1,16 +1,16 @@
 import DSEngine
 import DSLanguage
 
-/// Global tensor built-ins (SPEC §5): creation and random numbers. Functions of tensors are in
-/// `TensorLibrary+Functions.swift`.
+/// Global tensor built-ins (docs/builtins.md § Tensors and autograd): creation and random numbers.
+/// Functions of tensors are in `TensorLibrary+Functions.swift`.
 enum TensorLibrary {
     static let creation: [Builtin] = [
         Builtin("tensor(data, requires_grad = false)", "a tensor from a number or a nested list of numbers (rows must have equal lengths)",
                 example: "tensor([[1, 2], [3, 4]])") { a, _ in
-            let source = try a.value(0, "data")
+            let source = try a.value("data")
             var t = try TensorConversion.tensor(from: source, function: "tensor")
             if case .native(let object as TensorObject) = source { t = object.tensor.detach() }
-            if try a.bool(1, "requires_grad", default: false) { t.requiresGrad = true }
+            if try a.bool("requires_grad") { t.requiresGrad = true }
             return .tensor(t)
         },
         Builtin("zeros(...shape)", "a tensor of zeros; the shape is a list or several integers", example: "zeros([2, 3])") { a, _ in
@@ -20,21 +20,21 @@ enum TensorLibrary {
             .tensor(try Tensor.ones(try a.checkedShape(0)))
         },
         Builtin("full(shape, value)", "a tensor filled with value", example: "full([2, 2], 0.5)") { a, _ in
-            let shape = try a.intList(0, "shape")
+            let shape = try a.intList("shape")
             try TensorConversion.checkShape(shape, function: a.functionName)
-            return .tensor(try Tensor.full(shape, Float(try a.number(1, "value"))))
+            return .tensor(try Tensor.full(shape, Float(try a.number("value"))))
         },
         Builtin("zeros_like(x)", "zeros with the shape of x", example: "zeros_like(x)") { a, _ in
-            .tensor(Tensor.zerosLike(try a.tensor(0, "x")))
+            .tensor(Tensor.zerosLike(try a.tensor("x")))
         },
         Builtin("ones_like(x)", "ones with the shape of x", example: "ones_like(x)") { a, _ in
-            .tensor(Tensor.onesLike(try a.tensor(0, "x")))
+            .tensor(Tensor.onesLike(try a.tensor("x")))
         },
         Builtin("full_like(x, value)", "value everywhere, with the shape of x", example: "full_like(x, 2)") { a, _ in
-            .tensor(try Tensor.full(try a.tensor(0, "x").shape, Float(try a.number(1, "value"))))
+            .tensor(try Tensor.full(try a.tensor("x").shape, Float(try a.number("value"))))
         },
         Builtin("eye(n)", "the n×n identity matrix", example: "eye(3)") { a, _ in
-            let n = try a.int(0, "n")
+            let n = try a.int("n")
             try TensorConversion.checkShape([n, n], function: a.functionName)
             var scalars = [Float](repeating: 0, count: n * n)
             for i in 0..<n { scalars[i * n + i] = 1 }
@@ -42,27 +42,27 @@ enum TensorLibrary {
         },
         Builtin("arange(start, end = nil, step = 1)", "start, start + step, ... below end; arange(n) counts 0 ..< n",
                 example: "arange(5)   # tensor([0., 1., 2., 3., 4.])") { a, _ in
-            let first = try a.number(0, "start")
-            let (start, end) = a.has(1, "end") ? (first, try a.number(1, "end")) : (0, first)
-            let step = try a.number(2, "step", default: 1)
+            let first = try a.number("start")
+            let (start, end) = a.has("end") ? (first, try a.number("end")) : (0, first)
+            let step = try a.number("step")
             let count = ((end - start) / step).rounded(.up)
-            if count.isFinite && count > Double(TensorConversion.maxElements) {
-                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(TensorConversion.maxElements))")
+            if count.isFinite && count > Double(Engine.maxElements) {
+                throw ScriptError("arange: \(formatNumber(count)) elements is too many (at most \(Engine.maxElements))")
             }
             return .tensor(try Tensor.arange(start, end, step: step))
         },
         Builtin("linspace(start, end, n)", "n evenly spaced values from start to end inclusive",
                 example: "linspace(0, 1, 5)   # tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])") { a, _ in
-            let n = try a.int(2, "n")
+            let n = try a.int("n")
             try TensorConversion.checkShape([n], function: a.functionName)
-            return .tensor(try Tensor.linspace(try a.number(0, "start"), try a.number(1, "end"), n))
+            return .tensor(try Tensor.linspace(try a.number("start"), try a.number("end"), n))
         },
 
         // MARK: Random numbers (the interpreter's generator; `--seed` or `seed(n)`)
 
         Builtin("seed(n)", "restarts the random generator with seed n", example: "seed(0)") { a, c in
-            let n = try a.int(0, "n")
-            guard n >= 0 else { throw a.error(0, "n", "seed must be non-negative") }
+            let n = try a.int("n")
+            guard n >= 0 else { throw a.error("n", "seed must be non-negative") }
             RandomState.of(c).reseed(UInt64(n))
             return .null
         },
@@ -73,18 +73,18 @@ enum TensorLibrary {
             .tensor(try Tensor.rand(try a.checkedShape(0), generator: RandomState.of(c)))
         },
         Builtin("randint(lo, hi, shape)", "integers drawn uniformly from lo ..< hi", example: "randint(0, 1000, [8])") { a, c in
-            let shape = try a.intList(2, "shape")
+            let shape = try a.intList("shape")
             try TensorConversion.checkShape(shape, function: a.functionName)
-            return .tensor(try Tensor.randint(try a.int(0, "lo"), try a.int(1, "hi"), shape, generator: RandomState.of(c)))
+            return .tensor(try Tensor.randint(try a.int("lo"), try a.int("hi"), shape, generator: RandomState.of(c)))
         },
         Builtin("randn_like(x)", "standard normal samples with the shape of x", example: "let noise = randn_like(x0)") { a, c in
-            .tensor(Tensor.randnLike(try a.tensor(0, "x"), generator: RandomState.of(c)))
+            .tensor(Tensor.randnLike(try a.tensor("x"), generator: RandomState.of(c)))
         },
         Builtin("rand_like(x)", "uniform samples in [0, 1) with the shape of x", example: "rand_like(x)") { a, c in
-            .tensor(try Tensor.rand(try a.tensor(0, "x").shape, generator: RandomState.of(c)))
+            .tensor(try Tensor.rand(try a.tensor("x").shape, generator: RandomState.of(c)))
         },
         Builtin("randperm(n)", "a random permutation of 0 ..< n", example: "randperm(5)") { a, c in
-            let n = try a.int(0, "n")
+            let n = try a.int("n")
             try TensorConversion.checkShape([n], function: a.functionName)
             let keys = RandomState.of(c).uniform(n)
             let order = (0..<n).sorted { keys[$0] < keys[$1] }

@@ -6,13 +6,18 @@ import DSLanguage
 extension TensorMethods {
     /// `tensor.NAME()` for an engine operation without arguments.
     static func unary(_ name: String, _ summary: String, _ example: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        Builtin("tensor.\(name)()", summary, example: example) { a, _ in .tensor(try op(try a.this)) }
+        Builtin("tensor.\(name)()", summary, example: example) { a, _ in
+            let x = try a.this
+            try Tensor.reserve(like: x)
+            return .tensor(try op(x))
+        }
     }
 
     /// `tensor.NAME()` computed value by value, without gradient (rounding has a zero gradient).
     static func piecewise(_ name: String, _ summary: String, _ f: @escaping (Float) -> Float) -> Builtin {
         Builtin("tensor.\(name)()", summary, example: "tensor([1.5, -0.5]).\(name)()") { a, _ in
             let t = try a.this
+            try Tensor.reserve(like: t)
             return .tensor(Tensor(shape: t.shape, scalars: t.scalars.map(f)))
         }
     }
@@ -38,22 +43,22 @@ extension TensorMethods {
         piecewise("round", "rounds half to even as PyTorch does, elementwise (no gradient)") { $0.rounded(.toNearestOrEven) },
         piecewise("sign", "-1, 0 or 1, elementwise (no gradient)") { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 },
         Builtin("tensor.pow(p)", "x ** p, elementwise (p a number or a tensor)", example: "tensor([2, 3]).pow(2)   # tensor([4., 9.])") { a, _ in
-            .tensor(try a.this.pow(try a.tensor(0, "p")))
+            .tensor(try a.this.pow(try a.tensor("p")))
         },
         Builtin("tensor.clamp(lo = nil, hi = nil)", "limits every element to [lo, hi] (either may be nil)",
                 example: "tensor([-2, 0.5, 3]).clamp(0, 1)   # tensor([0.0000, 0.5000, 1.0000])") { a, _ in
-            let lo = try a.float(0, "lo") ?? a.float(nil, "min")
-            let hi = try a.float(1, "hi") ?? a.float(nil, "max")
-            return .tensor(try a.this.clamp(min: lo, max: hi))
+            let x = try a.this
+            try Tensor.reserve(like: x)
+            return .tensor(x.clamp(min: try a.float("lo"), max: try a.float("hi")))
         },
         Builtin("tensor.softmax(axis = -1)", "exp(x) / sum(exp(x)) along axis", example: "tensor([1, 2, 3]).softmax()") { a, _ in
-            .tensor(try a.this.softmax(axis: try a.int(0, "axis", default: -1)))
+            .tensor(try a.this.softmax(axis: try a.int("axis")))
         },
         Builtin("tensor.log_softmax(axis = -1)", "log of softmax along axis, computed stably", example: "tensor([1, 2, 3]).log_softmax()") { a, _ in
-            .tensor(try a.this.logSoftmax(axis: try a.int(0, "axis", default: -1)))
+            .tensor(try a.this.logSoftmax(axis: try a.int("axis")))
         },
         Builtin("tensor.matmul(other)", "matrix product (same as x @ other)", example: "eye(2).matmul(tensor([[1], [2]]))") { a, _ in
-            .tensor(try a.this.matmul(try a.tensor(0, "other")))
+            .tensor(try a.this.matmul(try a.tensor("other")))
         },
     ]
 
@@ -64,8 +69,8 @@ extension TensorMethods {
                 "computes gradients of this (one-element) tensor into .grad of every leaf that requires them",
                 example: "let w = param(tensor([2]))\n(w * w).sum().backward()\nw.grad   # tensor([4.])") { a, _ in
             let t = try a.this
-            let gradient = a.has(0, "gradient") ? try a.tensor(0, "gradient") : nil
-            try t.backward(gradient, retainGraph: try a.bool(1, "retain_graph", default: false))
+            let gradient = a.has("gradient") ? try a.tensor("gradient") : nil
+            try t.backward(gradient, retainGraph: try a.bool("retain_graph"))
             return .null
         },
         Builtin("tensor.zero_grad()", "forgets the accumulated gradient (.grad becomes nil)", example: "w.zero_grad()") { a, _ in
@@ -75,7 +80,7 @@ extension TensorMethods {
         Builtin("tensor.requires_grad_(flag = true)", "marks a leaf as requiring gradients and returns it",
                 example: "let w = zeros([3]).requires_grad_()") { a, _ in
             let object = try a.receiver(as: TensorObject.self)
-            let flag = try a.bool(0, "flag", default: true)
+            let flag = try a.bool("flag")
             guard object.tensor.isLeaf || !flag else {
                 throw ScriptError("requires_grad can only be changed on a leaf tensor (use x.detach())")
             }

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// Methods of tensors (`x.sum(axis: 0)`), registered for `:help` as `tensor.NAME`.
 /// Fields (`shape`, `ndim`, `numel`, `dtype`, `T`, `grad`, `requires_grad`) are in `TensorObject`.
@@ -7,7 +8,7 @@ enum TensorMethods {
     static let byName: [String: Builtin] = Dictionary(
         table.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
 
-    static let table: [Builtin] = Bindings.translatingErrors(conversions + shapes + reductions + elementwise + autograd)
+    static let table: [Builtin] = conversions + shapes + reductions + elementwise + autograd
 
     // MARK: Conversions
 
@@ -27,10 +28,10 @@ enum TensorMethods {
         Builtin("tensor.size(dim = nil)", "the shape as a list, or the size of one dimension",
                 example: "zeros([4, 2]).size(1)   # 2") { a, _ in
             let t = try a.this
-            guard let d = try a.axis(0, "dim") else { return .list(ListObject(t.shape.map { .number(Double($0)) })) }
+            guard let d = try a.axis("dim") else { return .list(ListObject(t.shape.map { .number(Double($0)) })) }
             let axis = d < 0 ? d + t.shape.count : d
             guard axis >= 0 && axis < t.shape.count else {
-                throw a.error(0, "dim", "dimension \(d) out of range for a tensor with \(t.shape.count) dimensions")
+                throw a.error("dim", "dimension \(d) out of range for a tensor with \(t.shape.count) dimensions")
             }
             return .number(Double(t.shape[axis]))
         },
@@ -60,18 +61,18 @@ enum TensorMethods {
         Builtin("tensor.transpose(dim0 = 0, dim1 = 1)", "swaps two dimensions", example: "zeros([2, 3]).transpose(0, 1).shape   # [3, 2]") { a, _ in
             let t = try a.this
             var order = Array(0..<t.shape.count)
-            let i = try normalized(try a.int(0, "dim0", default: 0), t.shape.count, a, 0, "dim0")
-            let j = try normalized(try a.int(1, "dim1", default: 1), t.shape.count, a, 1, "dim1")
+            let i = try normalized(try a.int("dim0"), t.shape.count, a, "dim0")
+            let j = try normalized(try a.int("dim1"), t.shape.count, a, "dim1")
             order.swapAt(i, j)
             return .tensor(try t.permute(order))
         },
         Builtin("tensor.unsqueeze(dim)", "inserts a dimension of size 1 at dim", example: "zeros([3]).unsqueeze(0).shape   # [1, 3]") { a, _ in
             let t = try a.this
             var shape = t.shape
-            let d = try a.int(0, "dim")
+            let d = try a.int("dim")
             let axis = d < 0 ? d + shape.count + 1 : d
             guard axis >= 0 && axis <= shape.count else {
-                throw a.error(0, "dim", "dimension \(d) out of range for a tensor with \(shape.count) dimensions")
+                throw a.error("dim", "dimension \(d) out of range for a tensor with \(shape.count) dimensions")
             }
             shape.insert(1, at: axis)
             return .tensor(try t.reshape(shape))
@@ -80,8 +81,8 @@ enum TensorMethods {
                 example: "zeros([1, 3, 1]).squeeze().shape   # [3]") { a, _ in
             let t = try a.this
             var shape = t.shape
-            if let d = try a.axis(0, "dim") {
-                let axis = try normalized(d, shape.count, a, 0, "dim")
+            if let d = try a.axis("dim") {
+                let axis = try normalized(d, shape.count, a, "dim")
                 if shape[axis] == 1 { shape.remove(at: axis) }
             } else {
                 shape.removeAll { $0 == 1 }
@@ -94,9 +95,9 @@ enum TensorMethods {
         Builtin("tensor.chunk(n, axis = 0)", "splits into n pieces along axis (the last may be smaller), as a list",
                 example: "let parts = emb.chunk(2, axis: 1)") { a, _ in
             let t = try a.this
-            let n = try a.int(0, "n")
-            guard n >= 1 else { throw a.error(0, "n", "number of chunks must be at least 1") }
-            let axis = try normalized(try a.int(1, "axis", default: 0), t.shape.count, a, 1, "axis")
+            let n = try a.int("n")
+            guard n >= 1 else { throw a.error("n", "number of chunks must be at least 1") }
+            let axis = try normalized(try a.int("axis"), t.shape.count, a, "axis")
             guard !t.shape.isEmpty else { throw ScriptError("chunk() of a 0-d tensor") }
             let size = Swift.max(1, (t.shape[axis] + n - 1) / n)
             let pieces = try stride(from: 0, to: t.shape[axis], by: size).map { start in
@@ -107,16 +108,16 @@ enum TensorMethods {
         Builtin("tensor.flip(axis = 0)", "reverses the order along axis", example: "arange(3).flip()   # tensor([2., 1., 0.])") { a, _ in
             let t = try a.this
             guard !t.shape.isEmpty else { return .tensor(t) }
-            let axis = try normalized(try a.int(0, "axis", default: 0), t.shape.count, a, 0, "axis")
+            let axis = try normalized(try a.int("axis"), t.shape.count, a, "axis")
             return .tensor(try t.slice(axis: axis, start: nil, stop: nil, step: -1))
         },
         Builtin("tensor.flatten(start = 0, end = -1)", "merges dimensions start...end into one",
                 example: "zeros([2, 3, 4]).flatten(1).shape   # [2, 12]") { a, _ in
             let t = try a.this
             if t.shape.isEmpty { return .tensor(try t.reshape([1])) }
-            let s = try normalized(try a.int(0, "start", default: 0), t.shape.count, a, 0, "start")
-            let e = try normalized(try a.int(1, "end", default: -1), t.shape.count, a, 1, "end")
-            guard s <= e else { throw a.error(1, "end", "end dimension comes before start dimension") }
+            let s = try normalized(try a.int("start"), t.shape.count, a, "start")
+            let e = try normalized(try a.int("end"), t.shape.count, a, "end")
+            guard s <= e else { throw a.error("end", "end dimension comes before start dimension") }
             let merged = t.shape[s...e].reduce(1, *)
             return .tensor(try t.reshape(Array(t.shape[..<s]) + [merged] + Array(t.shape[(e + 1)...])))
         },
@@ -127,48 +128,48 @@ enum TensorMethods {
     static let reductions: [Builtin] = [
         Builtin("tensor.sum(axis = nil, keepdim = false)", "sum of all elements, or along axis (a number or a list)",
                 example: "tensor([[1, 2], [3, 4]]).sum(axis: 0)   # tensor([4., 6.])") { a, _ in
-            .tensor(try a.this.sum(axes: try a.axes(0), keepdim: try a.bool(1, "keepdim", default: false)))
+            .tensor(try a.this.sum(axes: try a.axes(), keepdim: try a.bool("keepdim")))
         },
         Builtin("tensor.mean(axis = nil, keepdim = false)", "mean of all elements, or along axis",
                 example: "tensor([1, 2, 3]).mean()   # tensor(2.)") { a, _ in
-            .tensor(try a.this.mean(axes: try a.axes(0), keepdim: try a.bool(1, "keepdim", default: false)))
+            .tensor(try a.this.mean(axes: try a.axes(), keepdim: try a.bool("keepdim")))
         },
         Builtin("tensor.var(axis = nil, keepdim = false, unbiased = true)", "variance (divides by n - 1 unless unbiased: false)",
                 example: "tensor([1, 2, 3]).var()   # tensor(1.)") { a, _ in
-            .tensor(try a.this.variance(axes: try a.axes(0), keepdim: try a.bool(1, "keepdim", default: false),
-                                        unbiased: try a.bool(2, "unbiased", default: true)))
+            .tensor(try a.this.variance(axes: try a.axes(), keepdim: try a.bool("keepdim"),
+                                        unbiased: try a.bool("unbiased")))
         },
         Builtin("tensor.std(axis = nil, keepdim = false, unbiased = true)", "standard deviation (n - 1 unless unbiased: false)",
                 example: "tensor([1, 2, 3]).std()   # tensor(1.)") { a, _ in
-            .tensor(try a.this.std(axes: try a.axes(0), keepdim: try a.bool(1, "keepdim", default: false),
-                                   unbiased: try a.bool(2, "unbiased", default: true)))
+            .tensor(try a.this.std(axes: try a.axes(), keepdim: try a.bool("keepdim"),
+                                   unbiased: try a.bool("unbiased")))
         },
         Builtin("tensor.min(axis = nil, keepdim = false)", "smallest element, or smallest along axis",
                 example: "tensor([3, 1, 2]).min()   # tensor(1.)") { a, _ in
-            .tensor(try a.this.min(axis: try a.axis(0), keepdim: try a.bool(1, "keepdim", default: false)))
+            .tensor(try a.this.min(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
         Builtin("tensor.max(axis = nil, keepdim = false)", "largest element, or largest along axis",
                 example: "tensor([3, 1, 2]).max()   # tensor(3.)") { a, _ in
-            .tensor(try a.this.max(axis: try a.axis(0), keepdim: try a.bool(1, "keepdim", default: false)))
+            .tensor(try a.this.max(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
         Builtin("tensor.argmax(axis = nil, keepdim = false)", "index of the largest element (flat, or along axis)",
                 example: "tensor([3, 1, 5]).argmax()   # tensor(2.)") { a, _ in
-            .tensor(try a.this.argmax(axis: try a.axis(0), keepdim: try a.bool(1, "keepdim", default: false)))
+            .tensor(try a.this.argmax(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
         Builtin("tensor.argmin(axis = nil, keepdim = false)", "index of the smallest element (flat, or along axis)",
                 example: "tensor([3, 1, 5]).argmin()   # tensor(1.)") { a, _ in
-            .tensor(try a.this.argmin(axis: try a.axis(0), keepdim: try a.bool(1, "keepdim", default: false)))
+            .tensor(try a.this.argmin(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
         Builtin("tensor.cumsum(axis = 0)", "running sum along axis", example: "tensor([1, 2, 3]).cumsum()   # tensor([1., 3., 6.])") { a, _ in
-            .tensor(try a.this.cumsum(axis: try a.int(0, "axis", default: 0)))
+            .tensor(try a.this.cumsum(axis: try a.int("axis")))
         },
         Builtin("tensor.cumprod(axis = 0)", "running product along axis (alpha_bar = alphas.cumprod())",
                 example: "tensor([1, 2, 3]).cumprod()   # tensor([1., 2., 6.])") { a, _ in
-            .tensor(try a.this.cumprod(axis: try a.int(0, "axis", default: 0)))
+            .tensor(try a.this.cumprod(axis: try a.int("axis")))
         },
         Builtin("tensor.norm(p = 2)", "the p-norm of all elements (2: Euclidean)", example: "tensor([3, 4]).norm()   # tensor(5.)") { a, _ in
             let t = try a.this
-            let p = try a.number(0, "p", default: 2)
+            let p = try a.number("p")
             if p == 2 { return .tensor(try t.square().sum().sqrt()) }
             if p == 1 { return .tensor(try t.abs().sum()) }
             return .tensor(try t.abs().pow(Tensor(Float(p))).sum().pow(Tensor(Float(1 / p))))
@@ -183,10 +184,10 @@ enum TensorMethods {
 }
 
 /// Normalises a possibly negative dimension against `rank`, as a bad-argument error.
-func normalized(_ d: Int, _ rank: Int, _ a: Arguments, _ position: Int, _ name: String) throws -> Int {
+func normalized(_ d: Int, _ rank: Int, _ a: Arguments, _ name: String) throws -> Int {
     let axis = d < 0 ? d + rank : d
     guard axis >= 0 && axis < Swift.max(rank, 1) else {
-        throw a.error(position, name, "dimension \(d) out of range for a tensor with \(rank) dimensions")
+        throw a.error(name, "dimension \(d) out of range for a tensor with \(rank) dimensions")
     }
     return axis
 }

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// A DSEngine tensor as a dscript value (`type(x)` is `"tensor"`).
 ///
@@ -67,14 +68,11 @@ public final class TensorObject: NativeObject {
     func transposed() throws -> Value {
         let r = tensor.shape.count
         if r < 2 { return .native(self) }
-        return try wrap { try tensor.permute(Array((0..<r).reversed())) }
+        return .native(TensorObject(try tensor.permute(Array((0..<r).reversed()))))
     }
 
     // MARK: Conversions
 
-    /// Runs an engine operation, turning `TensorError` into `ScriptError`, and wraps the result.
-    @inline(__always)
-    func wrap(_ body: () throws -> Tensor) throws -> Value { .native(TensorObject(try engine(body))) }
 
     /// A tensor operand: a tensor, a number or a boolean, or a nested list (read as a tensor).
     static func coerce(_ value: Value, like reference: Tensor? = nil, role: String = "operand") throws -> Tensor {
@@ -110,14 +108,4 @@ public final class TensorObject: NativeObject {
     }
 
     public func isEqual(to other: NativeObject) -> Bool { self === other }
-}
-
-/// Runs engine code, turning `TensorError` into a `ScriptError` with the same message.
-@inline(__always)
-func engine<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as TensorError {
-        throw ScriptError(error.message)
-    }
 }

@@ -1,17 +1,20 @@
 import DSEngine
 import Foundation
 
-/// σ_t² of DDIM at η = 1 between `t` and `tPrev` (DDIM eq. 16; diffusers' `DDIMScheduler._get_variance`).
-public func ddimVariance(_ schedule: Schedule, t: Int, tPrev: Int) throws -> Double {
+/// σ_t² of DDIM at η = 1 between `t` and `tPrev` (DDIM eq. 16; diffusers' `DDIMScheduler._get_variance`);
+/// a negative `tPrev` uses the final ᾱ of `settings` (the schedule's by default).
+public func ddimVariance(_ schedule: Schedule, t: Int, tPrev: Int, settings: SamplerSettings? = nil) throws -> Double {
     try StepCheck.previous(tPrev, before: t, in: schedule)
-    let aT = schedule.alphaBar[t], aPrev = schedule.alphaBar(orOneAt: tPrev)
+    let aT = schedule.alphaBar[t], aPrev = schedule.alphaBar(orFinalAt: tPrev, settings ?? schedule.settings)
     return (1 - aPrev) / (1 - aT) * (1 - aT / aPrev)
 }
 
 /// One DDIM step x_t → x_{tPrev} (DDIM eq. 12): the same numbers as diffusers' `DDIMScheduler.step`.
 ///
 /// x_prev = √ᾱ_prev·x̂_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z with σ = η·√(ddimVariance). A negative `tPrev`
-/// means ᾱ_prev = 1 (diffusers' `set_alpha_to_one`), i.e. the last step returns x̂_0.
+/// means ᾱ_prev = 1 (diffusers' `set_alpha_to_one`, so the last step returns x̂_0), or ᾱ_0 when the
+/// settings say `setAlphaToOne = false`. `settings` (prediction, clipping, thresholding) default to the
+/// schedule's.
 /// Deliberate differences from diffusers:
 /// - `tPrev` is passed in. diffusers' `step` computes `t − T // steps`, which is wrong for `linspace`
 ///   spacing (and for `trailing` when T is not a multiple of steps); `ddimSample` passes the real next
@@ -20,15 +23,17 @@ public func ddimVariance(_ schedule: Schedule, t: Int, tPrev: Int) throws -> Dou
 /// `noise` (shaped like x_t) is needed when η > 0. For x0-prediction ε̂ is computed from the unclipped
 /// x̂_0 unless `useClippedModelOutput` (GLIDE's behaviour, as in diffusers).
 public func ddimStep(_ schedule: Schedule, modelOutput: Tensor, t: Int, tPrev: Int, xt: Tensor, eta: Double = 0,
-                     noise: Tensor? = nil, prediction: Prediction = .eps, clip: Bool = false, clipRange: Double = 1,
-                     threshold: DynamicThreshold? = nil, useClippedModelOutput: Bool = false) throws -> StepResult {
-    let sigmaSquared = try ddimVariance(schedule, t: t, tPrev: tPrev)
+                     noise: Tensor? = nil, settings: SamplerSettings? = nil,
+                     useClippedModelOutput: Bool = false) throws -> StepResult {
+    let settings = settings ?? schedule.settings
+    let sigmaSquared = try ddimVariance(schedule, t: t, tPrev: tPrev, settings: settings)
     guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(eta)") }
-    let limit = try X0Limit(clip: clip, clipRange: clipRange, threshold: threshold)
+    let limit = try settings.x0Limit
+    let prediction = settings.prediction
     try StepCheck.tensors(modelOutput: modelOutput, xt: xt, noise: noise)
     if eta > 0 && noise == nil { throw DiffusionError("ddim_step with eta > 0 needs noise shaped like x_t") }
 
-    let aT = schedule.alphaBar[t], aPrev = schedule.alphaBar(orOneAt: tPrev)
+    let aT = schedule.alphaBar[t], aPrev = schedule.alphaBar(orFinalAt: tPrev, settings)
     let a = aT.squareRoot(), b = (1 - aT).squareRoot()
     let x = xt.doubles, out = modelOutput.doubles
     var x0 = [Double](repeating: 0, count: x.count), eps = x0

@@ -24,9 +24,11 @@ public enum TimestepSpacing: String, CaseIterable, Sendable {
 /// to `leading` timesteps only, as in diffusers. One deliberate difference: for `trailing` spacing
 /// numpy's `arange(T, 0, −T/n)` sometimes yields n + 1 values because of floating-point rounding
 /// (e.g. T = 1000, n = 61), and diffusers then ends its list with timestep −1; dscript keeps exactly
-/// `steps` timesteps (the first `steps` of diffusers' list).
-public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpacing = .leading,
-                          stepsOffset: Int = 0) throws -> [Int] {
+/// `steps` timesteps (the first `steps` of diffusers' list). `spacing` and `stepsOffset` default to the
+/// schedule's settings.
+public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpacing? = nil,
+                          stepsOffset: Int? = nil) throws -> [Int] {
+    let spacing = spacing ?? schedule.settings.spacing, stepsOffset = stepsOffset ?? schedule.settings.stepsOffset
     let T = schedule.steps
     guard steps >= 1 else { throw DiffusionError("the number of sampling steps must be at least 1, got \(steps)") }
     guard steps <= T else {

@@ -31,8 +31,9 @@ public struct DataRandom {
     }
 }
 
-/// The toy 2-D data sets of SPEC §9, each an [n, 2] tensor centred and scaled to roughly unit variance
-/// per coordinate (the scale constants are the exact or measured standard deviations of each shape).
+/// The toy 2-D data sets (docs/builtins.md § Files, pictures and data), each an [n, 2] tensor centred and
+/// scaled to roughly unit variance per coordinate (the scale constants are the exact or measured standard
+/// deviations of each shape).
 public enum Datasets2D {
     /// The largest number of points a data set will make.
     public static let maxPoints = 50_000_000

@@ -13,7 +13,7 @@ public struct StepResult {
 ///
 /// Per sample: s = quantile(|x̂_0|, ratio) clamped to [1, maxValue]; x̂_0 ← clamp(x̂_0, −s, s) / s.
 /// With the default maxValue 1 this is plain clipping to [−1, 1].
-public struct DynamicThreshold: Sendable {
+public struct DynamicThreshold: Equatable, Sendable {
     public var ratio: Double
     public var maxValue: Double
 

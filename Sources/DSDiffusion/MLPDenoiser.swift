@@ -1,6 +1,6 @@
 import DSEngine
 
-/// A denoiser for points in R^dim (SPEC §8 `mlp_denoiser`): the sinusoidal embedding of t
+/// A denoiser for points in R^dim (`mlp_denoiser`, docs/builtins.md § Models): the sinusoidal embedding of t
 /// (`timeDim` features, diffusers' `get_timestep_embedding` with `flip_sin_to_cos`, shift 0) is
 /// concatenated with x, then `layers` hidden layers of width `hidden` with SiLU, then a linear
 /// layer back to `dim`. Built from engine modules, so autograd, optimizers and state dicts just work.

@@ -35,9 +35,6 @@ public struct SampleResult {
 
 /// Shared sampler plumbing: argument checks and the per-step model call.
 enum SamplerSupport {
-    /// The largest number of elements a sampler will allocate for one tensor.
-    static let maxElements = 1 << 31
-
     static func check(shape: [Int]) throws {
         guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }) else {
             throw DiffusionError("sample shape must be a non-empty list of positive sizes, got \(shape)")
@@ -45,7 +42,7 @@ enum SamplerSupport {
         var count = 1
         for size in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= maxElements else { throw DiffusionError("sample shape \(shape) is too large") }
+            guard !overflow, product <= Engine.maxElements else { throw DiffusionError("sample shape \(shape) is too large") }
             count = product
         }
     }
@@ -75,26 +72,27 @@ enum SamplerSupport {
 ///
 /// Noise is drawn in diffusers' `DDPMPipeline` order: x_T first, then one draw per step with t > 0.
 /// `initialNoise` replaces the first draw. With `steps` (fewer than T) the timesteps are
-/// `ddimTimesteps(schedule, steps, spacing)` and each step goes to the next one in the list with the
-/// effective β between them, as diffusers' `DDPMScheduler` does after `set_timesteps`.
+/// `ddimTimesteps(schedule, steps)` (the settings' spacing and offset) and each step goes to the next
+/// one in the list with the effective β between them, as diffusers' `DDPMScheduler` does after
+/// `set_timesteps`. `settings` default to the schedule's.
 public func ddpmSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int], noise: NoiseSource,
-                       variance: VarianceType = .fixedSmall, prediction: Prediction = .eps, clip: Bool = false,
-                       clipRange: Double = 1, threshold: DynamicThreshold? = nil, steps: Int? = nil,
-                       spacing: TimestepSpacing = .leading, trajectory: Bool = false,
+                       settings: SamplerSettings? = nil, steps: Int? = nil, trajectory: Bool = false,
                        initialNoise: Tensor? = nil, hooks: SamplerHooks = SamplerHooks()) throws -> SampleResult {
+    let settings = settings ?? schedule.settings
+    try settings.validate()
     try SamplerSupport.check(shape: shape)
-    let timesteps = try steps.map { try ddimTimesteps(schedule, steps: $0, spacing: spacing) }
-        ?? Array((0..<schedule.T).reversed())
+    let timesteps = try steps.map {
+        try ddimTimesteps(schedule, steps: $0, spacing: settings.spacing, stepsOffset: settings.stepsOffset)
+    } ?? Array((0..<schedule.T).reversed())
     var x = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(x.shape, shape, "initial noise", "the sample")
     var xs = trajectory ? [x] : [], x0s: [Tensor] = []
     for (i, t) in timesteps.enumerated() {
         try hooks.checkInterrupt?()
-        let out = try SamplerSupport.call(model, x, t: t, learnedRange: variance == .learnedRange)
+        let out = try SamplerSupport.call(model, x, t: t, learnedRange: settings.variance.isLearned)
         let z = t > 0 ? try SamplerSupport.noise(noise, shape) : nil
         let tPrev = i + 1 < timesteps.count ? timesteps[i + 1] : -1
-        let step = try ddpmStep(schedule, modelOutput: out, t: t, xt: x, noise: z, tPrev: tPrev, variance: variance,
-                                prediction: prediction, clip: clip, clipRange: clipRange, threshold: threshold)
+        let step = try ddpmStep(schedule, modelOutput: out, t: t, xt: x, noise: z, tPrev: tPrev, settings: settings)
         x = step.xPrev
         if trajectory { xs.append(x); x0s.append(step.x0) }
         hooks.progress?(i + 1, timesteps.count)
@@ -102,20 +100,21 @@ public func ddpmSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int],
     return SampleResult(sample: x, timesteps: timesteps, trajectory: xs, predictedX0: x0s)
 }
 
-/// DDIM sampling over `ddimTimesteps(schedule, steps, spacing)`; η = 0 is deterministic, η = 1 is DDPM-like.
+/// DDIM sampling over `ddimTimesteps(schedule, steps)`; η = 0 is deterministic, η = 1 is DDPM-like.
 ///
-/// Each step goes to the real next timestep of the list (−1, i.e. ᾱ = 1, after the last), not to
+/// Each step goes to the real next timestep of the list (−1, i.e. the final ᾱ, after the last), not to
 /// diffusers' `t − T // steps`: the two agree for `leading` spacing, and for `trailing` when T is a
 /// multiple of `steps`; for `linspace` diffusers' choice is a known bug (diffusers issues #11347, #12633).
 /// Noise is drawn as in diffusers: x_T first (unless `initialNoise`), then one draw per step when η > 0.
+/// `settings` (spacing, offset, prediction, clipping, final ᾱ) default to the schedule's.
 public func ddimSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int], noise: NoiseSource,
-                       steps: Int = 50, eta: Double = 0, spacing: TimestepSpacing = .leading, stepsOffset: Int = 0,
-                       prediction: Prediction = .eps, clip: Bool = false, clipRange: Double = 1,
-                       threshold: DynamicThreshold? = nil, trajectory: Bool = false, initialNoise: Tensor? = nil,
-                       hooks: SamplerHooks = SamplerHooks()) throws -> SampleResult {
+                       steps: Int = 50, eta: Double = 0, settings: SamplerSettings? = nil, trajectory: Bool = false,
+                       initialNoise: Tensor? = nil, hooks: SamplerHooks = SamplerHooks()) throws -> SampleResult {
+    let settings = settings ?? schedule.settings
+    try settings.validate()
     try SamplerSupport.check(shape: shape)
     guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(eta)") }
-    let timesteps = try ddimTimesteps(schedule, steps: steps, spacing: spacing, stepsOffset: stepsOffset)
+    let timesteps = try ddimTimesteps(schedule, steps: steps, spacing: settings.spacing, stepsOffset: settings.stepsOffset)
     var x = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(x.shape, shape, "initial noise", "the sample")
     var xs = trajectory ? [x] : [], x0s: [Tensor] = []
@@ -124,8 +123,7 @@ public func ddimSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int],
         let out = try SamplerSupport.call(model, x, t: t, learnedRange: false)
         let z = eta > 0 ? try SamplerSupport.noise(noise, shape) : nil
         let tPrev = i + 1 < timesteps.count ? timesteps[i + 1] : -1
-        let step = try ddimStep(schedule, modelOutput: out, t: t, tPrev: tPrev, xt: x, eta: eta, noise: z,
-                                prediction: prediction, clip: clip, clipRange: clipRange, threshold: threshold)
+        let step = try ddimStep(schedule, modelOutput: out, t: t, tPrev: tPrev, xt: x, eta: eta, noise: z, settings: settings)
         x = step.xPrev
         if trajectory { xs.append(x); x0s.append(step.x0) }
         hooks.progress?(i + 1, timesteps.count)
@@ -138,12 +136,14 @@ public func ddimSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int],
 /// Walks the DDIM timesteps upwards: from level c (−1, i.e. ᾱ = 1, at the start) to the next timestep n,
 /// ε̂ = model(x_c, n) (the model sees the target timestep, as in diffusers),
 /// x̂_0 = (x_c − √(1−ᾱ_c)·ε̂)/√ᾱ_c and x_n = √ᾱ_n·x̂_0 + √(1−ᾱ_n)·ε̂. For x0 or v models ε̂ is
-/// obtained by reading the output at timestep n. `sample` of the result is x_T.
+/// obtained by reading the output at timestep n. `sample` of the result is x_T. The spacing (without
+/// offset) and prediction come from `settings`, the schedule's by default.
 public func ddimInvert(_ model: DenoiserModel, schedule: Schedule, x0: Tensor, steps: Int = 50,
-                       spacing: TimestepSpacing = .leading, prediction: Prediction = .eps, trajectory: Bool = false,
+                       settings: SamplerSettings? = nil, trajectory: Bool = false,
                        hooks: SamplerHooks = SamplerHooks()) throws -> SampleResult {
+    let settings = settings ?? schedule.settings, prediction = settings.prediction
     try SamplerSupport.check(shape: x0.shape)
-    let timesteps = Array(try ddimTimesteps(schedule, steps: steps, spacing: spacing).reversed())
+    let timesteps = Array(try ddimTimesteps(schedule, steps: steps, spacing: settings.spacing, stepsOffset: 0).reversed())
     var x = x0, level = -1
     var xs = trajectory ? [x] : [], x0s: [Tensor] = []
     for (i, t) in timesteps.enumerated() {
@@ -178,17 +178,18 @@ public struct Reconstruction {
 
 /// Inverts x_0 with `ddimInvert`, samples back with η = 0 and reports the reconstruction error.
 public func ddimReconstruction(_ model: DenoiserModel, schedule: Schedule, x0: Tensor, steps: Int = 50,
-                               spacing: TimestepSpacing = .leading, prediction: Prediction = .eps,
-                               hooks: SamplerHooks = SamplerHooks()) throws -> Reconstruction {
+                               settings: SamplerSettings? = nil, hooks: SamplerHooks = SamplerHooks()) throws -> Reconstruction {
+    var settings = settings ?? schedule.settings
+    settings.stepsOffset = 0
+    settings.setAlphaToOne = true
     let total = 2 * steps
     var first = hooks, second = hooks
     first.progress = hooks.progress.map { report in { done, _ in report(done, total) } }
     second.progress = hooks.progress.map { report in { done, _ in report(steps + done, total) } }
-    let xT = try ddimInvert(model, schedule: schedule, x0: x0, steps: steps, spacing: spacing,
-                            prediction: prediction, hooks: first).sample
+    let xT = try ddimInvert(model, schedule: schedule, x0: x0, steps: steps, settings: settings, hooks: first).sample
     let noUse: NoiseSource = { _ in throw DiffusionError("deterministic DDIM drew noise") }
     let back = try ddimSample(model, schedule: schedule, shape: x0.shape, noise: noUse, steps: steps, eta: 0,
-                              spacing: spacing, prediction: prediction, initialNoise: xT, hooks: second).sample
+                              settings: settings, initialNoise: xT, hooks: second).sample
     let squared = zip(x0.scalars, back.scalars).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }
     return Reconstruction(xT: xT, reconstruction: back, mse: squared / Double(max(x0.count, 1)))
 }

@@ -17,8 +17,15 @@ public final class Schedule {
         case cosine
         /// σ(linspace(−6, 6, T))·(βend − βstart) + βstart (diffusers' and GeoDiff's `sigmoid`).
         case sigmoid
+        /// diffusers' `laplace`: ᾱ(t) = √(snr/(1+snr)) with log snr = −½·sign(½−t)·ln(1 − 2|½−t| + 10⁻⁶), β capped at 0.999.
+        case laplace
+        /// diffusers' `exp`: ᾱ(t) = e^{−12t}, β capped at 0.999.
+        case exp
         /// Betas given explicitly.
         case custom
+
+        /// Whether `betaStart` and `betaEnd` shape the betas (the ᾱ-function kinds ignore them).
+        public var usesBetaRange: Bool { self == .linear || self == .scaledLinear || self == .sigmoid }
 
         /// Parses a kind name; accepts diffusers' `squaredcos_cap_v2` for `cosine`.
         public init(name: String) throws {
@@ -27,7 +34,8 @@ public final class Schedule {
             case "custom": throw DiffusionError("schedule kind 'custom' is made by passing the betas themselves")
             default:
                 guard let kind = Kind(rawValue: name) else {
-                    throw DiffusionError("unknown schedule kind '\(name)' (expected linear, scaled_linear, cosine or sigmoid)")
+                    throw DiffusionError("unknown schedule kind '\(name)' (expected linear, scaled_linear, cosine "
+                                         + "(squaredcos_cap_v2), sigmoid, laplace or exp)")
                 }
                 self = kind
             }
@@ -44,6 +52,8 @@ public final class Schedule {
     public let betaEnd: Double
     /// Whether the betas were rescaled to zero terminal SNR (Lin et al. 2023, Algorithm 1).
     public let rescaledZeroTerminalSNR: Bool
+    /// How samplers use this schedule (prediction type, clipping, spacing, ...); see `with(_:)`.
+    public let settings: SamplerSettings
 
     /// β_t.
     public let betas: [Double]
@@ -71,18 +81,19 @@ public final class Schedule {
     /// T, the number of timesteps (the same as `steps`).
     public var T: Int { steps }
 
-    /// Makes a named schedule; `kind` is `linear`, `scaled_linear`, `cosine` (or `squaredcos_cap_v2`), `sigmoid`.
+    /// Makes a named schedule; `kind` is `linear`, `scaled_linear`, `cosine` (or `squaredcos_cap_v2`), `sigmoid`,
+    /// `laplace` or `exp`.
     public convenience init(kind: String, steps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02,
-                            rescaleZeroTerminalSNR: Bool = false) throws {
+                            rescaleZeroTerminalSNR: Bool = false, settings: SamplerSettings = SamplerSettings()) throws {
         try self.init(kind: Kind(name: kind), steps: steps, betaStart: betaStart, betaEnd: betaEnd,
-                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR)
+                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR, settings: settings)
     }
 
     /// Makes a named schedule with diffusers' formulas, evaluated in Float64.
     public convenience init(kind: Kind, steps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02,
-                            rescaleZeroTerminalSNR: Bool = false) throws {
+                            rescaleZeroTerminalSNR: Bool = false, settings: SamplerSettings = SamplerSettings()) throws {
         try Schedule.checkSteps(steps)
-        if kind != .cosine {
+        if kind.usesBetaRange {
             for (name, value) in [("beta_start", betaStart), ("beta_end", betaEnd)] {
                 guard value.isFinite, value > 0, value < 1 else {
                     throw DiffusionError("\(name) must lie strictly between 0 and 1, got \(value)")
@@ -98,25 +109,39 @@ public final class Schedule {
         case .sigmoid:
             betas = Schedule.linspace(-6, 6, steps).map { 1 / (1 + exp(-$0)) * (betaEnd - betaStart) + betaStart }
         case .cosine:
-            let f = { (t: Double) -> Double in let c = cos((t + 0.008) / 1.008 * Double.pi / 2); return c * c }
-            let n = Double(steps)
-            betas = (0..<steps).map { i in min(1 - f(Double(i + 1) / n) / f(Double(i) / n), 0.999) }
+            betas = Schedule.betas(steps) { t in let c = cos((t + 0.008) / 1.008 * Double.pi / 2); return c * c }
+        case .laplace:
+            betas = Schedule.betas(steps) { t in
+                let lambda = -0.5 * (0.5 - t < 0 ? -1.0 : 1.0) * log(1 - 2 * Swift.abs(0.5 - t) + 1e-6)
+                let snr = Foundation.exp(lambda)
+                return (snr / (1 + snr)).squareRoot()
+            }
+        case .exp:
+            betas = Schedule.betas(steps) { t in Foundation.exp(-12 * t) }
         case .custom:
             throw DiffusionError("a custom schedule is made from its betas: Schedule(betas:)")
         }
-        try self.init(kind: kind, betas: betas, betaStart: betaStart, betaEnd: betaEnd,
-                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR)
+        try self.init(kind: kind, checking: betas, betaStart: betaStart, betaEnd: betaEnd,
+                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR, settings: settings)
     }
 
     /// Makes a schedule from explicit betas (each in (0, 1]; only the last may be 1).
-    public convenience init(betas: [Double], rescaleZeroTerminalSNR: Bool = false) throws {
+    public convenience init(betas: [Double], rescaleZeroTerminalSNR: Bool = false,
+                            settings: SamplerSettings = SamplerSettings()) throws {
         try Schedule.checkSteps(betas.count)
-        try self.init(kind: .custom, betas: betas, betaStart: betas.first ?? 0, betaEnd: betas.last ?? 0,
-                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR)
+        try self.init(kind: .custom, checking: betas, betaStart: betas.first ?? 0, betaEnd: betas.last ?? 0,
+                      rescaleZeroTerminalSNR: rescaleZeroTerminalSNR, settings: settings)
     }
 
-    private init(kind: Kind, betas rawBetas: [Double], betaStart: Double, betaEnd: Double,
-                 rescaleZeroTerminalSNR: Bool) throws {
+    /// The same betas with other sampler settings.
+    public func with(_ settings: SamplerSettings) throws -> Schedule {
+        try settings.validate()
+        return Schedule(kind: kind, betas: betas, betaStart: betaStart, betaEnd: betaEnd,
+                        rescaled: rescaledZeroTerminalSNR, settings: settings)
+    }
+
+    private convenience init(kind: Kind, checking rawBetas: [Double], betaStart: Double, betaEnd: Double,
+                             rescaleZeroTerminalSNR: Bool, settings: SamplerSettings) throws {
         let n = rawBetas.count
         for (t, b) in rawBetas.enumerated() {
             guard b.isFinite, b > 0, b <= 1 else {
@@ -126,16 +151,26 @@ public final class Schedule {
                 throw DiffusionError("beta at t = \(t) is 1, which makes every later alpha_bar 0 (only the last beta may be 1)")
             }
         }
+        try settings.validate()
         var betas = rawBetas
         if rescaleZeroTerminalSNR {
             guard n >= 2 else { throw DiffusionError("rescaling to zero terminal SNR needs at least 2 timesteps") }
             betas = Schedule.rescaledToZeroTerminalSNR(betas)
         }
+        self.init(kind: kind, betas: betas, betaStart: betaStart, betaEnd: betaEnd, rescaled: rescaleZeroTerminalSNR,
+                  settings: settings)
+    }
+
+    /// Every quantity from checked (and, when asked for, already rescaled) betas.
+    private init(kind: Kind, betas: [Double], betaStart: Double, betaEnd: Double, rescaled: Bool,
+                 settings: SamplerSettings) {
+        let n = betas.count
         self.kind = kind
         self.steps = n
         self.betaStart = betaStart
         self.betaEnd = betaEnd
-        self.rescaledZeroTerminalSNR = rescaleZeroTerminalSNR
+        self.rescaledZeroTerminalSNR = rescaled
+        self.settings = settings
         self.betas = betas
         alphas = betas.map { 1 - $0 }
         var product = 1.0
@@ -170,14 +205,25 @@ public final class Schedule {
         }
     }
 
-    /// ᾱ at `t`, or 1 for a negative `t` (the step after the last, diffusers' `set_alpha_to_one`).
+    /// ᾱ at `t`, or 1 for a negative `t` (the step after the last, as diffusers' DDPM and `set_alpha_to_one`).
     func alphaBar(orOneAt t: Int) -> Double { t < 0 ? 1 : alphaBar[t] }
+
+    /// ᾱ at `t`, or for a negative `t` DDIM's final ᾱ: 1 with `setAlphaToOne`, else ᾱ_0.
+    func alphaBar(orFinalAt t: Int, _ settings: SamplerSettings) -> Double {
+        t >= 0 ? alphaBar[t] : settings.setAlphaToOne ? 1 : alphaBar[0]
+    }
 
     static func checkSteps(_ steps: Int) throws {
         guard steps >= 1 else { throw DiffusionError("a schedule needs at least 1 timestep, got \(steps)") }
         guard steps <= maxSteps else {
             throw DiffusionError("a schedule may have at most \(maxSteps) timesteps, got \(steps)")
         }
+    }
+
+    /// diffusers' `betas_for_alpha_bar`: β_i = min(1 − ᾱ((i+1)/T)/ᾱ(i/T), 0.999).
+    static func betas(_ steps: Int, alphaBar f: (Double) -> Double) -> [Double] {
+        let n = Double(steps)
+        return (0..<steps).map { i in min(1 - f(Double(i + 1) / n) / f(Double(i) / n), 0.999) }
     }
 
     /// numpy's `linspace(start, stop, n)`: `i·step + start`, the last value set to `stop`.

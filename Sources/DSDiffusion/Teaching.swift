@@ -1,6 +1,7 @@
 import Foundation
 
-/// Rows of schedule quantities, one per listed timestep, in Float64 (SPEC §10 `table(s, every:)`).
+/// Rows of schedule quantities, one per listed timestep, in Float64 (`table(s, every:)`, docs/builtins.md §
+/// Teaching the math).
 public struct ScheduleTable {
     /// Column names: `t` first, then quantity names as in `Schedule.quantities`.
     public let columns: [String]
@@ -42,7 +43,8 @@ public func table(_ schedule: Schedule, every: Int = 100, columns: [String] = de
 
 /// Text that spells out every schedule quantity at t and the DDPM and DDIM updates with the numbers in.
 ///
-/// The DDIM part steps from t to `ddimPrev` (default t − 1; negative means ᾱ = 1) with the given η.
+/// The DDIM part steps from t to `ddimPrev` (default t − 1; negative means the final ᾱ, 1 unless the
+/// schedule's settings say `setAlphaToOne = false`) with the given η.
 public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Double = 0) throws -> String {
     try schedule.checkTimestep(t)
     let prev = ddimPrev ?? t - 1
@@ -78,9 +80,9 @@ public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Dou
     } else {
         lines.append("  output = μ̃_0 = x̂_0 = " + c([(meanX, "x_t"), (-meanEps, "ε̂")]) + "  (no noise at t = 0)")
     }
-    let aPrev = s.alphaBar(orOneAt: prev), sigma = eta * sigmaSquared.squareRoot()
+    let aPrev = s.alphaBar(orFinalAt: prev, s.settings), sigma = eta * sigmaSquared.squareRoot()
     let direction = max(1 - aPrev - sigma * sigma, 0).squareRoot()
-    let prevName = prev < 0 ? "the end (ᾱ = 1)" : "t' = \(prev)"
+    let prevName = prev >= 0 ? "t' = \(prev)" : s.settings.setAlphaToOne ? "the end (ᾱ = 1)" : "the end (ᾱ = ᾱ_0)"
     lines += [
         "",
         "DDIM step t → \(prevName), η = \(n(eta)):",

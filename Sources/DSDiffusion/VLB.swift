@@ -25,7 +25,7 @@ public func reverseDistribution(_ schedule: Schedule, modelOutput: Tensor, t: In
     try schedule.checkTimestep(t)
     let limit = try X0Limit(clip: clip, clipRange: clipRange, threshold: nil)
     var output = modelOutput, values: Tensor? = nil
-    if variance == .learnedRange { (output, values) = try splitLearnedRange(modelOutput, like: xt) }
+    if variance.isLearned { (output, values) = try splitLearnedRange(modelOutput, like: xt) }
     try Check.sameShape(output.shape, xt.shape, "model output", "x_t")
     let a = schedule.sqrtAlphaBar[t], b = schedule.sqrtOneMinusAlphaBar[t]
     let x = xt.doubles, out = output.doubles
@@ -37,8 +37,9 @@ public func reverseDistribution(_ schedule: Schedule, modelOutput: Tensor, t: In
     let v = values?.doubles ?? []
     let logVariance = x.indices.map { i -> Double in
         switch variance {
-        case .fixedSmall: return minLog
-        case .fixedLarge: return maxLog
+        case .fixedSmall, .fixedSmallLog: return minLog
+        case .fixedLarge, .fixedLargeLog: return maxLog
+        case .learned: return log(v[i])
         case .learnedRange:
             let fraction = (v[i] + 1) / 2
             return fraction * log(schedule.betas[t]) + (1 - fraction) * minLog
@@ -112,7 +113,7 @@ public func vlb(_ model: DenoiserModel, schedule: Schedule, x0: Tensor, noise: N
                 variance: VarianceType = .fixedSmall, prediction: Prediction = .eps, clip: Bool = false,
                 hooks: SamplerHooks = SamplerHooks()) throws -> VLBTerms {
     try vlbTerms(schedule, x0: x0, noise: noise, reverse: { xt, t in
-        let out = try SamplerSupport.call(model, xt, t: t, learnedRange: variance == .learnedRange)
+        let out = try SamplerSupport.call(model, xt, t: t, learnedRange: variance.isLearned)
         return try reverseDistribution(schedule, modelOutput: out, t: t, xt: xt, variance: variance,
                                        prediction: prediction, clip: clip)
     }, hooks: hooks)

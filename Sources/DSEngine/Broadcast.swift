@@ -53,7 +53,7 @@ func coalesce(_ shape: [Int], _ sa: [Int], _ sb: [Int]) -> ([Int], [Int], [Int])
 /// paths for equal shapes, scalars and rows; split across threads above a size threshold.
 func broadcastBinary<F: BinaryFn>(_ a: Tensor, _ b: Tensor, _: F.Type) throws -> Tensor {
     let outShape = try broadcastShapes(a.shape, b.shape)
-    let n = try Tensor.checkedCount(outShape)
+    let n = try Tensor.checkedAllocation(outShape)
     let result = [Float](unsafeUninitializedCapacity: n) { buf, count in
         count = n
         guard n > 0, let o = buf.baseAddress else { return }

@@ -1,4 +1,5 @@
 import CKernels
+import DSLimits
 import Foundation
 
 #if os(Linux)
@@ -26,8 +27,10 @@ public enum Engine {
         pthread_key_create(&key, nil)
         return key
     }()
-    /// The largest tensor (in elements) the engine agrees to allocate (default 2^31, 8 GiB).
-    nonisolated(unsafe) public static var maxElements = 1 << 31
+    /// The most elements a tensor may have: what fits in the memory budget (`MemoryBudget`, shared with
+    /// the language's lists and strings), and at most 2^31 - 1, the largest size BLAS's 32-bit
+    /// arguments take. Zero-size axes count as one (`Tensor.checkedCount`).
+    public static var maxElements: Int { Swift.min(MemoryBudget.maxCount(stride: MemoryLayout<Float>.stride), Int(Int32.max)) }
     /// The most axes a tensor may have (NumPy's limit), so hostile shapes cannot cost quadratic time.
     public static let maxRank = 64
 

@@ -105,6 +105,38 @@ public final class LayerNorm: Module {
     }
 }
 
+/// A lookup table of `count` vectors of `dim` floats, as `torch.nn.Embedding` (weights drawn from N(0, 1)):
+/// integer indices of any shape → `indices.shape + [dim]`, gradients scatter-added into the rows used.
+public final class Embedding: Module {
+    public let count: Int, dim: Int
+    public var weight: Tensor { ownParameters[0].tensor }
+
+    public init(_ count: Int, _ dim: Int, generator: RandomGenerator) throws {
+        guard count >= 1, dim >= 1 else { throw TensorError("embedding: count and dim must be positive, got \(count) and \(dim)") }
+        (self.count, self.dim) = (count, dim)
+        super.init()
+        registerParameter("weight", try Tensor.randn([count, dim], generator: generator))
+    }
+
+    /// A table holding `weight` [count, dim] (itself, not a copy).
+    public init(weight: Tensor) throws {
+        guard weight.rank == 2, weight.shape[0] >= 1, weight.shape[1] >= 1 else {
+            throw TensorError("embedding: weight must be [count, dim], got \(weight.shape)")
+        }
+        (count, dim) = (weight.shape[0], weight.shape[1])
+        super.init()
+        registerParameter("weight", weight)
+    }
+
+    public override func forward(_ indices: Tensor) throws -> Tensor {
+        for v in indices.scalars where !(v >= 0 && v < Float(count) && v == v.rounded()) {
+            let shown = v.rounded() == v && Swift.abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+            throw TensorError("embedding: index \(shown) is not an integer in [0, \(count))")
+        }
+        return try weight.gather(indices)
+    }
+}
+
 /// Runs modules in order; children are named `0`, `1`, ... as `torch.nn.Sequential`.
 public final class Sequential: Module {
     public init(_ modules: [Module]) {
@@ -153,7 +185,7 @@ public func timestepEmbedding(_ t: Tensor, dim: Int, flipSinToCos: Bool = false,
                               scale: Float = 1, maxPeriod: Float = 10000) throws -> Tensor {
     guard t.rank <= 1 else { throw TensorError("timestep_embedding: timesteps must be 1-D, got shape \(t.shape)") }
     guard dim >= 1 else { throw TensorError("timestep_embedding: dim must be positive, got \(dim)") }
-    let total = try Tensor.checkedCount([t.count, dim])
+    let total = try Tensor.checkedAllocation([t.count, dim])
     let half = dim / 2
     let lnP = Float(Foundation.log(Double(maxPeriod)))
     let freqs: [Float] = (0..<half).map { Foundation.exp(-lnP * Float($0) / (Float(half) - freqShift)) }

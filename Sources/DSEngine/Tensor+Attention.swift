@@ -12,6 +12,7 @@ extension Tensor {
                                                  scale: Float? = nil) throws -> Tensor {
         guard q.rank >= 2 else { throw TensorError("attention: expected [..., L, D] queries, got \(q.shape)") }
         let s = scale ?? 1 / Float(q.shape[q.rank - 1]).squareRoot()
+        try Tensor.reserve(q.count, q.shape)
         if mask == nil, let fused = fusedAttention(q, k, v, scale: s) { return fused }
         var scores = try q.matmul(k.transpose(-2, -1)).mul(s)
         if let mask { scores = try scores.add(mask) }

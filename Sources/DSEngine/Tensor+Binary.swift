@@ -85,9 +85,16 @@ extension Tensor {
     public func gt(_ o: Tensor) throws -> Tensor { try broadcastBinary(self, o, GtFn.self) }
     public func ge(_ o: Tensor) throws -> Tensor { try broadcastBinary(self, o, GeFn.self) }
 
+    /// 1 where |a − b| ≤ atol + rtol·|b| or a == b (equal infinities), else 0, as `torch.isclose`
+    /// without `equal_nan`; shapes broadcast; not recorded.
+    public func isClose(_ o: Tensor, rtol: Float, atol: Float) throws -> Tensor {
+        try Engine.withNoGrad { try sub(o).abs().le(o.abs().mul(rtol).add(atol)).maximum(eq(o)) }
+    }
+
     /// `cond ? a : b` elementwise with broadcasting of all three (cond is nonzero = true).
     public static func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let shape = try broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape)
+        try reserve(4 * checkedCount(shape), shape)   // the three expanded operands and the result
         let c = try cond.detach().expand(to: shape).scalars
         let x = try a.detach().expand(to: shape).scalars, y = try b.detach().expand(to: shape).scalars
         var out = [Float](repeating: 0, count: c.count)

@@ -109,8 +109,8 @@ extension Tensor {
         let g = ConvGeometry(n: n, c: c, h: h, w: w, o: o, kh: kh, kw: kw, stride: stride, padding: padding,
                              dilation: dilation, groups: groups, ho: ho, wo: wo)
         let outShape = [n, o, ho, wo]
-        _ = try checkedCount(outShape)
-        _ = try checkedCount([g.colRows, g.spatial])
+        _ = try checkedAllocation(outShape)
+        _ = try checkedAllocation([g.colRows, g.spatial])
         let out = convForward(x.scalars, weight.scalars, bias?.scalars, g)
         let xv = x.scalars, wv = weight.scalars
         let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
@@ -290,7 +290,7 @@ extension Tensor {
         }
         let ho = Int((Double(h) * scale).rounded(.down)), wo = Int((Double(w) * scale).rounded(.down))
         let outShape = [n, c, ho, wo]
-        let total = try Tensor.checkedCount(outShape)
+        let total = try Tensor.checkedAllocation(outShape)
         let rowMap = (0..<ho).map { Swift.min(Int((Double($0) / scale).rounded(.down)), h - 1) }
         let colMap = (0..<wo).map { Swift.min(Int((Double($0) / scale).rounded(.down)), w - 1) }
         var out = [Float](repeating: 0, count: total)

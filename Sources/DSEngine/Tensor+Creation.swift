@@ -4,7 +4,7 @@ import Foundation
 extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Float) throws -> Tensor {
-        Tensor(unchecked: shape, [Float](repeating: value, count: try checkedCount(shape)))
+        Tensor(unchecked: shape, [Float](repeating: value, count: try checkedAllocation(shape)))
     }
     /// `count` floats whose contents are unspecified, for kernels that write every element before
     /// any is read (skips the zero fill, which cost several percent of a UNet pass).
@@ -26,6 +26,7 @@ extension Tensor {
             throw TensorError("arange(\(start), \(end), step: \(step)) has too many elements")
         }
         let n = Swift.max(0, Int(steps))
+        try reserve(n, [n])
         return Tensor(unchecked: [n], (0..<n).map { Float(start + Double($0) * step) })
     }
     /// `[0, 1, ..., n-1]`.
@@ -34,7 +35,7 @@ extension Tensor {
     /// `n` evenly spaced values from `start` to `end` inclusive (torch's symmetric formula).
     public static func linspace(_ start: Double, _ end: Double, _ n: Int) throws -> Tensor {
         guard n >= 0 else { throw TensorError("linspace: number of points must be non-negative, got \(n)") }
-        _ = try checkedCount([n])
+        _ = try checkedAllocation([n])
         if n == 1 { return Tensor(unchecked: [1], [Float(start)]) }
         let step = (end - start) / Double(Swift.max(n - 1, 1))
         let half = n / 2
@@ -50,21 +51,21 @@ extension Tensor {
 
     /// Standard normal samples.
     public static func randn(_ shape: [Int], generator: RandomGenerator) throws -> Tensor {
-        Tensor(unchecked: shape, generator.normal(try checkedCount(shape)))
+        Tensor(unchecked: shape, generator.normal(try checkedAllocation(shape)))
     }
     /// Uniform samples in [0, 1).
     public static func rand(_ shape: [Int], generator: RandomGenerator) throws -> Tensor {
-        Tensor(unchecked: shape, generator.uniform(try checkedCount(shape)))
+        Tensor(unchecked: shape, generator.uniform(try checkedAllocation(shape)))
     }
     /// Uniform samples in [lo, hi).
     public static func uniform(_ shape: [Int], low: Float, high: Float, generator: RandomGenerator) throws -> Tensor {
-        Tensor(unchecked: shape, generator.uniform(try checkedCount(shape)).map { low + (high - low) * $0 })
+        Tensor(unchecked: shape, generator.uniform(try checkedAllocation(shape)).map { low + (high - low) * $0 })
     }
     /// Integers uniformly drawn from [lo, hi), stored as floats.
     public static func randint(_ low: Int, _ high: Int, _ shape: [Int], generator: RandomGenerator) throws -> Tensor {
         guard high > low else { throw TensorError("randint: high (\(high)) must be greater than low (\(low))") }
         let span = Double(high) - Double(low)
-        return Tensor(unchecked: shape, generator.uniform(try checkedCount(shape)).map {
+        return Tensor(unchecked: shape, generator.uniform(try checkedAllocation(shape)).map {
             Float(Swift.min(Double(low) + Foundation.floor(Double($0) * span), Double(high) - 1))
         })
     }

@@ -57,6 +57,7 @@ extension Tensor {
     /// `x[components]`: integers drop their axis, slices keep it; the gradient scatters back.
     public func index(_ components: [TensorIndex]) throws -> Tensor {
         let (outShape, strides, offset) = try selection(components)
+        try Tensor.reserve(outShape.reduce(1, *), outShape)
         let values = gatherStrided(outShape, strides, offset: offset)
         let inShape = shape
         return Tensor(unchecked: outShape, values).recorded("index", [self]) { g in
@@ -121,7 +122,7 @@ extension Tensor {
             idx[k] = j
         }
         let outShape = indices.shape + Array(shape[1...])
-        let n = try Tensor.checkedCount(outShape)
+        let n = try Tensor.checkedAllocation(outShape)
         var out = [Float](repeating: 0, count: n)
         out.withUnsafeMutableBufferPointer { po in
             scalars.withUnsafeBufferPointer { px in

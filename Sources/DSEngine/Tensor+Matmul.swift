@@ -47,7 +47,7 @@ extension Tensor {
         let a = try detach().expand(to: batchShape + [m, k]), b = try other.detach().expand(to: batchShape + [k, n])
         let batch = batchShape.reduce(1, *)
         let outShape = batchShape + [m, n]
-        var out = [Float](repeating: 0, count: try Tensor.checkedCount(outShape))
+        var out = [Float](repeating: 0, count: try Tensor.checkedAllocation(outShape))
         Tensor.gemm(batch: batch, m: m, n: n, k: k, a.scalars, transA: false, strideA: m * k,
                     b.scalars, transB: false, strideB: k * n, into: &out)
         let sa = shape, sb = other.shape, av = a.scalars, bv = b.scalars
@@ -82,7 +82,7 @@ extension Tensor {
         }
         let rows = x.shape.dropLast().reduce(1, *)
         let outShape = Array(x.shape.dropLast()) + [outF]
-        var out = [Float](repeating: 0, count: try Tensor.checkedCount(outShape))
+        var out = [Float](repeating: 0, count: try Tensor.checkedAllocation(outShape))
         if let bias {
             out.withUnsafeMutableBufferPointer { po in
                 bias.scalars.withUnsafeBufferPointer { pb in

@@ -132,6 +132,7 @@ extension Tensor {
         }
         let cg = c / groups
         guard n * groups > 0, cg * spatial > 0 else { return x }
+        try reserve(x.count, x.shape)
         return normalize(x, rows: n * groups, channels: cg, block: spatial, eps: eps, weight: weight, bias: bias,
                          silu: silu, name: silu ? "group_norm_silu" : "group_norm") { r in (r % groups) * cg }
     }
@@ -149,6 +150,7 @@ extension Tensor {
         }
         let size = normalizedShape.reduce(1, *)
         guard size > 0, x.count > 0 else { return x }
+        try reserve(x.count, x.shape)
         return normalize(x, rows: x.count / size, channels: size, block: 1, eps: eps, weight: weight, bias: bias,
                          name: "layer_norm") { _ in 0 }
     }

@@ -188,6 +188,7 @@ extension Tensor {
     public func cumsum(axis: Int) throws -> Tensor {
         let a = try Tensor.normalizeAxis(axis, rank: rank)
         if rank == 0 { return self }
+        try Tensor.reserve(count, shape)
         let n = shape[a]
         var out = scalars
         out.withUnsafeMutableBufferPointer { p in
@@ -212,6 +213,7 @@ extension Tensor {
     public func cumprod(axis: Int) throws -> Tensor {
         let a = try Tensor.normalizeAxis(axis, rank: rank)
         if rank == 0 { return self }
+        try Tensor.reserve(count, shape)
         let n = shape[a]
         var out = scalars
         out.withUnsafeMutableBufferPointer { p in

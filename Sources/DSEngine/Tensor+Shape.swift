@@ -38,6 +38,7 @@ extension Tensor {
         let p = try dims.map { try Tensor.normalizeAxis($0, rank: rank) }
         guard Set(p).count == rank else { throw TensorError("permute: \(dims) is not a permutation") }
         if p == Array(0..<rank) { return self }
+        try Tensor.reserve(count, shape)
         let outShape = p.map { shape[$0] }
         let inStrides = Tensor.strides(of: shape)
         let srcStrides = p.map { inStrides[$0] }
@@ -110,7 +111,7 @@ extension Tensor {
         let out = try broadcastShapes(shape, target)
         guard out == target else { throw TensorError("cannot expand shape \(shape) to \(target)") }
         if target == shape { return self }
-        _ = try Tensor.checkedCount(target)
+        _ = try Tensor.checkedAllocation(target)
         let values = gatherStrided(target, broadcastStrides(shape, to: target), offset: 0)
         let inShape = shape
         return Tensor(unchecked: target, values).recorded("expand", [self]) { g in [try g.sumToShape(inShape)] }
@@ -134,7 +135,7 @@ extension Tensor {
         }
         var outShape = first.shape
         outShape[a] = total
-        let n = try Tensor.checkedCount(outShape)
+        let n = try Tensor.checkedAllocation(outShape)
         let outer = first.shape[..<a].reduce(1, *), inner = first.shape[(a + 1)...].reduce(1, *)
         var out = uninitializedScalars(n)   // the inputs tile it exactly
         var offset = 0

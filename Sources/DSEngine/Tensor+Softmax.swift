@@ -18,6 +18,7 @@ extension Tensor {
     public func softmax(axis: Int = -1) throws -> Tensor {
         if rank == 0 { return Tensor.onesLike(self) }
         let a = try Tensor.normalizeAxis(axis, rank: rank)
+        try Tensor.reserve(count, shape)
         var y = scalars
         y.withUnsafeMutableBufferPointer { p in
             guard let base = p.baseAddress else { return }
@@ -55,6 +56,7 @@ extension Tensor {
     public func logSoftmax(axis: Int = -1) throws -> Tensor {
         if rank == 0 { return Tensor.zerosLike(self) }
         let a = try Tensor.normalizeAxis(axis, rank: rank)
+        try Tensor.reserve(count, shape)
         var y = scalars
         y.withUnsafeMutableBufferPointer { p in
             guard let base = p.baseAddress else { return }

@@ -1,3 +1,5 @@
+import DSLimits
+
 /// An n-dimensional array of 32-bit floats, stored contiguously in row-major order, with autograd.
 ///
 /// CONTRACT: `init(shape:scalars:)`, `shape`, `scalars` (get/set) and `count` are what other modules
@@ -71,25 +73,52 @@ public final class Tensor {
         return strides
     }
 
-    /// The element count of `shape`, refusing negative sizes, overflow and absurd allocations.
+    /// The element count of `shape`, refusing negative sizes, too many axes and sizes past
+    /// `Engine.maxElements` (`sizeProblem`).
     public static func checkedCount(_ shape: [Int]) throws -> Int {
         guard shape.count <= Engine.maxRank else {
             throw TensorError("a tensor has at most \(Engine.maxRank) axes, got \(shape.count)")
         }
-        var n = 1
-        for d in shape {
-            guard d >= 0 else { throw TensorError("invalid shape \(shape): negative size \(d)") }
-            guard d <= Engine.maxElements else {
-                throw TensorError("shape \(shape) has an axis of size \(d), more than the limit of \(Engine.maxElements)")
-            }
-            let (p, overflow) = n.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw TensorError("shape \(shape) has too many elements") }
-            n = p
-        }
-        guard n <= Engine.maxElements else {
-            throw TensorError("shape \(shape) has \(n) elements, more than the limit of \(Engine.maxElements)")
-        }
+        if let d = shape.first(where: { $0 < 0 }) { throw TensorError("invalid shape \(shape): negative size \(d)") }
+        if let problem = sizeProblem(shape) { throw TensorError("shape \(shape) is too large: \(problem)") }
+        return shape.reduce(1, *)
+    }
+
+    /// Why a shape of non-negative sizes is too large for a tensor, or nil. Zero-size axes count as
+    /// one: a `[2^62, 0]` tensor holds nothing, but `sum(axis: 1)` would make 2^62 elements of it.
+    public static func sizeProblem(_ shape: [Int]) -> String? {
+        let limit = Engine.maxElements
+        var spread = 1, overflow = false
+        for d in shape where !overflow { (spread, overflow) = spread.multipliedReportingOverflow(by: Swift.max(d, 1)) }
+        guard overflow || spread > limit else { return nil }
+        let size = overflow ? "over 2^63" : String(spread)
+        return shape.contains(0) ? "its nonzero sizes multiply to \(size), more than the limit of \(limit) elements"
+            : "\(size) elements, more than the limit of \(limit)"
+    }
+
+    /// `checkedCount(shape)` for a tensor about to be allocated: also asks the memory budget.
+    static func checkedAllocation(_ shape: [Int]) throws -> Int {
+        let n = try checkedCount(shape)
+        try reserve(n, shape)
         return n
+    }
+
+    /// Asks the memory budget for a tensor the size of `x`, before an operation that does not throw
+    /// (`exp`, `relu`, `clamp`, ...) makes one.
+    public static func reserve(like x: Tensor) throws { try reserve(x.count, x.shape) }
+
+    /// Asks the memory budget for `count` elements (of a tensor of `shape`, named in the message).
+    public static func reserve(_ count: Int, _ shape: [Int]) throws {
+        try reserve(count, for: "a tensor of shape \(shape)")
+    }
+
+    /// Asks the memory budget for `count` elements of `what` ("the 3 tensors of the file").
+    public static func reserve(_ count: Int, for what: @autoclosure () -> String) throws {
+        do {
+            try MemoryBudget.reserve(count: count, stride: MemoryLayout<Float>.stride, for: what())
+        } catch {
+            throw TensorError(error.message)
+        }
     }
 
     /// Normalises a possibly negative axis for a tensor of `rank` axes.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import DSLanguage
+import DSLimits
 
-/// The command line of SPEC §2, parsed by swift-argument-parser.
+/// The command line (docs/shell.md § Command line), parsed by swift-argument-parser.
 ///
 /// Options come before the program; everything after `FILE` (or after `-e CODE`, or `-`) passes
 /// through untouched to the script as `args`, so `dscript train.dscript --steps 2000` works.
@@ -17,6 +18,7 @@ struct CommandLineOptions: ParsableCommand {
             dscript -e CODE [ARGS...]        run CODE
             dscript - [ARGS...]              read the program from standard input
             dscript --stats FILE             print statistics of a .safetensors or .npy file
+            dscript --install-kernel [--user | --prefix DIR]   install the Jupyter kernel `dscript`
             """,
         discussion: """
             Exit status: 0 on success, 1 on a script error, 2 on bad usage.
@@ -27,11 +29,17 @@ struct CommandLineOptions: ParsableCommand {
     @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE.", valueName: "CODE"))
     var code: String?
 
-    @Option(help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
+    // `.unconditional`: a value that starts with a dash (`--seed -1`) is read and judged, not taken
+    // for an option ("Missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the default random generator.", valueName: "N"))
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Compute threads (0: one per core).", valueName: "N"))
     var threads: Int?
+
+    @Option(name: .customLong("max-memory"), parsing: .unconditional,
+            help: ArgumentHelp("Memory budget of lists, strings, dicts and tensors (default: physical memory or ulimit -v).", valueName: "SIZE"))
+    var maxMemory: String?
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR=1).")
     var noColor = false
@@ -42,6 +50,18 @@ struct CommandLineOptions: ParsableCommand {
     @Option(help: ArgumentHelp("Print statistics of a .safetensors or .npy file.", valueName: "FILE"))
     var stats: String?
 
+    @Flag(name: .customLong("install-kernel"), help: "Install the Jupyter kernel `dscript` (system-wide unless --user or --prefix).")
+    var installKernel = false
+
+    @Flag(help: "With --install-kernel: for this user only.")
+    var user = false
+
+    @Option(help: ArgumentHelp("With --install-kernel: under DIR/share/jupyter.", valueName: "DIR"))
+    var prefix: String?
+
+    @Option(help: ArgumentHelp("Run as a Jupyter kernel (Jupyter starts this from the kernelspec).", valueName: "CONNECTION_FILE"))
+    var kernel: String?
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script (or -), then its arguments.", valueName: "FILE ARGS"))
     var program: [String] = []
 
@@ -51,6 +71,9 @@ struct CommandLineOptions: ParsableCommand {
     mutating func validate() throws {
         if let threads, threads < 0 {
             throw ValidationError("--threads must be 0 or more, got \(threads)")
+        }
+        if let maxMemory {
+            do { _ = try MemoryBudget.validated(maxMemory) } catch { throw ValidationError("--max-memory: \(error.message)") }
         }
         // The passthrough capture also swallows `--help`, `--version` and unknown options given
         // before the program (the latter are refused in `Invocation.parse`, which sees `--`).
@@ -65,6 +88,12 @@ struct CommandLineOptions: ParsableCommand {
         if code != nil, stats != nil {
             throw ValidationError("-e and --stats cannot be combined")
         }
+        if (user || prefix != nil) && !installKernel {
+            throw ValidationError("--user and --prefix go with --install-kernel")
+        }
+        if user, prefix != nil {
+            throw ValidationError("--user and --prefix cannot be combined")
+        }
     }
 }
 
@@ -76,6 +105,9 @@ public struct Invocation {
         case code(String)
         case standardInput
         case stats(String)
+        /// Serve Jupyter with the connection file at this path.
+        case kernel(String)
+        case installKernel(KernelSpec.Location)
         /// `--version`: the version and the machine configuration (CPU, kernels, BLAS, threads).
         case version
         /// Print `text` to standard output (or standard error when `status` is not 0) and exit.
@@ -104,13 +136,22 @@ public struct Invocation {
         }
         if let seed = options.seed { settings.seed = seed }
         if let threads = options.threads { settings.threads = threads }
+        if let maxMemory = options.maxMemory, let bytes = try? MemoryBudget.validated(maxMemory) { settings.maxMemory = bytes }
         settings.quiet = options.quiet
         let noColorVariable = System.environment("NO_COLOR").map { !$0.isEmpty } ?? false
         settings.color = settings.interactiveErrorStream && !options.noColor && !noColorVariable
 
         var program = options.program
         let mode: Mode
-        if options.showVersion {
+        if options.installKernel {
+            mode = .installKernel(options.user ? .user : options.prefix.map { .prefix($0) } ?? .system)
+        } else if let connectionFile = options.kernel {
+            // Jupyter reads the kernel's output through messages: no terminal, no colour escapes.
+            mode = .kernel(connectionFile)
+            settings.interactiveOutputStream = false
+            settings.interactiveErrorStream = false
+            settings.color = false
+        } else if options.showVersion {
             mode = .version
         } else if let path = options.stats {
             mode = .stats(path)

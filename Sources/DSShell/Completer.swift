@@ -28,7 +28,7 @@ public struct Completer {
 
     /// REPL commands starting with `prefix` (without the colon).
     public static func commands(startingWith prefix: String) -> [String] {
-        REPL.commandNames.filter { $0.hasPrefix(prefix) }
+        REPLCommand.all.map(\.name).filter { $0.hasPrefix(prefix) }
     }
 
     /// The value of an identifier chain `a.b.c`, or nil when any part is missing or not plain.

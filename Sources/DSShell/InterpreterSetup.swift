@@ -1,5 +1,6 @@
 import DSBindings
 import DSLanguage
+import DSLimits
 
 /// Makes an interpreter the way the command line and the REPL use it: every built-in installed,
 /// `args` defined, and `import` able to find `DSCRIPT_PATH` folders and the standard library.
@@ -9,6 +10,7 @@ public enum InterpreterSetup {
         settings: RuntimeSettings, output: TextSink = StandardStreams.output,
         errorOutput: TextSink = StandardStreams.error, environment: (String) -> String? = System.environment
     ) -> Interpreter {
+        if let bytes = settings.maxMemory { MemoryBudget.bytes = bytes }   // process-wide, as ulimit is
         let interpreter = Interpreter(settings: settings, output: output, errorOutput: errorOutput)
         Bindings.install(in: interpreter)
         if interpreter.global("args") == nil {

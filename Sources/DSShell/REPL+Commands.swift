@@ -1,71 +1,38 @@
-import DSEngine
 import DSLanguage
 
-/// The REPL's `:` commands.
+/// What the REPL's `:` commands do (the commands themselves are listed in `REPLCommand.all`).
 extension REPL {
     /// Runs a `:command`; false when the REPL should stop.
     func runCommand(_ line: String) -> Bool {
         let body = line.dropFirst()
         let name = String(body.prefix(while: { !$0.isWhitespace }))
-        let argument = trim(body.dropFirst(name.count))
-        switch name {
-        case "help", "h", "?":
-            showHelp(argument)
-        case "vars":
-            showVariables()
-        case "time":
-            time(argument)
-        case "load":
-            return load(argument)
-        case "info":
-            say(MachineConfiguration.current.report)
-        case "reset":
-            interpreter.reset()
-            if interpreter.global("args") == nil {
-                interpreter.define("args", .list(ListObject(interpreter.settings.scriptArguments.map { .string($0) })))
-            }
-            say("(variables cleared)")
-        case "quit", "q", "exit":
-            return false
-        default:
-            complain("unknown command ':\(name)' (try :help)")
+        guard let command = REPLCommand.named(name) else {
+            let names = REPLCommand.all.flatMap { [$0.name] + $0.aliases }
+            let guess = Suggestions.closest(to: name, in: names).map { "did you mean ':\($0)'?" } ?? "try :help"
+            complain("unknown command ':\(name)' (\(guess))")
+            return true
         }
-        return true
+        return command.run(self, trim(body.dropFirst(name.count)))
     }
 
     // MARK: :help
 
     func showHelp(_ name: String) {
         if name.isEmpty {
-            say(HelpCatalog.overview(entries: interpreter.helpEntries))
+            say(HelpCatalog.overview(domains: interpreter.domains, entries: interpreter.helpEntries))
             return
         }
-        if let entry = interpreter.help(name) {
-            say(HelpCatalog.describe(entry))
-        } else if let command = HelpCatalog.commands.first(where: { $0.usage.hasPrefix(":" + name.drop(while: { $0 == ":" })) }) {
+        if interpreter.help(name) == nil, let command = HelpCatalog.command(matching: name) {
             say(command.usage + "\n    " + command.summary)
-        } else if let methods = HelpCatalog.methods(of: name, entries: interpreter.helpEntries) {
-            say(methods)
-        } else if let value = interpreter.global(name) {
-            say(describeVariable(name, value))
-        } else if Interpreter.keywords.contains(name) {
-            say("'\(name)' is a keyword of the language (see the language tour in README.md)")
+        } else if let text = interpreter.helpText(name) {
+            say(text)
         } else {
-            complain("no help for '\(name)' (:help lists everything)")
+            let commands = REPLCommand.all.map { ":" + $0.name }
+            complain("no help for '\(name)'" + interpreter.helpSuggestion(name, also: commands) + " (:help lists everything)")
         }
     }
 
-    /// `:help x` for a variable: its type, value and members.
-    func describeVariable(_ name: String, _ value: Value) -> String {
-        var text = "\(name): \(value.typeName) = \(shortDescription(value))"
-        let members = Completer(interpreter: interpreter).memberNames(of: value)
-        if !members.isEmpty {
-            text += "\nmembers:\n" + HelpCatalog.wrap(members, width: 88)
-        }
-        return text
-    }
-
-    // MARK: :vars
+    // MARK: :vars, :reset
 
     /// The user's globals (not built-ins), in order of definition.
     var userVariables: [(name: String, value: Value)] {
@@ -96,6 +63,14 @@ extension REPL {
             line += " …"
         }
         return line
+    }
+
+    func reset() {
+        interpreter.reset()
+        if interpreter.global("args") == nil {
+            interpreter.define("args", .list(ListObject(interpreter.settings.scriptArguments.map { .string($0) })))
+        }
+        say("(variables cleared)")
     }
 
     // MARK: :time, :load

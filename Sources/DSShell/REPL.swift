@@ -1,16 +1,14 @@
 import DSLanguage
 
-/// The read-eval-print loop of SPEC §4.
+/// The read-eval-print loop (docs/shell.md § The REPL).
 ///
 /// Lines come from a `LineReader` (readline on a terminal, scripted lines in tests). An entry
 /// continues over several lines while `Interpreter.needsMoreInput` says so; its value is echoed;
 /// errors are rendered and the loop goes on with every variable intact. Lines starting with `:`
-/// are commands (`:help`, `:vars`, `:time`, `:load`, `:reset`, `:quit`).
+/// are commands (`REPLCommand.all`: `:help`, `:vars`, `:time`, `:load`, `:reset`, `:quit`).
 public final class REPL {
     public static let prompt = ">>> "
     public static let continuationPrompt = "... "
-    /// Command names without the colon, for `:help` and completion.
-    static let commandNames = ["help", "vars", "time", "load", "reset", "quit"]
 
     public let interpreter: Interpreter
     let reader: LineReader

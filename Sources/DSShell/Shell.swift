@@ -37,6 +37,10 @@ public enum Shell {
             sink.write(text.hasSuffix("\n") ? text : text + "\n")
             sink.flush()
             return status
+        case .kernel(let connectionFile):
+            return JupyterKernel.run(connectionFile: connectionFile, settings: settings, errorOutput: errorOutput)
+        case .installKernel(let location):
+            return KernelSpec.install(at: location, output: output, errorOutput: errorOutput)
         case .version:
             if settings.threads > 0 { Engine.threads = settings.threads }
             output.write(CommandLineOptions.version + "\n" + MachineConfiguration.current.report + "\n")

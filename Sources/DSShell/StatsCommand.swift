@@ -1,10 +1,11 @@
 import DSBindings
 import DSEngine
 import DSLanguage
+import DSRender
 
-/// `dscript --stats FILE`: the statistics table of a `.safetensors` or `.npy` file (SPEC §9), the
-/// same as the `stats(x)` built-in prints. Safetensors files are read lazily, one tensor converted
-/// at a time, so a large checkpoint never needs twice its size in memory.
+/// `dscript --stats FILE`: the statistics table of a `.safetensors` or `.npy` file (docs/builtins.md §
+/// Files, pictures and data), the same as the `stats(x)` built-in prints. Safetensors files are read
+/// lazily, one tensor converted at a time, so a large checkpoint never needs twice its size in memory.
 enum StatsCommand {
     static func run(path: String, settings: RuntimeSettings, output: TextSink, errorOutput: TextSink) -> Int32 {
         do {

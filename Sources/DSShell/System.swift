@@ -73,50 +73,63 @@ public enum System {
     /// legitimate recursion in scripts has room. SIGINT is blocked on the calling thread, so Ctrl-C
     /// reaches the worker (where the REPL installs its handler).
     static func runOnLargeStack(stackSize: Int = 512 << 20, _ body: @escaping () -> Void) {
-        final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        var started = pthread_attr_setstacksize(&attributes, stackSize) == 0
-
         var blocked = sigset_t(), previous = sigset_t()
         sigemptyset(&blocked)
         sigaddset(&blocked, SIGINT)
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        guard let thread = startThread(stackSize: stackSize, interrupts: true, body) else {
+            // No thread could be made: run here on the ordinary stack.
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            body()
+            return
+        }
+        pthread_join(thread, nil)
+    }
 
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    /// Starts `body` on a new thread (with `stackSize` bytes of stack when given) and returns it to
+    /// join, or nil when none could be made. The thread receives SIGINT only when `interrupts` is
+    /// true (the thread that runs code); the Jupyter kernel's I/O thread does not.
+    static func startThread(stackSize: Int? = nil, interrupts: Bool, _ body: @escaping () -> Void) -> pthread_t? {
+        final class Box {
+            let body: () -> Void, interrupts: Bool
+            init(_ body: @escaping () -> Void, _ interrupts: Bool) { (self.body, self.interrupts) = (body, interrupts) }
+        }
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        if let stackSize, pthread_attr_setstacksize(&attributes, stackSize) != 0 { return nil }
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)  // the new thread starts with SIGINT blocked
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let context = Unmanaged.passRetained(Box(body, interrupts)).toOpaque()
         #if os(Linux)
         var thread = pthread_t()
         #else
         var thread: pthread_t? = nil
         #endif
-        if started {
-            started = pthread_create(&thread, &attributes, { raw in
-                #if os(Linux)
-                let box = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue()
-                #else
-                let box = Unmanaged<AnyObject>.fromOpaque(raw).takeRetainedValue()
-                #endif
+        let status = pthread_create(&thread, &attributes, { raw in
+            #if os(Linux)
+            let box = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue()
+            #else
+            let box = Unmanaged<AnyObject>.fromOpaque(raw).takeRetainedValue()
+            #endif
+            guard let box = box as? Box else { return nil }
+            if box.interrupts {
                 var unblock = sigset_t()
                 sigemptyset(&unblock)
                 sigaddset(&unblock, SIGINT)
                 pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-                (box as? Box)?.body()
-                return nil
-            }, context) == 0
-        }
-        if started {
-            #if os(Linux)
-            pthread_join(thread, nil)
-            #else
-            if let thread { pthread_join(thread, nil) }
-            #endif
-        } else {
-            // No thread could be made: run here on the ordinary stack.
+            }
+            box.body()
+            return nil
+        }, context)
+        guard status == 0 else {
             Unmanaged<AnyObject>.fromOpaque(context).release()
-            pthread_sigmask(SIG_SETMASK, &previous, nil)
-            body()
+            return nil
         }
+        return thread
     }
 }

@@ -53,7 +53,11 @@ final class DscriptFixtureTests: XCTestCase {
     /// (a) `save_pretrained` of the rebuilt model writes the committed folder: same files, config.json
     /// equal as JSON values, same tensor names, dtypes, shapes and bits, same metadata and bytes.
     func checkWritesCommittedFolder(_ name: String, _ model: any PretrainedModel) throws {
-        let want = Self.committed(name)
+        try Self.checkWrites(model, folder: Self.committed(name), name)
+    }
+
+    /// `save_pretrained` of `model` writes exactly the folder `want`.
+    static func checkWrites(_ model: any PretrainedModel, folder want: URL, _ name: String) throws {
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-fixture-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temp) }
         try Pretrained.save(model, to: temp.path)

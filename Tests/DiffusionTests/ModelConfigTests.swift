@@ -127,19 +127,24 @@ final class ModelConfigTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-bad-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        assertError(["no config.json"]) { _ = try Pretrained.load(from: dir + "/nowhere", generator: RandomGenerator()) }
-        try Data("{\"_class_name\": \"UNet2DConditionModel\"}".utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
-        assertError(["'UNet2DConditionModel'", "supported"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
+        assertError(["no folder"]) { _ = try Pretrained.load(from: dir + "/nowhere", generator: RandomGenerator()) }
+        assertError(["no config.json (a model) or model_index.json (a pipeline)"]) {
+            _ = try Pretrained.load(from: dir, generator: RandomGenerator())
+        }
+        try Data("{\"_class_name\": \"UNet3DConditionModel\"}".utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        assertError(["'UNet3DConditionModel'", "supported"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
         try Data("{\"_class_name\": \"AutoencoderKL\", \"block_out_channels\": [8]}".utf8)
             .write(to: URL(fileURLWithPath: dir + "/config.json"))
         assertError(["'norm_num_groups' (32) does not divide"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
         try Data("{\"_class_name\": \"AutoencoderKL\", \"block_out_channels\": [8], \"norm_num_groups\": 4}".utf8)
             .write(to: URL(fileURLWithPath: dir + "/config.json"))
-        assertError(["no diffusion_pytorch_model.safetensors"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
+        assertError(["no weights in", "diffusion_pytorch_model.safetensors"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/" + Pretrained.weightsName))
         assertError(["from_pretrained:", Pretrained.weightsName]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
         try Data("[1, 2".utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
         assertError(["not valid JSON"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
+        try Data(("{\"a\": " + String(repeating: "[", count: 100_000)).utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        assertError(["nested too deeply (more than 512 levels)"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
     }
 
     func testUNetTrainingStepReducesLoss() throws {

@@ -38,11 +38,11 @@ final class SamplerTests: XCTestCase {
                 let s = try Schedule(kind: "linear", steps: T, betaStart: entry.double("beta_start"),
                                      betaEnd: entry.double("beta_end"))
                 result = try ddpmSample(toyModel(T: T), schedule: s, shape: shape, noise: noise,
-                                        variance: VarianceType(name: entry.string("variance")))
+                                        settings: SamplerSettings(variance: VarianceType(name: entry.string("variance"))))
             } else {
                 let s = try Schedule(kind: "linear", steps: T)
                 result = try ddimSample(toyModel(T: T), schedule: s, shape: shape, noise: noise, steps: entry.int("steps"),
-                                        eta: entry.double("eta"), spacing: .leading)
+                                        eta: entry.double("eta"), settings: SamplerSettings(spacing: .leading))
             }
             XCTAssertEqual(leftover(), 0, "every fixture noise tensor is drawn exactly once")
             assertClose(result.sample, try entry.doubles("sample64"), rel: 1e-5, abs: 1e-5, "\(try entry.string("sampler")) sample")
@@ -55,7 +55,7 @@ final class SamplerTests: XCTestCase {
         let model: DenoiserModel = { x, t in seen.append(t[0]); return Tensor(shape: x.shape, scalars: x.scalars.map { $0 * 0.3 }) }
         let start = Tensor(shape: [2, 2], scalars: [0.5, -1, 1.5, 0.25])
         let result = try ddimSample(model, schedule: s, shape: [2, 2], noise: { _ in XCTFail("no noise at eta 0"); return start },
-                                    steps: 10, spacing: .linspace, trajectory: true, initialNoise: start)
+                                    steps: 10, settings: SamplerSettings(spacing: .linspace), trajectory: true, initialNoise: start)
         XCTAssertEqual(seen, [999, 888, 777, 666, 555, 444, 333, 222, 111, 0])
         XCTAssertEqual(result.timesteps, seen)
         XCTAssertEqual(result.trajectory.count, 11)

@@ -98,7 +98,7 @@ final class ScheduleTests: XCTestCase {
             do { _ = try body(); return "no error" } catch { return "\(error)" }
         }
         XCTAssertEqual(message { try Schedule(kind: "quadratic") },
-                       "unknown schedule kind 'quadratic' (expected linear, scaled_linear, cosine or sigmoid)")
+                       "unknown schedule kind 'quadratic' (expected linear, scaled_linear, cosine (squaredcos_cap_v2), sigmoid, laplace or exp)")
         XCTAssertEqual(message { try Schedule(kind: "linear", steps: 0) }, "a schedule needs at least 1 timestep, got 0")
         XCTAssertEqual(message { try Schedule(kind: "linear", betaEnd: 1.5) },
                        "beta_end must lie strictly between 0 and 1, got 1.5")

@@ -27,8 +27,8 @@ final class StepTests: XCTestCase {
             let result = try ddpmStep(
                 schedule, modelOutput: entry.tensor("model_output", shape: entry.ints("model_shape")), t: t,
                 xt: entry.tensor("xt", shape: shape), noise: entry.tensor("noise", shape: shape), tPrev: tPrev,
-                variance: VarianceType(name: entry.string("variance")), prediction: Prediction(name: entry.string("prediction")),
-                clip: entry.bool("clip"), threshold: threshold)
+                settings: SamplerSettings(prediction: Prediction(name: entry.string("prediction")), clip: entry.bool("clip"),
+                                          threshold: threshold, variance: VarianceType(name: entry.string("variance"))))
             let name = "ddpm \(key) \(try entry.string("prediction")) \(try entry.string("variance")) clip=\(try entry.bool("clip")) thr=\(threshold != nil) t=\(t)→\(tPrev)"
             assertClose(result.xPrev, try entry.doubles("x_prev64"), rel: Self.tight.rel, abs: Self.tight.abs, "\(name) x_prev64")
             assertClose(result.x0, try entry.doubles("x0_64"), rel: Self.tight.rel, abs: Self.tight.abs, "\(name) x0_64")
@@ -48,7 +48,7 @@ final class StepTests: XCTestCase {
             let result = try ddimStep(
                 schedule, modelOutput: entry.tensor("model_output", shape: shape), t: t, tPrev: tPrev,
                 xt: entry.tensor("xt", shape: shape), eta: entry.double("eta"), noise: entry.tensor("noise", shape: shape),
-                prediction: Prediction(name: entry.string("prediction")), clip: entry.bool("clip"),
+                settings: SamplerSettings(prediction: Prediction(name: entry.string("prediction")), clip: entry.bool("clip")),
                 useClippedModelOutput: entry.bool("use_clipped_model_output"))
             let name = "ddim \(try entry.string("prediction")) eta=\(try entry.double("eta")) clip=\(try entry.bool("clip")) t=\(t)→\(tPrev)"
             XCTAssertEqual(try ddimVariance(schedule, t: t, tPrev: tPrev), try entry.double("variance64"),
@@ -86,8 +86,9 @@ final class StepTests: XCTestCase {
         let z = Tensor(shape: [2, 2], scalars: [-0.4, 0.7, 0.1, -1.5])
         for t in [1, 37, 99] {
             for prediction in Prediction.allCases {
-                let ddim = try ddimStep(s, modelOutput: eps, t: t, tPrev: t - 1, xt: x, eta: 1, noise: z, prediction: prediction)
-                let ddpm = try ddpmStep(s, modelOutput: eps, t: t, xt: x, noise: z, prediction: prediction)
+                let settings = SamplerSettings(prediction: prediction)
+                let ddim = try ddimStep(s, modelOutput: eps, t: t, tPrev: t - 1, xt: x, eta: 1, noise: z, settings: settings)
+                let ddpm = try ddpmStep(s, modelOutput: eps, t: t, xt: x, noise: z, settings: settings)
                 assertClose(ddim.xPrev, ddpm.xPrev.scalars.map(Double.init), rel: 1e-5, abs: 1e-5, "t=\(t) \(prediction)")
             }
         }
@@ -106,8 +107,8 @@ final class StepTests: XCTestCase {
         XCTAssertThrowsError(try ddpmStep(s, modelOutput: x, t: 5, xt: x, noise: nil)) {
             XCTAssertEqual("\($0)", "ddpm_step at t = 5 > 0 needs noise shaped like x_t")
         }
-        XCTAssertThrowsError(try ddpmStep(s, modelOutput: x, t: 5, xt: x, noise: x, variance: .learnedRange)) {
-            XCTAssertTrue("\($0)".hasPrefix("learned_range needs a model output with twice the channels"))
+        XCTAssertThrowsError(try ddpmStep(s, modelOutput: x, t: 5, xt: x, noise: x, settings: SamplerSettings(variance: .learnedRange))) {
+            XCTAssertTrue("\($0)".hasPrefix("a learned variance needs a model output with twice the channels"))
         }
         XCTAssertThrowsError(try ddimStep(s, modelOutput: x, t: 5, tPrev: 3, xt: x, eta: -0.5)) {
             XCTAssertEqual("\($0)", "eta must be a number ≥ 0, got -0.5")
@@ -118,7 +119,7 @@ final class StepTests: XCTestCase {
         XCTAssertThrowsError(try ddimStep(s, modelOutput: x, t: 5, tPrev: 3, xt: x, eta: 1)) {
             XCTAssertEqual("\($0)", "ddim_step with eta > 0 needs noise shaped like x_t")
         }
-        XCTAssertThrowsError(try ddimStep(s, modelOutput: x, t: 5, tPrev: 3, xt: x, clip: true, clipRange: 0)) {
+        XCTAssertThrowsError(try ddimStep(s, modelOutput: x, t: 5, tPrev: 3, xt: x, settings: SamplerSettings(clip: true, clipRange: 0))) {
             XCTAssertEqual("\($0)", "clip range must be a positive number, got 0.0")
         }
         XCTAssertThrowsError(try DynamicThreshold(ratio: 1.5)) {

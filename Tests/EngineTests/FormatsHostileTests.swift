@@ -74,7 +74,10 @@ final class FormatsHostileTests: XCTestCase {
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[2.5]", offsets: "[0,10]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[-0]", offsets: "[0,0]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,99999999999999999999]"))}")),
-                       "tensor \"w\": \"data_offsets\" must hold integers, found a number")
+                       "tensor \"w\": \"data_offsets\" holds 1e+20, which is too large (at most 2^63 - 1)")
+        XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,18446744073709551615]"))}")),
+                       "tensor \"w\": \"data_offsets\" holds 1.8446744073709552e+19, which is too large (at most 2^63 - 1)")
+        XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "[1.0]", offsets: "[0,4]"))}")), "tensor \"w\": \"shape\" must hold integers, found a number")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", offsets: "[0,4,8]"))}", data: four)),
                        "tensor \"w\": \"data_offsets\" must be [BEGIN, END], got 3 numbers")
         XCTAssertEqual(stError(st("{\(tensorEntry("w", "F32", "\"3\"", offsets: "[0,12]"))}")), "tensor \"w\": \"shape\" must be an array of integers")
@@ -98,13 +101,22 @@ final class FormatsHostileTests: XCTestCase {
     }
 
     func testHugeShapesAllocateNothing() {
+        // Shapes past the element limit (`Engine.maxElements`, which follows the memory budget) are refused
+        // as the header is read, before any allocation.
         XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[1099511627776,1099511627776]", offsets: "[0,4]"))}", data: four)),
-                       "tensor \"a\": shape [1099511627776, 1099511627776] overflows the element count")
+                       "tensor \"a\": shape [1099511627776, 1099511627776] is too large: over 2^63 elements, more than the limit of \(Engine.maxElements)")
         XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[2147483648,2147483648]", offsets: "[0,4]"))}", data: four)),
-                       "tensor \"a\": shape [2147483648, 2147483648] overflows the byte size")
-        // Consistent with itself but far larger than the file: refused before any allocation.
+                       "tensor \"a\": shape [2147483648, 2147483648] is too large: 4611686018427387904 elements, more than the limit of \(Engine.maxElements)")
         XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[1000000000000]", offsets: "[0,4000000000000]"))}", data: four)),
-                       "file truncated: tensors need 4000000000000 bytes of data, the file holds 4")
+                       "tensor \"a\": shape [1000000000000] is too large: 1000000000000 elements, more than the limit of \(Engine.maxElements)")
+        // A zero-size axis does not hide the others: sum(axis: 1) of [2^62, 0] would be 2^62 elements.
+        XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[4611686018427387904,0]", offsets: "[0,0]"))}")),
+                       "tensor \"a\": shape [4611686018427387904, 0] is too large: its nonzero sizes multiply to 4611686018427387904, more than the limit of \(Engine.maxElements) elements")
+        XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[4611686018427387904,4,0]", offsets: "[0,0]"))}")),
+                       "tensor \"a\": shape [4611686018427387904, 4, 0] is too large: its nonzero sizes multiply to over 2^63, more than the limit of \(Engine.maxElements) elements")
+        // Consistent with itself but larger than the file: refused before any allocation.
+        XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[1000000]", offsets: "[0,4000000]"))}", data: four)),
+                       "file truncated: tensors need 4000000 bytes of data, the file holds 4")
         XCTAssertEqual(stError(st("{\(tensorEntry("a", "F32", "[1000000000]", offsets: "[0,4]"))}", data: four)),
                        "tensor \"a\": shape [1000000000] of F32 needs 4000000000 bytes, but data_offsets [0, 4] cover 4")
     }
@@ -163,9 +175,11 @@ final class FormatsHostileTests: XCTestCase {
         XCTAssertTrue(npyError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1), }", data: four))
             .contains("shape must be a tuple"))
         XCTAssertEqual(npyError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }", data: four)),
-                       "shape [1099511627776, 1099511627776] overflows the element count")
-        XCTAssertEqual(npyError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }", data: four)),
-                       "file truncated: shape [1000000000000] of <f4 needs 4000000000000 bytes of data, the file holds 4")
+                       "shape [1099511627776, 1099511627776] is too large: over 2^63 elements, more than the limit of \(Engine.maxElements)")
+        XCTAssertEqual(npyError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 0), }")),
+                       "shape [1000000000000, 0] is too large: its nonzero sizes multiply to 1000000000000, more than the limit of \(Engine.maxElements) elements")
+        XCTAssertEqual(npyError(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000,), }", data: four)),
+                       "file truncated: shape [1000000] of <f4 needs 4000000 bytes of data, the file holds 4")
         XCTAssertEqual(npyError(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", data: four)),
                        "file truncated: shape [1] of <f8 needs 8 bytes of data, the file holds 4")
         XCTAssertEqual(npyError(npy("{'descr': '<f+4', 'fortran_order': False, 'shape': (1,), }", data: four)),

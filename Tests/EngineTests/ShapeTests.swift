@@ -49,6 +49,42 @@ final class ShapeTests: XCTestCase {
         checkOp("slice", [x]) { try $0[0].index([.all, .slice(start: 2, stop: 0, step: -1), .index(1)]) }
     }
 
+    /// `x[[1, 0], ::-2]`-style selections: the same elements with and without recording (NumPy's
+    /// t[[1, 0]][:, ::-2] of arange(24).reshape(2, 3, 4) read by hand), and gradients by finite differences.
+    func testSelectionReadsWritesAndDifferentiates() throws {
+        let t = try Tensor.arange(24).reshape([2, 3, 4])
+        let s = try TensorSelection([.gather(positions: [1, 0], shape: [2]),
+                                     try TensorSelection.slice(start: nil, stop: nil, step: -2, size: 3)], shape: t.shape)
+        XCTAssertEqual(s.resultShape(t.shape), [2, 2, 4])
+        let want: [Float] = [20, 21, 22, 23, 12, 13, 14, 15, 8, 9, 10, 11, 0, 1, 2, 3]
+        XCTAssertEqual(try t.select(s).scalars, want)
+        XCTAssertEqual(try t.detach().requiringGrad().select(s).scalars, want)
+        checkOp("select", [x]) { try $0[0].select(s) }
+        XCTAssertEqual(try TensorSelection.position(-1, axis: 0, size: 3), 2)
+        XCTAssertThrowsError(try TensorSelection.position(3, axis: 1, size: 3)) { e in
+            XCTAssertEqual("\(e)", "index 3 is out of range for dimension 1 with size 3")
+        }
+        XCTAssertThrowsError(try TensorSelection([.single(0), .single(0), .single(0), .single(0)], shape: t.shape)) { e in
+            XCTAssertEqual("\(e)", "too many indices for tensor of shape [2, 3, 4]: 4 given, 3 dimensions")
+        }
+        let z = try Tensor.zeros([2, 3])
+        let column = try TensorSelection([try TensorSelection.slice(start: nil, stop: nil, step: nil, size: 2), .single(1)], shape: z.shape)
+        try z.write(Tensor(shape: [1], scalars: [7]), at: column.offsets(in: z.shape), shape: column.resultShape(z.shape))
+        XCTAssertEqual(z.scalars, [0, 7, 0, 0, 7, 0])
+        XCTAssertThrowsError(try z.write(Tensor(shape: [3], scalars: [1, 2, 3]), at: [0, 1], shape: [2])) { e in
+            XCTAssertEqual("\(e)", "cannot assign a tensor of shape [3] to a selection of shape [2]")
+        }
+    }
+
+    /// The values of `torch.isclose(a, b, rtol=1e-5, atol=1e-8)` for the same a and b
+    /// (/work/venv-ref/bin/python, torch 2.x): [[1, 1, 0], [0, 1, 1]], and True for inf against inf.
+    func testIsClose() throws {
+        let a = Tensor(shape: [2, 3], scalars: [1, 1.000005, .infinity, .nan, 0, 1e-9])
+        let b = Tensor(shape: [2, 1], scalars: [1, 0])
+        XCTAssertEqual(try a.isClose(b, rtol: 1e-5, atol: 1e-8).scalars, [1, 1, 0, 0, 1, 1])
+        XCTAssertEqual(try Tensor(.infinity).isClose(Tensor(.infinity), rtol: 1e-5, atol: 1e-8).scalars, [1])
+    }
+
     func testGatherAndSetIndex() throws {
         let table = rnd([5, 3], seed: 11)
         let idx = Tensor(shape: [2, 2], scalars: [4, 0, 4, -1])

@@ -80,7 +80,7 @@ final class CoreFunctionalTests: CoreTestCase {
         }
         let context = CoreFakeContext()
         guard let sort = CoreLibrary.all.first(where: { $0.name == "sort" }),
-              case .list(let sorted)? = try? sort.body(Arguments([.list(ListObject(values))], functionName: "sort"), context)
+              case .list(let sorted)? = try? sort.call(Arguments([.list(ListObject(values))], functionName: "sort"), context)
         else { return XCTFail("sort") }
         let got = sorted.items.compactMap { v -> Double? in if case .number(let x) = v { return x } else { return nil } }
         let want = values.compactMap { v -> Double? in if case .number(let x) = v { return x } else { return nil } }.sorted()

@@ -13,7 +13,7 @@ final class CoreFakeContext: CallContext {
             var a = arguments
             a.receiver = f.receiver
             a.functionName = f.builtin.shortName
-            return try f.builtin.body(a, self)
+            return try f.builtin.call(a, self)
         case .native(let object):
             if let r = try object.call(arguments, context: self) { return r }
         default: break
@@ -90,7 +90,7 @@ class CoreTestCase: XCTestCase {
              context: CoreFakeContext = CoreFakeContext()) -> String {
         guard let builtin = CoreLibrary.all.first(where: { $0.name == name }) else { return "no built-in \(name)" }
         do {
-            return coreShow(try builtin.body(Arguments(positional, keywords: keywords, functionName: name), context))
+            return coreShow(try builtin.call(Arguments(positional, keywords: keywords, functionName: name), context))
         } catch let e as ScriptError {
             return "error: " + e.message
         } catch {
@@ -101,7 +101,7 @@ class CoreTestCase: XCTestCase {
     /// The number a built-in returns (nan when it returns something else or throws).
     func num(_ name: String, _ positional: Value...) -> Double {
         guard let builtin = CoreLibrary.all.first(where: { $0.name == name }),
-              case .number(let x)? = try? builtin.body(Arguments(positional, functionName: name), CoreFakeContext())
+              case .number(let x)? = try? builtin.call(Arguments(positional, functionName: name), CoreFakeContext())
         else { return .nan }
         return x
     }

@@ -5,19 +5,26 @@ import XCTest
 /// Every binding built-in is documented for `:help` and none shadows another.
 final class BindingHelpTests: XCTestCase {
     func testEveryBuiltinHasSignatureSummaryAndExample() {
-        for builtin in Array(Bindings.domains.joined()) + Array(Bindings.methodTables.joined()) {
+        for builtin in Bindings.domains.flatMap({ $0.functions + $0.methods }) {
             XCTAssertFalse(builtin.summary.isEmpty, builtin.name)
             XCTAssertFalse(builtin.example.isEmpty, builtin.name)
             XCTAssertTrue(builtin.signature.hasPrefix(builtin.name + "("), builtin.signature)
         }
     }
 
+    func testEverySignatureDefaultIsALiteral() {
+        let all = CoreLibrary.all + Bindings.domains.flatMap { $0.functions + $0.methods }
+        for builtin in all {
+            XCTAssertEqual(builtin.parameters.unreadableDefaults, [], builtin.signature)
+        }
+    }
+
     func testNamesAreUniqueAndDoNotShadowCoreBuiltins() {
-        let globals = Bindings.domains.joined().map(\.name)
+        let globals = Bindings.domains.flatMap(\.functions).map(\.name)
         XCTAssertEqual(Set(globals).count, globals.count, "duplicate global built-in")
         let core = Set(CoreLibrary.all.map(\.name))
         XCTAssertEqual(Set(globals).intersection(core), [], "a binding shadows a core built-in")
-        let methods = Bindings.methodTables.joined().map(\.name)
+        let methods = Bindings.domains.flatMap(\.methods).map(\.name)
         XCTAssertEqual(Set(methods).count, methods.count, "duplicate method")
     }
 

@@ -8,7 +8,7 @@ final class BindingNNTests: XCTestCase {
     let c = BindingTestContext()
 
     func builtin(_ name: String) -> Value {
-        for table in Bindings.domains { if let b = table.first(where: { $0.name == name }) { return .builtin(BuiltinFunction(b)) } }
+        for domain in Bindings.domains { if let b = domain.functions.first(where: { $0.name == name }) { return .builtin(BuiltinFunction(b)) } }
         return .null
     }
 

@@ -15,7 +15,7 @@ final class BindingTestContext: CallContext {
             var a = arguments
             a.receiver = function.receiver
             a.functionName = function.builtin.shortName
-            return try function.builtin.body(a, self)
+            return try function.builtin.call(a, self)
         case .native(let object):
             guard let result = try object.call(arguments, context: self) else {
                 throw ScriptError("\(object.typeName) is not callable")
@@ -45,10 +45,13 @@ final class BindingTestContext: CallContext {
 
     /// Calls the global built-in `name` as a script would.
     func global(_ name: String, _ positional: [Value], _ keywords: [(name: String, value: Value)] = []) throws -> Value {
-        for table in Bindings.domains {
-            if let b = table.first(where: { $0.name == name }) {
-                let translated = Bindings.translatingErrors([b])[0]
-                return try translated.body(Arguments(positional, keywords: keywords, functionName: name), self)
+        for domain in Bindings.domains {
+            if let b = domain.functions.first(where: { $0.name == name }) {
+                do {
+                    return try b.call(Arguments(positional, keywords: keywords, functionName: name), self)
+                } catch {
+                    throw ScriptError.translating(error, at: nil, in: name)  // as the runtime does
+                }
             }
         }
         throw ScriptError("no built-in \(name)")
@@ -79,9 +82,11 @@ func XCTAssertScriptError(_ fragment: String, file: StaticString = #filePath, li
     do {
         _ = try body()
         XCTFail("expected an error containing \"\(fragment)\"", file: file, line: line)
-    } catch let error as ScriptError {
-        XCTAssertTrue(error.message.contains(fragment), "message: \(error.message)", file: file, line: line)
     } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
+        // What a script sees: the runtime's one translation of native errors.
+        guard let error = ScriptError.translating(error, at: nil) as? ScriptError else {
+            return XCTFail("unexpected error \(error)", file: file, line: line)
+        }
+        XCTAssertTrue(error.message.contains(fragment), "message: \(error.message)", file: file, line: line)
     }
 }

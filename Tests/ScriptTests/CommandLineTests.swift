@@ -41,6 +41,20 @@ final class InvocationTests: XCTestCase {
         }
     }
 
+    /// A negative number is a value to judge, not a missing one ("Missing value for '--threads'").
+    func testNegativeValuesAreJudged() {
+        let cases = [(["--threads", "-1"], "--threads must be 0 or more, got -1"),
+                     (["--seed", "-1"], "The value '-1' is invalid for '--seed <N>'")]
+        for (arguments, expected) in cases {
+            guard case .message(let text, 2) = Invocation.parse(arguments + ["-e", "1"]).mode else {
+                XCTFail("\(arguments) should be a usage error")
+                continue
+            }
+            XCTAssertTrue(text.contains(expected), text)
+            XCTAssertFalse(text.contains("Missing value"), text)
+        }
+    }
+
     func testHelpAndVersionAreStatusZero() {
         guard case .message(let help, 0) = Invocation.parse(["--help"]).mode else { return XCTFail("--help") }
         XCTAssertTrue(help.contains("dscript FILE.dscript [ARGS...]"), help)
@@ -221,5 +235,19 @@ final class ExecutableTests: XCTestCase {
 
     func testStatsOfAMissingFileFails() throws {
         XCTAssertEqual(try runDscript(["--stats", "/nonexistent/weights.safetensors"]).status, 1)
+    }
+}
+
+extension ExecutableTests {
+    /// `import "name"` from -e, standard input and the REPL looks in the current folder first, as a
+    /// script does in its own: here a local train.dscript wins over the standard library's.
+    func testImportLooksInTheCurrentFolderFirst() throws {
+        let folder = try temporaryFolder(self)
+        try writeFile(folder, "train.dscript", "let local = 42\n")
+        let code = "import \"train\"\nprint(train.local)"
+        let fromE = try runDscript(["-e", code], directory: folder)
+        XCTAssertEqual(fromE.output, "42\n", fromE.errors)
+        let fromStandardInput = try runDscript(["-"], input: code, directory: folder)
+        XCTAssertEqual(fromStandardInput.output, "42\n", fromStandardInput.errors)
     }
 }

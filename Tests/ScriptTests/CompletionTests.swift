@@ -76,6 +76,6 @@ final class CompletionTests: XCTestCase {
 
     func testCommands() {
         XCTAssertEqual(Completer.commands(startingWith: "re"), ["reset"])
-        XCTAssertEqual(Completer.commands(startingWith: ""), ["help", "vars", "time", "load", "reset", "quit"])
+        XCTAssertEqual(Completer.commands(startingWith: ""), ["help", "vars", "time", "load", "info", "reset", "quit"])
     }
 }

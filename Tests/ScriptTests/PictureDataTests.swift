@@ -2,6 +2,7 @@ import DSEngine
 import Foundation
 import DSLanguage
 import XCTest
+import DSShell
 @testable import DSBindings
 
 /// Image data sets, PNG built-ins and the progress object through the binding tables.
@@ -125,29 +126,6 @@ final class PictureDataTests: XCTestCase {
         guard object.plotted.count == 1, case .number(10) = object.plotted[0] else { return XCTFail("\(object.plotted)") }
     }
 
-    func testKittyProtocolCarriesThePNG() throws {
-        var state: UInt32 = 12345  // noise (a linear congruential generator), so the PNG needs several chunks
-        let noise = (0..<64 * 64 * 3).map { _ -> UInt8 in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(state >> 24)
-        }
-        let picture = PixelImage(width: 64, height: 64, channels: 3, bytes: noise)
-        let text = try PictureRenderer.kitty(picture)
-        XCTAssertTrue(text.hasPrefix("\u{1B}_Ga=T,f=100,m=1;iVBORw0KGgo"))
-        XCTAssertTrue(text.hasSuffix("\u{1B}\\\n"))
-        // Chunks of at most 4096 base64 characters; the payload decodes to the same picture.
-        var payload = ""
-        for piece in text.dropLast().components(separatedBy: "\u{1B}\\") where !piece.isEmpty {
-            let data = piece[piece.index(after: piece.firstIndex(of: ";")!)...]
-            XCTAssertLessThanOrEqual(data.count, 4096)
-            payload += data
-        }
-        let png = try XCTUnwrap(Data(base64Encoded: payload))
-        XCTAssertEqual(try [UInt8](png).withUnsafeBytes { try PNGCodec.decode($0) }, picture)
-        XCTAssertTrue(PictureRenderer.kittyTerminal(["TERM": "xterm-kitty"]))
-        XCTAssertFalse(PictureRenderer.kittyTerminal(["TERM": "xterm-256color"]))
-    }
-
     /// An object with the fields of a noise schedule (linear betas 1e-4 … 0.02, T = 1000).
     final class FakeSchedule: NativeObject {
         var typeName: String { "schedule" }
@@ -166,12 +144,25 @@ final class PictureDataTests: XCTestCase {
     func testPlotOfAScheduleDrawsItsQuantities() throws {
         let c = BindingTestContext()
         _ = try c.global("plot", [.native(FakeSchedule())], [("width", .number(40)), ("height", .number(8))])
-        XCTAssertTrue(c.output.contains("⣿ ᾱ_t   ⣿ β_t / 0.02   ⣿ log SNR"), c.output)
+        XCTAssertTrue(c.output.contains("⣿ ᾱ_t   • β_t / 0.02   × log SNR"), c.output)
         XCTAssertTrue(c.output.hasPrefix("     schedule against t"), c.output)
         XCTAssertTrue(c.output.contains("\n     0                  500\n"), c.output)
         XCTAssertScriptError("optimizer cannot be plotted") {
             let opt = try c.global("sgd", [.list(ListObject([.tensor(Tensor(shape: [1], scalars: [0]))]))], [("lr", .number(0.1))])
             return try c.global("plot", [opt])
         }
+    }
+}
+
+/// `plot(s)` of a real schedule: β_t stays visible where β̃_t lies on it (the chart without colour).
+final class SchedulePlotTests: XCTestCase {
+    func testBetaIsDrawnOverThePosteriorVariance() throws {
+        let output = StringSink()
+        let interpreter = InterpreterSetup.make(settings: RuntimeSettings(), output: output, errorOutput: StringSink())
+        try interpreter.run(Source(name: "t", text: "plot(schedule(\"linear\"))"))
+        let first = output.text.components(separatedBy: "log SNR(t)")[0]
+        XCTAssertTrue(first.contains("⣿ ᾱ_t   • β̃_t   × β_t"), first)
+        XCTAssertGreaterThan(first.filter { $0 == "×" }.count, 40, first)  // β_t across the chart
+        XCTAssertGreaterThan(first.filter { $0 == "•" }.count, 1, first)  // β̃_t where it leaves β_t (small t)
     }
 }

@@ -69,6 +69,31 @@ final class REPLTests: XCTestCase {
         XCTAssertTrue(group.prefix { $0 != ":" }.contains(" zeros"), result.output)
     }
 
+    func testHelpOverviewListsEveryGlobalOnceUnderItsDomain() {
+        let result = replSession([":help"]) { interpreter in
+            interpreter.register([Builtin("loose(x)", "registered outside any domain") { _, _ in .null }])
+        }
+        let interpreter = result.interpreter
+        XCTAssertEqual(interpreter.domains.map(\.title), [
+            "Core", "Math", "Strings", "Collections", "Tensors and autograd", "Layers and optimizers", "Diffusion",
+            "Models", "Files, pictures and data", "Teaching the math",
+        ])
+        // The domains' lists lie between the commands and the methods by type.
+        let lists = result.output.components(separatedBy: "\n\nCore:\n").last?.components(separatedBy: "\nMethods, by type").first ?? ""
+        let words = lists.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        for name in interpreter.helpEntries.map(\.name) where !name.contains(".") {
+            XCTAssertEqual(words.filter { $0 == name }.count, 1, name)
+        }
+        for domain in interpreter.domains { XCTAssertTrue(result.output.contains("\n\(domain.title):\n"), domain.title) }
+        XCTAssertTrue(result.output.contains("\nMore:\n  loose\n"), result.output)
+    }
+
+    func testCommandsRunByNameOrAlias() {
+        let result = replSession([":help lo", ":vars", ":q", "1"])
+        XCTAssertEqual(result.output, ":load FILE\n    run FILE with the REPL's variables\n(no variables yet)\n")
+        XCTAssertEqual(replSession([":nope"]).errors, "unknown command ':nope' (try :help)\n")
+    }
+
     func testInfoDescribesTheMachine() {
         let result = replSession([":info"])
         XCTAssertEqual(result.errors, "")
@@ -163,5 +188,37 @@ final class REPLTests: XCTestCase {
     func testUnknownCommand() {
         let result = replSession([":frobnicate"])
         XCTAssertTrue(result.errors.contains("unknown command ':frobnicate'"), result.errors)
+    }
+}
+
+/// `:help` reaches types, variables, members through a variable's type, modules and `help(x)`.
+final class HelpLookupTests: XCTestCase {
+    func testTypesListTheirMethods() {
+        for type in ["tensor", "schedule", "model"] {
+            let output = replSession([":help \(type)"]).output
+            XCTAssertTrue(output.contains("Methods of \(type):\n"), output)
+        }
+        let schedule = replSession([":help schedule"]).output
+        XCTAssertTrue(schedule.hasPrefix("schedule(kind, steps = 1000"), schedule)
+        XCTAssertTrue(schedule.contains("  schedule.q_sample(x0, t, noise)"), schedule)
+    }
+
+    func testMembersResolveThroughAVariablesTypeAndModules() {
+        let result = replSession(["let s = schedule(\"linear\", steps: 10)", ":help s.q_sample", "import \"train\"", ":help train.train",
+                                  "help(s.predict_x0)", ":help s"])
+        XCTAssertEqual(result.errors, "")
+        XCTAssertTrue(result.output.contains("schedule.q_sample(x0, t, noise)\n    x_t = √ᾱ_t·x0"), result.output)
+        XCTAssertTrue(result.output.contains("fn train(model, s, data, steps = 1000, batch = 256,"), result.output)
+        XCTAssertTrue(result.output.contains("    Trains `model` to predict the noise"), result.output)
+        XCTAssertTrue(result.output.contains("schedule.predict_x0(xt, t, eps)\n"), result.output)
+        XCTAssertTrue(result.output.contains("s: schedule = schedule(\"linear\", steps: 10"), result.output)
+        XCTAssertTrue(result.output.contains("alpha_bar"), result.output)
+    }
+
+    func testUnknownTopicsAndCommandsSuggestTheClosest() {
+        XCTAssertEqual(replSession([":help zeroes"]).errors, "no help for 'zeroes' (did you mean 'zeros'?) (:help lists everything)\n")
+        XCTAssertEqual(replSession([":help :lod"]).errors, "no help for ':lod' (did you mean ':load'?) (:help lists everything)\n")
+        XCTAssertEqual(replSession([":hlep"]).errors, "unknown command ':hlep' (did you mean ':help'?)\n")
+        XCTAssertEqual(replSession([":tiem 1"]).errors, "unknown command ':tiem' (did you mean ':time'?)\n")
     }
 }

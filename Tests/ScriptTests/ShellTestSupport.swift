@@ -45,15 +45,23 @@ enum Executable {
     }
 }
 
-/// Runs `dscript arguments...` with `input` on standard input.
-func runDscript(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+/// Runs `dscript arguments...` with `input` on standard input, in `directory` when given; with
+/// `addressSpaceKiB`, under `ulimit -v` of that many KiB (through /bin/sh).
+func runDscript(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                directory: URL? = nil, addressSpaceKiB: Int? = nil) throws -> ProcessResult {
     guard let executable = Executable.url else {
         XCTFail("the dscript executable was not found; run `swift build` before `swift test` (scripts/test does)")
         throw XCTSkip("no executable")
     }
     let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
+    if let addressSpaceKiB {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v \(addressSpaceKiB) && exec \"$0\" \"$@\"", executable.path] + arguments
+    } else {
+        process.executableURL = executable
+        process.arguments = arguments
+    }
+    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env

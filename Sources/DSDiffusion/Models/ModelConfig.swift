@@ -70,6 +70,11 @@ public struct ModelConfig: Equatable {
         DiffusionError("\(owner): config key '\(key)' \(what)")
     }
 
+    /// Runs `body`; a `DiffusionError` it throws is reported under `key` (`config key 'beta_end' (…)`).
+    func naming<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DiffusionError { throw fail(key, "(\(error.message))") }
+    }
+
     /// A whole number (JSON ints, or floats that are whole).
     public func int(_ key: String, min: Int = 0) throws -> Int {
         guard case .number(let x) = self[key], x.rounded() == x, Swift.abs(x) < 1e9 else {
@@ -140,7 +145,7 @@ public struct ModelConfig: Equatable {
     }
 
     /// `config.json` text: `_class_name`, `_diffusers_version`, then every key, sorted as diffusers writes.
-    public func json(className: String, version: String = "0.42.1") -> String {
+    public func json(className: String, version: String = Pretrained.diffusersVersion) -> String {
         var items = [("_class_name", ConfigValue.string(className)), ("_diffusers_version", .string(version))]
         items += entries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return "{\n" + items.map { "  \(ConfigValue.quote($0.0)): \($0.1.json)" }.joined(separator: ",\n") + "\n}\n"
@@ -151,6 +156,11 @@ public struct ModelConfig: Equatable {
         guard data.count < 1 << 20 else { throw DiffusionError("\(source): config is larger than 1 MiB") }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            // Foundation refuses more than 512 levels of arrays and objects as "not in the correct format".
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            if detail.hasPrefix("Too many nested") {
+                throw DiffusionError("\(source): arrays and objects nested too deeply (more than 512 levels)")
+            }
             throw DiffusionError("\(source): not valid JSON")
         }
         guard let dict = object as? [String: Any] else { throw DiffusionError("\(source): expected a JSON object") }

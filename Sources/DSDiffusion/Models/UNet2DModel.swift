@@ -5,13 +5,17 @@ import DSEngine
 ///
 /// Supported: positional time embedding, `DownBlock2D` / `AttnDownBlock2D` / `UpBlock2D` /
 /// `AttnUpBlock2D`, `UNetMidBlock2D` or no mid block, `default` and `scale_shift` time conditioning,
-/// conv down/upsamplers, dropout 0. Limitations: no class embeddings, fourier/learned time
-/// embeddings, skip or resnet-sampler blocks (the config is refused, naming the key).
+/// conv down/upsamplers, dropout 0, class conditioning (`num_class_embeds` with `class_embed_type`
+/// none, `"timestep"` or `"identity"`). Limitations: fourier/learned time embeddings, skip or
+/// resnet-sampler blocks (the config is refused, naming the key).
 public final class UNet2DModel: Module {
     public let config: ModelConfig
-    public let inChannels: Int, outChannels: Int, sampleSize: Int?
+    /// `sample_size` as [height, width] (nil when the config leaves it out).
+    public let inChannels: Int, outChannels: Int, sampleSize: [Int]?
     let convIn: Conv2d, timeEmbedding: TimestepEmbedding, downBlocks: [DownBlock2D], midBlock: UNetMidBlock2D?
     let upBlocks: [UpBlock2D], convNormOut: GroupNorm, convOut: Conv2d
+    /// How class labels join the time embedding; nil for an unconditional model.
+    public let classEmbedding: ClassEmbedding?
     let flipSinToCos: Bool, freqShift: Float, centerInput: Bool, act: ActivationFunction, downFactor: Int
 
     public override var typeName: String { "UNet2DModel" }
@@ -43,7 +47,6 @@ public final class UNet2DModel: Module {
     public init(config c: ModelConfig, generator: RandomGenerator) throws {
         config = c
         try c.requireDefault("time_embedding_type", .string("positional"), "fourier and learned embeddings are not implemented")
-        try c.requireDefault("class_embed_type", .null, "class conditioning is not implemented")
         try c.requireDefault("downsample_type", .string("conv"), "resnet downsamplers are not implemented")
         try c.requireDefault("upsample_type", .string("conv"), "resnet upsamplers are not implemented")
         guard try c.number("dropout") == 0 else { throw c.fail("dropout", "must be 0 (dropout is not implemented)") }
@@ -85,6 +88,7 @@ public final class UNet2DModel: Module {
         let scaleShift = try c.choice("resnet_time_scale_shift", ["default", "scale_shift"]) == "scale_shift"
         let eps = Float(try c.number("norm_eps"))
         let timeDim = try c.optionalInt("time_embedding_dim") ?? 4 * channels[0]
+        classEmbedding = try ClassEmbedding(config: c, inDim: channels[0], dim: timeDim, generator: generator)
         let padding = try c.int("downsample_padding")
         guard padding <= 1 else { throw c.fail("downsample_padding", "must be 0 or 1, got \(padding)") }
         downFactor = 1 << (channels.count - 1)
@@ -98,14 +102,21 @@ public final class UNet2DModel: Module {
             let input = output
             output = channels[i]
             down.append(try DownBlock2D(kind: type, layers: layers, inChannels: input, outChannels: output,
-                                        attention: type == "AttnDownBlock2D", attentionHeadDim: headDim ?? output,
+                                        attention: type == "AttnDownBlock2D" ? UNet2DModel.attention(headDim, s) : nil,
                                         addDownsample: i < channels.count - 1, downsamplePadding: padding, s))
         }
         downBlocks = down
+        let midScale = Float(try c.number("mid_block_scale_factor"))
+        let midChannels = channels[channels.count - 1]
         midBlock = try midType.map { _ in
-            try UNetMidBlock2D(channels: channels[channels.count - 1], attentionHeadDim: headDim ?? channels[channels.count - 1],
-                               attnGroups: attnGroups ?? (scaleShift ? nil : groups), addAttention: try c.bool("add_attention"),
-                               outputScaleFactor: Float(try c.number("mid_block_scale_factor")), s)
+            // diffusers' rule: the mid attention's group norm follows attn_norm_num_groups, else the resnets'
+            // groups, and is absent with scale_shift.
+            let dim = headDim ?? midChannels, attnNorm = attnGroups ?? (scaleShift ? nil : groups)
+            let attention: AttentionFactory? = try c.bool("add_attention") ? { ch in
+                try SpatialAttention(channels: ch, heads: ch / dim, dimHead: dim, groups: attnNorm, eps: eps, rescale: midScale,
+                                     generator: generator)
+            } : nil
+            return try UNetMidBlock2D(channels: midChannels, attention: attention, outputScaleFactor: midScale, s)
         }
         let reversed = Array(channels.reversed())
         var up: [UpBlock2D] = []
@@ -115,7 +126,7 @@ public final class UNet2DModel: Module {
             output = reversed[i]
             let input = reversed[min(i + 1, channels.count - 1)]
             up.append(try UpBlock2D(kind: type, layers: layers + 1, inChannels: input, prevOutputChannels: prev,
-                                    outChannels: output, attention: type == "AttnUpBlock2D", attentionHeadDim: headDim ?? output,
+                                    outChannels: output, attention: type == "AttnUpBlock2D" ? UNet2DModel.attention(headDim, s) : nil,
                                     addUpsample: i < channels.count - 1, s))
         }
         upBlocks = up
@@ -124,6 +135,7 @@ public final class UNet2DModel: Module {
         super.init()
         registerModule("conv_in", convIn)
         registerModule("time_embedding", timeEmbedding)
+        if let module = classEmbedding?.module { registerModule("class_embedding", module) }
         registerModule("down_blocks", ModuleList(downBlocks))
         registerModule("up_blocks", ModuleList(upBlocks))
         if let midBlock { registerModule("mid_block", midBlock) }
@@ -131,14 +143,26 @@ public final class UNet2DModel: Module {
         registerModule("conv_out", convOut)
     }
 
-    /// `sample_size`: nil, one size, or [height, width] (metadata only; inputs of any fitting size work).
-    static func sampleSize(_ c: ModelConfig) throws -> Int? {
+    /// The attention of `AttnDownBlock2D` / `AttnUpBlock2D`: heads of `headDim` (one head when nil).
+    static func attention(_ headDim: Int?, _ s: BlockSettings) -> AttentionFactory {
+        { channels in
+            let dim = headDim ?? channels
+            return try SpatialAttention(channels: channels, heads: channels / dim, dimHead: dim, groups: s.groups, eps: s.eps,
+                                        generator: s.generator)
+        }
+    }
+
+    /// `sample_size`: nil, one size, or [height, width], as [height, width] (the size pipelines sample;
+    /// the model itself takes inputs of any fitting size).
+    static func sampleSize(_ c: ModelConfig) throws -> [Int]? {
         switch c["sample_size"] {
         case .null: return nil
         case .list(let items):
             guard items.count == 2 else { throw c.fail("sample_size", "must be a size or [height, width]") }
-            return try c.intList("sample_size")[0]
-        default: return try c.int("sample_size", min: 1)
+            return try c.intList("sample_size")
+        default:
+            let size = try c.int("sample_size", min: 1)
+            return [size, size]
         }
     }
 
@@ -146,8 +170,9 @@ public final class UNet2DModel: Module {
         throw TensorError("UNet2DModel is called with a sample and timesteps: model(x, t)")
     }
 
-    /// The noise prediction for `x` [N, C, H, W] at timesteps `t` (one value, or one per sample).
-    public func forward(_ x: Tensor, t: Tensor) throws -> Tensor {
+    /// The noise prediction for `x` [N, C, H, W] at timesteps `t` (one value, or one per sample), with
+    /// `classLabels` for a class-conditional model (one per sample, or one for all).
+    public func forward(_ x: Tensor, t: Tensor, classLabels: Tensor? = nil) throws -> Tensor {
         guard x.rank == 4 else { throw DiffusionError("unet: input must be [N, C, H, W], got shape \(x.shape)") }
         guard x.shape[1] == inChannels else {
             throw DiffusionError("unet: input has \(x.shape[1]) channels, the model expects in_channels = \(inChannels)")
@@ -155,15 +180,8 @@ public final class UNet2DModel: Module {
         guard x.shape[2] % downFactor == 0, x.shape[3] % downFactor == 0, x.shape[2] > 0, x.shape[3] > 0 else {
             throw DiffusionError("unet: input size \(x.shape[2])×\(x.shape[3]) must be a multiple of \(downFactor) (one halving per block but the last)")
         }
-        let n = x.shape[0]
-        let steps: Tensor
-        if t.count == 1 {
-            steps = try Tensor.full([n], t.scalars[0])
-        } else {
-            guard t.count == n else { throw DiffusionError("unet: \(t.count) timesteps for a batch of \(n) samples") }
-            steps = try t.reshape([n])
-        }
-        let emb = try timeEmbedding(timestepEmbedding(steps, dim: convIn.outChannels, flipSinToCos: flipSinToCos, freqShift: freqShift))
+        let emb = try UNetTime(embedding: timeEmbedding, classes: classEmbedding, dim: convIn.outChannels, flipSinToCos: flipSinToCos,
+                               freqShift: freqShift, owner: "unet").embed(t, batch: x.shape[0], classLabels: classLabels)
         var h = try convIn(centerInput ? x.mul(2).sub(1) : x)
         var skips = [h]
         for block in downBlocks {
@@ -175,19 +193,4 @@ public final class UNet2DModel: Module {
         for block in upBlocks { h = try block.forward(h, skips: &skips, temb: emb) }
         return try convOut(act.normalized(h, by: convNormOut))
     }
-}
-
-/// diffusers' `TimestepEmbedding`: `linear_1` → SiLU → `linear_2`.
-public final class TimestepEmbedding: Module {
-    let linear1: Linear, linear2: Linear
-
-    init(inDim: Int, dim: Int, generator: RandomGenerator) throws {
-        linear1 = try Linear(inDim, dim, generator: generator)
-        linear2 = try Linear(dim, dim, generator: generator)
-        super.init()
-        registerModule("linear_1", linear1)
-        registerModule("linear_2", linear2)
-    }
-
-    public override func forward(_ x: Tensor) throws -> Tensor { try linear2(linear1(x).silu()) }
 }

@@ -6,6 +6,9 @@ import Darwin
 
 /// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
 /// synced and then renamed over the destination, so a reader never sees half a file.
+///
+/// The temporary file is `.NAME.tmp-PID-N`. A process killed while writing leaves it behind; the
+/// next write of the same NAME removes every such file whose process no longer runs.
 final class AtomicFileWriter {
     let path: String
     let temporaryPath: String
@@ -21,10 +24,30 @@ final class AtomicFileWriter {
         guard !name.isEmpty else { throw FormatError("\(path): not a file name") }
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        temporaryPath = "\(folder).\(name).tmp-\(getpid())-\(ts.tv_nsec)"
+        temporaryPath = "\(folder)\(AtomicFileWriter.temporaryPrefix(name))\(getpid())-\(ts.tv_nsec)"
+        AtomicFileWriter.removeStaleTemporaries(folder: folder, name: name)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FormatError("\(path): cannot create: \(MappedFile.lastError())") }
         buffer.reserveCapacity(1 << 20)
+    }
+
+    /// `.NAME.tmp-`: what the temporary files of NAME start with (the writer's PID follows).
+    static func temporaryPrefix(_ name: String) -> String { ".\(name).tmp-" }
+
+    /// Removes `.NAME.tmp-PID-N` files in `folder` whose process is gone (left by a killed save).
+    /// Files of running processes, this one included, are left alone: they may be writing NAME now.
+    static func removeStaleTemporaries(folder: String, name: String) {
+        guard let dir = opendir(folder.isEmpty ? "." : folder) else { return }
+        defer { closedir(dir) }
+        let prefix = temporaryPrefix(name)
+        while let entry = readdir(dir) {
+            let file = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard file.hasPrefix(prefix) else { continue }
+            let parts = file.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, parts[1].allSatisfy(\.isNumber), !parts[1].isEmpty,
+                  pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder + file)
+        }
     }
 
     deinit {

@@ -1,6 +1,7 @@
 /// Conversions between 32-bit floats and the 16-bit formats stored in checkpoints: IEEE half
-/// (F16) and bfloat16 (BF16). Widening is exact; narrowing rounds to nearest, ties to even,
-/// as NumPy's `astype(float16)` and PyTorch's `to(torch.bfloat16)` do.
+/// (F16) and bfloat16 (BF16). Widening is exact; narrowing rounds to nearest, ties to even, and
+/// writes NaNs as the reference writers do, bit for bit: NumPy's `astype(float16)` and PyTorch's
+/// `to(torch.bfloat16)` (FormatsPropertyTests compares dscript's files with theirs byte for byte).
 enum HalfPrecision {
     /// `float(fromHalf:)` of every bit pattern (256 KiB, made on first use): reading F16 is a lookup.
     static let table: [Float] = (0...0xFFFF).map { float(fromHalf: UInt16($0)) }
@@ -22,14 +23,17 @@ enum HalfPrecision {
         }
     }
 
-    /// IEEE half bits of `f`, rounded to nearest even; overflow gives infinity, NaN stays NaN.
+    /// IEEE half bits of `f`, rounded to nearest even; overflow gives infinity. A NaN keeps its sign
+    /// and the top 10 bits of its payload, made nonzero if they are not (NumPy's
+    /// `npy_floatbits_to_halfbits`: a signalling NaN stays signalling).
     static func half(from f: Float) -> UInt16 {
         let bits = f.bitPattern
         let sign = UInt16((bits >> 16) & 0x8000)
         let exponent = Int((bits >> 23) & 0xFF)
         let mantissa = bits & 0x7F_FFFF
         if exponent == 0xFF {
-            return mantissa == 0 ? sign | 0x7C00 : sign | 0x7E00 | UInt16(mantissa >> 13)
+            if mantissa == 0 { return sign | 0x7C00 }
+            return sign | 0x7C00 | Swift.max(UInt16(mantissa >> 13), 1)
         }
         let e = exponent - 127 + 15
         if e >= 31 { return sign | 0x7C00 }
@@ -53,9 +57,11 @@ enum HalfPrecision {
     /// The exact float value of bfloat16 bits.
     static func float(fromBFloat16 b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }
 
-    /// bfloat16 bits of `f`, rounded to nearest even; NaN becomes the quiet NaN 0x7FC0 (as PyTorch).
+    /// bfloat16 bits of `f`, rounded to nearest even. Every NaN becomes 0xFFFF, as PyTorch's CPU
+    /// kernel for `to(torch.bfloat16)` writes it (its scalar `c10::BFloat16` would write 0x7FC0, but
+    /// tensors go through the vectorised path, measured with torch 2.15 on x86-64).
     static func bfloat16(from f: Float) -> UInt16 {
-        if f.isNaN { return 0x7FC0 }
+        if f.isNaN { return 0xFFFF }
         let bits = f.bitPattern
         let bias = ((bits >> 16) & 1) + 0x7FFF
         return UInt16(truncatingIfNeeded: (bits &+ bias) >> 16)

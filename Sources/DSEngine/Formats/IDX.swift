@@ -38,20 +38,17 @@ public enum IDXFile {
         }
         let rank = Int(bytes[3])
         guard rank >= 1, bytes.count >= 4 + 4 * rank else { throw FormatError("IDX header truncated (rank \(rank))") }
-        var shape: [Int] = []
-        var count = 1
-        for d in 0..<rank {
+        let shape = (0..<rank).map { d in
             let o = 4 + 4 * d
-            let n = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
-            shape.append(n)
-            let (product, overflow) = count.multipliedReportingOverflow(by: n)
-            guard !overflow, product <= Engine.maxElements else { throw FormatError("IDX dimensions \(shape) are too large") }
-            count = product
+            return Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
         }
+        let count: Int
+        do { count = try FormatError.checkedCount(shape) } catch { throw FormatError("IDX dimensions \(shape) are too large") }
         let start = 4 + 4 * rank
         guard bytes.count - start == count * size else {
             throw FormatError("IDX data is \(bytes.count - start) bytes, dimensions \(shape) need \(count * size)")
         }
+        try FormatError.reserve(count, for: "a tensor of shape \(shape)")
         var out = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { b in
             func word(_ i: Int) -> UInt64 {
@@ -73,7 +70,8 @@ public enum IDXFile {
         return Tensor(shape: shape, scalars: out)
     }
 
-    /// Inflates a gzip stream with zlib, refusing output past `maxBytes`.
+    /// Inflates a gzip stream with zlib, refusing output past `maxBytes` and asking the memory budget
+    /// before the output grows (a 2 MB gzip "bomb" inflates to 2 GB).
     static func gunzip(_ input: [UInt8], path: String) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -83,7 +81,7 @@ public enum IDXFile {
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
+        let status: Int32 = try input.withUnsafeMutableBufferPointer { inBuffer in
             stream.next_in = inBuffer.baseAddress
             stream.avail_in = uInt(inBuffer.count)
             var result: Int32 = Z_OK
@@ -94,6 +92,10 @@ public enum IDXFile {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunk.count - Int(stream.avail_out)
+                if output.count + produced > output.capacity {
+                    try FormatError.reserve(bytes: Swift.max(2 * output.count, output.count + produced),
+                                            for: "\(path): the decompressed data")
+                }
                 output.append(contentsOf: chunk[0..<produced])
                 if output.count > maxBytes { return Z_MEM_ERROR }
                 if result == Z_BUF_ERROR && stream.avail_in == 0 { return Z_DATA_ERROR }

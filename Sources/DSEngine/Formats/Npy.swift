@@ -49,17 +49,13 @@ public enum Npy {
         }
         let header = try NpyHeader.parse(Array(buffer[(8 + lengthSize)..<dataStart]))
         let dtype = try NpyDtype(header.descr)
-        var count = 1
-        for d in header.shape {
-            let (p, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw FormatError("shape \(header.shape) overflows the element count") }
-            count = p
-        }
+        let count = try FormatError.checkedCount(header.shape)
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow, bytes <= buffer.count - dataStart else {
             throw FormatError("file truncated: shape \(header.shape) of \(header.descr) needs \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes of data, the file holds \(buffer.count - dataStart)")
         }
         let data = UnsafeRawBufferPointer(rebasing: buffer[dataStart..<(dataStart + bytes)])
+        try FormatError.reserve(count, for: "a tensor of shape \(header.shape)")
         var scalars = dtype.decode(data, count: count)
         if header.fortranOrder && header.shape.count > 1 {
             scalars = fortranToRowMajor(scalars, shape: header.shape)

@@ -53,6 +53,7 @@ public enum Safetensors {
 
     static func read(_ buffer: UnsafeRawBufferPointer) throws -> SafetensorsFile {
         let (entries, metadata, dataStart) = try parseHeader(buffer)
+        try FormatError.reserve(entries.reduce(0) { $0 + $1.count }, for: "the \(entries.count) tensors of the file")
         return SafetensorsFile(
             tensors: entries.map { ($0.name, convert($0, in: buffer, dataStart: dataStart), $0.dtype.rawValue) },
             metadata: Dictionary(metadata, uniquingKeysWith: { a, _ in a }),
@@ -128,6 +129,9 @@ public enum Safetensors {
         func integers(_ key: String) throws -> [Int] {
             guard case .array(let items) = try field(key) else { throw fail("\"\(key)\" must be an array of integers") }
             return try items.map { item in
+                if case .number(let x) = item, x.rounded() == x, abs(x) >= 0x1p63 {
+                    throw fail("\"\(key)\" holds \(x), which is too large (at most 2^63 - 1)")
+                }
                 guard case .integer(let n) = item else { throw fail("\"\(key)\" must hold integers, found \(item.kindName)") }
                 guard n >= 0 else { throw fail("\"\(key)\" holds a negative number \(n)") }
                 return n
@@ -136,12 +140,8 @@ public enum Safetensors {
         let shape = try integers("shape")
         let offsets = try integers("data_offsets")
         guard offsets.count == 2 else { throw fail("\"data_offsets\" must be [BEGIN, END], got \(offsets.count) numbers") }
-        var count = 1
-        for d in shape {
-            let (p, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw fail("shape \(shape) overflows the element count") }
-            count = p
-        }
+        let count: Int
+        do { count = try Tensor.checkedCount(shape) } catch let error as TensorError { throw fail(error.message) }
         return Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1], count: count)
     }
 

@@ -1,6 +1,6 @@
-/// A JSON value as the checkpoint headers use it. Objects keep their order; numbers keep
-/// whether they were written as integers.
-enum JSONValue {
+/// A JSON value as the checkpoint headers (and the Jupyter kernel's messages) use it. Objects keep
+/// their order; numbers keep whether they were written as integers.
+public enum JSONValue {
     case null
     case bool(Bool)
     /// An integer literal that fits `Int` (no fraction, no exponent).
@@ -11,7 +11,7 @@ enum JSONValue {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -25,7 +25,7 @@ enum JSONValue {
 
 /// A strict RFC 8259 parser for untrusted headers: duplicate keys are refused, nesting and array
 /// lengths are bounded, strings must be valid UTF-8 without lone surrogates. Errors give the offset.
-struct StrictJSONParser {
+public struct StrictJSONParser {
     static let maxDepth = 64
     static let maxArrayLength = 4096
 
@@ -33,7 +33,7 @@ struct StrictJSONParser {
     private var i = 0
 
     /// Parses a whole document (whitespace allowed around it).
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         var parser = StrictJSONParser(bytes: bytes)
         parser.skipSpace()
         let value = try parser.value(depth: 0)

@@ -1,73 +1,59 @@
-/// Built-ins for lists, dicts and ranges: construction, membership, mutation, slicing.
+/// Built-ins for lists and dicts: construction, mutation, slicing (`contains` is with the strings,
+/// `range` with the essentials).
 /// `push`, `pop`, `insert` and `remove` change the list in place; `reverse`, `slice`, `list`,
 /// `enumerate` and `zip` return new lists.
 enum CoreCollections {
     static let table: [Builtin] = [
-        Builtin("range(a, b, step)", "the numbers from a (default 0) up to b (excluded), counting by step",
-                example: "list(range(1, 10, 3))   # [1, 4, 7]") { args, _ in
-            var start = 0.0, end: Double, step = 1.0
-            switch args.count {
-            case 0, 1: end = try args.number(0, "b")
-            default:
-                start = try args.number(0, "a")
-                end = try args.number(1, "b")
-                step = try args.number(2, "step", default: 1)
-            }
-            if args.count <= 1, args.has(nil, "step") { step = try args.number(nil, "step") }
-            guard start.isFinite, end.isFinite, step.isFinite else {
-                throw ScriptError("range() arguments must be finite numbers")
-            }
-            guard step != 0 else { throw args.error(2, "step", "step must not be zero") }
-            return .range(RangeObject(start: start, end: end, step: step))
-        },
         Builtin("list(xs)", "a new list of the elements of a list, range, string, dict (its keys) or tensor",
                 example: "list(range(3))   # [0, 1, 2]") { args, context in
-            guard args.has(0, "xs") else { return .list(ListObject()) }
-            return .list(ListObject(try CoreSupport.items(try args.value(0, "xs"), args, position: 0, context: context)))
+            guard args.has("xs") else { return .list(ListObject()) }
+            return .list(ListObject(try CoreSupport.items(try args.value("xs"), args, position: 0, context: context)))
         },
         Builtin("keys(d)", "the keys of a dict, in insertion order", example: "keys({a: 1, b: 2})   # [\"a\", \"b\"]") { args, context in
             if let r = try CoreSupport.forward("keys", args, expected: "dict", context: context) { return r }
-            return .list(ListObject(try args.dict(0).entries.keys.map { .string($0) }))
+            let d = try args.dict("d")
+            try Growth.list(d.entries.count)
+            return .list(ListObject(d.entries.keys.map { .string($0) }))
         },
         Builtin("values(d)", "the values of a dict, in insertion order", example: "values({a: 1, b: 2})   # [1, 2]") { args, context in
             if let r = try CoreSupport.forward("values", args, expected: "dict", context: context) { return r }
-            return .list(ListObject(Array(try args.dict(0).entries.values)))
+            let d = try args.dict("d")
+            try Growth.list(d.entries.count)
+            return .list(ListObject(Array(d.entries.values)))
         },
         Builtin("has(container, x)", "true when a dict has the key x, a list holds x, or a string contains x",
                 example: "has({a: 1}, \"a\")   # true") { args, context in
             try member(args, context: context)
         },
-        Builtin("contains(container, x)", "true when a string contains x, a list holds x, or a dict has the key x",
-                example: "contains(\"diffusion\", \"fus\")   # true") { args, context in
-            try member(args, context: context)
-        },
         Builtin("push(xs, ...values)", "appends values to the end of a list (in place)", example: "push(xs, 4)") { args, _ in
-            let list = try args.list(0)
+            let list = try args.list("xs")
+            try Growth.append(args.count - 1, to: list.items)
             list.items.append(contentsOf: args.positional.dropFirst())
             return .null
         },
-        Builtin("pop(xs, i)", "removes and returns the last element (or element i) of a list, or key i of a dict",
+        Builtin("pop(xs, i, default)", "removes and returns the last element (or element i) of a list, or key i of a dict (default when it is missing)",
                 example: "pop([1, 2, 3])   # 3") { args, _ in
-            let target = try args.value(0)
+            let target = try args.value("xs")
             if case .dict(let d) = target {
-                let key = try args.string(1, "i")
+                let key = try args.string("i")
                 if let value = d.entries.removeValue(forKey: key) { return value }
-                if args.count > 2 { return args.positional[2] }
+                if let fallback = args.optional("default") { return fallback }
                 throw ScriptError("pop: key \"\(key)\" not found")
             }
-            let list = try args.list(0)
+            let list = try args.list("xs")
             guard !list.items.isEmpty else { throw ScriptError("pop from empty list") }
-            let i = try args.int(1, "i", default: -1)
+            let i = try args.int("i", default: -1)
             guard let j = CoreSupport.normalizedIndex(i, count: list.items.count) else {
-                throw args.error(1, "i", "index \(i) out of range for a list of \(list.items.count)")
+                throw args.error("i", "index \(i) out of range for a list of \(list.items.count)")
             }
             return list.items.remove(at: j)
         },
         Builtin("insert(xs, i, x)", "inserts x before position i (negative counts from the end; clamped to the list)",
                 example: "insert(xs, 0, \"first\")") { args, _ in
-            let list = try args.list(0)
-            let i = try args.int(1, "i")
-            let value = try args.value(2, "x")
+            let list = try args.list("xs")
+            let i = try args.int("i")
+            let value = try args.value("x")
+            try Growth.append(1, to: list.items)
             let n = list.items.count
             let j = i < 0 ? Swift.max(0, i + n) : Swift.min(i, n)
             list.items.insert(value, at: j)
@@ -75,14 +61,14 @@ enum CoreCollections {
         },
         Builtin("remove(xs, x)", "removes the first element equal to x from a list, or the key x from a dict",
                 example: "remove(xs, 3)") { args, context in
-            let target = try args.value(0)
-            let value = try args.value(1, "x")
+            let target = try args.value("xs")
+            let value = try args.value("x")
             if case .dict(let d) = target {
-                let key = try args.string(1, "x")
+                let key = try args.string("x")
                 guard d.entries.removeValue(forKey: key) != nil else { throw ScriptError("remove: key \"\(key)\" not found") }
                 return .null
             }
-            let list = try args.list(0)
+            let list = try args.list("xs")
             guard let j = list.items.firstIndex(where: { Value.equal($0, value) }) else {
                 throw ScriptError("remove: \(context.describe(value, repr: true)) is not in the list")
             }
@@ -90,28 +76,32 @@ enum CoreCollections {
             return .null
         },
         Builtin("reverse(xs)", "a new list (or string) with the elements in reverse order", example: "reverse([1, 2, 3])   # [3, 2, 1]") { args, context in
-            let v = try args.value(0)
+            let v = try args.value("xs")
             if case .string(let s) = v { return .string(String(s.reversed())) }
-            return .list(ListObject(try CoreSupport.items(v, args, position: 0, context: context).reversed()))
+            let items = try CoreSupport.items(v, args, position: 0, context: context)
+            try Growth.list(items.count)
+            return .list(ListObject(items.reversed()))
         },
         Builtin("slice(xs, start, stop, step = 1)", "elements start..<stop of a list or string, as Python's xs[start:stop:step]",
                 example: "slice([1, 2, 3, 4], 1, -1)   # [2, 3]") { args, context in
-            let v = try args.value(0)
-            let step = try args.int(3, "step", default: 1)
-            guard step != 0 else { throw args.error(3, "step", "step must not be zero") }
-            let start = args.has(1, "start") ? try args.int(1, "start") : nil
-            let stop = args.has(2, "stop") ? try args.int(2, "stop") : nil
+            let v = try args.value("xs")
+            let step = try args.int("step")
+            guard step != 0 else { throw args.error("step", "step must not be zero") }
+            let start = args.has("start") ? try args.int("start") : nil
+            let stop = args.has("stop") ? try args.int("stop") : nil
             if case .string(let s) = v {
                 let chars = Array(s)
-                return .string(String(sliceIndices(count: chars.count, start: start, stop: stop, step: step).map { chars[$0] }))
+                return .string(String(Runtime.sliceIndices(count: chars.count, start: start, stop: stop, step: step).map { chars[$0] }))
             }
             let items = try CoreSupport.items(v, args, position: 0, context: context)
-            return .list(ListObject(sliceIndices(count: items.count, start: start, stop: stop, step: step).map { items[$0] }))
+            try Growth.list(items.count)
+            return .list(ListObject(Runtime.sliceIndices(count: items.count, start: start, stop: stop, step: step).map { items[$0] }))
         },
         Builtin("enumerate(xs, start = 0)", "a list of [index, element] pairs",
                 example: "enumerate([\"a\", \"b\"])   # [[0, \"a\"], [1, \"b\"]]") { args, context in
-            let items = try CoreSupport.items(try args.value(0), args, position: 0, context: context)
-            let start = try args.number(1, "start", default: 0)
+            let items = try CoreSupport.items(try args.value("xs"), args, position: 0, context: context)
+            let start = try args.number("start")
+            try Growth.list(3 * items.count)   // a pair list per element
             return .list(ListObject(items.enumerated().map { i, v in .list(ListObject([.number(start + Double(i)), v])) }))
         },
         Builtin("zip(...lists)", "a list of lists taking one element from each argument, as long as the shortest",
@@ -120,19 +110,20 @@ enum CoreCollections {
                 try CoreSupport.items(args.positional[$0], args, position: $0, context: context)
             }
             let n = columns.map(\.count).min() ?? 0
+            try Growth.list(n * (1 + columns.count))
             return .list(ListObject((0..<n).map { i in .list(ListObject(columns.map { $0[i] })) }))
         },
     ]
 
     /// `has` / `contains`: dict key, list element, substring, or the native object's own method.
     static func member(_ args: Arguments, context: CallContext) throws -> Value {
-        let container = try args.value(0)
-        let x = try args.value(1, "x")
+        let container = try args.value("container")
+        let x = try args.value("x")
         switch container {
-        case .dict(let d): return .bool(d.entries[try args.string(1, "x")] != nil)
+        case .dict(let d): return .bool(d.entries[try args.string("x")] != nil)
         case .list(let l): return .bool(l.items.contains { Value.equal($0, x) })
         case .string(let s):
-            return .bool(CoreStrings.find(Array(s.utf8), Array(try args.string(1, "x").utf8), from: 0) != nil)
+            return .bool(CoreStrings.find(Array(s.utf8), Array(try args.string("x").utf8), from: 0) != nil)
         case .range(let r):
             guard case .number(let v) = x else { return .bool(false) }
             let k = (v - r.start) / r.step
@@ -140,23 +131,7 @@ enum CoreCollections {
         case .native:
             return try CoreSupport.forward(args.functionName, args, expected: "dict, list or string", context: context) ?? .null
         default:
-            throw args.typeError(0, nil, expected: "dict, list or string", got: container)
+            throw args.typeError("container", expected: "dict, list or string", got: container)
         }
-    }
-
-    /// The indices Python's `xs[start:stop:step]` visits in a sequence of `count` elements.
-    static func sliceIndices(count: Int, start: Int?, stop: Int?, step: Int) -> StrideTo<Int> {
-        func clampIndex(_ i: Int, low: Int, high: Int) -> Int {
-            let j = i < 0 ? i + count : i
-            return Swift.min(Swift.max(j, low), high)
-        }
-        if step > 0 {
-            let a = start.map { clampIndex($0, low: 0, high: count) } ?? 0
-            let b = stop.map { clampIndex($0, low: 0, high: count) } ?? count
-            return stride(from: a, to: Swift.max(a, b), by: step)
-        }
-        let a = start.map { clampIndex($0, low: -1, high: count - 1) } ?? count - 1
-        let b = stop.map { clampIndex($0, low: -1, high: count - 1) } ?? -1
-        return stride(from: a, to: Swift.min(a, b), by: step)
     }
 }

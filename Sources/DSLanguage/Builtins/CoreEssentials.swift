@@ -1,8 +1,6 @@
-/// The language-level built-ins: printing, conversion, types, length, assertions, errors, exit and
-/// help. (Math and collections are in `CoreLibrary`.)
-public enum CoreEssentials {
-    public static var all: [Builtin] { table }
-
+/// The language-level built-ins: printing, conversion, formatting, types, length, ranges,
+/// assertions, errors, exit and help.
+enum CoreEssentials {
     static let table: [Builtin] = [
         Builtin("print(...values)", "writes the values separated by spaces, then a newline",
                 example: "print(\"loss\", 0.25)   # loss 0.25") { args, context in
@@ -15,34 +13,56 @@ public enum CoreEssentials {
             return .null
         },
         Builtin("str(value)", "the value as text, as print shows it", example: "str(1.5) + \"x\"   # \"1.5x\"") { args, context in
-            .string(context.describe(try args.value(0, "value"), repr: false))
+            .string(context.describe(try args.value("value"), repr: false))
         },
         Builtin("repr(value)", "the value as the REPL shows it (strings quoted)", example: "repr(\"a\")   # \"\\\"a\\\"\"") { args, context in
-            .string(context.describe(args.optional(0, "value") ?? .null, repr: true))
+            .string(context.describe(args.optional("value") ?? .null, repr: true))
         },
         Builtin("type(value)", "the type name of a value", example: "type([1, 2])   # \"list\"") { args, _ in
-            .string((args.optional(0, "value") ?? .null).typeName)
+            .string((args.optional("value") ?? .null).typeName)
+        },
+        Builtin("format(value, spec)", "value formatted by a Python-style spec: \".4f\", \".3e\", \"g\", \"d\", \"+,.2f\", \">8\", \"^10\", \"%\"",
+                example: "format(pi, \".3f\")   # \"3.142\"") { args, context in
+            try formatValue(try args.value("value"), spec: try args.string("spec"), context: context)
         },
         Builtin("len(x)", "number of elements of a list, dict, string, range or tensor",
                 example: "len([1, 2, 3])   # 3") { args, _ in
-            let v = try args.value(0, "x")
+            let v = try args.value("x")
             switch v {
             case .string(let s): return .number(Double(s.count))
             case .list(let l): return .number(Double(l.items.count))
             case .dict(let d): return .number(Double(d.entries.count))
-            case .range(let r): return .number(Double(r.count))
+            case .range(let r):
+                guard let n = r.exactCount else { throw args.error("x", "the range has more than 2^53 elements, too many to count exactly") }
+                return .number(Double(n))
             case .native(let object):
                 if let n = object.length { return .number(Double(n)) }
-                throw args.typeError(0, "x", expected: "value with a length", got: v)
+                throw args.typeError("x", expected: "value with a length", got: v)
             default:
-                throw args.typeError(0, "x", expected: "value with a length", got: v)
+                throw args.typeError("x", expected: "value with a length", got: v)
             }
+        },
+        Builtin("range(a, b, step = 1)", "the numbers from a (default 0) up to b (excluded), counting by step",
+                example: "list(range(1, 10, 3))   # [1, 4, 7]") { args, _ in
+            var start = 0.0, end: Double
+            if args.count <= 1 {
+                end = try args.number(0, "b")  // range(b): the one positional argument is b
+            } else {
+                start = try args.number("a")
+                end = try args.number("b")
+            }
+            let step = try args.number("step")
+            guard start.isFinite, end.isFinite, step.isFinite else {
+                throw ScriptError("range() arguments must be finite numbers")
+            }
+            guard step != 0 else { throw args.error("step", "step must not be zero") }
+            return .range(RangeObject(start: start, end: end, step: step))
         },
         Builtin("assert(condition, message)", "raises an error when the condition is false or nil",
                 example: "assert(len(xs) == 3, \"three points\")") { args, context in
             let condition = args.positional.first ?? .null
             if try !condition.isTruthy() {
-                if let message = args.optional(1, "message") {
+                if let message = args.optional("message") {
                     throw ScriptError("assertion failed: \(context.describe(message, repr: false))")
                 }
                 throw ScriptError("assertion failed")
@@ -51,20 +71,20 @@ public enum CoreEssentials {
         },
         Builtin("error(message)", "raises an error with the message (try/catch catches it)",
                 example: "error(\"bad shape\")") { args, context in
-            throw ScriptError(context.describe(args.optional(0, "message") ?? .string("error"), repr: false))
+            throw ScriptError(context.describe(args.optional("message") ?? .string("error"), repr: false))
         },
         Builtin("exit(code = 0)", "stops the program with an exit status", example: "exit(1)") { args, _ in
-            let code = try args.int(0, "code", default: 0)
+            let code = try args.int("code")
             // The OS keeps only the low 8 bits: `exit(256)` would report success.
             guard (0...255).contains(code) else {
-                throw args.error(0, "code", "exit status must be 0 to 255, got \(code)")
+                throw args.error("code", "exit status must be 0 to 255, got \(code)")
             }
             throw ScriptError("exit", kind: .exit(Int32(truncatingIfNeeded: code)))
         },
-        Builtin("help(name)", "prints the signature, summary and example of a built-in; help() lists them",
+        Builtin("help(name)", "prints the help of a built-in, type, variable or value (help(\"tensor\"), help(s), help(s.q_sample)); help() lists them",
                 example: "help(\"abs\")") { args, context in
             guard let runtime = context as? Runtime else { return .null }
-            context.write(runtime.helpText(args.optional(0, "name")))
+            context.write(runtime.helpText(args.optional("name")))
             return .null
         },
     ]
@@ -87,29 +107,17 @@ extension Runtime {
             out += "Keywords: \(Interpreter.keywords.joined(separator: " "))\n"
             return out
         }
-        var name: String
         switch subject {
-        case .string(let s): name = s
-        case .builtin(let b): name = b.name
-        case .function(let f):
-            return "fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))\n  a function written in dscript\n"
-        default: name = format(subject, repr: false)
+        case .string(let name):
+            return helpText(named: name) ?? "no help for '\(name)'" + helpSuggestion(name, also: []) + "\n"
+        default:
+            return helpText(of: subject, named: nil)
         }
-        if helpTable[name] == nil, let dot = name.lastIndex(of: ".") {
-            let short = String(name[name.index(after: dot)...])
-            if helpTable[short] != nil { name = short }
-        }
-        guard let b = helpTable[name] else {
-            let matches = helpOrder.filter { $0.hasSuffix("." + name) }
-            if matches.isEmpty { return "no help for '\(name)'\n" }
-            return matches.compactMap { helpTable[$0] }.map(entryText).joined()
-        }
-        return entryText(b)
     }
+}
 
-    func entryText(_ b: Builtin) -> String {
-        var out = "\(b.signature)\n  \(b.summary)\n"
-        if !b.example.isEmpty { out += "  example: \(b.example)\n" }
-        return out
-    }
+/// `format(value, spec)`: the same format specifications as string interpolation.
+private func formatValue(_ value: Value, spec text: String, context: CallContext) throws -> Value {
+    guard let spec = FormatSpec(parsing: text) else { throw ScriptError("invalid format spec \"\(text)\"") }
+    return .string(try spec.apply(to: value, context: context))
 }

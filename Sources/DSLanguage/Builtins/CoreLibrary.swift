@@ -1,12 +1,18 @@
-/// The core built-ins of SPEC §3 that are not part of the language's essentials
-/// (math, collections, higher-order functions, strings, time). CONTRACT: `CoreLibrary.all`.
+/// The core built-ins, one domain per `:help` group. CONTRACT: `CoreLibrary.domains`.
 ///
-/// Each domain keeps its own table: `CoreMath`, `CoreCollections`, `CoreFunctional`, `CoreStrings`,
-/// `CoreSystem`. Math functions given a native object call its method of the same name.
+/// Each domain keeps its own tables: `CoreEssentials` and `CoreSystem` (Core), `CoreMath`,
+/// `CoreStrings`, `CoreCollections` and `CoreFunctional` (Collections). Math functions given a
+/// native object call its method of the same name.
 public enum CoreLibrary {
-    public static var all: [Builtin] {
-        CoreMath.table + CoreCollections.table + CoreFunctional.table + CoreStrings.table + CoreSystem.table
-    }
+    public static let domains: [BuiltinDomain] = [
+        BuiltinDomain("Core", functions: CoreEssentials.table + CoreSystem.table),
+        BuiltinDomain("Math", functions: CoreMath.table),
+        BuiltinDomain("Strings", functions: CoreStrings.table),
+        BuiltinDomain("Collections", functions: CoreCollections.table + CoreFunctional.table),
+    ]
+
+    /// Every core function, in the order of `domains`.
+    public static var all: [Builtin] { domains.flatMap(\.functions) }
 
     /// Global values the interpreter defines at start-up (`Interpreter.define(name, value)`).
     public static let constants: [(String, Value)] = [

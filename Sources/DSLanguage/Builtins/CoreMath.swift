@@ -4,36 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// Numeric built-ins: elementary functions, rounding, min/max/clamp, conversions.
+/// Numeric built-ins: elementary functions, rounding, min/max/clamp, sum, conversions.
 /// Each function given a native object (a tensor) calls the object's method of the same name.
 enum CoreMath {
     static let table: [Builtin] = elementary + [
         Builtin("log(x, base)", "natural logarithm, or the logarithm to `base`", example: "log(8, 2)   # 3") { args, context in
             if let r = try CoreSupport.forward("log", args, context: context) { return r }
-            let x = try args.number(0)
-            guard args.has(1, "base") else { return .number(log(x)) }
-            return .number(log(x) / log(try args.number(1, "base")))
+            let x = try args.number("x")
+            guard args.has("base") else { return .number(log(x)) }
+            return .number(log(x) / log(try args.number("base")))
         },
         Builtin("round(x, digits = 0)", "nearest number with `digits` decimals (ties to even, as Python and torch)",
                 example: "round(2.675, 2)   # 2.67") { args, context in
             if let r = try CoreSupport.forward("round", args, context: context) { return r }
-            return .number(roundTo(try args.number(0), digits: try args.int(1, "digits", default: 0)))
+            return .number(roundTo(try args.number("x"), digits: try args.int("digits")))
         },
         Builtin("pow(x, y)", "x raised to the power y", example: "pow(2, 10)   # 1024") { args, context in
-            let x = try args.value(0), y = try args.value(1, "y")
+            let x = try args.value("x"), y = try args.value("y")
             if case .native(let o) = x, let r = try o.binary(.pow, y, reversed: false, context: context) { return r }
             if case .native(let o) = y, let r = try o.binary(.pow, x, reversed: true, context: context) { return r }
-            return .number(pow(try args.number(0), try args.number(1, "y")))
+            return .number(pow(try args.number("x"), try args.number("y")))
         },
         Builtin("atan2(y, x)", "angle of the point (x, y) in radians, in (-pi, pi]", example: "atan2(1, 1)   # 0.7853981633974483") { args, _ in
-            .number(atan2(try args.number(0), try args.number(1, "x")))
+            .number(atan2(try args.number("y"), try args.number("x")))
         },
         Builtin("clamp(x, lo, hi)", "x limited to [lo, hi]; nil leaves a side open", example: "clamp(1.7, 0, 1)   # 1") { args, context in
             if let r = try CoreSupport.forward("clamp", args, context: context) { return r }
-            var x = try args.number(0)
-            let lo = args.has(1, "lo") ? try args.number(1, "lo") : nil
-            let hi = args.has(2, "hi") ? try args.number(2, "hi") : nil
-            if let lo, let hi, lo > hi { throw args.error(1, "lo", "lo \(formatNumber(lo)) is greater than hi \(formatNumber(hi))") }
+            var x = try args.number("x")
+            let lo = args.has("lo") ? try args.number("lo") : nil
+            let hi = args.has("hi") ? try args.number("hi") : nil
+            if let lo, let hi, lo > hi { throw args.error("lo", "lo \(formatNumber(lo)) is greater than hi \(formatNumber(hi))") }
             if x.isNaN { return .number(x) }
             if let lo, x < lo { x = lo }
             if let hi, x > hi { x = hi }
@@ -41,20 +41,47 @@ enum CoreMath {
         },
         extremum("min", "smallest of the arguments, or of one list", "min(3, 1, 2)   # 1", largest: false),
         extremum("max", "largest of the arguments, or of one list", "max([3, 1, 2])   # 3", largest: true),
+        Builtin("sum(xs, start = 0, axis, keepdim)", "the sum of a list or range (numbers or tensors); a tensor sums its elements (or along axis)",
+                example: "sum([1, 2, 3])   # 6") { args, context in
+            if let r = try CoreSupport.forward("sum", args, context: context) { return r }
+            try CoreSupport.refuseTensorKeywords(args)
+            // Numbers are added with Neumaier's compensated summation (as Python 3.12's sum);
+            // from the first non-number on, values are added with their own `+` (tensors).
+            var total: Value?
+            var plain = 0.0, compensation = 0.0
+            switch args.optional("start") {
+            case .number(let s)?: plain = s
+            case let other?: total = other
+            case nil: break
+            }
+            // With an infinity the compensation is nan; the plain sum is then the answer.
+            func numeric() -> Value { .number(plain.isFinite ? plain + compensation : plain) }
+            try CoreSupport.forEach(try args.value("xs"), args, position: 0, context: context) { x in
+                if total == nil, case .number(let v) = x {
+                    let t = plain + v
+                    compensation += Swift.abs(plain) >= Swift.abs(v) ? (plain - t) + v : (v - t) + plain
+                    plain = t
+                    return true
+                }
+                total = try CoreSupport.add(total ?? numeric(), x, args, context: context)
+                return true
+            }
+            return total ?? numeric()
+        },
         Builtin("isnan(x)", "true when x is not a number", example: "isnan(nan)   # true") { args, context in
             if let r = try CoreSupport.forward("isnan", args, context: context) { return r }
-            return .bool(try args.number(0).isNaN)
+            return .bool(try args.number("x").isNaN)
         },
         Builtin("isinf(x)", "true when x is infinite", example: "isinf(-inf)   # true") { args, context in
             if let r = try CoreSupport.forward("isinf", args, context: context) { return r }
-            return .bool(try args.number(0).isInfinite)
+            return .bool(try args.number("x").isInfinite)
         },
         Builtin("isfinite(x)", "true when x is neither infinite nor nan", example: "isfinite(1 / 0)   # false") { args, context in
             if let r = try CoreSupport.forward("isfinite", args, context: context) { return r }
-            return .bool(try args.number(0).isFinite)
+            return .bool(try args.number("x").isFinite)
         },
         Builtin("num(x)", "a number from a string (\"1e-4\", \"1_000\", \"inf\") or a boolean", example: "num(\"2.5\") + 1   # 3.5") { args, context in
-            let v = try args.value(0)
+            let v = try args.value("x")
             switch v {
             case .number: return v
             case .bool(let b): return .number(b ? 1 : 0)
@@ -65,10 +92,10 @@ enum CoreMath {
                 if let r = try CoreSupport.forward("item", args, expected: "number or string", context: context) { return r }
             default: break
             }
-            throw args.typeError(0, nil, expected: "number or string", got: v)
+            throw args.typeError("x", expected: "number or string", got: v)
         },
         Builtin("int(x)", "x truncated toward zero; a string is parsed first", example: "int(-2.7)   # -2") { args, context in
-            let v = try args.value(0)
+            let v = try args.value("x")
             let x: Double
             if case .string(let s) = v {
                 guard let parsed = parseNumber(s) else {
@@ -76,9 +103,9 @@ enum CoreMath {
                 }
                 x = parsed
             } else {
-                x = try args.number(0)
+                x = try args.number("x")
             }
-            guard x.isFinite else { throw args.error(0, nil, "cannot convert \(formatNumber(x)) to an integer") }
+            guard x.isFinite else { throw args.error("x", "cannot convert \(formatNumber(x)) to an integer") }
             return .number(x.rounded(.towardZero))
         },
     ]
@@ -104,7 +131,7 @@ enum CoreMath {
     static func unary(_ name: String, _ summary: String, _ example: String, _ f: @escaping (Double) -> Double) -> Builtin {
         Builtin("\(name)(x)", summary, example: example) { args, context in
             if let r = try CoreSupport.forward(name, args, context: context) { return r }
-            return .number(f(try args.number(0)))
+            return .number(f(try args.number("x")))
         }
     }
 
@@ -122,7 +149,7 @@ enum CoreMath {
                 candidates = try CoreSupport.items(candidates[0], args, position: 0, context: context)
             }
             guard var best = candidates.first else { throw ScriptError("\(name)() of an empty list") }
-            let key = args.optional(nil, "key")
+            let key = args.optional("key")
             func keyed(_ v: Value) throws -> Value {
                 guard let key else { return v }
                 return try context.call(key, Arguments([v], functionName: "key"))

@@ -6,9 +6,6 @@ import Darwin
 
 /// What the core tables share: forwarding to native methods, iteration, ordering and equality.
 enum CoreSupport {
-    /// Longest list a range or other lazy sequence may be turned into (guards against `list(range(1e15))`).
-    static let maxMaterialized = 50_000_000
-
     // MARK: Native objects
 
     /// When argument `position` is a native object, calls its method `name` with the other positional
@@ -32,8 +29,8 @@ enum CoreSupport {
 
     /// `axis:` and `keepdim:` are passed on to tensors; for lists they would be silently wrong.
     static func refuseTensorKeywords(_ args: Arguments) throws {
-        for name in ["axis", "keepdim"] where args.has(nil, name) {
-            throw args.error(nil, name, "only a tensor takes '\(name)'")
+        for name in ["axis", "keepdim"] where args.has(name) {
+            throw args.error(name, "only a tensor takes '\(name)'")
         }
     }
 
@@ -78,9 +75,7 @@ enum CoreSupport {
         case .list(let l): return l.items
         case .range(let r):
             let n = r.count
-            guard n <= maxMaterialized else {
-                throw args.error(position, nil, "range of \(n) elements is too long to make a list")
-            }
+            try Growth.list(n)
             var out: [Value] = []
             out.reserveCapacity(n)
             for i in 0..<n { out.append(.number(r.element(i))) }

@@ -3,8 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DSLimits
 
-/// Clocks, sleeping and the environment.
+/// Clocks, sleeping, the environment and the memory budget.
 enum CoreSystem {
     static let table: [Builtin] = [
         Builtin("time()", "seconds since the Unix epoch, as a fraction", example: "let t0 = time()") { _, _ in
@@ -14,9 +15,9 @@ enum CoreSystem {
             .number(seconds(CLOCK_MONOTONIC))
         },
         Builtin("sleep(seconds)", "waits for a number of seconds (Ctrl-C interrupts)", example: "sleep(0.5)") { args, context in
-            var remaining = try args.number(0, "seconds")
+            var remaining = try args.number("seconds")
             guard remaining.isFinite, remaining >= 0 else {
-                throw args.error(0, "seconds", "non-negative number expected, got \(formatNumber(remaining))")
+                throw args.error("seconds", "non-negative number expected, got \(formatNumber(remaining))")
             }
             while remaining > 0 {
                 try context.checkInterrupt()
@@ -29,8 +30,25 @@ enum CoreSystem {
             try context.checkInterrupt()
             return .null
         },
+        Builtin("memory_limit(size)", "the memory budget in bytes that lists, strings, dicts and tensors share; with size (bytes, or \"512M\", \"8G\") sets it and returns the old one",
+                example: "memory_limit(\"4G\")") { args, _ in
+            let old = MemoryBudget.bytes
+            guard args.has("size") else { return .number(Double(old)) }
+            do {
+                switch try args.value("size") {
+                case .string(let text): MemoryBudget.bytes = try MemoryBudget.validated(text)
+                case .number(let x):
+                    guard let bytes = ByteCount.bytes(x) else { throw MemoryBudgetError("\(formatNumber(x)) is not a number of bytes") }
+                    MemoryBudget.bytes = try MemoryBudget.validated(bytes)
+                case let other: throw args.typeError("size", expected: "number or string", got: other)
+                }
+            } catch let error as MemoryBudgetError {
+                throw args.error("size", error.message)
+            }
+            return .number(Double(old))
+        },
         Builtin("getenv(name)", "the value of an environment variable, or nil", example: "getenv(\"HOME\")") { args, _ in
-            guard let value = getenv(try args.string(0, "name")) else { return .null }
+            guard let value = getenv(try args.string("name")) else { return .null }
             return .string(String(cString: value))
         },
     ]

@@ -1,9 +1,15 @@
 /// The arguments of one native call, with the checkers every built-in uses, so that all messages
 /// read alike: `bad argument #1 to 'abs' (number expected, got string)`.
 ///
-/// A parameter is addressed by position and name: `args.number(1, "steps")` reads the second
-/// positional argument, or the keyword argument `steps:` when fewer were given. Positions are
-/// 0-based in code and 1-based in messages, as in Lua.
+/// Built-ins read their parameters by name: `args.int("steps")` is the argument at the position
+/// of `steps` in the signature, else the keyword `steps:`, else the signature's default
+/// (`steps = 50`). A default that depends on other arguments is written at the call,
+/// `args.number("beta_end", default: scaled ? 0.012 : 0.02)`, and wins over the signature's.
+///
+/// Under the names lies the positional form, `args.number(1, "steps")`, for code that has no
+/// signature (a native object's `call`) or whose positions shift (`range(b)` / `range(a, b)`).
+/// Positions are 0-based in code and 1-based in messages, as in Lua: an argument given by position
+/// is named `#2`, one given by keyword (or missing) `'steps'`.
 public struct Arguments {
     public var positional: [Value]
     public var keywords: [(name: String, value: Value)]
@@ -11,23 +17,27 @@ public struct Arguments {
     public var receiver: Value?
     /// Used in messages; the runtime sets it to the callee's name.
     public var functionName: String
+    /// The callee's parameters (`Builtin.call` sets them): where names find positions and defaults.
+    public var parameters: ParameterList?
 
     public init(
         _ positional: [Value], keywords: [(name: String, value: Value)] = [],
-        receiver: Value? = nil, functionName: String = "function"
+        receiver: Value? = nil, functionName: String = "function", parameters: ParameterList? = nil
     ) {
         self.positional = positional
         self.keywords = keywords
         self.receiver = receiver
         self.functionName = functionName
+        self.parameters = parameters
     }
 
     public var count: Int { positional.count }
 
     // MARK: Finding arguments
 
-    /// The argument at `position`, or the keyword `name`; nil when absent (an explicit `nil` counts as absent).
-    public func optional(_ position: Int?, _ name: String? = nil) -> Value? {
+    /// The argument at `position`, or the keyword `name`, as the caller gave it; nil when absent
+    /// (an explicit `nil` counts as absent).
+    public func given(_ position: Int?, _ name: String? = nil) -> Value? {
         if let position, position < positional.count {
             let v = positional[position]
             return v.isNull ? nil : v
@@ -37,6 +47,13 @@ public struct Arguments {
                 return value.isNull ? nil : value
             }
         }
+        return nil
+    }
+
+    /// The argument given, else the signature's default for `name`; nil when neither.
+    public func optional(_ position: Int?, _ name: String? = nil) -> Value? {
+        if let v = given(position, name) { return v }
+        if let name, let parameters, parameters.hasDefaults { return parameters.defaultValue(of: name, at: position) }
         return nil
     }
 
@@ -74,20 +91,28 @@ public struct Arguments {
     }
 
     public func number(_ position: Int?, _ name: String? = nil, default fallback: Double) throws -> Double {
-        has(position, name) ? try number(position, name) : fallback
+        given(position, name) != nil ? try number(position, name) : fallback
+    }
+
+    /// The largest magnitude an integer argument may have: numbers are exact integers up to 2^53.
+    public static let maxInteger = 9_007_199_254_740_992.0
+
+    /// Why `x` is not an integer argument (a fraction, or too large to be exact), or nil when it is one.
+    static func integerProblem(_ x: Double) -> String? {
+        if x.rounded() != x || x.isNaN { return "got \(formatNumber(x))" }
+        if abs(x) > maxInteger { return "got \(formatNumber(x)), which is beyond ±2^53" }
+        return nil
     }
 
     /// A number that must be integral and fit an `Int`.
     public func int(_ position: Int?, _ name: String? = nil) throws -> Int {
         let x = try number(position, name)
-        guard x.rounded() == x, abs(x) <= 9.007_199_254_740_992e15 else {
-            throw error(position, name, "integer expected, got \(formatNumber(x))")
-        }
+        if let problem = Arguments.integerProblem(x) { throw error(position, name, "integer expected, \(problem)") }
         return Int(x)
     }
 
     public func int(_ position: Int?, _ name: String? = nil, default fallback: Int) throws -> Int {
-        has(position, name) ? try int(position, name) : fallback
+        given(position, name) != nil ? try int(position, name) : fallback
     }
 
     public func bool(_ position: Int?, _ name: String? = nil) throws -> Bool {
@@ -97,7 +122,7 @@ public struct Arguments {
     }
 
     public func bool(_ position: Int?, _ name: String? = nil, default fallback: Bool) throws -> Bool {
-        has(position, name) ? try bool(position, name) : fallback
+        given(position, name) != nil ? try bool(position, name) : fallback
     }
 
     public func string(_ position: Int?, _ name: String? = nil) throws -> String {
@@ -107,12 +132,13 @@ public struct Arguments {
     }
 
     public func string(_ position: Int?, _ name: String? = nil, default fallback: String) throws -> String {
-        has(position, name) ? try string(position, name) : fallback
+        given(position, name) != nil ? try string(position, name) : fallback
     }
 
-    /// A string that must be one of `choices`; the message lists them.
-    public func choice(_ position: Int?, _ name: String?, _ choices: [String], default fallback: String) throws -> String {
-        let s = try string(position, name, default: fallback)
+    /// A string that must be one of `choices`; the message lists them. Without `fallback` the
+    /// signature's default applies.
+    public func choice(_ position: Int?, _ name: String?, _ choices: [String], default fallback: String?) throws -> String {
+        let s = try fallback.map { try string(position, name, default: $0) } ?? string(position, name)
         guard choices.contains(s) else {
             let list = choices.map { "\"\($0)\"" }.joined(separator: ", ")
             throw error(position, name, "expected one of \(list), got \"\(s)\"")
@@ -147,9 +173,10 @@ public struct Arguments {
             return [try int(position, name)]
         case .list(let l):
             return try l.items.map { item in
-                guard case .number(let x) = item, x.rounded() == x, abs(x) <= 9.007_199_254_740_992e15 else {
-                    throw error(position, name, "list of integers expected, found \(item.typeName == "number" ? "a fraction" : item.typeName)")
+                guard case .number(let x) = item else {
+                    throw error(position, name, "list of integers expected, found \(item.typeName)")
                 }
+                if let problem = Arguments.integerProblem(x) { throw error(position, name, "list of integers expected, \(problem)") }
                 return Int(x)
             }
         default:

@@ -2,33 +2,37 @@
 ///
 /// ```swift
 /// static let table: [Builtin] = [
-///     Builtin("abs(x)", "absolute value of a number or tensor", example: "abs(-2)   # 2") { args, context in
-///         .number(Swift.abs(try args.number(0)))
+///     Builtin("round(x, digits = 0)", "x rounded to digits decimals", example: "round(2.5)   # 2") { args, context in
+///         .number(roundTo(try args.number("x"), digits: try args.int("digits")))
 ///     },
 /// ]
 /// ```
 ///
-/// The signature names the function and its parameters; keyword arguments are matched against
-/// those names, and `:help` prints the signature, the summary and the example. A parameter written
-/// `...name` takes the remaining positional arguments; one written `**name` accepts keyword
-/// arguments of any name (`p.set(loss: 0.1, lr: 1e-3)`). Defaults written in the signature (`steps = 50`)
-/// are documentation: the body supplies them (`args.int(2, "steps", default: 50)`).
+/// The signature names the function and its parameters (`ParameterList`); keyword arguments are
+/// matched against those names, and `:help` prints the signature, the summary and the example. A
+/// parameter written `...name` takes the remaining positional arguments; one written `**name`
+/// accepts keyword arguments of any name (`p.set(loss: 0.1, lr: 1e-3)`). The signature is the one
+/// place for positions and defaults: a body reads `args.int("steps")` and gets the argument at the
+/// position of `steps`, the keyword `steps:`, or the default written after `steps =`.
 public struct Builtin {
     public let signature: String
     public let summary: String
     public let example: String
-    public let body: (Arguments, CallContext) throws -> Value
+    /// The native code; `call` runs it with the parameters attached to the arguments.
+    let body: (Arguments, CallContext) throws -> Value
 
+    /// The parameters, positions and defaults, parsed from the signature.
+    public let parameters: ParameterList
     /// The function's name, taken from the signature (`abs`, or `tensor.sum` for a method).
-    public let name: String
+    public var name: String { parameters.name }
     /// Parameter names in order, taken from the signature.
     public let parameterNames: [String]
     /// True when a parameter is `...name` (it takes the remaining positional arguments).
-    public var isVariadic: Bool { variadicName != nil }
+    public var isVariadic: Bool { parameters.variadicName != nil }
     /// The name of the `...name` parameter, which is not a keyword.
-    public let variadicName: String?
+    public var variadicName: String? { parameters.variadicName }
     /// True when a parameter is `**name`: any keyword is accepted.
-    public let acceptsAnyKeyword: Bool
+    public var acceptsAnyKeyword: Bool { parameters.acceptsAnyKeyword }
 
     public init(
         _ signature: String, _ summary: String, example: String = "",
@@ -38,58 +42,20 @@ public struct Builtin {
         self.summary = summary
         self.example = example
         self.body = body
-        let parsed = Builtin.parse(signature)
-        self.name = parsed.name
-        self.parameterNames = parsed.parameters
-        self.variadicName = parsed.variadic
-        self.acceptsAnyKeyword = parsed.anyKeyword
+        self.parameters = ParameterList(parsing: signature)
+        self.parameterNames = parameters.names
+    }
+
+    /// Runs the built-in on `arguments` (which learn the built-in's parameters, so bodies read
+    /// them by name).
+    public func call(_ arguments: Arguments, _ context: CallContext) throws -> Value {
+        var arguments = arguments
+        arguments.parameters = parameters
+        return try body(arguments, context)
     }
 
     /// The short name used in messages: `sum` for `tensor.sum`.
-    public var shortName: String {
-        if let dot = name.lastIndex(of: ".") { return String(name[name.index(after: dot)...]) }
-        return name
-    }
-
-    static func parse(_ signature: String) -> (name: String, parameters: [String], variadic: String?, anyKeyword: Bool) {
-        guard let open = signature.firstIndex(of: "(") else {
-            return (trimmed(signature), [], nil, false)
-        }
-        let name = trimmed(signature[..<open])
-        var inside = signature[signature.index(after: open)...]
-        if let close = inside.lastIndex(of: ")") { inside = inside[..<close] }
-        var parameters: [String] = []
-        var variadic: String?
-        var anyKeyword = false
-        var depth = 0
-        var current = ""
-        func flush() {
-            var piece = trimmed(current)
-            current = ""
-            if piece.isEmpty { return }
-            if let cut = piece.firstIndex(where: { $0 == "=" || $0 == ":" }) {
-                piece = trimmed(piece[..<cut])
-            }
-            if piece.hasPrefix("**") {
-                anyKeyword = true
-                piece.removeFirst(2)
-            } else if piece.hasPrefix("...") {
-                piece.removeFirst(3)
-                variadic = piece
-            }
-            parameters.append(piece)
-        }
-        for ch in inside {
-            switch ch {
-            case "(", "[", "{": depth += 1; current.append(ch)
-            case ")", "]", "}": depth -= 1; current.append(ch)
-            case "," where depth == 0: flush()
-            default: current.append(ch)
-            }
-        }
-        flush()
-        return (name, parameters, variadic, anyKeyword)
-    }
+    public var shortName: String { parameters.shortName }
 }
 
 /// `text` without leading and trailing spaces and tabs.
@@ -142,6 +108,8 @@ public protocol CallContext: AnyObject {
 public struct RuntimeSettings {
     public var seed: UInt64 = 0
     public var threads: Int = 0  // 0: as many as there are cores
+    /// `--max-memory` in bytes: the memory budget (`MemoryBudget.bytes`) for the whole process; nil keeps the default.
+    public var maxMemory: Int?
     public var color: Bool = false
     public var quiet: Bool = false
     /// Standard error is a terminal: progress bars redraw in place; otherwise they print plain lines.

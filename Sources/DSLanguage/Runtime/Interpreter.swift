@@ -10,13 +10,22 @@ public final class Interpreter {
                 errorOutput: TextSink = StandardStreams.error) {
         self.settings = settings
         self.runtime = Runtime(settings: settings, output: output, errorOutput: errorOutput)
-        register(CoreLibrary.all)
-        register(CoreEssentials.all)
+        for domain in CoreLibrary.domains { register(domain) }
         for (name, value) in CoreLibrary.constants { define(name, value) }
         define("args", .list(ListObject(settings.scriptArguments.map { .string($0) })))
     }
 
     deinit { runtime.teardown() }
+
+    /// The domains registered so far, in order (the `:help` overview lists them).
+    public private(set) var domains: [BuiltinDomain] = []
+
+    /// Adds a domain: its functions as globals, its methods to `:help`.
+    public func register(_ domain: BuiltinDomain) {
+        register(domain.functions)
+        registerHelp(domain.methods)
+        domains.append(domain)
+    }
 
     /// Adds a table of global built-ins (functions) and their `:help` entries.
     public func register(_ table: [Builtin]) {

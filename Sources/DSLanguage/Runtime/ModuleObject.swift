@@ -40,8 +40,8 @@ extension Runtime {
         let importer = span.source.name
         if importer.contains("/") {
             folders.append(String(importer[..<(importer.lastIndex(of: "/") ?? importer.startIndex)]))
-        } else if !importer.hasPrefix("<") && importer != "-e" {
-            folders.append(".")
+        } else {
+            folders.append(".")  // a script in this folder, and the REPL, -e, standard input and notebook cells
         }
         folders += importPaths
         if !folders.contains(".") { folders.append(".") }

@@ -109,7 +109,8 @@ final class GlobalNode: Node {
     override func eval(_ fp: Frame) throws -> Value {
         if case .number(let x) = global.value { return .number(x) }
         if global.defined { return global.value }
-        throw ScriptError("undefined name '\(global.name)'", span: span)
+        throw ScriptError("undefined name '\(global.name)'"
+                          + Suggestions.note(for: global.name, .name, candidates: runtime.globals.definedNames), span: span)
     }
 }
 
@@ -171,12 +172,7 @@ final class InterpolationNode: Node {
                     continue
                 }
                 guard let spec else { throw ScriptError("invalid format '\(text)'", span: node.span) }
-                do {
-                    out += try spec.apply(to: v, context: runtime)
-                } catch var error as ScriptError {
-                    if error.span == nil { error.span = node.span }
-                    throw error
-                }
+                out += try enteringNative(at: node.span) { try spec.apply(to: v, context: runtime) }
             }
         }
         return .string(out)

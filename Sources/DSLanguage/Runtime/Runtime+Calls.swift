@@ -100,19 +100,11 @@ extension Runtime {
             return try callBuiltin(b, positional, keywords, span: span)
         case .native(let object):
             let arguments = Arguments(positional, keywords: keywords, functionName: object.typeName)
-            let result: Value?
-            do {
-                result = try object.call(arguments, context: self)
-                try checkInterrupt()
-            } catch var error as ScriptError {
-                if let interrupted = takeInterrupt() { error = interrupted }
-                if error.span == nil { error.span = span }
-                throw error
-            }
+            let result = try enteringInterruptible(at: span) { try object.call(arguments, context: self) }
             guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
             return result
         default:
-            throw ScriptError("cannot call a value of type \(callee.typeName)", span: span)
+            throw ScriptError("cannot call a value of type \(callee.typeName)" + Suggestions.calledProperty(span), span: span)
         }
     }
 
@@ -134,7 +126,8 @@ extension Runtime {
         }
         for (name, v) in keywords {
             guard let i = proto.parameterNames.firstIndex(of: name) else {
-                throw ScriptError("unknown keyword argument '\(name)' to '\(f.name)'", span: span)
+                throw ScriptError("unknown keyword argument '\(name)' to '\(f.name)'"
+                                  + Suggestions.note(for: name, .keyword, candidates: proto.parameterNames), span: span)
             }
             if provided[i] { throw ScriptError("argument '\(name)' to '\(f.name)' given twice", span: span) }
             base[1 + i] = v
@@ -166,28 +159,16 @@ extension Runtime {
             throw ScriptError("too many arguments to '\(name)' (expected at most \(n), got \(positional.count))", span: span)
         }
         for (key, _) in keywords where !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
-            throw ScriptError("unknown keyword argument '\(key)' to '\(name)'", span: span)
+            let parameters = b.parameterNames.filter { $0 != b.variadicName }
+            throw ScriptError("unknown keyword argument '\(key)' to '\(name)'"
+                              + Suggestions.note(for: key, .keyword, candidates: parameters), span: span)
         }
-        let arguments = Arguments(positional, keywords: keywords, receiver: function.receiver, functionName: name)
+        let arguments = Arguments(
+            positional, keywords: keywords, receiver: function.receiver, functionName: name, parameters: b.parameters)
         let saved = nativeCallSpan
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
-        do {
-            let result = try b.body(arguments, self)
-            try checkInterrupt()
-            return result
-        } catch var error as ScriptError {
-            if let interrupted = takeInterrupt() { error = interrupted }
-            if error.span == nil { error.span = span ?? saved }
-            throw error
-        } catch let error as SyntaxErrors {
-            throw error
-        } catch {
-            // A Swift error from native code becomes an ordinary, located script error (or
-            // "interrupted", when Ctrl-C stopped the engine's loops early and that caused it).
-            var error = takeInterrupt() ?? ScriptError("\(name): \(error)")
-            error.span = span ?? saved
-            throw error
-        }
+        // Engine, file and diffusion errors, and any other error of native code, become located script errors.
+        return try enteringInterruptible(at: span ?? saved, in: name) { try b.body(arguments, self) }
     }
 }

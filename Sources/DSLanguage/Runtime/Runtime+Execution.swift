@@ -9,6 +9,7 @@ extension Runtime {
         if !parser.diagnostics.isEmpty { throw SyntaxErrors(parser.diagnostics) }
 
         var resolver = Resolver(interactive: interactive) { name in table.lookup(name) != nil }
+        resolver.knownGlobals = { table.definedNames }
         let slotCount = resolver.resolveProgram(program)
         if !resolver.diagnostics.isEmpty { throw SyntaxErrors(resolver.diagnostics) }
 

@@ -16,12 +16,7 @@ extension Runtime {
 
     func index(_ object: Value, _ components: [IndexComponent], span: SourceSpan) throws -> Value {
         if case .native(let native) = object {
-            do {
-                return try native.index(components, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
-            }
+            return try enteringNative(at: span) { try native.index(components, context: self) }
         }
         guard components.count == 1 else {
             throw ScriptError("\(object.typeName) takes one index, got \(components.count)", span: span)
@@ -43,7 +38,8 @@ extension Runtime {
             guard let v = dict.entries[k] else { throw ScriptError("key \"\(k)\" not found in dict", span: span) }
             return v
         case (.range(let r), .value(.number(let x))):
-            return .number(r.element(try position(x, count: r.count, what: "range", span: span)))
+            guard let count = r.exactCount else { throw ScriptError("a range of more than 2^53 elements cannot be indexed", span: span) }
+            return .number(r.element(try position(x, count: count, what: "range", span: span)))
         case (.list, .value(let v)), (.string, .value(let v)), (.range, .value(let v)):
             throw ScriptError("\(object.typeName) index must be a number, got \(v.typeName)", span: span)
         case (.dict, .value(let v)):
@@ -66,8 +62,8 @@ extension Runtime {
         return i
     }
 
-    /// The positions a Python-style slice `a:b:c` selects.
-    func slice(count: Int, _ a: Value?, _ b: Value?, _ c: Value?, span: SourceSpan) throws -> [Int] {
+    /// The positions a Python-style slice `a:b:c` of a list or string selects.
+    func slice(count: Int, _ a: Value?, _ b: Value?, _ c: Value?, span: SourceSpan) throws -> StrideTo<Int> {
         func int(_ v: Value?) throws -> Int? {
             guard let v, !v.isNull else { return nil }
             guard case .number(let x) = v, x.rounded() == x, Swift.abs(x) < 9e15 else {
@@ -77,20 +73,25 @@ extension Runtime {
         }
         let step = try int(c) ?? 1
         guard step != 0 else { throw ScriptError("slice step cannot be zero", span: span) }
-        func clamp(_ i: Int?, _ fallback: Int) -> Int {
-            guard var i else { return fallback }
-            if i < 0 { i += count }
-            return step > 0 ? Swift.min(Swift.max(i, 0), count) : Swift.min(Swift.max(i, -1), count - 1)
+        return Runtime.sliceIndices(count: count, start: try int(a), stop: try int(b), step: step)
+    }
+
+    /// The indices Python's `xs[start:stop:step]` visits in a sequence of `count` elements.
+    /// (The language's one slice rule, for `xs[a:b:c]` and `slice(xs, a, b, c)`; tensors use the
+    /// engine's `TensorSelection`.)
+    static func sliceIndices(count: Int, start: Int?, stop: Int?, step: Int) -> StrideTo<Int> {
+        func clampIndex(_ i: Int, low: Int, high: Int) -> Int {
+            let j = i < 0 ? i + count : i
+            return Swift.min(Swift.max(j, low), high)
         }
-        let start = clamp(try int(a), step > 0 ? 0 : count - 1)
-        let stop = clamp(try int(b), step > 0 ? count : -1)
-        var out: [Int] = []
-        var i = start
-        while step > 0 ? i < stop : i > stop {
-            out.append(i)
-            i += step
+        if step > 0 {
+            let a = start.map { clampIndex($0, low: 0, high: count) } ?? 0
+            let b = stop.map { clampIndex($0, low: 0, high: count) } ?? count
+            return stride(from: a, to: Swift.max(a, b), by: step)
         }
-        return out
+        let a = start.map { clampIndex($0, low: -1, high: count - 1) } ?? count - 1
+        let b = stop.map { clampIndex($0, low: -1, high: count - 1) } ?? -1
+        return stride(from: a, to: Swift.min(a, b), by: step)
     }
 
     /// `root[l0][l1]...[ln] = value`: the first native object met along the chain may write through
@@ -101,12 +102,10 @@ extension Runtime {
         var level = 0
         while level < levels.count - 1 {
             if case .native(let native) = current {
-                do {
-                    if try native.setIndex(chain: Array(levels[level...]), value, context: self) { return }
-                } catch var error as ScriptError {
-                    if error.span == nil { error.span = span }
-                    throw error
+                let written = try enteringNative(at: span) {
+                    try native.setIndex(chain: Array(levels[level...]), value, context: self)
                 }
+                if written { return }
             }
             current = try index(current, levels[level], span: span)
             level += 1
@@ -117,12 +116,7 @@ extension Runtime {
     func setIndex(_ object: Value, _ components: [IndexComponent], _ value: Value, span: SourceSpan) throws {
         switch object {
         case .native(let native):
-            do {
-                try native.setIndex(components, value, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
-            }
+            try enteringNative(at: span) { try native.setIndex(components, value, context: self) }
         case .list(let list):
             guard components.count == 1, case .value(let key) = components[0] else {
                 throw ScriptError("list element assignment takes one index", span: span)
@@ -135,42 +129,46 @@ extension Runtime {
             guard components.count == 1, case .value(let key) = components[0], case .string(let k) = key else {
                 throw ScriptError("dict key must be a string", span: span)
             }
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[k] = value
         default:
             throw ScriptError("\(object.typeName) does not support element assignment", span: span)
         }
     }
 
+    /// Methods registered for `type` in the help tables (`tensor.sum` → `sum`).
+    func methodNames(of type: String) -> [String] {
+        let prefix = type + "."
+        return helpOrder.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     func member(_ object: Value, _ name: String, span: SourceSpan) throws -> Value {
         switch object {
         case .native(let native):
-            let found: Value?
-            do {
-                found = try native.member(name, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            let found = try enteringNative(at: span) { try native.member(name, context: self) }
+            guard let found else {
+                throw ScriptError("\(native.typeName) has no member '\(name)'"
+                                  + Suggestions.note(for: name, .member, candidates: native.memberNames + methodNames(of: native.typeName)),
+                                  span: span)
             }
-            guard let found else { throw ScriptError("\(native.typeName) has no member '\(name)'", span: span) }
             return found
         case .dict(let dict):
-            guard let v = dict.entries[name] else { throw ScriptError("dict has no key '\(name)'", span: span) }
+            guard let v = dict.entries[name] else {
+                throw ScriptError("dict has no key '\(name)'" + Suggestions.note(for: name, .member, candidates: dict.entries.keys), span: span)
+            }
             return v
         default:
-            throw ScriptError("\(object.typeName) has no member '\(name)'", span: span)
+            throw ScriptError("\(object.typeName) has no member '\(name)'"
+                              + Suggestions.note(for: name, .member, candidates: methodNames(of: object.typeName)), span: span)
         }
     }
 
     func setMember(_ object: Value, _ name: String, _ value: Value, span: SourceSpan) throws {
         switch object {
         case .native(let native):
-            do {
-                try native.setMember(name, value, context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
-            }
+            try enteringNative(at: span) { try native.setMember(name, value, context: self) }
         case .dict(let dict):
+            try Growth.insert(into: dict.entries.count, span: span)
             dict.entries[name] = value
         default:
             throw ScriptError("cannot set member '\(name)' of \(object.typeName)", span: span)
@@ -185,16 +183,10 @@ extension Runtime {
         case .dict(let d): return ValueIterator(.values(d.entries.keys.map { .string($0) }))
         case .string(let s): return ValueIterator(.values(s.map { .string(String($0)) }))
         case .native(let native):
-            let items: [Value]?
-            do {
-                if let lazy = try native.makeIterator(context: self) {
-                    return ValueIterator(.native(lazy, self))
-                }
-                items = try native.elements(context: self)
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
+            if let lazy = try enteringNative(at: span, { try native.makeIterator(context: self) }) {
+                return ValueIterator(.native(lazy, self))
             }
+            let items = try enteringNative(at: span) { try native.elements(context: self) }
             guard let items else { throw ScriptError("cannot iterate over \(native.typeName)", span: span) }
             return ValueIterator(.values(items))
         default:
@@ -230,7 +222,8 @@ struct ValueIterator {
         switch source {
         case .values(let v): return v[position]
         case .range(let r): return .number(r.element(position))
-        case .native(let iterator, let context): return try iterator.next(context: context)
+        case .native(let iterator, let context):
+            return try enteringNative(at: nil) { try iterator.next(context: context) }
         }
     }
 

@@ -8,23 +8,16 @@ import Darwin
 /// (the left operand's hook first, then the right one's with `reversed: true`).
 extension Runtime {
     func binary(_ op: BinaryOp, _ l: Value, _ r: Value, span: SourceSpan) throws -> Value {
-        do {
-            if let v = try binaryValue(op, l, r) { return v }
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span }
-            throw error
-        }
+        if let v = try enteringInterruptible(at: span, { try binaryValue(op, l, r) }) { return v }
         throw ScriptError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)", span: span)
     }
 
     /// nil when the operands do not support `op`.
     func binaryValue(_ op: BinaryOp, _ l: Value, _ r: Value) throws -> Value? {
         if case .native(let object) = l, let v = try object.binary(BinaryOperator(op), r, reversed: false, context: self) {
-            try checkInterrupt()
             return v
         }
         if case .native(let object) = r, let v = try object.binary(BinaryOperator(op), l, reversed: true, context: self) {
-            try checkInterrupt()
             return v
         }
         switch op {
@@ -38,7 +31,7 @@ extension Runtime {
         case (.string(let a), .string(let b)):
             switch op {
             case .add:
-                try checkJoinedSize(a.utf8.count, b.utf8.count, "string of", "bytes")
+                try Growth.string(a.utf8.count + b.utf8.count)
                 return .string(a + b)
             case .lt: return .bool(a < b)
             case .le: return .bool(a <= b)
@@ -47,13 +40,13 @@ extension Runtime {
             default: return nil
             }
         case (.list(let a), .list(let b)) where op == .add:
-            try checkJoinedSize(a.items.count, b.items.count, "list of", "elements")
+            try Growth.list(a.items.count + b.items.count)
             return .list(ListObject(a.items + b.items))
         case (.string(let s), .number(let n)) where op == .mul:
-            let times = try repeatCount(n, length: s.utf8.count, "string of", "bytes")
+            let times = try repeatCount(n, length: s.utf8.count, Growth.string)
             return .string(s.isEmpty ? "" : String(repeating: s, count: times))
         case (.list(let a), .number(let n)) where op == .mul:
-            let times = try repeatCount(n, length: a.items.count, "list of", "elements")
+            let times = try repeatCount(n, length: a.items.count, Growth.list)
             var items: [Value] = []
             if a.items.isEmpty { return .list(ListObject(items)) }  // `[] * 999999999` looped for minutes
             items.reserveCapacity(a.items.count * times)
@@ -64,24 +57,13 @@ extension Runtime {
         }
     }
 
-    /// The largest string (bytes) or list (elements) that `*` and `+` build: the allocation of a
-    /// bigger one could fail, and Swift cannot recover from that.
-    static let maxBuiltSize = 1 << 28
-
-    func repeatCount(_ n: Double, length: Int, _ what: String, _ unit: String) throws -> Int {
+    /// The repeat count of `s * n` or `xs * n`, once `grow` (a `Growth` check) has accepted the result's size.
+    func repeatCount(_ n: Double, length: Int, _ grow: (Int) throws -> Void) throws -> Int {
         guard n.rounded() == n, n >= 0, n < 1e9 else { throw ScriptError("repeat count must be a non-negative integer, got \(formatNumber(n))") }
         let count = Int(n)
         let (total, overflow) = length.multipliedReportingOverflow(by: count)
-        guard !overflow, total <= Runtime.maxBuiltSize else {
-            throw ScriptError("\(what) \(overflow ? "more than 2^63" : String(total)) \(unit) is too large (at most \(Runtime.maxBuiltSize))")
-        }
+        try grow(overflow ? Int.max : total)
         return count
-    }
-
-    func checkJoinedSize(_ a: Int, _ b: Int, _ what: String, _ unit: String) throws {
-        guard a + b <= Runtime.maxBuiltSize else {
-            throw ScriptError("\(what) \(a + b) \(unit) is too large (at most \(Runtime.maxBuiltSize))")
-        }
     }
 
     func arithmetic(_ op: BinaryOp, _ a: Double, _ b: Double) -> Value? {
@@ -111,26 +93,13 @@ extension Runtime {
     func negate(_ v: Value, span: SourceSpan) throws -> Value {
         if case .number(let x) = v { return .number(-x) }
         if case .native(let object) = v {
-            do {
-                if let result = try object.unary(.neg, context: self) {
-                    try checkInterrupt()
-                    return result
-                }
-            } catch var error as ScriptError {
-                if error.span == nil { error.span = span }
-                throw error
-            }
+            if let result = try enteringInterruptible(at: span, { try object.unary(.neg, context: self) }) { return result }
         }
         throw ScriptError("unsupported operand type for unary -: \(v.typeName)", span: span)
     }
 
     func truthy(_ v: Value, span: SourceSpan) throws -> Bool {
-        do {
-            return try v.isTruthy()
-        } catch var error as ScriptError {
-            if error.span == nil { error.span = span }
-            throw error
-        }
+        try enteringNative(at: span) { try v.isTruthy() }
     }
 
 }

@@ -69,6 +69,11 @@ final class GlobalTable {
         return g
     }
 
+    /// The names defined here and in the tables behind (for "did you mean").
+    var definedNames: [String] {
+        order.filter { variables[$0]?.defined == true } + (parent?.definedNames ?? [])
+    }
+
     func define(_ name: String, _ value: Value) {
         let g = slot(name)
         g.value = value
@@ -157,10 +162,6 @@ final class Runtime: CallContext {
         errorOutput.flush()
     }
 
-    /// Raises "interrupted" (once) when Ctrl-C was pressed. Also called right after every native
-    /// call and native operator returns: a product or convolution that Ctrl-C stopped early returns
-    /// an incomplete result, which must not reach a variable.
-    @inline(__always)
     func checkInterrupt() throws {
         if interruptFlag.pointee != 0 {
             interruptFlag.pointee = 0
@@ -168,12 +169,34 @@ final class Runtime: CallContext {
         }
     }
 
-    /// "interrupted" (consuming the request) when Ctrl-C was pressed, else nil: what a native call
-    /// that failed meanwhile raises instead of its own error, which the stop may have caused.
+    /// "interrupted" (consuming the request) when Ctrl-C was pressed, else nil.
     func takeInterrupt() -> ScriptError? {
         guard interruptFlag.pointee != 0 else { return nil }
         interruptFlag.pointee = 0
         return ScriptError.interrupted()
+    }
+
+    /// `enteringNative` for native code that may run long (calls, operators on native values): when
+    /// Ctrl-C was pressed meanwhile, "interrupted" is raised as soon as it returns, before its result
+    /// (which the engine's loops may have left incomplete) is used, and instead of any error it threw
+    /// (which the stop may have caused).
+    @inline(__always)
+    func enteringInterruptible<T>(at span: SourceSpan?, in function: String? = nil, _ body: () throws -> T) throws -> T {
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            if var interrupted = takeInterrupt() {
+                interrupted.span = span
+                throw interrupted
+            }
+            throw ScriptError.translating(error, at: span, in: function)
+        }
+        if var interrupted = takeInterrupt() {
+            interrupted.span = span
+            throw interrupted
+        }
+        return result
     }
 
     func describe(_ value: Value, repr: Bool) -> String { format(value, repr: repr) }

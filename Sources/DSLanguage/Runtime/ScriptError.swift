@@ -32,6 +32,40 @@ public struct ScriptError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// An error of a library below the language (the tensor engine, file formats, diffusion) whose
+/// message is written for the script's author. The bindings say which types are (one list, in
+/// `DSBindings/ScriptFacingErrors.swift`); `ScriptError.translating` shows their message as it is.
+public protocol ScriptFacingError: Error {
+    var message: String { get }
+}
+
+extension ScriptError {
+    /// The one translation of whatever native code throws into a located script error: a
+    /// `ScriptError` keeps its span or takes `span`; a `ScriptFacingError` becomes a `ScriptError`
+    /// with its message at `span`; syntax errors (from `import`) pass unchanged; any other error (a
+    /// bug in native code) becomes `FUNCTION: description` at `span`.
+    public static func translating(_ error: Error, at span: SourceSpan?, in function: String? = nil) -> Error {
+        switch error {
+        case var scriptError as ScriptError:
+            if scriptError.span == nil { scriptError.span = span }
+            return scriptError
+        case let facing as ScriptFacingError:
+            return ScriptError(facing.message, span: span)
+        case is SyntaxErrors, is Diagnostic:
+            return error
+        default:
+            return ScriptError(function.map { "\($0): \(error)" } ?? "\(error)", span: span)
+        }
+    }
+}
+
+/// Runs native code (a native object's hook, a format) with whatever it throws translated by
+/// `ScriptError.translating` and located at `span`: the one way the runtime enters native code.
+@inline(__always)
+func enteringNative<T>(at span: SourceSpan?, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw ScriptError.translating(error, at: span) }
+}
+
 /// One active call in a traceback: `  at NAME (FILE:LINE:COL)`.
 public struct TraceFrame: Equatable {
     public var function: String

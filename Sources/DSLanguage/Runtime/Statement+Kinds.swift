@@ -54,7 +54,9 @@ enum VariableTarget {
         case .upvalue(let index):
             if case .function(let f) = fp[0] { f.captures[index].value = value }
         case .global(let g, let declares):
-            if !declares && !g.defined { throw ScriptError("undefined name '\(g.name)'", span: span) }
+            if !declares && !g.defined {
+                throw ScriptError("undefined name '\(g.name)'" + Suggestions.note(for: g.name, .name, candidates: []), span: span)
+            }
             g.value = value
             g.defined = true
         case .builtin(let name):
@@ -119,7 +121,10 @@ final class StoreGlobalStatement: Statement {
     }
     override func exec(_ fp: Frame) throws -> Flow {
         let v = try value.eval(fp)
-        if !declares && !global.defined { throw ScriptError("undefined name '\(global.name)'", span: span) }
+        if !declares && !global.defined {
+            throw ScriptError("undefined name '\(global.name)'"
+                              + Suggestions.note(for: global.name, .name, candidates: runtime.globals.definedNames), span: span)
+        }
         global.value = v
         global.defined = true
         return .normal

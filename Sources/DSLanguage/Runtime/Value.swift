@@ -53,14 +53,18 @@ public final class RangeObject {
         self.inclusive = inclusive
     }
 
-    /// Number of elements (0 for an empty or backwards range).
-    public var count: Int {
+    /// Number of elements (0 for an empty or backwards range), for iteration: a range of more than
+    /// 2^53 elements counts as 9·10^15, more than any loop gets through.
+    public var count: Int { exactCount ?? 9_000_000_000_000_000 }
+
+    /// Number of elements when a number holds it exactly (at most 2^53), else nil (`len(0..<1e20)`).
+    public var exactCount: Int? {
         guard step != 0 else { return 0 }
         let span = (end - start) / step
-        if span < 0 { return 0 }
+        if span < 0 || span.isNaN { return 0 }
         let whole = span.rounded(.down)
-        var n = Int(Swift.min(whole, 9e15)) + 1
-        if !inclusive && whole == span { n -= 1 }
+        guard whole < 0x1p53 else { return nil }
+        let n = Int(whole) + (!inclusive && whole == span ? 0 : 1)
         return Swift.max(n, 0)
     }
 

@@ -154,6 +154,7 @@ struct Lexer {
         var t = make(.error, start, startLine, startColumn)
         t.end = start + width
         t.text = b == UInt8(ascii: "!") ? "unexpected character '!' (use 'not')" : "unexpected character '\(text)'"
+        if b == UInt8(ascii: "&") || b == UInt8(ascii: "|") { t.text += Suggestions.syntaxNote(text + text) }
         return t
     }
 

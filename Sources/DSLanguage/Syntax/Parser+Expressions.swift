@@ -121,6 +121,7 @@ extension Parser {
         skipNewlines()
         defer { ignoreNewlines = saved }
         let inner = try expression()
+        if check(.comma) { throw fail("expected ')' but found ','" + Suggestions.syntaxNote("tuple"), at: current) }
         try close(.rightParen, "')'", opening: open, restoring: saved)
         return inner
     }

@@ -53,6 +53,7 @@ extension Parser {
         case .kwFor:
             advance()
             let name = try expect(.identifier, "a loop variable after 'for'")
+            if check(.comma) { throw fail("expected 'in' but found ','" + Suggestions.syntaxNote("for-pair"), at: current) }
             try expect(.kwIn, "'in'")
             let sequence = try expression()
             let body = try block()
@@ -73,6 +74,10 @@ extension Parser {
             }
         case .kwImport:
             advance()
+            if check(.identifier) {
+                throw fail("expected a module name in quotes after 'import' but found \(describe(current))"
+                           + Suggestions.syntaxNote("import"), at: current)
+            }
             let name = try expect(.string, "a module name in quotes after 'import'")
             guard name.parts.count == 1, case .text(let path) = name.parts[0] else {
                 throw fail("module name must be a plain string", at: name)

@@ -1,5 +1,6 @@
-/// A Pratt parser: statements by recursive descent, expressions by the rule table in
-/// `Parser+Rules.swift`. It recovers from syntax errors at statement boundaries and reports them all.
+/// A Pratt parser: statements by recursive descent (`Parser+Statements.swift`), expressions by the
+/// rule table `ParseRule.table` (`Parser+Expressions.swift`). It recovers from syntax errors at
+/// statement boundaries and reports them all.
 struct Parser {
     struct Failure: Error {}
 
@@ -106,6 +107,7 @@ struct Parser {
     // MARK: Errors
 
     mutating func report(_ message: String, at token: Token, notes: [Diagnostic.Note] = []) {
+        let message = message + habitNote(at: token)
         if token.kind == .error {
             diagnostics.append(Diagnostic(token.text, span: token.span(in: source)))
         } else if token.kind == .eof {
@@ -113,6 +115,17 @@ struct Parser {
         } else {
             diagnostics.append(Diagnostic(message, span: token.span(in: source), notes: notes))
         }
+    }
+
+    /// The hint for Python written where dscript was expected: `f"..."` strings, and `def`,
+    /// `elif` or `lambda` read as a name followed by something that cannot follow it.
+    func habitNote(at token: Token) -> String {
+        guard previous.kind == .identifier, token.kind != .error else { return "" }
+        if token.kind == .string, ["f", "F", "rf", "fr"].contains(previous.text), previous.end == token.start {
+            return Suggestions.syntaxNote("f-string")
+        }
+        if ["def", "elif", "lambda"].contains(previous.text) { return Suggestions.syntaxNote(previous.text) }
+        return ""
     }
 
     /// Just after the previous token: where "found end of input" errors point.

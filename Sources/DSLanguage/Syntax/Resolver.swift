@@ -45,6 +45,8 @@ struct Resolver {
     var scope: FunctionScope
     var programGlobals: Set<String> = []
     var depth = 0
+    /// The globals defined before this program, for "did you mean" (read only when a name is undefined).
+    var knownGlobals: () -> [String] = { [] }
 
     init(interactive: Bool, isGlobal: @escaping (String) -> Bool) {
         self.interactive = interactive
@@ -110,9 +112,20 @@ struct Resolver {
             // In the REPL a function may use a global defined later.
             reference.resolution = .global
         } else {
-            error("undefined name '\(reference.name)'", span)
+            error("undefined name '\(reference.name)'" + Suggestions.note(for: reference.name, .name, candidates: visibleNames()), span)
             reference.resolution = .global
         }
+    }
+
+    /// Every name a reference here could mean: locals of the enclosing functions and globals.
+    func visibleNames() -> [String] {
+        var names = Array(programGlobals) + knownGlobals()
+        var function: FunctionScope? = scope
+        while let f = function {
+            for block in f.blocks { names += block.keys }
+            function = f.parent
+        }
+        return names
     }
 
     /// Finds `name` in the functions around `function`, marking it captured on the way.

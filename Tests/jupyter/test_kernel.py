@@ -1,0 +1,217 @@
+"""The Jupyter kernel, driven by Jupyter's own clients: nbclient executes notebooks and
+jupyter_client sends the requests a front end sends (completion, Shift-Tab help, interrupts).
+
+Run by scripts/test-jupyter, which makes the virtual environment, installs the kernelspec with
+`dscript --install-kernel --prefix` and points JUPYTER_PATH at it. Each test_* function is a test;
+the run ends with the line 'N passed, N failed'."""
+import base64
+import pathlib
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+import jupyter_client
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run_cells(*sources, allow_errors=False, timeout=60):
+    """Executes a notebook of code cells with the dscript kernel; returns its cells."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    NotebookClient(nb, kernel_name="dscript", timeout=timeout, allow_errors=allow_errors).execute()
+    return nb.cells
+
+
+def text_of(cell, output_type=None):
+    """The text outputs of a cell (streams, results, plain text of displays), joined."""
+    parts = []
+    for out in cell.outputs:
+        if output_type and out.output_type != output_type:
+            continue
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif "data" in out:
+            parts.append(out.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_variables_live_across_cells_and_the_last_value_is_the_result():
+    cells = run_cells("let x = 20", "print(x + 1)\nx * 2", "fn f(n) => n + x", "f(1)")
+    assert cells[0].outputs == [], cells[0].outputs
+    assert text_of(cells[1], "stream") == "21\n"
+    result = [o for o in cells[1].outputs if o.output_type == "execute_result"]
+    assert len(result) == 1 and result[0].data["text/plain"] == "40" and result[0].execution_count == 2
+    assert text_of(cells[3], "execute_result") == "21"
+
+
+def test_tensors_come_back_as_text():
+    cells = run_cells("seed(0)\ntensor([[1, 2], [3, 4.5]])")
+    assert "tensor([[1" in text_of(cells[0], "execute_result"), text_of(cells[0])
+
+
+def test_show_sends_a_png_and_charts_send_svg():
+    cells = run_cells("show(zeros([2, 1, 8, 8]) + 0.5, nrow: 2)", "plot([1, 4, 9], title: \"squares\")",
+                      "scatter(randn([50, 2]))", "hist(randn([500]))", "plot(schedule(\"cosine\"))")
+    (picture,) = [o for o in cells[0].outputs if o.output_type == "display_data"]
+    png = base64.b64decode(picture.data["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    # Two 8×8 images 2 pixels apart (18×8), enlarged 8 times (the most) towards 256 pixels wide.
+    assert (width, height) == (144, 64), (width, height)
+    schedule_charts = [o for o in cells[4].outputs if o.output_type == "display_data"]
+    assert len(schedule_charts) == 2 and "log SNR" in schedule_charts[1].data["image/svg+xml"], cells[4].outputs
+    for cell in cells[1:4]:
+        (chart,) = [o for o in cell.outputs if o.output_type == "display_data"]
+        assert chart.data["image/svg+xml"].startswith("<svg"), chart.data.keys()
+        assert chart.data["text/plain"].strip(), "charts keep their text form"
+    assert "squares" in cells[1].outputs[0].data["image/svg+xml"]
+
+
+def test_progress_bars_update_in_place():
+    cells = run_cells("for i in progress(40) { sleep(0.01) }")
+    displays = [o for o in cells[0].outputs if o.output_type == "display_data"]
+    assert len(displays) == 1, cells[0].outputs  # every update replaced the first display
+    assert "40/40" in displays[0].data["text/plain"], displays[0].data
+
+
+def test_errors_are_error_outputs_with_location_and_traceback():
+    cells = run_cells("fn inner(v) {\n    return v + nil\n}\nfn outer() => inner(1)", "outer()", "print(\"after\")",
+                      allow_errors=True)
+    (error,) = [o for o in cells[1].outputs if o.output_type == "error"]
+    lines = [ANSI.sub("", line) for line in error.traceback]
+    assert error.ename == "Error" and "nil" in error.evalue, error
+    assert lines[0].startswith("<cell 1>:2:12: error:"), lines
+    assert "  at inner (<cell 1>:4:15)" in lines and any(line.startswith("  at outer") for line in lines), lines
+    assert text_of(cells[2]) == "after\n"  # the kernel goes on
+    (syntax,) = [o for o in run_cells("let = 1", allow_errors=True)[0].outputs if o.output_type == "error"]
+    assert syntax.ename == "SyntaxError", syntax
+
+
+def test_repl_commands_work_in_cells():
+    cells = run_cells("let w = 3\n:time w * 2\nprint(\"done\")", ":help abs", ":vars", ":nonsense")
+    text = text_of(cells[0])
+    assert text.startswith("6\ntime: ") and text.endswith("done\n"), text
+    assert "absolute value" in text_of(cells[1])
+    assert re.search(r"^w\s+number\s+3$", text_of(cells[2]), re.M), text_of(cells[2])
+    assert "unknown command" in text_of(cells[3])
+
+
+def test_lesson_notebooks_are_current_and_run():
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make-lesson-notebooks"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    paths = sorted((ROOT / "docs" / "notebooks").glob("*.ipynb"))
+    assert len(paths) >= 8, paths
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, kernel_name="dscript", timeout=120).execute()
+        checks = "".join(text_of(cell) for cell in nb.cells if cell.cell_type == "code")
+        assert "PASS" in checks and "FAIL" not in checks, (path.name, checks[:400])
+
+
+class Kernel:
+    """A kernel and a blocking client, for the requests nbclient does not send."""
+
+    def __enter__(self):
+        self.manager, self.client = jupyter_client.manager.start_new_kernel(kernel_name="dscript")
+        return self
+
+    def __exit__(self, *exc):
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=False)
+
+    def execute(self, code, interrupt=None):
+        msg_id = self.client.execute(code)
+        if interrupt:
+            time.sleep(0.5)
+            interrupt()
+        reply = self.client.get_shell_msg(timeout=30)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        outputs = []
+        while True:
+            msg = self.client.get_iopub_msg(timeout=30)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return reply["content"], outputs
+            outputs.append(msg)
+
+
+def test_complete_inspect_and_is_complete():
+    with Kernel() as k:
+        k.execute("let sched = schedule(\"linear\", steps: 10)")
+        c = k.client.complete("sched.alpha_b", 13, reply=True)["content"]
+        assert c["matches"] == ["sched.alpha_bar", "sched.alpha_bar_prev"] and c["cursor_start"] == 0, c
+        c = k.client.complete("x = ᾱ + pri", 11, reply=True)["content"]  # the cursor counts code points
+        assert "print" in c["matches"] and c["cursor_start"] == 8, c
+        c = k.client.complete(":ti", 3, reply=True)["content"]
+        assert c["matches"] == ["time"] and c["cursor_start"] == 1, c
+        i = k.client.inspect("abs(", 2, reply=True)["content"]
+        assert i["found"] and "absolute value" in i["data"]["text/plain"], i
+        i = k.client.inspect("no_such_thing", 3, reply=True)["content"]
+        assert not i["found"], i
+        for code, status in [("fn f(x) {", "incomplete"), ("1 + 1", "complete")]:
+            k.client.is_complete(code)
+            assert k.client.get_shell_msg(timeout=10)["content"]["status"] == status, code
+        info = k.client.kernel_info(reply=True)["content"]
+        assert info["language_info"]["name"] == "dscript" and info["protocol_version"] == "5.3", info
+
+
+def test_interrupt_stops_the_cell_and_keeps_the_state():
+    with Kernel() as k:
+        k.execute("let n = 0")
+        for interrupt in (k.manager.interrupt_kernel,  # SIGINT, as the kernelspec asks
+                          lambda: k.client.control_channel.send(k.client.session.msg("interrupt_request", {}))):
+            reply, outputs = k.execute("while true { n += 1 }", interrupt=interrupt)
+            assert reply["status"] == "error" and reply["ename"] == "Interrupted", reply
+            assert any(m["msg_type"] == "error" for m in outputs)
+            reply, outputs = k.execute("n > 0")
+            assert reply["status"] == "ok"
+            assert [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"] == ["true"]
+        assert k.manager.is_alive()
+
+
+def test_a_wrongly_signed_message_is_ignored():
+    with Kernel() as k:
+        session = k.client.session
+        key = session.key
+        session.key = b"not the key"
+        session.auth = None
+        import hmac, hashlib
+        session.auth = hmac.HMAC(session.key, digestmod=hashlib.sha256)
+        k.client.execute("print(\"should not run\")")
+        time.sleep(0.5)
+        session.key = key
+        session.auth = hmac.HMAC(key, digestmod=hashlib.sha256)
+        reply, outputs = k.execute("print(\"runs\")")
+        texts = [m["content"].get("text") for m in outputs if m["msg_type"] == "stream"]
+        assert texts == ["runs\n"], texts
+
+
+def main():
+    tests = [(name, f) for name, f in globals().items() if name.startswith("test_") and callable(f)]
+    only = sys.argv[1:]
+    passed = failed = 0
+    for name, test in tests:
+        if only and not any(o in name for o in only):
+            continue
+        start = time.monotonic()
+        try:
+            test()
+            passed += 1
+            print(f"ok      {name} ({time.monotonic() - start:.1f} s)")
+        except Exception:
+            failed += 1
+            print(f"FAILED  {name}\n{traceback.format_exc()}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
