@@ -21,6 +21,25 @@ enum ConvColumns {
         Swift.max(1, Swift.min(g.n, columnBudget / Swift.max(1, g.colRows * g.spatial)))
     }
 
+    /// body(first, count, columns) for each chunk of `count` samples from `first` (columns =
+    /// count·ho·wo), until an interrupt is requested.
+    static func forEachChunk(_ g: Tensor.ConvGeometry, _ body: (Int, Int, Int) -> Void) {
+        let per = samplesPerChunk(g)
+        for first in stride(from: 0, to: g.n, by: per) where !Engine.interruptRequested {
+            let count = Swift.min(per, g.n - first)
+            body(first, count, count * g.spatial)
+        }
+    }
+
+    /// The im2col columns of group `grp` of samples first..<first+count, side by side in `col`
+    /// (rows `cols` apart), one sample per part.
+    static func unfold(_ x: UnsafePointer<Float>, _ g: Tensor.ConvGeometry, first: Int, count: Int, group grp: Int,
+                       into col: UnsafeMutablePointer<Float>, cols: Int) {
+        Engine.parallel(count) { k in
+            Tensor.im2col(x + ((first + k) * g.c + grp * g.cg) * g.h * g.w, g, col + k * g.spatial, ld: cols)
+        }
+    }
+
     /// out[n, o, ho, wo] = conv(x, w) + bias, every element written.
     static func forward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: Tensor.ConvGeometry, into out: inout [Float]) {
         let per = samplesPerChunk(g)
@@ -30,12 +49,9 @@ enum ConvColumns {
         col.withUnsafeMutableBufferPointer { pc in product.withUnsafeMutableBufferPointer { pp in
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress,
                   let c0 = pc.baseAddress, let p0 = pp.baseAddress else { return }
-            for first in stride(from: 0, to: g.n, by: per) where !Engine.interruptRequested {
-                let count = Swift.min(per, g.n - first), cols = count * g.spatial
+            forEachChunk(g) { first, count, cols in
                 for grp in 0..<g.groups {
-                    Engine.parallel(count) { k in
-                        Tensor.im2col(x0 + ((first + k) * g.c + grp * g.cg) * g.h * g.w, g, c0 + k * g.spatial, ld: cols)
-                    }
+                    unfold(x0, g, first: first, count: count, group: grp, into: c0, cols: cols)
                     Gemm.parallel(false, false, g.og, cols, g.colRows, w0 + grp * g.og * g.colRows, c0, p0, beta: 0)
                     // [og, count·spatial] back to [count, o, spatial], plus the bias.
                     Engine.parallel(count) { k in
@@ -67,8 +83,7 @@ enum ConvColumns {
         col.withUnsafeMutableBufferPointer { pc in dy.withUnsafeMutableBufferPointer { pd in
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let g0 = pg.baseAddress,
                   let c0 = pc.baseAddress, let d0 = pd.baseAddress else { return }
-            for first in stride(from: 0, to: g.n, by: per) where !Engine.interruptRequested {
-                let count = Swift.min(per, g.n - first), cols = count * g.spatial
+            forEachChunk(g) { first, count, cols in
                 for grp in 0..<g.groups {
                     // dy of the chunk as [og, count·spatial].
                     Engine.parallel(count) { k in
@@ -78,9 +93,7 @@ enum ConvColumns {
                         }
                     }
                     if needW, let gw0 = pgw.baseAddress {
-                        Engine.parallel(count) { k in
-                            Tensor.im2col(x0 + ((first + k) * g.c + grp * g.cg) * g.h * g.w, g, c0 + k * g.spatial, ld: cols)
-                        }
+                        unfold(x0, g, first: first, count: count, group: grp, into: c0, cols: cols)
                         // dW += dy · colᵀ
                         Gemm.parallel(false, true, g.og, g.colRows, cols, d0, c0, gw0 + grp * g.og * g.colRows, beta: 1)
                     }

@@ -71,9 +71,8 @@ final class InterruptTests: XCTestCase {
         let home = try temporaryFolder(self)
         let terminal = try Terminal(home: home.path)
         XCTAssertTrue(terminal.waitForPrompt(1), terminal.transcript)
-        terminal.send("let a = randn([3000, 3000]) / 55; let c = 7; a.shape\r")
-        XCTAssertTrue(terminal.readUntil(patience: 120_000) { $0.contains("[3000, 3000]") }, terminal.transcript)
-        XCTAssertTrue(terminal.waitForPrompt(2), terminal.transcript)
+        XCTAssertTrue(terminal.enter("let a = randn([3000, 3000]) / 55; let c = 7; a.shape", expecting: "[3000, 3000]", prompt: 2),
+                      terminal.transcript)
         // A new variable and an existing one, each assigned from a chain of products.
         for (prompt, line) in [(3, "let d = a @ a @ a @ a @ a @ a @ a @ a"), (4, "c = a @ a @ a @ a @ a @ a @ a @ a")] {
             terminal.send(line + "\r")
@@ -84,12 +83,8 @@ final class InterruptTests: XCTestCase {
                           terminal.transcript)
             XCTAssertTrue(terminal.waitForPrompt(prompt), terminal.transcript)
         }
-        terminal.send("print(c, a.shape)\r")
-        XCTAssertTrue(terminal.waitFor("7 [3000, 3000]"), terminal.transcript)
-        XCTAssertTrue(terminal.waitForPrompt(5), terminal.transcript)
-        terminal.send("d\r")
-        XCTAssertTrue(terminal.waitFor("undefined"), terminal.transcript)
-        XCTAssertTrue(terminal.waitForPrompt(6), terminal.transcript)
+        XCTAssertTrue(terminal.enter("print(c, a.shape)", expecting: "7 [3000, 3000]", prompt: 5), terminal.transcript)
+        XCTAssertTrue(terminal.enter("d", expecting: "undefined", prompt: 6), terminal.transcript)
         terminal.send("\u{04}")
         terminal.process.waitUntilExit()
         XCTAssertEqual(terminal.process.terminationStatus, 0, terminal.transcript)
