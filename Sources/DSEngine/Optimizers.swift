@@ -45,6 +45,7 @@ public final class SGD: Optimizer {
             throw TensorError("sgd: Nesterov momentum requires a momentum and zero dampening")
         }
         (self.momentum, self.dampening, self.weightDecay, self.nesterov) = (momentum, dampening, weightDecay, nesterov)
+        if momentum != 0 { try Tensor.reserve(params.reduce(0) { $0 + $1.count }, for: "sgd's momentum buffers") }
         buffers = Array(repeating: nil, count: params.count)
         try super.init(params, lr: lr)
     }
@@ -83,6 +84,7 @@ public final class Adam: Optimizer {
         }
         guard eps >= 0 else { throw TensorError("adam: eps must be non-negative") }
         (beta1, beta2, self.eps, self.weightDecay, self.decoupled) = (betas.0, betas.1, eps, weightDecay, decoupled)
+        try Tensor.reserve(2 * params.reduce(0) { $0 + $1.count }, for: "adam's moments")
         m = params.map { [Float](repeating: 0, count: $0.count) }
         v = params.map { [Float](repeating: 0, count: $0.count) }
         steps = Array(repeating: 0, count: params.count)
@@ -146,6 +148,7 @@ public final class EMA {
 
     public init(_ params: [Tensor], decay: Float = 0.9999, warmup: Bool = false) throws {
         guard decay >= 0, decay <= 1 else { throw TensorError("ema: decay must be in [0, 1], got \(decay)") }
+        try Tensor.reserve(params.reduce(0) { $0 + $1.count }, for: "the averages of ema")
         self.params = params
         self.shadow = params.map { $0.detach() }
         self.decay = decay

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 #if os(Linux)
-import CMalloc
+import CSystem
 #endif
 
 /// The memory a process holds, as the budget counts it. The heap's free bytes are left out: glibc
