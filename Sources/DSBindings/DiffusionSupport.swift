@@ -201,6 +201,7 @@ enum DiffusionBridge {
 
     /// The noises a DDPM sampler draws after x_T, given by the script (`step_noises:` a list of tensors,
     /// or one tensor whose first axis runs over the steps), or drawn from the generator when absent.
+    /// x_T itself is `noise:`, else the generator's first draw.
     struct StepNoises {
         let source: NoiseSource
         /// Throws when the script gave more noises than the sampler used.
@@ -208,7 +209,8 @@ enum DiffusionBridge {
     }
 
     static func stepNoises(_ a: Arguments, _ context: CallContext) throws -> StepNoises {
-        guard a.has("step_noises") else { return StepNoises(source: noise(context), checkUsed: {}) }
+        let generator = noise(context)
+        guard a.has("step_noises") else { return StepNoises(source: generator, checkUsed: {}) }
         let given: [Tensor]
         if case .list(let list) = try a.value("step_noises") {
             given = try list.items.enumerated().map { i, v in
@@ -222,8 +224,12 @@ enum DiffusionBridge {
             guard stacked.rank >= 1 else { throw a.error("step_noises", "expected a list of tensors or a tensor [steps, ...]") }
             given = try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) }
         }
-        var used = 0
+        var used = 0, drawsStart = !a.has("noise")
         let source: NoiseSource = { shape in
+            if drawsStart {
+                drawsStart = false
+                return try generator(shape)
+            }
             guard used < given.count else {
                 throw ScriptError("step_noises holds \(given.count) tensors but the sampler needs more (one per step with t > 0)")
             }
