@@ -10,7 +10,7 @@ import CSystem
 /// The memory a process holds, as the budget counts it. The heap's free bytes are left out: glibc
 /// keeps freed blocks (the engine asks it to, up to 1 GiB) and hands them out again before it grows.
 public struct MemoryUsage: Equatable {
-    /// Resident bytes (RSS) less the heap's free bytes.
+    /// Resident bytes (RSS) less the heap's free bytes, and never less than the heap's live bytes.
     public var resident: Int
     /// Mapped bytes (what `ulimit -v` limits) less the heap's free bytes.
     public var addressSpace: Int
@@ -19,8 +19,11 @@ public struct MemoryUsage: Equatable {
     public static func current() -> MemoryUsage? {
         #if os(Linux)
         guard let (size, resident) = statm() else { return nil }
-        let free = Int(mallinfo2().fordblks)
-        return MemoryUsage(resident: Swift.max(resident - free, 0), addressSpace: Swift.max(size - free, 0))
+        let heap = mallinfo2()
+        // Free heap blocks are mapped but need not be resident (glibc may have given their pages
+        // back), so RSS less the free bytes can undercount: the heap's live bytes are the floor.
+        let free = Int(heap.fordblks), live = Int(heap.uordblks) + Int(heap.hblkhd)
+        return MemoryUsage(resident: Swift.max(resident - free, live), addressSpace: Swift.max(size - free, live))
         #else
         return nil
         #endif
