@@ -48,7 +48,7 @@ let package = Package(
             ]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-fno-math-errno", "-mprefer-vector-width=512"])]),
         // libzmq and libcrypto are opened with dlopen when `dscript --kernel` starts (linking them
         // would cost every start-up about 3 ms); their headers come from libzmq3-dev and libssl-dev.
         .target(name: "CJupyterWire", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),

@@ -35,7 +35,7 @@ import os
 import sys
 
 import torch
-from diffusers import AutoencoderKL, UNet2DModel, VQModel
+from diffusers import AutoencoderKL, UNet2DConditionModel, UNet2DModel, VQModel
 from safetensors.torch import load_file, save_file
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "models")
@@ -130,6 +130,50 @@ def make_class_unets():
         save_folder(m, name, unet_io(m, x, t, grads, class_labels=labels))
 
 
+def make_cond_unets():
+    """UNet2DConditionModel on tiny configs: Stable Diffusion's layout (conv projections, one transformer
+    layer, heads from attention_head_dim), and one with linear projections, two transformer layers,
+    per-block heads (attention_head_dim as a list: diffusers refuses num_attention_heads) and layers, scale_shift time conditioning, class labels and 1x1 / 5x5 conv kernels."""
+    cases = [
+        ("unet_cond", dict(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 16), layers_per_block=1,
+                           down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                           up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=12,
+                           attention_head_dim=2, norm_num_groups=4), None, 12),
+        ("unet_cond_linear", dict(sample_size=8, in_channels=3, out_channels=2, block_out_channels=(8, 16),
+                                  layers_per_block=(1, 2), down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+                                  up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=8,
+                                  attention_head_dim=(2, 4), transformer_layers_per_block=2, use_linear_projection=True,
+                                  norm_num_groups=4, resnet_time_scale_shift="scale_shift", num_class_embeds=3,
+                                  conv_in_kernel=1, conv_out_kernel=5, flip_sin_to_cos=False, freq_shift=1,
+                                  upcast_attention=True), torch.tensor([2, 0]), 8),
+    ]
+    for i, (name, config, labels, context_dim) in enumerate(cases):
+        torch.manual_seed(30 + i)
+        m = UNet2DConditionModel(**config)
+        round_to_half(m)
+        g = torch.Generator().manual_seed(31 + i)
+        x = torch.randn(2, config["in_channels"], 8, 8, generator=g)
+        t = torch.tensor([20.0, 800.0])
+        context = torch.randn(2, 5, context_dim, generator=g)
+        extra = {} if labels is None else {"class_labels": labels}
+        out = m(x, t, encoder_hidden_states=context, **extra).sample
+        io = {"x": x, "t": t, "context": context, "out": out,
+              "out_t37": m(x, 37, encoder_hidden_states=context, **extra).sample}
+        if labels is not None:
+            io["class_labels"] = labels
+        loss = (out ** 2).mean()
+        io["loss"] = loss.reshape(1)
+        keys = ["conv_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+                "down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.proj.weight", "up_blocks.1.attentions.0.proj_in.weight",
+                "mid_block.attentions.0.transformer_blocks.0.attn1.to_q.weight"]
+        params = dict(m.named_parameters())
+        context = context.clone().requires_grad_()
+        grads = torch.autograd.grad(loss, [params[k] for k in keys])
+        for k, gk in zip(keys, grads):
+            io["grad." + k] = gk
+        save_folder(m, name, io)
+
+
 def make_vae():
     torch.manual_seed(2)
     m = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(16, 32),
@@ -180,6 +224,32 @@ def make_vq():
         io["grad." + k] = g
     io["loss"] = total.reshape(1)
     save_folder(m, "vq", io)
+
+
+def make_weight_formats():
+    """One tiny UNet in diffusers' other weight layouts: PyTorch .bin (torch.save zip format), the fp16
+    variant file name, safetensors shards with their index, and .bin shards with theirs. io.safetensors
+    (in formats/) holds the output every folder must give."""
+    torch.manual_seed(4)
+    m = UNet2DModel(sample_size=8, in_channels=1, out_channels=1, block_out_channels=(4, 8),
+                    down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                    layers_per_block=1, norm_num_groups=2, attention_head_dim=4)
+    round_to_half(m)
+    root = os.path.join(ROOT, "formats")
+    m.half()
+    m.save_pretrained(os.path.join(root, "bin"), safe_serialization=False)
+    m.save_pretrained(os.path.join(root, "variant"), variant="fp16")
+    m.save_pretrained(os.path.join(root, "sharded"), max_shard_size="12KB")
+    m.save_pretrained(os.path.join(root, "sharded_bin"), max_shard_size="12KB", safe_serialization=False)
+    m.float()
+    x = torch.randn(2, 1, 8, 8, generator=torch.Generator().manual_seed(4))
+    t = torch.tensor([3.0, 700.0])
+    save_file({"x": x, "t": t, "out": m(x, t).sample.detach()}, os.path.join(root, "io.safetensors"),
+              metadata={"command": COMMAND})
+    with open(os.path.join(root, "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND}`: one tiny UNet2DModel (float16 weights) saved by diffusers as "
+                "`bin/` (safe_serialization=False), `variant/` (variant=\"fp16\"), `sharded/` "
+                "(max_shard_size=\"12KB\") and `sharded_bin/` (both); io.safetensors: x, t, out.\n")
 
 
 FROM_DSCRIPT_COMMAND = COMMAND + " --from-dscript"
@@ -263,6 +333,8 @@ if __name__ == "__main__":
     else:
         make_unets()
         make_class_unets()
+        make_cond_unets()
         make_vae()
         make_vq()
+        make_weight_formats()
         print("wrote", os.path.normpath(ROOT))

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Golden files for dscript's Hub support (SPEC §11): scheduler configs and whole pipelines, made by
-diffusers 0.42.1.
+"""Golden files for dscript's Hub support (docs/builtins.md § Models): scheduler configs and whole
+pipelines, made by diffusers 0.42.1.
 
     /work/venv-ref/bin/python scripts/make-pipeline-goldens.py                 # writes Tests/Fixtures/pipelines/
     /work/venv-ref/bin/python scripts/make-pipeline-goldens.py --from-dscript  # io for pipelines/from_dscript/

@@ -9,11 +9,16 @@ import Foundation
 /// never from float32 tensors.
 enum DiffusionTeaching {
     static let functions: [Builtin] = [
-        Builtin("explain(s, t, t_prev, eta = 0)", "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in",
-                example: "explain(schedule(\"linear\"), 500)") { a, c in
+        Builtin("explain(s, t, t_prev, eta = 0, sampler = nil)",
+                "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in; with sampler: that sampler's step t → t_prev",
+                example: "explain(schedule(\"linear\"), 500)\nexplain(schedule(\"linear\"), 500, t_prev: 400, sampler: \"dpmpp_2m\")") { a, c in
             let s = try a.schedule(), t = try a.int("t")
             let prev: Int? = a.has("t_prev") ? try a.int("t_prev") : nil
-            c.write(try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) + "\n")
+            let eta = try a.number("eta")
+            let text = a.has("sampler")
+                ? try explainSampler(s, sampler: try SamplerKind(name: try a.string("sampler")), t: t, tPrev: prev, eta: eta)
+                : try explain(s, t: t, ddimPrev: prev, eta: eta)
+            c.write(text + "\n")
             return .null
         },
         Builtin("table(s, every = 100, columns)", "prints the schedule every `every` steps (and at T − 1) as float64 columns",

@@ -44,11 +44,14 @@ enum FileLibrary {
                 try Safetensors.write(tensors, metadata: metadata, dtype: format, to: path)
             case .idx:
                 throw a.error("path", "IDX files are read-only")
+            case .torch:
+                throw a.error("path", "PyTorch files are read-only here; save writes .safetensors, which torch reads with safetensors.torch.load_file")
             }
             return .null
         },
         Builtin("load(path)",
-                "reads a .safetensors file (dict of tensors in file order; a checkpoint dict as saved), a .npy tensor or an IDX file",
+                "reads a .safetensors file (dict of tensors in file order; a checkpoint dict as saved), a .npy tensor, an IDX file, "
+                    + "or a PyTorch file (.bin, .pt, .pth, .ckpt: weights only; any other Python object is refused by name)",
                 example: "let ck = load(\"ckpt.safetensors\"); load_state(net, ck.model)") { a, _ in
             let path = try a.string("path")
             switch try kind(of: path, a) {
@@ -58,6 +61,8 @@ enum FileLibrary {
                 return .tensor(array.tensor)
             case .idx:
                 return .tensor(try IDXFile.read(path: path))
+            case .torch:
+                return try TorchFiles.load(path)
             case .safetensors:
                 let file = try Safetensors.read(path: path)
                 let pairs = file.metadataOrder.map { ($0, file.metadata[$0] ?? "") }
@@ -124,15 +129,16 @@ enum FileLibrary {
         },
     ]
 
-    enum Kind { case safetensors, npy, idx }
+    enum Kind { case safetensors, npy, idx, torch }
 
     static func kind(of path: String, _ a: Arguments) throws -> Kind {
         let lower = path.lowercased()
         if lower.hasSuffix(".safetensors") { return .safetensors }
         if lower.hasSuffix(".npy") { return .npy }
         if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.hasSuffix(".idx.gz") || lower.hasSuffix("-ubyte.gz") { return .idx }
+        if TorchFiles.isTorch(path) { return .torch }
         let ext = (path as NSString).pathExtension
-        throw a.error("path", "unknown file type '\(ext.isEmpty ? path : "." + ext)' (.safetensors, .npy or IDX expected)")
+        throw a.error("path", "unknown file type '\(ext.isEmpty ? path : "." + ext)' (.safetensors, .npy, IDX or PyTorch .bin/.pt/.pth/.ckpt expected)")
     }
 
     /// The `dtype` argument of `save` and `save_pretrained`: the name given and the safetensors

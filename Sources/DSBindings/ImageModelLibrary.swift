@@ -14,6 +14,13 @@ enum ImageModelLibrary {
             let config = try configPairs(a)
             return wrap(try UNet2DModel(config: config, generator: RandomState.of(c)))
         },
+        Builtin("unet_2d_condition(config = {})",
+                "diffusers' UNet2DConditionModel (Stable Diffusion's UNet: cross-attention transformer blocks) from a dict of its "
+                    + "config keys; call u(x, t, encoder_hidden_states: context) with context [N, tokens, cross_attention_dim]",
+                example: "let u = unet_2d_condition({sample_size: 8, block_out_channels: [32, 64], down_block_types: [\"CrossAttnDownBlock2D\", \"DownBlock2D\"],\n    up_block_types: [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], cross_attention_dim: 16, attention_head_dim: 4, norm_num_groups: 8})\nu(randn([1, 4, 8, 8]), 500, encoder_hidden_states: randn([1, 7, 16])).shape   # [1, 4, 8, 8]") { a, c in
+            let config = try configPairs(a)
+            return wrap(try UNet2DConditionModel(config: config, generator: RandomState.of(c)))
+        },
         Builtin("autoencoder_kl(config = {})",
                 "diffusers' AutoencoderKL from a dict of its config keys; vae.encode(x) → {mean, logvar, sample}, vae.decode(z)",
                 example: "let ae = autoencoder_kl({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, latent_channels: 4})\nae.encode(randn([1, 3, 16, 16])).mean.shape   # [1, 4, 8, 8]") { a, c in
@@ -84,16 +91,14 @@ enum ImageModelLibrary {
         switch model {
         case let unet as UNet2DModel:
             object = ModelObject(unet) { args, _ in
-                var args = args
-                args.functionName = "unet"
-                try checkKeywords(args, allowed: ["x", "t", "class_labels"], call: "u(x, t, class_labels: y)")
-                guard args.count == 2 || (args.count == 1 && args.has(nil, "t")) || (args.count == 3) else {
-                    throw ScriptError("unet is called as u(x, t) or u(x, t, class_labels: y), got \(args.count) arguments")
-                }
-                let x = try args.tensor(0, "x")
-                let t = try timesteps(args)
-                let labels = args.has(2, "class_labels") ? try args.tensor(2, "class_labels") : nil
-                return .tensor(try unet.forward(x, t: t, classLabels: labels))
+                let a = try modelCall(args, unetCall)
+                return .tensor(try unet.forward(try a.tensor("x"), t: try timesteps(a), classLabels: try a.optionalTensor("class_labels")))
+            }
+        case let unet as UNet2DConditionModel:
+            object = ModelObject(unet) { args, _ in
+                let a = try modelCall(args, conditionUNetCall)
+                return .tensor(try unet.forward(try a.tensor("x"), t: try timesteps(a), context: try a.tensor("encoder_hidden_states"),
+                                                classLabels: try a.optionalTensor("class_labels")))
             }
         case let ae as AutoencoderKL:
             object = ModelObject(ae)
@@ -112,22 +117,34 @@ enum ImageModelLibrary {
         return .native(object)
     }
 
-    /// Refuses keyword arguments a model call does not take, naming them.
-    static func checkKeywords(_ a: Arguments, allowed: Set<String>, call: String) throws {
-        if let bad = a.keywords.first(where: { !allowed.contains($0.name) }) {
-            throw ScriptError("\(a.functionName) has no argument '\(bad.name)' (it is called as \(call))")
+    static let unetCall = ParameterList(parsing: "unet(x, t, class_labels = nil)")
+    static let conditionUNetCall = ParameterList(parsing: "unet_2d_condition(x, t, encoder_hidden_states, class_labels = nil)")
+
+    /// The arguments of a model call read by the names of `call`: too many positional arguments and
+    /// keywords the call does not take are refused, naming the call.
+    static func modelCall(_ args: Arguments, _ call: ParameterList) throws -> Arguments {
+        var a = args
+        a.functionName = call.name
+        a.parameters = call
+        let usage = call.name + "(" + call.parameters.map { $0.defaultText == nil ? $0.name : "\($0.name): ..." }.joined(separator: ", ") + ")"
+        if let bad = a.keywords.first(where: { !call.names.contains($0.name) }) {
+            throw ScriptError("\(call.name) has no argument '\(bad.name)' (it is called as \(usage))")
         }
+        guard a.count <= call.parameters.count else {
+            throw ScriptError("\(call.name) takes at most \(call.parameters.count) arguments, got \(a.count) (it is called as \(usage))")
+        }
+        return a
     }
 
     /// `t` of `u(x, t)`: a number or a tensor (or list) of per-sample timesteps, any finite values.
     static func timesteps(_ a: Arguments) throws -> Tensor {
-        let v = try a.value(1, "t")
+        let v = try a.value("t")
         let t: Tensor
         switch v {
         case .number(let x): t = Tensor(Float(x))
-        default: t = try a.tensor(1, "t")
+        default: t = try a.tensor("t")
         }
-        guard t.count >= 1, t.scalars.allSatisfy(\.isFinite) else { throw a.error(1, "t", "timesteps must be finite numbers") }
+        guard t.count >= 1, t.scalars.allSatisfy(\.isFinite) else { throw a.error("t", "timesteps must be finite numbers") }
         return t.detach()
     }
 

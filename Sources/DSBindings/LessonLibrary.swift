@@ -129,8 +129,10 @@ final class LessonHost {
         return []
     }
 
-    /// The syllabus order (docs/builtins.md § Teaching the math); other lessons follow alphabetically.
-    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling"]
+    /// The syllabus order (docs/builtins.md § Teaching the math), then the samplers and guidance
+    /// (issue 13); other lessons follow alphabetically.
+    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling",
+                           "score", "ode", "vpred", "guidance", "zerosnr"]
 
     static func rank(_ name: String) -> Int { syllabus.firstIndex(of: name) ?? syllabus.count }
 

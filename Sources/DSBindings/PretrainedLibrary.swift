@@ -1,8 +1,9 @@
 import DSDiffusion
+import Foundation
 import DSEngine
 import DSLanguage
 
-/// diffusers' folders (SPEC §8, §11): `save_pretrained` / `from_pretrained` for one model
+/// diffusers' folders (docs/builtins.md § Models): `save_pretrained` / `from_pretrained` for one model
 /// (`config.json` + `diffusion_pytorch_model.safetensors`) or a pipeline (`model_index.json` and a
 /// subfolder per component), `pipeline(...)` and `load_scheduler`, so models and pipelines move
 /// between dscript and diffusers.
@@ -37,6 +38,25 @@ enum PretrainedLibrary {
                 return .native(PipelineObject(loaded.pipeline))
             }
             return ImageModelLibrary.wrap(try Pretrained.load(from: dir, generator: RandomState.of(c), variant: variant))
+        },
+        Builtin("from_config(config)",
+                "a freshly initialised model of the class a diffusers config names (_class_name): a config.json path, "
+                    + "a model folder, or a dict",
+                example: "let u = from_config(\"sd-v1-5/unet/config.json\")   # random weights, the real shapes") { a, c in
+            let v = try a.value("config")
+            let pairs: [(String, ConfigValue)], source: String
+            if case .string(let path) = v {
+                var file = path
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                    file = (path as NSString).appendingPathComponent(Pretrained.configName)
+                }
+                guard let data = FileManager.default.contents(atPath: file) else { throw a.error("config", "cannot read '\(file)'") }
+                (pairs, source) = (try ModelConfig.parseJSON(data, source: file), file)
+            } else {
+                (pairs, source) = (try ImageModelLibrary.configPairs(a), "from_config")
+            }
+            return ImageModelLibrary.wrap(try Pretrained.make(config: pairs, source: source, generator: RandomState.of(c)))
         },
         Builtin("pipeline(unet, schedule, kind = \"ddim\", vqvae = nil)",
                 "a diffusers pipeline from a unet trained in dscript: kind ddpm, ddim or ldm (with a vq_model); "

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Base optimizer: a parameter list, a learning rate, `step()` and `zeroGrad()`.
@@ -103,18 +104,17 @@ public final class Adam: Optimizer {
         let (b1, b2, eps, wd, lr) = (beta1, beta2, eps, weightDecay, self.lr)
         let bc1 = 1 - Foundation.pow(Double(b1), Double(t)), bc2 = 1 - Foundation.pow(Double(b2), Double(t))
         let stepSize = Float(Double(lr) / bc1), bc2Sqrt = Float(bc2.squareRoot())
-        let decoupled = self.decoupled
+        let hyper: [Float] = [b1, b2, eps, wd, lr, stepSize, bc2Sqrt]
+        let mode: Int32 = decoupled ? 2 : (wd != 0 ? 1 : 0)
         m[index].withUnsafeMutableBufferPointer { pm in
             v[index].withUnsafeMutableBufferPointer { pv in
                 grad.withUnsafeBufferPointer { pg in
                     param.scalars.withUnsafeMutableBufferPointer { pp in
-                        for i in 0..<n {
-                            var g = pg[i]
-                            if decoupled { pp[i] *= 1 - lr * wd } else if wd != 0 { g += wd * pp[i] }
-                            pm[i] += (g - pm[i]) * (1 - b1)
-                            pv[i] = pv[i] * b2 + (1 - b2) * g * g
-                            let denom = pv[i].squareRoot() / bc2Sqrt + eps
-                            pp[i] -= stepSize * (pm[i] / denom)
+                        guard let p0 = pp.baseAddress, let g0 = pg.baseAddress, let m0 = pm.baseAddress,
+                              let v0 = pv.baseAddress else { return }
+                        // Memory-bound (28 bytes per parameter), so split above 64 k parameters.
+                        Engine.parallelFor(n, grain: 1 << 16) { s, e in
+                            ck_adam(p0 + s, g0 + s, m0 + s, v0 + s, e - s, hyper, mode)
                         }
                     }
                 }

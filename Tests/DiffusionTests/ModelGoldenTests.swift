@@ -41,26 +41,27 @@ final class ModelGoldenTests: XCTestCase {
         }
     }
 
-    /// Runs `body` with every 3×3 convolution through Winograd, then with none: the fixtures are small,
-    /// so the size rule alone would send them all through im2col.
-    func withBothConvolutionPaths(_ body: () throws -> Void) rethrows {
-        let saved = Winograd.minimumOutputs
-        defer { Winograd.minimumOutputs = saved }
-        for threshold in [0, Int.max] {
-            Winograd.minimumOutputs = threshold
+    /// Runs `body` with every 3×3 convolution through Winograd, then through im2col products over
+    /// the whole batch, then per sample: the fixtures are small, so the size rules alone would pick
+    /// the batched im2col products for all of them.
+    func withEveryConvolutionPath(_ body: () throws -> Void) rethrows {
+        let saved = (Winograd.minimumOutputs, ConvColumns.maximumSpatial)
+        defer { (Winograd.minimumOutputs, ConvColumns.maximumSpatial) = saved }
+        for paths in [(0, Int.max), (Int.max, Int.max), (Int.max, 0)] {
+            (Winograd.minimumOutputs, ConvColumns.maximumSpatial) = paths
             try body()
         }
     }
 
     func testUNetWithAttentionMatchesDiffusers() throws {
-        try withBothConvolutionPaths {
+        try withEveryConvolutionPath {
             try checkUNet("unet_attn", grads: ["conv_in.weight", "down_blocks.1.attentions.0.to_q.weight",
                                                "up_blocks.1.resnets.0.time_emb_proj.weight"])
         }
     }
 
     func testUNetScaleShiftMatchesDiffusers() throws {
-        try withBothConvolutionPaths {
+        try withEveryConvolutionPath {
             try checkUNet("unet_shift", grads: ["mid_block.attentions.0.to_k.weight", "down_blocks.0.resnets.1.time_emb_proj.bias"])
         }
     }
@@ -78,7 +79,7 @@ final class ModelGoldenTests: XCTestCase {
     }
 
     func testAutoencoderKLMatchesDiffusers() throws {
-        try withBothConvolutionPaths { try checkAutoencoderKL() }
+        try withEveryConvolutionPath { try checkAutoencoderKL() }
     }
 
     func checkAutoencoderKL() throws {
@@ -130,6 +131,81 @@ final class ModelGoldenTests: XCTestCase {
             let want = try XCTUnwrap(io["grad." + key])
             let scale = want.scalars.map(Swift.abs).max() ?? 1
             XCTAssertLessThan(try Self.maxDiff(g, want) / Swift.max(scale, 1e-6), 1e-3, "gradient of \(key)")
+        }
+    }
+
+    /// One UNet written by diffusers as .bin (a torch.save zip), as the fp16 variant, as safetensors
+    /// shards and as .bin shards: every folder loads to the same weights and output.
+    func testWeightFormatsLoad() throws {
+        let root = Self.folder.appendingPathComponent("formats")
+        let io = try Safetensors.read(path: root.appendingPathComponent("io.safetensors").path)
+        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"])
+        var reference: [String: [Float]]? = nil
+        for (folder, variant) in [("bin", nil), ("variant", "fp16"), ("sharded", nil), ("sharded_bin", nil)] as [(String, String?)] {
+            let model = try Pretrained.load(from: root.appendingPathComponent(folder).path, generator: RandomGenerator(seed: 1),
+                                            variant: variant)
+            let unet = try XCTUnwrap(model as? UNet2DModel)
+            XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: t), io["out"]), 1e-4, folder)
+            let weights = Dictionary(unet.stateDict().map { ($0.0, $0.1.scalars) }, uniquingKeysWith: { a, _ in a })
+            if let reference { XCTAssertTrue(weights == reference, "\(folder): the same weights as bin/") } else { reference = weights }
+        }
+        XCTAssertThrowsError(try Pretrained.load(from: root.appendingPathComponent("variant").path, generator: RandomGenerator())) {
+            XCTAssertTrue("\($0)".contains("no weights in"), "\($0)")
+            XCTAssertTrue("\($0)".hasSuffix("; the folder has diffusion_pytorch_model.fp16.safetensors"), "\($0)")
+        }
+        XCTAssertThrowsError(try Pretrained.load(from: root.appendingPathComponent("bin").path, generator: RandomGenerator(),
+                                                 variant: "../x")) {
+            XCTAssertTrue("\($0)".contains("must be a plain name"), "\($0)")
+        }
+    }
+
+    /// A shard index may only name files of its own folder, and every key it lists must be in its shard.
+    func testHostileShardIndexes() throws {
+        let source = Self.folder.appendingPathComponent("formats/sharded")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-shards-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: source, to: dir)
+        let index = dir.appendingPathComponent("diffusion_pytorch_model.safetensors.index.json")
+        for (map, fragment) in [("{\"conv_in.weight\": \"../../etc/passwd\"}", "not a file of this folder"),
+                                ("{\"no.such.key\": \"diffusion_pytorch_model-00001-of-00002.safetensors\"}", "lacks 'no.such.key'"),
+                                ("[]", "not a shard index")] {
+            try Data("{\"metadata\": {}, \"weight_map\": \(map)}".utf8).write(to: index)
+            XCTAssertThrowsError(try Pretrained.load(from: dir.path, generator: RandomGenerator())) {
+                XCTAssertTrue("\($0)".contains(fragment), "\($0)")
+            }
+        }
+    }
+
+    /// UNet2DConditionModel: CrossAttn blocks, Transformer2DModel (conv and linear projections, two
+    /// layers), GEGLU, encoder_hidden_states as a tensor, per-block heads, class labels; outputs and
+    /// gradients as diffusers.
+    func checkConditionUNet(_ name: String) throws {
+        let (loaded, io) = try Self.fixture(name)
+        let unet = try XCTUnwrap(loaded as? UNet2DConditionModel)
+        let x = try XCTUnwrap(io["x"]), t = try XCTUnwrap(io["t"]), context = try XCTUnwrap(io["context"])
+        let labels = io["class_labels"]
+        let out = try unet.forward(x, t: t, context: context, classLabels: labels)
+        XCTAssertLessThan(try Self.maxDiff(out, io["out"]), 1e-4, "\(name) output")
+        XCTAssertLessThan(try Self.maxDiff(try unet.forward(x, t: Tensor(37), context: context, classLabels: labels), io["out_t37"]),
+                          1e-4, "\(name) scalar t")
+        let loss = try out.square().mean()
+        XCTAssertEqual(try loss.item(), try XCTUnwrap(io["loss"]).scalars[0], accuracy: 1e-5)
+        try loss.backward()
+        let params = Dictionary(unet.namedParameters(), uniquingKeysWith: { a, _ in a })
+        for key in ["conv_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+                    "down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.proj.weight", "up_blocks.1.attentions.0.proj_in.weight",
+                    "mid_block.attentions.0.transformer_blocks.0.attn1.to_q.weight"] {
+            let g = try XCTUnwrap(params[key]?.grad, "no gradient for \(key)")
+            let want = try XCTUnwrap(io["grad." + key])
+            let scale = want.scalars.map(Swift.abs).max() ?? 1
+            XCTAssertLessThan(try Self.maxDiff(g, want) / Swift.max(scale, 1e-6), 1e-3, "\(name) gradient of \(key)")
+        }
+    }
+
+    func testConditionUNetsMatchDiffusers() throws {
+        try withEveryConvolutionPath {
+            try checkConditionUNet("unet_cond")
+            try checkConditionUNet("unet_cond_linear")
         }
     }
 }

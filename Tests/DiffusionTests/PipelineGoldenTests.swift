@@ -95,4 +95,42 @@ final class PipelineGoldenTests: XCTestCase {
         XCTAssertEqual(images.shape, [3, 3, 8, 8])
         XCTAssertTrue(images.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
+
+    /// A Stable-Diffusion-style folder: the unet (UNet2DConditionModel), the vae and the scheduler load;
+    /// the tokenizer and text encoder are named as not loaded; sampling is refused with the reason.
+    func testOtherPipelinesLoadTheirParts() throws {
+        let models = ModelGoldenTests.folder
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-sd-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: models.appendingPathComponent("unet_cond"), to: dir.appendingPathComponent("unet"))
+        try FileManager.default.copyItem(at: models.appendingPathComponent("vae_kl"), to: dir.appendingPathComponent("vae"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("scheduler"), withIntermediateDirectories: true)
+        try Data("""
+            {"_class_name": "PNDMScheduler", "beta_end": 0.012, "beta_schedule": "scaled_linear", "beta_start": 0.00085,
+             "num_train_timesteps": 1000, "set_alpha_to_one": false, "skip_prk_steps": true, "steps_offset": 1}
+            """.utf8).write(to: dir.appendingPathComponent("scheduler/scheduler_config.json"))
+        try Data("""
+            {"_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.6.0", "feature_extractor": [null, null],
+             "requires_safety_checker": false, "safety_checker": [null, null], "scheduler": ["diffusers", "PNDMScheduler"],
+             "text_encoder": ["transformers", "CLIPTextModel"], "tokenizer": ["transformers", "CLIPTokenizer"],
+             "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]}
+            """.utf8).write(to: dir.appendingPathComponent("model_index.json"))
+        let (p, warnings) = try Pipeline.load(from: dir.path, generator: RandomGenerator(seed: 0))
+        XCTAssertNil(p.kind)
+        XCTAssertEqual(p.components.map(\.name), ["scheduler", "text_encoder", "tokenizer", "unet", "vae"])
+        XCTAssertTrue(p.model("unet") is UNet2DConditionModel)
+        XCTAssertTrue(p.model("vae") is AutoencoderKL)
+        XCTAssertEqual(p.schedule?.settings, SamplerSettings(stepsOffset: 1, setAlphaToOne: false))
+        XCTAssertEqual(warnings.filter { $0.contains("is not loaded by dscript") }.count, 2)
+        XCTAssertTrue(warnings.contains { $0.contains("'skip_prk_steps'") })
+        XCTAssertTrue(p.options.contains { $0.0 == "requires_safety_checker" })
+        XCTAssertThrowsError(try p.sample(noise: { _ in Tensor(0) })) {
+            XCTAssertTrue("\($0)".hasPrefix("StableDiffusionPipeline: dscript loads this pipeline's parts but does not sample it"), "\($0)")
+        }
+        let (_, io) = try ModelGoldenTests.fixture("unet_cond")
+        let unet = try XCTUnwrap(p.model("unet") as? UNet2DConditionModel)
+        let out = try unet.forward(XCTUnwrap(io["x"]), t: XCTUnwrap(io["t"]), context: XCTUnwrap(io["context"]))
+        XCTAssertLessThan(try Self.maxDiff(out, io["out"]), 1e-4)
+    }
 }

@@ -107,6 +107,18 @@ final class FormatsFuzzTests: XCTestCase {
         }
     }
 
+    /// PyTorch checkpoints (zip and legacy formats, a nested .ckpt): mutations land anywhere.
+    func testTorchCorpus() throws {
+        for (k, file) in ["../torch/state_zip.pt", "../torch/state_legacy.pt", "../torch/checkpoint.ckpt"].enumerated() {
+            let count = try FormatsFixtures.bytes(file).count
+            try run(file, cases: casesPerFile, seed: 0x7047 + UInt64(k), hot: count) { bytes in
+                try bytes.withUnsafeBytes { raw in
+                    TorchCheckpoint.tensors(in: try TorchCheckpoint.read(bytes: raw)).map { ($0.tensor.shape, $0.tensor.count) }
+                }
+            }
+        }
+    }
+
     /// Inputs that once crashed a reader; each must now be read or refused.
     func testRegressions() throws {
         let folder = FormatsFixtures.path("regressions")
@@ -116,6 +128,7 @@ final class FormatsFuzzTests: XCTestCase {
             _ = try? Safetensors.read(bytes: bytes)
             _ = try? Npy.read(bytes: bytes)
             _ = try? IDXFile.read(bytes: bytes, name: file)
+            _ = try? bytes.withUnsafeBytes { try TorchCheckpoint.read(bytes: $0) }
         }
     }
 }

@@ -10,6 +10,7 @@ public protocol PretrainedModel: Module {
 extension UNet2DModel: PretrainedModel { public static var className: String { "UNet2DModel" } }
 extension AutoencoderKL: PretrainedModel { public static var className: String { "AutoencoderKL" } }
 extension VQModel: PretrainedModel { public static var className: String { "VQModel" } }
+extension UNet2DConditionModel: PretrainedModel { public static var className: String { "UNet2DConditionModel" } }
 
 /// diffusers' folder layout (`ModelMixin.save_pretrained` / `from_pretrained`): `config.json` with
 /// `_class_name`, `_diffusers_version` and every config key, plus `diffusion_pytorch_model.safetensors`
@@ -24,6 +25,7 @@ public enum Pretrained {
         (UNet2DModel.className, { try UNet2DModel(config: $0, generator: $1) }),
         (AutoencoderKL.className, { try AutoencoderKL(config: $0, generator: $1) }),
         (VQModel.className, { try VQModel(config: $0, generator: $1) }),
+        (UNet2DConditionModel.className, { try UNet2DConditionModel(config: $0, generator: $1) }),
     ]
     public static let weightsName = "diffusion_pytorch_model.safetensors"
 
@@ -57,27 +59,27 @@ public enum Pretrained {
             }
             throw DiffusionError("from_pretrained: no \(configName) (a model) or model_index.json (a pipeline) in '\(directory)'")
         }
-        let given = try ModelConfig.parseJSON(data, source: configURL.path)
-        let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
-        guard let builder = builders.first(where: { $0.name == className }) else {
-            throw DiffusionError("from_pretrained: \(configURL.path) has _class_name \(className.map { "'\($0)'" } ?? "missing"); "
-                + "supported: " + builders.map { "'\($0.name)'" }.joined(separator: ", "))
-        }
-        let model = try builder.make(given, generator)
-        let weights = dir.appendingPathComponent(weightsName).path
-        guard FileManager.default.fileExists(atPath: weights) else {
-            throw DiffusionError("from_pretrained: no \(weightsName) in '\(directory)' (only safetensors weights are read)")
-        }
-        let file: SafetensorsFile
-        do { file = try Safetensors.read(path: weights) } catch let error as FormatError {
-            throw DiffusionError("from_pretrained: \(error.message)")
-        }
+        let model = try make(config: try ModelConfig.parseJSON(data, source: configURL.path), source: "from_pretrained: " + configURL.path,
+                             generator: generator)
+        let (source, tensors) = try PretrainedWeights.read(in: directory, variant: variant)
         do {
-            try model.loadState(file.tensors.map { ($0.name, $0.tensor) }, strict: true)
+            try model.loadState(tensors, strict: true)
         } catch let error as TensorError {
-            throw DiffusionError("from_pretrained: \(weights): \(error.message)")
+            throw DiffusionError("from_pretrained: \(source): \(error.message)")
         }
         return model
+    }
+
+    /// A freshly initialised model of the class named by the config's `_class_name` (diffusers'
+    /// `from_config`); `source` names the config in messages.
+    public static func make(config given: [(String, ConfigValue)], source: String,
+                            generator: RandomGenerator) throws -> any PretrainedModel {
+        let className = given.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+        guard let builder = builders.first(where: { $0.name == className }) else {
+            throw DiffusionError("\(source) has _class_name \(className.map { "'\($0)'" } ?? "missing"); "
+                + "supported: " + builders.map { "'\($0.name)'" }.joined(separator: ", "))
+        }
+        return try builder.make(given, generator)
     }
 
     /// The current name of a legacy attention key: `query`, `key`, `value`, `proj_attn` inside

@@ -102,14 +102,21 @@ public final class UNet2DModel: Module {
             let input = output
             output = channels[i]
             down.append(try DownBlock2D(kind: type, layers: layers, inChannels: input, outChannels: output,
-                                        attention: type == "AttnDownBlock2D", attentionHeadDim: headDim ?? output,
+                                        attention: type == "AttnDownBlock2D" ? UNet2DModel.attention(headDim, s) : nil,
                                         addDownsample: i < channels.count - 1, downsamplePadding: padding, s))
         }
         downBlocks = down
+        let midScale = Float(try c.number("mid_block_scale_factor"))
+        let midChannels = channels[channels.count - 1]
         midBlock = try midType.map { _ in
-            try UNetMidBlock2D(channels: channels[channels.count - 1], attentionHeadDim: headDim ?? channels[channels.count - 1],
-                               attnGroups: attnGroups ?? (scaleShift ? nil : groups), addAttention: try c.bool("add_attention"),
-                               outputScaleFactor: Float(try c.number("mid_block_scale_factor")), s)
+            // diffusers' rule: the mid attention's group norm follows attn_norm_num_groups, else the resnets'
+            // groups, and is absent with scale_shift.
+            let dim = headDim ?? midChannels, attnNorm = attnGroups ?? (scaleShift ? nil : groups)
+            let attention: AttentionFactory? = try c.bool("add_attention") ? { ch in
+                try SpatialAttention(channels: ch, heads: ch / dim, dimHead: dim, groups: attnNorm, eps: eps, rescale: midScale,
+                                     generator: generator)
+            } : nil
+            return try UNetMidBlock2D(channels: midChannels, attention: attention, outputScaleFactor: midScale, s)
         }
         let reversed = Array(channels.reversed())
         var up: [UpBlock2D] = []
@@ -119,7 +126,7 @@ public final class UNet2DModel: Module {
             output = reversed[i]
             let input = reversed[min(i + 1, channels.count - 1)]
             up.append(try UpBlock2D(kind: type, layers: layers + 1, inChannels: input, prevOutputChannels: prev,
-                                    outChannels: output, attention: type == "AttnUpBlock2D", attentionHeadDim: headDim ?? output,
+                                    outChannels: output, attention: type == "AttnUpBlock2D" ? UNet2DModel.attention(headDim, s) : nil,
                                     addUpsample: i < channels.count - 1, s))
         }
         upBlocks = up
@@ -134,6 +141,15 @@ public final class UNet2DModel: Module {
         if let midBlock { registerModule("mid_block", midBlock) }
         registerModule("conv_norm_out", convNormOut)
         registerModule("conv_out", convOut)
+    }
+
+    /// The attention of `AttnDownBlock2D` / `AttnUpBlock2D`: heads of `headDim` (one head when nil).
+    static func attention(_ headDim: Int?, _ s: BlockSettings) -> AttentionFactory {
+        { channels in
+            let dim = headDim ?? channels
+            return try SpatialAttention(channels: channels, heads: channels / dim, dimHead: dim, groups: s.groups, eps: s.eps,
+                                        generator: s.generator)
+        }
     }
 
     /// `sample_size`: nil, one size, or [height, width], as [height, width] (the size pipelines sample;
@@ -164,23 +180,8 @@ public final class UNet2DModel: Module {
         guard x.shape[2] % downFactor == 0, x.shape[3] % downFactor == 0, x.shape[2] > 0, x.shape[3] > 0 else {
             throw DiffusionError("unet: input size \(x.shape[2])×\(x.shape[3]) must be a multiple of \(downFactor) (one halving per block but the last)")
         }
-        let n = x.shape[0]
-        let steps: Tensor
-        if t.count == 1 {
-            steps = try Tensor.full([n], t.scalars[0])
-        } else {
-            guard t.count == n else { throw DiffusionError("unet: \(t.count) timesteps for a batch of \(n) samples") }
-            steps = try t.reshape([n])
-        }
-        var emb = try timeEmbedding(timestepEmbedding(steps, dim: convIn.outChannels, flipSinToCos: flipSinToCos, freqShift: freqShift))
-        if let classEmbedding {
-            guard let classLabels else {
-                throw DiffusionError("unet: this model is class-conditional (\(classEmbedding.describe)); call it as model(x, t, class_labels: y)")
-            }
-            emb = try emb.add(classEmbedding.embed(classLabels, batch: n, flipSinToCos: flipSinToCos, freqShift: freqShift))
-        } else if classLabels != nil {
-            throw DiffusionError("unet: class_labels given to a model without class conditioning (its config has no num_class_embeds or class_embed_type)")
-        }
+        let emb = try UNetTime(embedding: timeEmbedding, classes: classEmbedding, dim: convIn.outChannels, flipSinToCos: flipSinToCos,
+                               freqShift: freqShift, owner: "unet").embed(t, batch: x.shape[0], classLabels: classLabels)
         var h = try convIn(centerInput ? x.mul(2).sub(1) : x)
         var skips = [h]
         for block in downBlocks {
@@ -191,84 +192,5 @@ public final class UNet2DModel: Module {
         if let midBlock { h = try midBlock.forward(h, temb: emb) }
         for block in upBlocks { h = try block.forward(h, skips: &skips, temb: emb) }
         return try convOut(act.normalized(h, by: convNormOut))
-    }
-}
-
-/// diffusers' `TimestepEmbedding`: `linear_1` → SiLU → `linear_2`.
-public final class TimestepEmbedding: Module {
-    let linear1: Linear, linear2: Linear
-
-    init(inDim: Int, dim: Int, generator: RandomGenerator) throws {
-        linear1 = try Linear(inDim, dim, generator: generator)
-        linear2 = try Linear(dim, dim, generator: generator)
-        super.init()
-        registerModule("linear_1", linear1)
-        registerModule("linear_2", linear2)
-    }
-
-    public override func forward(_ x: Tensor) throws -> Tensor { try linear2(linear1(x).silu()) }
-}
-
-/// diffusers' `UNet2DModel.class_embedding`: an `nn.Embedding(num_class_embeds, time_embed_dim)`
-/// (`class_embed_type` null), a `TimestepEmbedding` of the labels' sinusoidal projection (`"timestep"`),
-/// or the labels themselves, vectors of the time embedding's size (`"identity"`). The result is added
-/// to the time embedding.
-public struct ClassEmbedding {
-    public enum Kind: String { case table = "embedding", timestep, identity }
-    public let kind: Kind
-    /// The module holding the weights (`class_embedding.*`), nil for `identity`.
-    let module: Module?
-    let count: Int?, dim: Int, inDim: Int
-
-    /// Nil when the config asks for no class conditioning; every other `class_embed_type` is refused.
-    init?(config c: ModelConfig, inDim: Int, dim: Int, generator: RandomGenerator) throws {
-        let type = try c.optionalString("class_embed_type")
-        let count = try c.optionalInt("num_class_embeds")
-        (self.count, self.dim, self.inDim) = (count, dim, inDim)
-        switch type {
-        case nil:
-            guard let count else { return nil }
-            kind = .table
-            module = try Embedding(count, dim, generator: generator)
-        case "timestep"?:
-            kind = .timestep
-            module = try TimestepEmbedding(inDim: inDim, dim: dim, generator: generator)
-        case "identity"?:
-            kind = .identity
-            module = nil
-        case let other?:
-            throw c.fail("class_embed_type", "is '\(other)'; supported: null (with num_class_embeds), 'timestep', 'identity'")
-        }
-    }
-
-    var describe: String {
-        switch kind {
-        case .table: return "num_class_embeds = \(count ?? 0)"
-        case .timestep: return "class_embed_type = \"timestep\""
-        case .identity: return "class_embed_type = \"identity\", labels [N, \(dim)]"
-        }
-    }
-
-    /// The embedding of `labels` for a batch of `batch`, shaped [batch or 1, dim].
-    func embed(_ labels: Tensor, batch: Int, flipSinToCos: Bool, freqShift: Float) throws -> Tensor {
-        switch kind {
-        case .table, .timestep:
-            guard labels.rank <= 1, labels.count == batch || labels.count == 1 else {
-                throw DiffusionError("unet: class_labels must hold one label per sample (\(batch)) or one for all, got shape \(labels.shape)")
-            }
-            let flat = try labels.reshape([labels.count])
-            guard let module else { return flat }
-            if kind == .table {
-                do { return try module.forward(flat) } catch let error as TensorError {
-                    throw DiffusionError("unet: class_labels: \(error.message) (num_class_embeds = \(count ?? 0))")
-                }
-            }
-            return try module.forward(timestepEmbedding(flat, dim: inDim, flipSinToCos: flipSinToCos, freqShift: freqShift))
-        case .identity:
-            guard labels.rank == 2, labels.shape[1] == dim, labels.shape[0] == batch || labels.shape[0] == 1 else {
-                throw DiffusionError("unet: class_embed_type \"identity\" takes class_labels of shape [\(batch), \(dim)], got \(labels.shape)")
-            }
-            return labels
-        }
     }
 }

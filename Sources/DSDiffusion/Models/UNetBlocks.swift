@@ -10,14 +10,28 @@ struct BlockSettings {
     var generator: RandomGenerator
 }
 
-/// diffusers' `DownBlock2D` / `AttnDownBlock2D` / `DownEncoderBlock2D`: `layers` resnets (each
-/// followed by attention in the `Attn` kind), then a stride-2 downsampler unless it is the last block.
-/// Returns the output and every intermediate state, for the UNet's skip connections.
+/// An attention layer inside a UNet block: `SpatialAttention` (self-attention over the pixels) or a
+/// `Transformer2DModel`, which also attends to a context (`encoder_hidden_states`).
+protocol BlockAttention: Module {
+    func forward(_ x: Tensor, context: Tensor?) throws -> Tensor
+}
+
+extension SpatialAttention: BlockAttention {
+    func forward(_ x: Tensor, context: Tensor?) throws -> Tensor { try forward(x) }
+}
+
+/// Makes the attention layer that follows a resnet of `channels` output channels.
+typealias AttentionFactory = (_ channels: Int) throws -> any BlockAttention
+
+/// diffusers' `DownBlock2D` / `AttnDownBlock2D` / `CrossAttnDownBlock2D` / `DownEncoderBlock2D`:
+/// `layers` resnets (each followed by an attention layer when `attention` makes one), then a stride-2
+/// downsampler unless it is the last block. Returns the output and every intermediate state, for the
+/// UNet's skip connections.
 final class DownBlock2D: Module {
     let kind: String
-    let resnets: [ResnetBlock2D], attentions: [SpatialAttention], downsampler: Downsample2D?
+    let resnets: [ResnetBlock2D], attentions: [any BlockAttention], downsampler: Downsample2D?
 
-    init(kind: String, layers: Int, inChannels: Int, outChannels: Int, attention: Bool, attentionHeadDim: Int,
+    init(kind: String, layers: Int, inChannels: Int, outChannels: Int, attention: AttentionFactory?,
          addDownsample: Bool, downsamplePadding: Int, _ s: BlockSettings) throws {
         self.kind = kind
         resnets = try (0..<layers).map { i in
@@ -25,10 +39,7 @@ final class DownBlock2D: Module {
                               tembChannels: s.tembChannels, groups: s.groups, eps: s.eps, scaleShift: s.scaleShift,
                               act: s.act, generator: s.generator)
         }
-        attentions = attention ? try (0..<layers).map { _ in
-            try SpatialAttention(channels: outChannels, heads: outChannels / attentionHeadDim, dimHead: attentionHeadDim,
-                                 groups: s.groups, eps: s.eps, generator: s.generator)
-        } : []
+        attentions = try attention.map { make in try (0..<layers).map { _ in try make(outChannels) } } ?? []
         downsampler = addDownsample ? try Downsample2D(channels: outChannels, padding: downsamplePadding, generator: s.generator) : nil
         super.init()
         if !attentions.isEmpty { registerModule("attentions", ModuleList(attentions)) }
@@ -38,12 +49,12 @@ final class DownBlock2D: Module {
 
     override var typeName: String { kind }
 
-    func forward(_ x: Tensor, temb: Tensor?) throws -> (Tensor, [Tensor]) {
+    func forward(_ x: Tensor, temb: Tensor?, context: Tensor? = nil) throws -> (Tensor, [Tensor]) {
         var h = x
         var states: [Tensor] = []
         for (i, resnet) in resnets.enumerated() {
             h = try resnet.forward(h, temb: temb)
-            if !attentions.isEmpty { h = try attentions[i](h) }
+            if !attentions.isEmpty { h = try attentions[i].forward(h, context: context) }
             states.append(h)
         }
         if let downsampler {
@@ -54,16 +65,16 @@ final class DownBlock2D: Module {
     }
 }
 
-/// diffusers' `UpBlock2D` / `AttnUpBlock2D` (with skip connections: resnet i takes the previous
-/// output concatenated with a stored state) and `UpDecoderBlock2D` (no skips, `prevOutputChannels` nil);
-/// nearest ×2 upsampler unless it is the last block.
+/// diffusers' `UpBlock2D` / `AttnUpBlock2D` / `CrossAttnUpBlock2D` (with skip connections: resnet i
+/// takes the previous output concatenated with a stored state) and `UpDecoderBlock2D` (no skips,
+/// `prevOutputChannels` nil); nearest ×2 upsampler unless it is the last block.
 final class UpBlock2D: Module {
     let kind: String
-    let resnets: [ResnetBlock2D], attentions: [SpatialAttention], upsampler: Upsample2D?
+    let resnets: [ResnetBlock2D], attentions: [any BlockAttention], upsampler: Upsample2D?
     let usesSkips: Bool
 
-    init(kind: String, layers: Int, inChannels: Int, prevOutputChannels: Int?, outChannels: Int, attention: Bool,
-         attentionHeadDim: Int, addUpsample: Bool, _ s: BlockSettings) throws {
+    init(kind: String, layers: Int, inChannels: Int, prevOutputChannels: Int?, outChannels: Int, attention: AttentionFactory?,
+         addUpsample: Bool, _ s: BlockSettings) throws {
         self.kind = kind
         usesSkips = prevOutputChannels != nil
         resnets = try (0..<layers).map { i in
@@ -76,10 +87,7 @@ final class UpBlock2D: Module {
             return try ResnetBlock2D(inChannels: input, outChannels: outChannels, tembChannels: s.tembChannels,
                                      groups: s.groups, eps: s.eps, scaleShift: s.scaleShift, act: s.act, generator: s.generator)
         }
-        attentions = attention ? try (0..<layers).map { _ in
-            try SpatialAttention(channels: outChannels, heads: outChannels / attentionHeadDim, dimHead: attentionHeadDim,
-                                 groups: s.groups, eps: s.eps, generator: s.generator)
-        } : []
+        attentions = try attention.map { make in try (0..<layers).map { _ in try make(outChannels) } } ?? []
         upsampler = addUpsample ? try Upsample2D(channels: outChannels, generator: s.generator) : nil
         super.init()
         if !attentions.isEmpty { registerModule("attentions", ModuleList(attentions)) }
@@ -90,43 +98,43 @@ final class UpBlock2D: Module {
     override var typeName: String { kind }
 
     /// Consumes one state per resnet from the end of `skips` (UNet) or none (decoder).
-    func forward(_ x: Tensor, skips: inout [Tensor], temb: Tensor?) throws -> Tensor {
+    func forward(_ x: Tensor, skips: inout [Tensor], temb: Tensor?, context: Tensor? = nil) throws -> Tensor {
         var h = x
         for (i, resnet) in resnets.enumerated() {
             if usesSkips, let skip = skips.popLast() { h = try Tensor.cat([h, skip], axis: 1) }
             h = try resnet.forward(h, temb: temb)
-            if !attentions.isEmpty { h = try attentions[i](h) }
+            if !attentions.isEmpty { h = try attentions[i].forward(h, context: context) }
         }
         if let upsampler { h = try upsampler(h) }
         return h
     }
 }
 
-/// diffusers' `UNetMidBlock2D`: resnet, attention (optional), resnet, at constant channels.
-/// The attention's group norm is absent when `attnGroups` is nil (diffusers' rule for `scale_shift`).
+/// diffusers' `UNetMidBlock2D` and `UNetMidBlock2DCrossAttn`: resnet, attention (optional), resnet,
+/// at constant channels (the attention is made after the resnets, as diffusers initialises them).
 final class UNetMidBlock2D: Module {
-    let resnets: [ResnetBlock2D], attention: SpatialAttention?
+    let kind: String
+    let resnets: [ResnetBlock2D], attention: (any BlockAttention)?
 
-    init(channels: Int, attentionHeadDim: Int, attnGroups: Int?, addAttention: Bool, outputScaleFactor: Float,
+    init(kind: String = "UNetMidBlock2D", channels: Int, attention: AttentionFactory?, outputScaleFactor: Float,
          _ s: BlockSettings) throws {
+        self.kind = kind
         resnets = try (0..<2).map { _ in
             try ResnetBlock2D(inChannels: channels, outChannels: channels, tembChannels: s.tembChannels, groups: s.groups,
                               eps: s.eps, scaleShift: s.scaleShift, outputScaleFactor: outputScaleFactor, act: s.act,
                               generator: s.generator)
         }
-        attention = addAttention ? try SpatialAttention(channels: channels, heads: channels / attentionHeadDim,
-                                                        dimHead: attentionHeadDim, groups: attnGroups, eps: s.eps,
-                                                        rescale: outputScaleFactor, generator: s.generator) : nil
+        self.attention = try attention?(channels)
         super.init()
-        if let attention { registerModule("attentions", ModuleList([attention])) }
+        if let attention = self.attention { registerModule("attentions", ModuleList([attention])) }
         registerModule("resnets", ModuleList(resnets))
     }
 
-    override var typeName: String { "UNetMidBlock2D" }
+    override var typeName: String { kind }
 
-    func forward(_ x: Tensor, temb: Tensor?) throws -> Tensor {
+    func forward(_ x: Tensor, temb: Tensor?, context: Tensor? = nil) throws -> Tensor {
         var h = try resnets[0].forward(x, temb: temb)
-        if let attention { h = try attention(h) }
+        if let attention { h = try attention.forward(h, context: context) }
         return try resnets[1].forward(h, temb: temb)
     }
 }

@@ -24,6 +24,13 @@ enum Autoencoder {
         return (channels, try c.int("layers_per_block", min: 1), try c.bool("mid_block_add_attention"), s)
     }
 
+    /// The single-head spatial attention of the encoder's and decoder's mid block, when it has one.
+    static func midAttention(_ present: Bool, _ s: BlockSettings) -> AttentionFactory? {
+        present ? { channels in
+            try SpatialAttention(channels: channels, heads: 1, dimHead: channels, groups: s.groups, eps: s.eps, generator: s.generator)
+        } : nil
+    }
+
     /// Throws unless `x` is [N, channels, H, W] with H and W positive multiples of `factor`.
     static func check(_ x: Tensor, channels: Int, what: String, factor: Int, owner: String) throws {
         guard x.rank == 4 else { throw DiffusionError("\(owner): \(what) must be [N, C, H, W], got shape \(x.shape)") }
@@ -51,13 +58,11 @@ final class VAEEncoder: Module {
             let input = output
             output = channels[i]
             blocks.append(try DownBlock2D(kind: "DownEncoderBlock2D", layers: layers, inChannels: input, outChannels: output,
-                                          attention: false, attentionHeadDim: output, addDownsample: i < channels.count - 1,
-                                          downsamplePadding: 0, s))
+                                          attention: nil, addDownsample: i < channels.count - 1, downsamplePadding: 0, s))
         }
         downBlocks = blocks
         let last = channels[channels.count - 1]
-        midBlock = try UNetMidBlock2D(channels: last, attentionHeadDim: last, attnGroups: s.groups, addAttention: attention,
-                                      outputScaleFactor: 1, s)
+        midBlock = try UNetMidBlock2D(channels: last, attention: Autoencoder.midAttention(attention, s), outputScaleFactor: 1, s)
         convNormOut = try GroupNorm(s.groups, last, eps: 1e-6)
         convOut = try Conv2d(last, outChannels, kernelSize: 3, padding: 1, generator: s.generator)
         super.init()
@@ -88,16 +93,15 @@ final class VAEDecoder: Module {
         act = s.act
         let reversed = Array(channels.reversed())
         convIn = try Conv2d(inChannels, reversed[0], kernelSize: 3, padding: 1, generator: s.generator)
-        midBlock = try UNetMidBlock2D(channels: reversed[0], attentionHeadDim: reversed[0], attnGroups: s.groups,
-                                      addAttention: attention, outputScaleFactor: 1, s)
+        midBlock = try UNetMidBlock2D(channels: reversed[0], attention: Autoencoder.midAttention(attention, s),
+                                      outputScaleFactor: 1, s)
         var blocks: [UpBlock2D] = []
         var output = reversed[0]
         for i in reversed.indices {
             let prev = output
             output = reversed[i]
             blocks.append(try UpBlock2D(kind: "UpDecoderBlock2D", layers: layers + 1, inChannels: prev, prevOutputChannels: nil,
-                                        outChannels: output, attention: false, attentionHeadDim: output,
-                                        addUpsample: i < channels.count - 1, s))
+                                        outChannels: output, attention: nil, addUpsample: i < channels.count - 1, s))
         }
         upBlocks = blocks
         convNormOut = try GroupNorm(s.groups, channels[0], eps: 1e-6)

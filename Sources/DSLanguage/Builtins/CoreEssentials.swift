@@ -33,7 +33,7 @@ enum CoreEssentials {
             case .list(let l): return .number(Double(l.items.count))
             case .dict(let d): return .number(Double(d.entries.count))
             case .range(let r):
-                guard let n = r.exactCount else { throw args.error(0, "x", "the range has more than 2^53 elements, too many to count exactly") }
+                guard let n = r.exactCount else { throw args.error("x", "the range has more than 2^53 elements, too many to count exactly") }
                 return .number(Double(n))
             case .native(let object):
                 if let n = object.length { return .number(Double(n)) }

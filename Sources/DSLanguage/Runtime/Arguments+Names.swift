@@ -6,15 +6,15 @@ extension Arguments {
     /// arguments without a signature (then only the keyword is looked for).
     public func position(of name: String) -> Int? {
         guard let parameters else { return nil }
-        guard let parameter = parameters.parameter(name) else {
+        guard let i = parameters.index(of: name) else {
             assertionFailure("'\(name)' is not a parameter of '\(parameters.name)'")
             return nil
         }
-        return parameter.position
+        return parameters.positions[i]
     }
 
     /// True when the signature has a parameter `name` (helpers shared by several built-ins ask).
-    public func takes(_ name: String) -> Bool { parameters?.parameter(name) != nil }
+    public func takes(_ name: String) -> Bool { parameters?.index(of: name) != nil }
 
     /// The argument as the caller gave it (no default); nil when absent or nil.
     public func given(_ name: String) -> Value? { given(position(of: name), name) }

@@ -53,7 +53,7 @@ public struct Arguments {
     /// The argument given, else the signature's default for `name`; nil when neither.
     public func optional(_ position: Int?, _ name: String? = nil) -> Value? {
         if let v = given(position, name) { return v }
-        if let name, let parameters { return parameters.defaultValue(of: name) }
+        if let name, let parameters, parameters.hasDefaults { return parameters.defaultValue(of: name, at: position) }
         return nil
     }
 

@@ -55,10 +55,7 @@ public struct Builtin {
     }
 
     /// The short name used in messages: `sum` for `tensor.sum`.
-    public var shortName: String {
-        if let dot = name.lastIndex(of: ".") { return String(name[name.index(after: dot)...]) }
-        return name
-    }
+    public var shortName: String { parameters.shortName }
 }
 
 /// `text` without leading and trailing spaces and tabs.

@@ -18,20 +18,32 @@ public final class ParameterList {
     }
 
     public let name: String
+    /// The name used in messages: `sum` for `tensor.sum`.
+    public let shortName: String
     public let parameters: [Parameter]
     /// The name of the `...name` parameter, which is not a keyword.
     public let variadicName: String?
     /// True when a parameter is `**name`: any keyword is accepted.
     public let acceptsAnyKeyword: Bool
 
-    public var names: [String] { parameters.map(\.name) }
+    /// The parameters' names, positions and scalar defaults side by side, for lookups on every call.
+    public let names: [String]
+    let nameLengths: [Int]
+    let positions: [Int?]
+    let scalarDefaults: [Value?]
+    /// False when no parameter has a default (then no lookup is needed).
+    let hasDefaults: Bool
 
     public init(parsing signature: String) {
-        guard let open = signature.firstIndex(of: "(") else {
-            (name, parameters, variadicName, acceptsAnyKeyword) = (trimmed(signature), [], nil, false)
+        let open = signature.firstIndex(of: "(") ?? signature.endIndex
+        let name = trimmed(signature[..<open])
+        self.name = name
+        shortName = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]) } ?? name
+        guard open < signature.endIndex else {
+            (parameters, variadicName, acceptsAnyKeyword, names, nameLengths, positions, scalarDefaults, hasDefaults)
+                = ([], nil, false, [], [], [], [], false)
             return
         }
-        name = trimmed(signature[..<open])
         var inside = signature[signature.index(after: open)...]
         if let close = inside.lastIndex(of: ")") { inside = inside[..<close] }
         var parameters: [Parameter] = []
@@ -61,17 +73,45 @@ public final class ParameterList {
         self.parameters = parameters
         self.variadicName = variadic
         self.acceptsAnyKeyword = anyKeyword
+        self.names = parameters.map(\.name)
+        self.nameLengths = parameters.map(\.name.utf8.count)
+        self.positions = parameters.map(\.position)
+        self.scalarDefaults = parameters.map { $0.defaultLiteral?.isScalar == true ? $0.defaultLiteral?.value : nil }
+        self.hasDefaults = parameters.contains { $0.defaultLiteral != nil }
+    }
+
+    /// The index of parameter `name`, nil when there is none. (Lengths are compared first: a
+    /// mismatched string comparison is the slow part of a built-in call.)
+    @inline(__always)
+    func index(of name: String) -> Int? {
+        let length = name.utf8.count
+        var i = 0
+        while i < names.count {
+            if nameLengths[i] == length && names[i] == name { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The parameter called `name`.
     public func parameter(_ name: String) -> Parameter? {
-        for p in parameters where p.name == name { return p }
-        return nil
+        index(of: name).map { parameters[$0] }
     }
 
-    /// The default of `name` as a fresh value (lists are new each time); nil when there is none.
-    public func defaultValue(of name: String) -> Value? {
-        parameter(name)?.defaultLiteral?.value
+    /// The default of `name` as a fresh value (lists and dicts are new each time); nil when there is none.
+    public func defaultValue(of name: String) -> Value? { defaultValue(of: name, at: nil) }
+
+    /// The same, when `name` is likely the parameter at index `hint` (its position): no search then.
+    func defaultValue(of name: String, at hint: Int?) -> Value? {
+        let i: Int
+        if let hint, hint < names.count, names[hint] == name {
+            i = hint
+        } else if let found = index(of: name) {
+            i = found
+        } else {
+            return nil
+        }
+        return scalarDefaults[i] ?? parameters[i].defaultLiteral?.value
     }
 
     /// Defaults whose text is not a literal this parser reads (a mistake in a signature; tested).
@@ -146,6 +186,14 @@ public final class ParameterList {
                 } else {
                     return nil
                 }
+            }
+        }
+
+        /// Numbers, strings and booleans, which can be shared; lists and dicts are made anew per call.
+        var isScalar: Bool {
+            switch self {
+            case .number, .string, .bool: return true
+            case .list, .emptyDict: return false
             }
         }
 

@@ -257,6 +257,14 @@ def functions():
     g.code("let k = (arange(12).reshape([2, 3, 2]) - 6) / 5", "k = (torch.arange(12.).reshape(2, 3, 2) - 6) / 5")
     g.show("print(attention(q, k, q + 1))", f"{F}.scaled_dot_product_attention(q, k, q + 1)")
     g.show("print(allclose(tensor([1, 2]), tensor([1, 2.000001])), allclose(tensor([1]), tensor([1.1])))", "True", "False")
+    g.comment("infinities are close only to themselves; a difference that overflows is not close")
+    g.code("let big = tensor([1e30, 1, inf, -inf, 3e38])", "big = torch.tensor([1e30, 1, float('inf'), float('-inf'), 3e38])")
+    g.show("print(allclose(big[0], inf), allclose(big[1], big[2]), allclose(big[3], big[2]), allclose(big[2], big[2]))",
+           "torch.allclose(big[0], torch.tensor(float('inf')))", "torch.allclose(big[1], big[2])",
+           "torch.allclose(big[3], big[2])", "torch.allclose(big[2], big[2])")
+    g.show("print(allclose(big[4], -big[4]), allclose(1, 2, atol: inf), allclose(big, big))",
+           "torch.allclose(big[4], -big[4])", "torch.allclose(torch.tensor(1.), torch.tensor(2.), atol=float('inf'))",
+           "torch.allclose(big, big)")
     g.write()
 
 
@@ -273,6 +281,7 @@ def errors():
         ("item_many", "let x = zeros([2]).item()", 9, "item() needs a tensor with one element"),
         ("reshape_bad", "let x = zeros([2, 3]).reshape([4, 2])", 9, "cannot reshape"),
         ("cat_mismatch", "let x = cat([zeros([2, 3]), zeros([2, 4])])", 9, "[2, 4]"),
+        ("negative_tolerance", "let x = allclose(1, 2, atol: -1)", 9, "bad argument 'atol' to 'allclose' (must be at least 0, got -1.0)"),
     ]
     for name, code, column, message in cases:
         g = Golden(f"tensor/error_{name}.dscript", f"Error: {name.replace('_', ' ')}", "error messages, no reference numbers")
