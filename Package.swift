@@ -3,7 +3,7 @@
 //
 // Targets, from the bottom up (the list is the architecture):
 //   CReadline, COpenBLAS, CPNG   system libraries from Debian's -dev packages
-//   CMalloc                      glibc's heap statistics (a header only)
+//   CSystem                      glibc's heap statistics and the machine stack's position (a header only)
 //   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
 //   CJupyterWire                 ZeroMQ and HMAC-SHA256 for the Jupyter kernel, opened with dlopen
 //   DSLimits                     the memory budget that lists, strings, dicts and tensors share
@@ -37,15 +37,18 @@ let package = Package(
             name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]),
 
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
-        .target(name: "DSLimits", dependencies: [.target(name: "CMalloc", condition: .when(platforms: [.linux]))]),
+        .target(name: "DSLimits", dependencies: [.target(name: "CSystem", condition: .when(platforms: [.linux]))]),
         .target(
             name: "DSLanguage",
-            dependencies: ["DSLimits", .product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: [
+                "DSLimits", .target(name: "CSystem", condition: .when(platforms: [.linux])),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-mprefer-vector-width=512"])]),
+            cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-fno-math-errno", "-mprefer-vector-width=512"])]),
         // libzmq and libcrypto are opened with dlopen when `dscript --kernel` starts (linking them
         // would cost every start-up about 3 ms); their headers come from libzmq3-dev and libssl-dev.
         .target(name: "CJupyterWire", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),

@@ -23,6 +23,7 @@
 #include "Kernels/Activations.h"
 #include "Kernels/Attention.h"
 #include "Kernels/Normalize.h"
+#include "Kernels/Optimizers.h"
 #include "Kernels/Softmax.h"
 #include "Kernels/Winograd.h"
 

@@ -9,7 +9,7 @@ import DSLanguage
 enum SamplerLibrary {
     static let functions: [Builtin] = [
         Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps = nil, shape = nil, noise = nil, spacing = nil, eta = 0, guidance = nil, class_labels = nil, karras = false, prediction = nil, clip = nil, null_label = nil, trajectory = false, variance = nil)",
-                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (ddpm: every timestep); spacing, prediction, clip, variance default to the schedule's settings",
+                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (fewer on short schedules; ddpm: every timestep); spacing, prediction, clip, variance default to the schedule's settings",
                 example: "let x = sample(model, s, sampler: \"dpmpp_2m\", steps: 10, shape: [500, 2])\nlet y = sample(model, s, steps: 20, shape: [8, 2], class_labels: 1, guidance: 3)") { a, c in
             let callee = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule()

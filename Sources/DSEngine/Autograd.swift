@@ -60,6 +60,7 @@ extension Tensor {
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
         try Engine.withNoGrad {
             for t in order.reversed() {
+                try Engine.checkInterrupt()
                 guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
                 if let node = t.gradNode {
                     let inputGrads = try node.backward(g)

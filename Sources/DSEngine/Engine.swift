@@ -70,6 +70,25 @@ public enum Engine {
         _ = Gemm.configured
     }
 
+    /// Asks the long loops of the engine — matrix products, convolutions, attention — to stop at
+    /// their next piece of work (a few milliseconds), leaving their results incomplete: whoever asked
+    /// must discard them (the interpreter raises "interrupted" as soon as the native call returns).
+    /// Async-signal-safe, for a SIGINT handler.
+    public static func requestInterrupt() { ck_interrupt_set(1) }
+
+    /// Withdraws the request (before running new code).
+    public static func clearInterrupt() { ck_interrupt_set(0) }
+
+    /// Whether an interrupt was requested: long loops check it between their pieces of work.
+    @inline(__always)
+    public static var interruptRequested: Bool { ck_interrupt_requested() != 0 }
+
+    /// Throws "interrupted" when an interrupt was requested; called between the layers of a network
+    /// and the nodes of a backward pass, so that these stop within one layer, not at the end.
+    public static func checkInterrupt() throws {
+        if interruptRequested { throw TensorError("interrupted") }
+    }
+
     /// Whether operations are being recorded for autograd (false inside `withNoGrad`).
     public static var isGradEnabled: Bool { gradEnabledFlag }
 

@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Row-major single-precision matrix products on raw pointers, threaded by the engine itself.
@@ -35,32 +36,65 @@ enum Gemm {
         serial(transA, transB, m, n, k, a, lda: transA ? m : k, b, ldb: transB ? k : n, c, ldc: n, beta: beta)
     }
 
-    /// C = op(A)·op(B) + beta·C, split across the engine threads when it is large: by rows of C when
-    /// it is taller than wide, else by columns (panels rounded to 16 so each keeps whole vector blocks).
+    /// The most multiply-adds in one piece of a split product: about 10 ms on one core with the
+    /// kernels OpenBLAS runs (2^30 with AVX-512 ones, 2^29 with AVX2 ones, 2^28 with older ones; on
+    /// a Zen 5 core 9.7, 9.1 and 11.7 ms with SkylakeX, Haswell and Prescott kernels). Ctrl-C stops
+    /// a product within one piece, and a worker the OS has descheduled holds the others up no longer.
+    /// Smaller pieces cost more packing: one sgemm of 368² blocks runs ~10% slower than of 1024².
+    /// Tests lower it to split small products.
+    nonisolated(unsafe) static var pieceWork: Int = {
+        let level = ck_blas_core_level(openblas_get_corename())
+        return level == CK_LEVEL_AVX512 ? 1 << 30 : (level == CK_LEVEL_AVX2 ? 1 << 29 : 1 << 28)
+    }()
+
+    /// C = op(A)·op(B) + beta·C, split into pieces when it is large: a grid of blocks of C (`grid`),
+    /// at least one per thread and none over `pieceWork`, claimed by the threads as they come free;
+    /// a long inner size with a small C is cut into chunks too, added into C one after the other.
+    /// When an interrupt is requested the pieces not yet started are skipped (C is then incomplete).
     static func parallel(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
                          _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
         let lda = transA ? m : k, ldb = transB ? k : n
-        let parts = Swift.min(Engine.threads, Swift.max(1, m * n * k / parallelThreshold))
-        if parts <= 1 || (m < 32 && n < 32) {
+        let threads = Engine.threads, work = m * n * k
+        let splitForThreads = threads > 1 && work >= 2 * parallelThreshold && (m >= 32 || n >= 32)
+        if !splitForThreads && work <= pieceWork {
             serial(transA, transB, m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: n, beta: beta)
             return
         }
-        let byRows = m >= n
-        let total = byRows ? m : n
-        let block = ((total + parts - 1) / parts + 15) / 16 * 16
-        let pieces = (total + block - 1) / block
-        Engine.parallel(pieces) { p in
-            let lo = p * block, len = Swift.min(block, total - lo)
-            if byRows {
-                // Rows lo..<lo+len of C come from rows of op(A): A[lo, 0] or, transposed, A[0, lo].
-                let ap = a + (transA ? lo : lo * lda)
-                serial(transA, transB, len, n, k, ap, lda: lda, b, ldb: ldb, c + lo * n, ldc: n, beta: beta)
-            } else {
-                // Columns lo..<lo+len of C come from columns of op(B): B[0, lo] or, transposed, B[lo, 0].
-                let bp = b + (transB ? lo * ldb : lo)
-                serial(transA, transB, m, len, k, a, lda: lda, bp, ldb: ldb, c + lo, ldc: n, beta: beta)
+        // Chunks of the inner size when C alone cannot be cut into enough pieces of `pieceWork`.
+        let chunkK = m * n >= 256 * 256 ? k : Swift.max(256, pieceWork * Swift.max(threads, 2) / Swift.max(m * n, 1))
+        var k0 = 0
+        while k0 < k && !Engine.interruptRequested {
+            let kc = Swift.min(chunkK, k - k0)
+            let ak = a + (transA ? k0 * lda : k0), bk = b + (transB ? k0 : k0 * ldb)
+            let (rows, cols, rowBlock, colBlock) = grid(m, n, work: m * n * kc, threads: splitForThreads ? threads : 1)
+            let pieceBeta = k0 == 0 ? beta : 1
+            Engine.parallel(rows * cols) { p in
+                if Engine.interruptRequested { return }
+                let r0 = (p / cols) * rowBlock, c0 = (p % cols) * colBlock
+                let rl = Swift.min(rowBlock, m - r0), cl = Swift.min(colBlock, n - c0)
+                guard rl > 0, cl > 0 else { return }
+                // Rows r0..<r0+rl of C come from rows of op(A), columns c0..<c0+cl from columns of op(B).
+                serial(transA, transB, rl, cl, kc, ak + (transA ? r0 : r0 * lda), lda: lda,
+                       bk + (transB ? c0 * ldb : c0), ldb: ldb, c + r0 * n + c0, ldc: n, beta: pieceBeta)
             }
+            k0 += kc
         }
+    }
+
+    /// Blocks for an m×n product of `work` multiply-adds: at least `threads` of them and enough that
+    /// none exceeds `pieceWork`. Every block of rows packs all of op(B)'s columns it meets and every
+    /// block of columns all of op(A)'s rows, so r row blocks and c column blocks pack c·m + r·n
+    /// rows of k: r ≈ √(p·m/n) minimises that for p pieces. Sides are multiples of 16 (there may be
+    /// a few more or fewer blocks than asked). Returns the counts of block rows and columns and the
+    /// block sizes.
+    static func grid(_ m: Int, _ n: Int, work: Int, threads: Int) -> (rows: Int, cols: Int, rowBlock: Int, colBlock: Int) {
+        let pieces = Swift.max(threads, (work + pieceWork - 1) / pieceWork)
+        let mostRows = (m + 15) / 16, mostCols = (n + 15) / 16
+        let ideal = Swift.min(Swift.max(Int((Double(pieces * m) / Double(Swift.max(n, 1))).squareRoot().rounded()), 1), mostRows)
+        let cols = Swift.min((pieces + ideal - 1) / ideal, mostCols)
+        let rows = Swift.min((pieces + cols - 1) / cols, mostRows)
+        let rowBlock = ((m + rows - 1) / rows + 15) / 16 * 16, colBlock = ((n + cols - 1) / cols + 15) / 16 * 16
+        return (Swift.max((m + rowBlock - 1) / rowBlock, 1), Swift.max((n + colBlock - 1) / colBlock, 1), rowBlock, colBlock)
     }
 
     /// `parallel` when `split`, else `serial`: for callers that are sometimes one of several workers.
@@ -82,13 +116,13 @@ enum Gemm {
         let threads = Engine.threads
         if batch >= threads && threads > 1 && batch * m * n * k >= parallelThreshold {
             Engine.parallel(threads) { w in
-                for i in (batch * w / threads)..<(batch * (w + 1) / threads) {
+                for i in (batch * w / threads)..<(batch * (w + 1) / threads) where !Engine.interruptRequested {
                     serial(transA, transB, m, n, k, a + i * strideA, b + i * strideB, c + i * m * n, beta: beta)
                 }
             }
             return
         }
-        for i in 0..<batch {
+        for i in 0..<batch where !Engine.interruptRequested {
             parallel(transA, transB, m, n, k, a + i * strideA, b + i * strideB, c + i * m * n, beta: beta)
         }
     }

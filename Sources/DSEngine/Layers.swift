@@ -147,7 +147,10 @@ public final class Sequential: Module {
     public var layers: [Module] { children.map { $0.module } }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try children.reduce(x) { try $1.module.forward($0) }
+        try children.reduce(x) { h, child in
+            try Engine.checkInterrupt()
+            return try child.module.forward(h)
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Base optimizer: a parameter list, a learning rate, `step()` and `zeroGrad()`.
@@ -44,6 +45,7 @@ public final class SGD: Optimizer {
             throw TensorError("sgd: Nesterov momentum requires a momentum and zero dampening")
         }
         (self.momentum, self.dampening, self.weightDecay, self.nesterov) = (momentum, dampening, weightDecay, nesterov)
+        if momentum != 0 { try Tensor.reserve(params.reduce(0) { $0 + $1.count }, for: "sgd's momentum buffers") }
         buffers = Array(repeating: nil, count: params.count)
         try super.init(params, lr: lr)
     }
@@ -82,6 +84,7 @@ public final class Adam: Optimizer {
         }
         guard eps >= 0 else { throw TensorError("adam: eps must be non-negative") }
         (beta1, beta2, self.eps, self.weightDecay, self.decoupled) = (betas.0, betas.1, eps, weightDecay, decoupled)
+        try Tensor.reserve(2 * params.reduce(0) { $0 + $1.count }, for: "adam's moments")
         m = params.map { [Float](repeating: 0, count: $0.count) }
         v = params.map { [Float](repeating: 0, count: $0.count) }
         steps = Array(repeating: 0, count: params.count)
@@ -101,18 +104,17 @@ public final class Adam: Optimizer {
         let (b1, b2, eps, wd, lr) = (beta1, beta2, eps, weightDecay, self.lr)
         let bc1 = 1 - Foundation.pow(Double(b1), Double(t)), bc2 = 1 - Foundation.pow(Double(b2), Double(t))
         let stepSize = Float(Double(lr) / bc1), bc2Sqrt = Float(bc2.squareRoot())
-        let decoupled = self.decoupled
+        let hyper: [Float] = [b1, b2, eps, wd, lr, stepSize, bc2Sqrt]
+        let mode: Int32 = decoupled ? 2 : (wd != 0 ? 1 : 0)
         m[index].withUnsafeMutableBufferPointer { pm in
             v[index].withUnsafeMutableBufferPointer { pv in
                 grad.withUnsafeBufferPointer { pg in
                     param.scalars.withUnsafeMutableBufferPointer { pp in
-                        for i in 0..<n {
-                            var g = pg[i]
-                            if decoupled { pp[i] *= 1 - lr * wd } else if wd != 0 { g += wd * pp[i] }
-                            pm[i] += (g - pm[i]) * (1 - b1)
-                            pv[i] = pv[i] * b2 + (1 - b2) * g * g
-                            let denom = pv[i].squareRoot() / bc2Sqrt + eps
-                            pp[i] -= stepSize * (pm[i] / denom)
+                        guard let p0 = pp.baseAddress, let g0 = pg.baseAddress, let m0 = pm.baseAddress,
+                              let v0 = pv.baseAddress else { return }
+                        // Memory-bound (28 bytes per parameter), so split above 64 k parameters.
+                        Engine.parallelFor(n, grain: 1 << 16) { s, e in
+                            ck_adam(p0 + s, g0 + s, m0 + s, v0 + s, e - s, hyper, mode)
                         }
                     }
                 }
@@ -146,6 +148,7 @@ public final class EMA {
 
     public init(_ params: [Tensor], decay: Float = 0.9999, warmup: Bool = false) throws {
         guard decay >= 0, decay <= 1 else { throw TensorError("ema: decay must be in [0, 1], got \(decay)") }
+        try Tensor.reserve(params.reduce(0) { $0 + $1.count }, for: "the averages of ema")
         self.params = params
         self.shadow = params.map { $0.detach() }
         self.decay = decay

@@ -3,7 +3,8 @@ import CKernels
 /// Scaled dot-product attention. Without a mask it is one primitive computed in blocks of query
 /// rows, as flash attention is: the [Lq, Lk] score matrix is never held whole (at 32×32 pixels,
 /// batch 16 and 4 heads it would be 268 MB per layer), and the backward pass recomputes each
-/// block's probabilities from each row's saved maximum and normaliser.
+/// block's probabilities from each row's saved maximum and normaliser. Blocks not yet started are
+/// skipped when an interrupt is requested.
 extension Tensor {
     /// softmax(q·kᵀ·scale + mask)·v over the last two axes; scale defaults to 1/√d. Fused when there
     /// is no mask and q, k, v share their batch axes; otherwise composed from matmul and softmax.
@@ -42,6 +43,7 @@ extension Tensor {
             guard let q0 = pq.baseAddress, let k0 = pk.baseAddress, let v0 = pv.baseAddress,
                   let o0 = po.baseAddress, let m0 = pm.baseAddress, let i0 = pi.baseAddress else { return }
             Engine.parallel(b * blocks) { part in
+                if Engine.interruptRequested { return }
                 let bi = part / blocks, row = (part % blocks) * block, rows = Swift.min(block, lq - row)
                 let scores = UnsafeMutablePointer<Float>.allocate(capacity: rows * lk)
                 defer { scores.deallocate() }
@@ -74,7 +76,7 @@ extension Tensor {
                     let grads = UnsafeMutablePointer<Float>.allocate(capacity: block * lk)
                     defer { probs.deallocate(); grads.deallocate() }
                     let kb = k0 + bi * lk * d, vb = v0 + bi * lk * dv
-                    for row in stride(from: 0, to: lq, by: block) {
+                    for row in stride(from: 0, to: lq, by: block) where !Engine.interruptRequested {
                         let rows = Swift.min(block, lq - row), at = bi * lq + row
                         let qb = q0 + at * d, gob = g0 + at * dv
                         Gemm.serial(false, true, rows, lk, d, qb, kb, probs, beta: 0)

@@ -20,13 +20,14 @@ extension Tensor {
         return (Swift.min(lo, hi), hi)
     }
 
-    /// Unfolds the channels of one image group into `col` ([cg·kh·kw, ho·wo]).
-    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
+    /// Unfolds the channels of one image group into `col` ([cg·kh·kw, ho·wo], rows `ld` apart:
+    /// `ld` > ho·wo puts several images side by side).
+    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, ld: Int) {
         for c in 0..<g.cg {
             let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
-                    let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
+                    let row = col + ((c * g.kh + i) * g.kw + j) * ld
                     let off = j * g.dilation - g.padding
                     let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
@@ -50,13 +51,17 @@ extension Tensor {
         }
     }
 
-    /// Folds `col` back into the image gradient, adding overlapping contributions.
-    static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>) {
+    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
+        im2col(x, g, col, ld: g.spatial)
+    }
+
+    /// Folds `col` (rows `ld` apart) back into the image gradient, adding overlapping contributions.
+    static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>, ld: Int) {
         for c in 0..<g.cg {
             let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
-                    let row = col + ((c * g.kh + i) * g.kw + j) * g.spatial
+                    let row = col + ((c * g.kh + i) * g.kw + j) * ld
                     let off = j * g.dilation - g.padding
                     let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
@@ -72,6 +77,10 @@ extension Tensor {
                 }
             }
         }
+    }
+
+    static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>) {
+        col2im(col, g, x, ld: g.spatial)
     }
 
     /// conv2d over NCHW input with weight [O, C/groups, KH, KW] and optional bias [O], as
@@ -141,6 +150,10 @@ extension Tensor {
             } } }
             return out
         }
+        if ConvColumns.applies(g) {
+            ConvColumns.forward(x, w, bias, g, into: &out)
+            return out
+        }
         let colSize = g.isPointwise ? 0 : g.colRows * g.spatial
         let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var cols = uninitializedScalars(colSize * workers)   // im2col or a beta-0 product fills it
@@ -149,7 +162,7 @@ extension Tensor {
             guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let o0 = po.baseAddress else { return }
             let c0 = pc.baseAddress
             overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end, alone in
-                for b in first..<end {
+                for b in first..<end where !Engine.interruptRequested {
                     for grp in 0..<g.groups {
                         let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
                         let src: UnsafePointer<Float>
@@ -196,6 +209,10 @@ extension Tensor {
             }
             return (gx, gw, needB ? biasGradient(gy, g) : nil)
         }
+        if ConvColumns.applies(g) {
+            let (gx, gw) = ConvColumns.backward(x, w, gy, g, needX: needX, needW: needW)
+            return (gx, gw, needB ? biasGradient(gy, g) : nil)
+        }
         let workers = Swift.max(1, Swift.min(Engine.threads, g.n))
         var gx = [Float](repeating: 0, count: needX ? x.count : 0)
         // One weight-gradient accumulator per worker, summed at the end.
@@ -210,7 +227,7 @@ extension Tensor {
             overBatch(g.n, work: g.n * g.o * g.spatial * g.colRows) { worker, first, end, alone in
                 let col = cbase.map { $0 + worker * colSize }
                 let gwAcc = gw0.map { $0 + worker * w.count }
-                for b in first..<end {
+                for b in first..<end where !Engine.interruptRequested {
                     for grp in 0..<g.groups {
                         let img = x0 + (b * g.c + grp * g.cg) * g.h * g.w
                         let dy = g0 + (b * g.o + grp * g.og) * g.spatial

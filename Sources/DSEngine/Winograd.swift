@@ -35,47 +35,80 @@ enum Winograd {
     /// (1024 measured best of 0–2048 on the bench UNets at batch 1, 4 and 16.)
     nonisolated(unsafe) static var minimumOutputs = 1024
 
-    /// One chunk of samples `first..<end` of a worker, with its input planes already transformed:
-    /// `v` holds 36 planes of [C, columns] (stride `vStride`), `work` 36 uninitialised planes of
-    /// [O, columns] (stride `workStride`) for the pass to use; sample s's tiles start at column
-    /// (s − first)·tiles.
+    /// One chunk of samples `first..<end`, with its input planes already transformed: `v` holds 36
+    /// planes of [C, columns] (stride `vStride`), `work` 36 uninitialised planes of [O, columns]
+    /// (stride `workStride`) for the pass to use; sample s's tiles start at column (s − first)·tiles.
+    /// A chunk belongs to one of several workers (`worker`, each with its own samples), or has the
+    /// threads to itself (`shared`): then `forEach` spreads its loops over them.
     struct Chunk {
-        let worker: Int, first: Int, end: Int, columns: Int, alone: Bool
+        let worker: Int, first: Int, end: Int, columns: Int, shared: Bool
         let v: UnsafeMutablePointer<Float>, vStride: Int
         let work: UnsafeMutablePointer<Float>, workStride: Int
-        let scratch: UnsafeMutablePointer<Float>
+        let scratch: UnsafeMutablePointer<Float>, scratchSize: Int
+
+        /// body(i, scratch) for i in 0..<count: on this worker's thread, or across the threads
+        /// (each part with its own scratch) when the chunk is shared. Stops when interrupted.
+        func forEach(_ count: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+            guard shared, count > 1, Engine.threads > 1 else {
+                for i in 0..<count where !Engine.interruptRequested { body(i, scratch) }
+                return
+            }
+            let parts = Swift.min(count, Engine.threads * 8)
+            Engine.parallel(parts) { part in
+                let own = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)
+                defer { own.deallocate() }
+                for i in (count * part / parts)..<(count * (part + 1) / parts) where !Engine.interruptRequested {
+                    body(i, own)
+                }
+            }
+        }
     }
 
-    /// The batch loop both passes share: the samples are split across the workers, each takes them
-    /// in chunks of about `chunkTiles` tiles, transforms the chunk's input planes of `x` [n, c, h, w]
-    /// (zero padding `p`) and hands the chunk to `body`.
+    /// The batch loop both passes share. With enough tiles for every thread (at least `chunkTiles`
+    /// each) the samples are split across the threads, each taking them in chunks of about
+    /// `chunkTiles` tiles; otherwise (small batches or planes, a batch of one) one chunk at a time has
+    /// all the threads, which share its transforms and its 36 products (`Chunk.forEach`). Each chunk's
+    /// input planes of `x` [n, c, h, w] (zero padding `p`) are transformed, then handed to `body`.
+    /// Stops early when an interrupt is requested.
     static func forEachChunk(_ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w width: Int, o: Int, padding p: Int,
                              _ body: (Chunk) -> Void) {
         let ho = h + 2 * p - 2, wo = width + 2 * p - 2
         let (th, tw) = tiling(ho, wo), tiles = th * tw
         let perChunk = Swift.max(1, chunkTiles / Swift.max(tiles, 1))
-        Tensor.overBatch(n, work: n * o * ho * wo * c * 9) { worker, first, end, alone in
+        let threads = Engine.threads
+        let splitSamples = threads > 1 && n >= threads && n * tiles >= threads * chunkTiles
+        func run(_ worker: Int, _ first: Int, _ end: Int, _ shared: Bool) {
             let cols = Swift.min(perChunk, end - first) * tiles
-            let vK = planeStride(c, cols), workK = planeStride(o, cols)
+            let vK = planeStride(c, cols), workK = planeStride(o, cols), scratchSize = ck_winograd_scratch(th, tw)
             // Every element read is written first, so the buffers start uninitialised.
             let v0 = UnsafeMutablePointer<Float>.allocate(capacity: planes * vK)
             let work = UnsafeMutablePointer<Float>.allocate(capacity: planes * workK)
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: ck_winograd_scratch(th, tw))
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)
             defer { v0.deallocate(); work.deallocate(); scratch.deallocate() }
             var s0 = first
-            while s0 < end {
+            while s0 < end && !Engine.interruptRequested {
                 let s1 = Swift.min(end, s0 + perChunk), ncol = (s1 - s0) * tiles
-                for s in s0..<s1 {
-                    for ic in 0..<c {
-                        ck_winograd_input(x + (s * c + ic) * h * width, h, width, p, th, tw,
-                                          v0 + ic * ncol + (s - s0) * tiles, vK, scratch)
-                    }
+                let chunk = Chunk(worker: worker, first: s0, end: s1, columns: ncol, shared: shared, v: v0, vStride: vK,
+                                  work: work, workStride: workK, scratch: scratch, scratchSize: scratchSize)
+                chunk.forEach((s1 - s0) * c) { i, scratch in
+                    let s = s0 + i / c, ic = i % c
+                    ck_winograd_input(x + (s * c + ic) * h * width, h, width, p, th, tw, v0 + ic * ncol + (s - s0) * tiles, vK, scratch)
                 }
-                body(Chunk(worker: worker, first: s0, end: s1, columns: ncol, alone: alone, v: v0, vStride: vK,
-                           work: work, workStride: workK, scratch: scratch))
+                body(chunk)
                 s0 = s1
             }
         }
+        if splitSamples {
+            Engine.parallel(threads) { worker in run(worker, n * worker / threads, n * (worker + 1) / threads, false) }
+        } else {
+            run(0, 0, n, true)
+        }
+    }
+
+    /// The workers `forEachChunk` uses for a batch of n (accumulators per worker).
+    static func workers(n: Int, tiles: Int) -> Int {
+        let threads = Engine.threads
+        return threads > 1 && n >= threads && n * tiles >= threads * chunkTiles ? threads : 1
     }
 
     /// out[n, o, ho, wo] = conv(x[n, c, h, w], weights) with zero padding `p`, plus `bias` if given.
@@ -93,15 +126,14 @@ enum Winograd {
             guard let u0 = pu.baseAddress else { return }
             forEachChunk(x, n: n, c: c, h: h, w: width, o: o, padding: p) { chunk in
                 // M_k = U_k·V_k, then Aᵀ·M·A per tile into the output planes.
-                for k in 0..<planes {
-                    Gemm.product(chunk.alone, false, false, o, chunk.columns, c, u0 + k * o * c,
-                                 chunk.v + k * chunk.vStride, chunk.work + k * chunk.workStride, beta: 0)
+                chunk.forEach(planes) { k, _ in
+                    Gemm.serial(false, false, o, chunk.columns, c, u0 + k * o * c, chunk.v + k * chunk.vStride,
+                                chunk.work + k * chunk.workStride, beta: 0)
                 }
-                for s in chunk.first..<chunk.end {
-                    for oc in 0..<o {
-                        ck_winograd_output(chunk.work + oc * chunk.columns + (s - chunk.first) * tiles, chunk.workStride,
-                                           th, tw, ho, wo, bias?[oc] ?? 0, out + (s * o + oc) * ho * wo, chunk.scratch)
-                    }
+                chunk.forEach((chunk.end - chunk.first) * o) { i, scratch in
+                    let s = chunk.first + i / o, oc = i % o
+                    ck_winograd_output(chunk.work + oc * chunk.columns + (s - chunk.first) * tiles, chunk.workStride,
+                                       th, tw, ho, wo, bias?[oc] ?? 0, out + (s * o + oc) * ho * wo, scratch)
                 }
             }
         }
@@ -115,24 +147,23 @@ enum Winograd {
                                w width: Int, o: Int, padding p: Int) -> [Float] {
         let ho = h + 2 * p - 2, wo = width + 2 * p - 2
         let (th, tw) = tiling(ho, wo), tiles = th * tw
-        let workers = Swift.max(1, Swift.min(Engine.threads, n))
+        let workers = Self.workers(n: n, tiles: tiles)
         let plane = planes * o * c
         var du = [Float](repeating: 0, count: plane * workers)
         du.withUnsafeMutableBufferPointer { pd in
             guard let du0 = pd.baseAddress else { return }
             forEachChunk(x, n: n, c: c, h: h, w: width, o: o, padding: p) { chunk in
                 // Y_k = (A·dy·Aᵀ)_k per tile, then dU_k += Y_k·V_kᵀ into this worker's accumulator.
-                for s in chunk.first..<chunk.end {
-                    for oc in 0..<o {
-                        ck_winograd_output_grad(gy + (s * o + oc) * ho * wo, ho, wo, th, tw,
-                                                chunk.work + oc * chunk.columns + (s - chunk.first) * tiles,
-                                                chunk.workStride, chunk.scratch)
-                    }
+                chunk.forEach((chunk.end - chunk.first) * o) { i, scratch in
+                    let s = chunk.first + i / o, oc = i % o
+                    ck_winograd_output_grad(gy + (s * o + oc) * ho * wo, ho, wo, th, tw,
+                                            chunk.work + oc * chunk.columns + (s - chunk.first) * tiles,
+                                            chunk.workStride, scratch)
                 }
                 let acc = du0 + chunk.worker * plane
-                for k in 0..<planes {
-                    Gemm.product(chunk.alone, false, true, o, c, chunk.columns, chunk.work + k * chunk.workStride,
-                                 chunk.v + k * chunk.vStride, acc + k * o * c, beta: 1)
+                chunk.forEach(planes) { k, _ in
+                    Gemm.serial(false, true, o, c, chunk.columns, chunk.work + k * chunk.workStride,
+                                chunk.v + k * chunk.vStride, acc + k * o * c, beta: 1)
                 }
             }
         }

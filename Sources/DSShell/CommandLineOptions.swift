@@ -22,7 +22,12 @@ struct CommandLineOptions: ParsableCommand {
             """,
         discussion: """
             Exit status: 0 on success, 1 on a script error, 2 on bad usage.
-            Environment: DSCRIPT_PATH (folders searched by `import`, colon-separated), NO_COLOR.
+            Environment:
+              DSCRIPT_PATH        folders searched by `import`, colon-separated
+              NO_COLOR            never colour the output
+              DSCRIPT_CPU_LEVEL   baseline or avx2: run lower kernels than the CPU allows
+              OMP_NUM_THREADS     compute threads when --threads is not given
+              OPENBLAS_CORETYPE   OpenBLAS's kernels (--version shows the ones in use)
             """,
         version: version)
 

@@ -3,12 +3,16 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DSEngine
 import DSLanguage
 
 /// Ctrl-C in the REPL. One SIGINT handler, installed while the REPL runs, does what the moment
 /// calls for: at the prompt it flags the line reader (which clears the line); while code runs it
-/// asks the interpreter to stop (`interpreter.interrupt()`, which is signal-safe). Signal handlers
-/// cannot capture Swift context, so the state lives in file-private globals.
+/// asks the interpreter to stop (`interpreter.interrupt()`) and the engine's long loops to return
+/// early (`Engine.requestInterrupt()`, so a product of 4000² matrices stops within milliseconds);
+/// both are plain stores, signal-safe. The interpreter raises "interrupted" as soon as the native
+/// call returns, before its incomplete result is used. Signal handlers cannot capture Swift
+/// context, so the state lives in file-private globals.
 enum Interrupts {
     enum Mode: Int32 { case idle = 0, prompt = 1, running = 2 }
 
@@ -44,10 +48,12 @@ enum Interrupts {
     static func whileRunning<T>(_ interpreter: Interpreter, _ body: () throws -> T) rethrows -> T {
         runningInterpreter = interpreter
         pressesWhileRunning = 0
+        Engine.clearInterrupt()
         interruptMode = Mode.running.rawValue
         defer {
             interruptMode = Mode.idle.rawValue
             runningInterpreter = nil
+            Engine.clearInterrupt()
         }
         return try body()
     }
@@ -98,6 +104,7 @@ private func handleInterruptSignal(_ signal: Int32) {
             _exit(130)
         }
         runningInterpreter?.interrupt()
+        Engine.requestInterrupt()
     default:
         break
     }

@@ -41,26 +41,27 @@ final class ModelGoldenTests: XCTestCase {
         }
     }
 
-    /// Runs `body` with every 3×3 convolution through Winograd, then with none: the fixtures are small,
-    /// so the size rule alone would send them all through im2col.
-    func withBothConvolutionPaths(_ body: () throws -> Void) rethrows {
-        let saved = Winograd.minimumOutputs
-        defer { Winograd.minimumOutputs = saved }
-        for threshold in [0, Int.max] {
-            Winograd.minimumOutputs = threshold
+    /// Runs `body` with every 3×3 convolution through Winograd, then through im2col products over
+    /// the whole batch, then per sample: the fixtures are small, so the size rules alone would pick
+    /// the batched im2col products for all of them.
+    func withEveryConvolutionPath(_ body: () throws -> Void) rethrows {
+        let saved = (Winograd.minimumOutputs, ConvColumns.maximumSpatial)
+        defer { (Winograd.minimumOutputs, ConvColumns.maximumSpatial) = saved }
+        for paths in [(0, Int.max), (Int.max, Int.max), (Int.max, 0)] {
+            (Winograd.minimumOutputs, ConvColumns.maximumSpatial) = paths
             try body()
         }
     }
 
     func testUNetWithAttentionMatchesDiffusers() throws {
-        try withBothConvolutionPaths {
+        try withEveryConvolutionPath {
             try checkUNet("unet_attn", grads: ["conv_in.weight", "down_blocks.1.attentions.0.to_q.weight",
                                                "up_blocks.1.resnets.0.time_emb_proj.weight"])
         }
     }
 
     func testUNetScaleShiftMatchesDiffusers() throws {
-        try withBothConvolutionPaths {
+        try withEveryConvolutionPath {
             try checkUNet("unet_shift", grads: ["mid_block.attentions.0.to_k.weight", "down_blocks.0.resnets.1.time_emb_proj.bias"])
         }
     }
@@ -90,7 +91,7 @@ final class ModelGoldenTests: XCTestCase {
     }
 
     func testAutoencoderKLMatchesDiffusers() throws {
-        try withBothConvolutionPaths { try checkAutoencoderKL() }
+        try withEveryConvolutionPath { try checkAutoencoderKL() }
     }
 
     func checkAutoencoderKL() throws {
@@ -214,7 +215,7 @@ final class ModelGoldenTests: XCTestCase {
     }
 
     func testConditionUNetsMatchDiffusers() throws {
-        try withBothConvolutionPaths {
+        try withEveryConvolutionPath {
             try checkConditionUNet("unet_cond")
             try checkConditionUNet("unet_cond_linear")
         }

@@ -23,7 +23,17 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    /// Through im2col products over the whole batch, then per sample.
     func testConv2d() throws {
+        let saved = ConvColumns.maximumSpatial
+        defer { ConvColumns.maximumSpatial = saved }
+        for batched in [Int.max, 0] {
+            ConvColumns.maximumSpatial = batched
+            try checkConv2d()
+        }
+    }
+
+    func checkConv2d() throws {
         for (name, any) in try fixture("conv2d") {
             guard let c = any as? [String: Any], let s = c["stride"] as? Int, let p = c["padding"] as? Int,
                   let d = c["dilation"] as? Int, let gr = c["groups"] as? Int else { throw TensorError("bad case") }

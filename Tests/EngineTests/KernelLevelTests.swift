@@ -99,6 +99,13 @@ final class KernelLevelTests: XCTestCase {
         var dw = [Float](repeating: 0, count: 30 * 9)
         t.winograd_weights_grad!(g, 6, 5, &dw)
         out["winograd_weights_grad"] = dw
+        for mode in 0..<3 {   // Adam, with L2 decay, AdamW: two steps from zero moments
+            var p = Array(x[0..<n]), m = [Float](repeating: 0, count: n), v = m
+            let hyper: [Float] = [0.9, 0.999, 1e-8, 0.1, 0.01, 0.01 / 0.1, Float(0.001.squareRoot())]
+            t.adam!(&p, g, &m, &v, n, hyper, Int32(mode))
+            t.adam!(&p, Array(g[1..<(n + 1)]), &m, &v, n, hyper, Int32(mode))
+            out["adam \(mode)"] = p + m + v
+        }
         return out
     }
 
@@ -120,14 +127,15 @@ final class KernelLevelTests: XCTestCase {
         let levels = Self.levels
         XCTAssertEqual(levels.first?.name, "baseline")
         let reference = Self.outputs(levels[0].table)
-        XCTAssertEqual(MemoryLayout<ck_kernel_table>.size / MemoryLayout<UnsafeRawPointer>.size, 21,
+        XCTAssertEqual(MemoryLayout<ck_kernel_table>.size / MemoryLayout<UnsafeRawPointer>.size, 22,
                        "the table has a new kernel: compare it in `outputs` too")
-        XCTAssertEqual(reference.count, 24)
-        // Reductions may sum in another order; elementwise kernels differ by FMA contraction only.
+        XCTAssertEqual(reference.count, 27)
+        // Reductions may sum in another order; elementwise kernels differ by FMA contraction only;
+        // Adam is computed without contraction, the same bits at every level.
         let reductions: Set = ["sum", "rowdot", "moments", "norm_backward_sums", "row_inv", "softmax_backward_rows"]
         for (name, table) in levels.dropFirst() {
             for (kernel, got) in Self.outputs(table) {
-                let tolerance: Float = reductions.contains(kernel) ? 2e-5 : 1e-6
+                let tolerance: Float = kernel.hasPrefix("adam") ? 0 : (reductions.contains(kernel) ? 2e-5 : 1e-6)
                 let d = Self.worst(try XCTUnwrap(reference[kernel]), got)
                 XCTAssertLessThanOrEqual(d, tolerance, "\(kernel) at \(name) differs from the baseline by \(d)")
             }

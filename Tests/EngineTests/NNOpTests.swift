@@ -61,18 +61,20 @@ final class NNOpTests: XCTestCase {
         checkOp("linear 3d no bias", [rnd([2, 2, 3], seed: 10), w]) { try Tensor.linear($0[0], weight: $0[1], bias: nil) }
     }
 
-    /// Every case runs twice: with Winograd taking every 3×3 stride-1 convolution it can (padding 0, 1,
-    /// 2), and with it switched off, so both paths are checked whatever size picks between them.
+    /// The cases run with Winograd taking every 3×3 stride-1 convolution it can (padding 0, 1, 2),
+    /// then without it through im2col products over the whole batch and per sample (the tiled
+    /// sizes, which are Winograd's concern, not per sample), so every path is checked whatever size
+    /// picks between them.
     func testConv2dAgainstReference() {
-        let saved = Winograd.minimumOutputs
-        defer { Winograd.minimumOutputs = saved }
-        for threshold in [0, Int.max] {
-            Winograd.minimumOutputs = threshold
-            checkConv2dCases(threshold == 0 ? "winograd" : "im2col")
+        let saved = (Winograd.minimumOutputs, ConvColumns.maximumSpatial)
+        defer { (Winograd.minimumOutputs, ConvColumns.maximumSpatial) = saved }
+        for (path, winograd, batched) in [("winograd", 0, Int.max), ("im2col batched", Int.max, Int.max), ("im2col", Int.max, 0)] {
+            (Winograd.minimumOutputs, ConvColumns.maximumSpatial) = (winograd, batched)
+            checkConv2dCases(path, tiled: batched != 0)
         }
     }
 
-    func checkConv2dCases(_ path: String) {
+    func checkConv2dCases(_ path: String, tiled withTiles: Bool) {
         let variants: [(Int, Int, Int, Int, Int, Int)] = [(3, 1, 1, 1, 1, 3), (3, 2, 1, 1, 1, 3), (1, 1, 0, 1, 1, 1),
                                                           (3, 1, 2, 2, 1, 3), (3, 1, 1, 1, 2, 3), (3, 1, 0, 1, 1, 3),
                                                           (3, 1, 2, 1, 1, 3)]
@@ -90,7 +92,7 @@ final class NNOpTests: XCTestCase {
         let tiled: [(h: Int, w: Int, p: Int, c: Int, o: Int)] = [(9, 11, 0, 2, 3), (7, 9, 1, 3, 2), (5, 7, 2, 2, 2),
                                                                   (3, 3, 0, 2, 2), (1, 1, 1, 2, 3), (6, 4, 0, 1, 2),
                                                                   (7, 9, 1, 16, 12)]
-        for (i, t) in tiled.enumerated() {
+        for (i, t) in tiled.enumerated() where withTiles {
             let x = rnd([2, t.c, t.h, t.w], seed: 23 + UInt64(i)), b = rnd([t.o], seed: 40 + UInt64(i))
             let w = rnd([t.o, t.c, 3, 3], seed: 30 + UInt64(i), scale: 1 / Float(9 * t.c).squareRoot())   // unit-scale outputs
             checkOp("\(path) \(t.h)×\(t.w) p\(t.p) c\(t.c) o\(t.o)", [x, w, b], reference: { v in
@@ -202,6 +204,30 @@ final class NNOpTests: XCTestCase {
 }
 
 final class ConvThreadingTests: XCTestCase {
+    /// Winograd with the samples split across the threads (enough tiles for each) and with one chunk
+    /// sharing the threads (one thread, or a small batch) gives the im2col numbers, forward and backward.
+    func testWinogradSplitAndSharedChunksMatchIm2col() throws {
+        let saved = (Engine.threads, Winograd.minimumOutputs)
+        defer { (Engine.threads, Winograd.minimumOutputs) = saved }
+        let x = rnd([8, 4, 32, 32], seed: 70), w = rnd([6, 4, 3, 3], seed: 71, scale: 0.2)
+        func run(threads: Int, winograd: Bool) throws -> [[Float]] {
+            (Engine.threads, Winograd.minimumOutputs) = (threads, winograd ? 0 : Int.max)
+            let xl = x.detach().requiringGrad(), wl = w.detach().requiringGrad()
+            let y = try Tensor.conv2d(xl, weight: wl, padding: 1)
+            try y.mul(y).sum().backward()
+            return [y.scalars, xl.grad?.scalars ?? [], wl.grad?.scalars ?? []]
+        }
+        let reference = try run(threads: 1, winograd: false)
+        for threads in [1, 2] {
+            Engine.threads = threads
+            XCTAssertEqual(Winograd.workers(n: 8, tiles: 64), threads, "8 samples of 64 tiles: split across 2, shared by 1")
+            for (i, (a, b)) in zip(reference, try run(threads: threads, winograd: true)).enumerated() {
+                let scale = a.map { Swift.abs($0) }.max() ?? 0
+                assertClose(b, a, atol: 1e-4 * Swift.max(1, scale), rtol: 1e-3, "winograd output \(i), \(threads) threads")
+            }
+        }
+    }
+
     /// The batch-parallel path (large enough work, several threads) gives the serial numbers.
     func testBatchParallelConvMatchesSerial() throws {
         let saved = Engine.threads

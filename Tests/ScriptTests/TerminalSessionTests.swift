@@ -59,6 +59,12 @@ final class TerminalSessionTests: XCTestCase {
 
         func waitFor(_ text: String) -> Bool { readUntil { $0.contains(text) } }
 
+        /// Types `line`; true when `text` then prompt number `prompt` appear.
+        func enter(_ line: String, expecting text: String, prompt: Int) -> Bool {
+            send(line + "\r")
+            return waitFor(text) && waitForPrompt(prompt)
+        }
+
         /// Waits until `count` prompts were shown.
         func waitForPrompt(_ count: Int) -> Bool {
             readUntil { $0.components(separatedBy: ">>> ").count - 1 >= count }

@@ -7,6 +7,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 python=${1:-/work/venv-ref/bin/python}
+# The machine, as every benchmark prints it (the release dscript's configuration when it is built).
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+"$root/.build/release/dscript" --version 2>/dev/null | sed 's/^/  /' || grep -m1 "model name" /proc/cpuinfo
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$python" -c "

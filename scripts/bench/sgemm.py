@@ -1,11 +1,13 @@
-"""sgemm throughput: C = A @ B for 1024×1024 float32 matrices. Prints GFLOP/s (best of 3 rounds)."""
+"""sgemm throughput: C = A @ B for n×n float32 matrices (python sgemm.py THREADS [n], n defaults to
+1024). Prints GFLOP/s (best of 3 rounds of about 10·1024³ multiply-adds each)."""
 import sys
 import time
 
 import torch
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
-n, reps = 1024, 10
+n = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
+reps = max(1, round(10 * (1024 / n) ** 3))
 torch.manual_seed(0)
 a, b = torch.randn(n, n), torch.randn(n, n)
 c = a @ b

@@ -5,7 +5,7 @@ import time
 
 import torch
 
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 2)
 torch.manual_seed(0)
 T = 1000
 betas = torch.linspace(1e-4, 0.02, T)
@@ -31,6 +31,14 @@ def step():
     loss.backward()
     opt.step()
     return loss
+
+
+if "--flops" in sys.argv:   # GFLOP of one step (matrix products and convolutions), for the % of peak
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as counter:
+        step()
+    print(f"{counter.get_total_flops() / 1e9:.4f}")
+    sys.exit()
 
 
 for _ in range(10):

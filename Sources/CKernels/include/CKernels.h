@@ -96,7 +96,8 @@ const ck_startup *ck_startup_state(void);
       float *out, float *scratch), (m, mstride, th, tw, ho, wo, bias, out, scratch)) \
     X(winograd_output_grad, (const float *g, size_t ho, size_t wo, size_t th, size_t tw, float *y, size_t ystride, \
       float *scratch), (g, ho, wo, th, tw, y, ystride, scratch)) \
-    X(winograd_weights_grad, (const float *du, size_t o, size_t c, float *dw), (du, o, c, dw))
+    X(winograd_weights_grad, (const float *du, size_t o, size_t c, float *dw), (du, o, c, dw)) \
+    X(adam, (float *p, const float *g, float *m, float *v, size_t n, const float *h, int mode), (p, g, m, v, n, h, mode))
 
 #define CK_TABLE_FIELD(name, params, args) void (*name) params;
 typedef struct { CK_KERNELS(CK_TABLE_FIELD) } ck_kernel_table;
@@ -167,6 +168,11 @@ void ck_winograd_output(const float *m, size_t mstride, size_t th, size_t tw, si
 void ck_winograd_output_grad(const float *g, size_t ho, size_t wo, size_t th, size_t tw,
                              float *y, size_t ystride, float *scratch);
 void ck_winograd_weights_grad(const float *du, size_t o, size_t c, float *dw);
+
+/* One Adam step (Kernels/Optimizers.h) on n parameters p with gradients g and moments m, v.
+ * h = {β1, β2, ε, weight decay, lr, lr / (1 − β1^t), √(1 − β2^t)}; mode 0: no decay, 1: L2 decay
+ * added to the gradient (Adam), 2: decoupled decay (AdamW). */
+void ck_adam(float *p, const float *g, float *m, float *v, size_t n, const float *h, int mode);
 
 /* ---- Worker threads and interrupts (ThreadPool.c) ----------------------------------------------- */
 

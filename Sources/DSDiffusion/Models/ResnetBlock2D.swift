@@ -65,6 +65,7 @@ public final class ResnetBlock2D: Module {
     public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, temb: nil) }
 
     func forward(_ x: Tensor, temb: Tensor?) throws -> Tensor {
+        try Engine.checkInterrupt()   // a Ctrl-C stops a network within one block
         var h = try conv1(act.normalized(x, by: norm1))
         var scale: Tensor? = nil, shift: Tensor? = nil
         if let timeEmbProj, let temb {
@@ -153,6 +154,7 @@ public final class SpatialAttention: Module {
     public override var typeName: String { "Attention" }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
+        try Engine.checkInterrupt()
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let l = h * w
         var seq = try x.reshape([n, c, l])

@@ -46,7 +46,7 @@ public enum SamplerKind: String, CaseIterable, Sendable {
 
 /// How `sample` runs: steps, η, σ spacing, and the settings that say how the model output is read.
 public struct SamplerOptions {
-    /// Sampling steps; nil means 50 (DDPM: every timestep).
+    /// Sampling steps; nil means 50 (at most T − 1 for the σ samplers, T for DDIM; DDPM: every timestep).
     public var steps: Int?
     /// DDIM's η (other samplers refuse η ≠ 0).
     public var eta = 0.0
@@ -111,7 +111,7 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
         return try timestepSample(denoiser, schedule: schedule, sampler: sampler, noise: noise,
                                   initialNoise: initialNoise, options: options, settings: settings, hooks: hooks)
     }
-    let grid = try SigmaGrid(schedule, steps: options.steps ?? 50, family: family, spacing: settings.spacing,
+    let grid = try SigmaGrid(schedule, steps: options.steps ?? min(50, schedule.T - 1), family: family, spacing: settings.spacing,
                              karras: options.karras, stepsOffset: settings.stepsOffset)
     let start = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(start.shape, shape, "initial noise", "the sample")
@@ -149,7 +149,8 @@ private func timestepSample(_ denoiser: Denoiser, schedule: Schedule, sampler: S
         result = try ddpmSample(model, schedule: schedule, shape: denoiser.shape, noise: noise, settings: settings,
                                 steps: steps, trajectory: options.trajectory, initialNoise: initialNoise, hooks: hooks)
     } else {
-        result = try ddimSample(model, schedule: schedule, shape: denoiser.shape, noise: noise, steps: options.steps ?? 50,
+        result = try ddimSample(model, schedule: schedule, shape: denoiser.shape, noise: noise,
+                                steps: options.steps ?? min(50, schedule.T),
                                 eta: options.eta, settings: settings, trajectory: options.trajectory,
                                 initialNoise: initialNoise, hooks: hooks)
     }

@@ -100,7 +100,7 @@ extension Runtime {
             return try callBuiltin(b, positional, keywords, span: span)
         case .native(let object):
             let arguments = Arguments(positional, keywords: keywords, functionName: object.typeName)
-            let result = try enteringNative(at: span) { try object.call(arguments, context: self) }
+            let result = try enteringInterruptible(at: span) { try object.call(arguments, context: self) }
             guard let result else {
                 throw ScriptError("cannot call a value of type \(object.typeName)" + Suggestions.calledProperty(span), span: span)
             }
@@ -170,11 +170,7 @@ extension Runtime {
         let saved = nativeCallSpan
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
-        do {
-            return try b.body(arguments, self)
-        } catch {
-            // Engine, file and diffusion errors, and any other error of native code, become located script errors.
-            throw ScriptError.translating(error, at: span ?? saved, in: name)
-        }
+        // Engine, file and diffusion errors, and any other error of native code, become located script errors.
+        return try enteringInterruptible(at: span ?? saved, in: name) { try b.body(arguments, self) }
     }
 }

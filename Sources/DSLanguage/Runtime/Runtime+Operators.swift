@@ -8,7 +8,7 @@ import Darwin
 /// (the left operand's hook first, then the right one's with `reversed: true`).
 extension Runtime {
     func binary(_ op: BinaryOp, _ l: Value, _ r: Value, span: SourceSpan) throws -> Value {
-        if let v = try enteringNative(at: span, { try binaryValue(op, l, r) }) { return v }
+        if let v = try enteringInterruptible(at: span, { try binaryValue(op, l, r) }) { return v }
         throw ScriptError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)", span: span)
     }
 
@@ -93,7 +93,7 @@ extension Runtime {
     func negate(_ v: Value, span: SourceSpan) throws -> Value {
         if case .number(let x) = v { return .number(-x) }
         if case .native(let object) = v {
-            if let result = try enteringNative(at: span, { try object.unary(.neg, context: self) }) { return result }
+            if let result = try enteringInterruptible(at: span, { try object.unary(.neg, context: self) }) { return result }
         }
         throw ScriptError("unsupported operand type for unary -: \(v.typeName)", span: span)
     }

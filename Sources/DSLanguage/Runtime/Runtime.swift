@@ -169,6 +169,36 @@ final class Runtime: CallContext {
         }
     }
 
+    /// "interrupted" (consuming the request) when Ctrl-C was pressed, else nil.
+    func takeInterrupt() -> ScriptError? {
+        guard interruptFlag.pointee != 0 else { return nil }
+        interruptFlag.pointee = 0
+        return ScriptError.interrupted()
+    }
+
+    /// `enteringNative` for native code that may run long (calls, operators on native values): when
+    /// Ctrl-C was pressed meanwhile, "interrupted" is raised as soon as it returns, before its result
+    /// (which the engine's loops may have left incomplete) is used, and instead of any error it threw
+    /// (which the stop may have caused).
+    @inline(__always)
+    func enteringInterruptible<T>(at span: SourceSpan?, in function: String? = nil, _ body: () throws -> T) throws -> T {
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            if var interrupted = takeInterrupt() {
+                interrupted.span = span
+                throw interrupted
+            }
+            throw ScriptError.translating(error, at: span, in: function)
+        }
+        if var interrupted = takeInterrupt() {
+            interrupted.span = span
+            throw interrupted
+        }
+        return result
+    }
+
     func describe(_ value: Value, repr: Bool) -> String { format(value, repr: repr) }
 
     func state<T: AnyObject>(_ type: T.Type, make: () -> T) -> T {
