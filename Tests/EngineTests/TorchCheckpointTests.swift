@@ -122,6 +122,15 @@ final class TorchCheckpointTests: XCTestCase {
         refused([0x80, 0x02, 0x63] + Array("torch\nComplexFloatStorage\n".utf8) + [0x2E], "complex tensors")
         refused([0x80, 0x02, 0xFF, 0x2E], "unknown opcode 0xff")
         XCTAssertNoThrow(try read([0x80, 0x02, 0x7D, 0x58, 0x01, 0x00, 0x00, 0x00, 0x61, 0x4B, 0x07, 0x73, 0x2E]))
+        // Python integers past 64 bits (pickle.dumps(2**64 - 1), a seed torch.initial_seed() may give;
+        // -2**65; 10**40) read as the nearest numbers instead of refusing the whole file
+        for (bytes, want) in [([0x8A, 0x09] + [UInt8](repeating: 0xFF, count: 8) + [0x00], 18446744073709551615.0),
+                              ([0x8A, 0x09] + [UInt8](repeating: 0x00, count: 8) + [0xFE], -36893488147419103232.0),
+                              ([0x8A, 0x11, 0, 0, 0, 0, 0, 0x61, 0xF5, 0xB9, 0xAB, 0xBF, 0xA4, 0x5C, 0xC3, 0xF1, 0x29, 0x63, 0x1D], 1e40),
+                              (Array("L100000000000000000000L\n".utf8), 1e20)] {
+            guard case .float(let x) = try read([0x80, 0x02] + bytes + [0x2E]) else { return XCTFail("\(want) did not read as a number") }
+            XCTAssertEqual(x, want, accuracy: want.magnitude * 1e-15)
+        }
         // A 'billion laughs': 40 lists, each holding the previous one twice (x = [x, x]), 2^40 values
         // from 331 bytes (it crashed the process, out of memory): EMPTY_LIST, BINPUT 0, then per level
         // EMPTY_LIST, BINGET k, APPEND, BINGET k, APPEND, BINPUT k+1.

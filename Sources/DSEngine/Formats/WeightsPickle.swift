@@ -143,6 +143,16 @@ struct WeightsPickle {
         return top
     }
 
+    /// LONG1 / LONG4's little-endian two's-complement integer. Python's integers have no limit (a
+    /// 64-bit seed takes 9 bytes): past 64 bits it is the nearest Double, as dscript's numbers are.
+    static func long(_ bytes: UnsafeRawBufferPointer) -> Object {
+        if bytes.count <= 8, let i = try? signedInteger(bytes) { return .int(i) }
+        let negative = (bytes.last ?? 0) & 0x80 != 0
+        // The magnitude of a negative number is its complement plus one.
+        let magnitude = bytes.reversed().reduce(0.0) { $0 * 256 + Double(negative ? ~$1 : $1) }
+        return .float(negative ? -(magnitude + 1) : magnitude)
+    }
+
     static func signedInteger(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         guard bytes.count <= 8 else { throw FormatError("pickle: an integer of \(bytes.count) bytes is too large") }
         guard let last = bytes.last else { return 0 }
