@@ -102,6 +102,17 @@ def test_repl_commands_work_in_cells():
     assert "unknown command" in text_of(cells[3])
 
 
+def test_an_error_inside_a_command_is_an_error_output_and_stops_the_cell():
+    cells = run_cells(":time 1 + nil\nprint(\"after\")", "print(\"next cell\")", allow_errors=True)
+    errors = [o for o in cells[0].outputs if o.output_type == "error"]
+    assert len(errors) == 1 and "nil" in errors[0].evalue, cells[0].outputs
+    assert "after" not in text_of(cells[0]) and "time:" not in text_of(cells[0]), cells[0].outputs
+    assert text_of(cells[1]) == "next cell\n"
+    with Kernel() as k:
+        reply, _ = k.execute(":time 1 + nil")
+        assert reply["status"] == "error", reply
+
+
 def test_lesson_notebooks_are_current_and_run():
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make-lesson-notebooks"), "--check"],
                            capture_output=True, text=True)
@@ -154,6 +165,8 @@ def test_complete_inspect_and_is_complete():
         assert c["matches"] == ["time"] and c["cursor_start"] == 1, c
         i = k.client.inspect("abs(", 2, reply=True)["content"]
         assert i["found"] and "absolute value" in i["data"]["text/plain"], i
+        i = k.client.inspect(":time", 3, reply=True)["content"]  # the command, not the time() function
+        assert i["found"] and i["data"]["text/plain"].startswith(":time EXPR"), i
         i = k.client.inspect("no_such_thing", 3, reply=True)["content"]
         assert not i["found"], i
         for code, status in [("fn f(x) {", "incomplete"), ("1 + 1", "complete")]:

@@ -53,6 +53,10 @@ extension JupyterKernel {
                 switch part {
                 case .command(let line):
                     keepGoing = commands.runCommand(line)
+                    if let failure = commands.failure {  // an error in `:time EXPR` or `:load FILE`
+                        commands.failure = nil
+                        throw failure
+                    }
                 case .code(let text, let firstLine):
                     let source = Source(name: "<cell \(executionCount)>", text: String(repeating: "\n", count: firstLine) + text)
                     result = try Interrupts.whileRunning(interpreter) { try interpreter.evaluateInteractive(source) }
@@ -128,7 +132,11 @@ extension JupyterKernel {
         let cursor = min(max(content["cursor_pos"]?.integer ?? code.count, 0), code.count)
         let (start, _) = CellPart.word(in: code, at: cursor, forward: false)
         let (_, end) = CellPart.word(in: code, at: cursor, forward: true)
-        let name = String(String.UnicodeScalarView(code[start..<max(start, end)]))
+        var name = String(String.UnicodeScalarView(code[start..<max(start, end)]))
+        var lineStart = start
+        while lineStart > 0, code[lineStart - 1] != "\n" { lineStart -= 1 }
+        let before = String(String.UnicodeScalarView(code[lineStart..<start])).filter { $0 != " " && $0 != "\t" }
+        if before == ":" { name = ":" + name }  // a command (`:time`), not the function of that name
         let text = name.isEmpty ? nil : helpText(name)
         return [
             "status": "ok", "found": .bool(text != nil),

@@ -51,6 +51,7 @@ public final class JupyterKernel {
         interpreter = InterpreterSetup.make(settings: settings, output: standardOutput, errorOutput: standardError)
         commands = REPL(interpreter: interpreter, reader: ScriptedLineReader([]), output: standardOutput,
                         errorOutput: standardError, color: false, interruptible: true)
+        commands.keepsFailures = true
         standardOutput.kernel = self
         standardError.kernel = self
         installRichOutput()
