@@ -113,6 +113,17 @@ def test_an_error_inside_a_command_is_an_error_output_and_stops_the_cell():
         assert reply["status"] == "error", reply
 
 
+def test_exit_in_a_cell_stops_the_cell_and_keeps_the_kernel():
+    # As IPython's sys.exit(n): a notebook runs on (nbclient raised DeadKernelError when the kernel left).
+    cells = run_cells("let kept = 5\nprint(\"bye\")\nexit(3)\nprint(\"not\")", "exit(0)\nprint(\"not either\")", "kept + 1",
+                      allow_errors=True)
+    (error,) = [o for o in cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "Exit" and error.evalue == "exit(3)", error
+    assert text_of(cells[0], "stream") == "bye\n", cells[0].outputs
+    assert cells[1].outputs == [], cells[1].outputs
+    assert text_of(cells[2], "execute_result") == "6"
+
+
 def test_lesson_notebooks_are_current_and_run():
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make-lesson-notebooks"), "--check"],
                            capture_output=True, text=True)

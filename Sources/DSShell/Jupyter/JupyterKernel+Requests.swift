@@ -38,7 +38,8 @@ extension JupyterKernel {
     // MARK: execute
 
     /// Runs a cell: its code and `:command` lines in order; the value of a last expression is the
-    /// result. False when the cell asked to leave (`exit(n)`, `:quit`).
+    /// result. `exit(n)` stops the cell and keeps the kernel, as IPython's `sys.exit(n)`: quietly for
+    /// 0, else as an error `exit(n)`. False when the cell asked the kernel to leave (`:quit`).
     func execute(_ request: KernelMessage) -> Bool {
         let code = request.content["code"]?.string ?? ""
         let silent = request.content["silent"]?.bool ?? false
@@ -63,8 +64,8 @@ extension JupyterKernel {
                 }
                 if !keepGoing { break }
             }
-        } catch let error as ScriptError where error.kind != .runtime && error.kind != .interrupted {
-            keepGoing = false  // exit(n)
+        } catch let error as ScriptError where error.kind == .exit(0) {
+            result = nil  // exit(0): the cell is done
         } catch {
             standardOutput.flush()
             standardError.flush()
@@ -92,6 +93,9 @@ extension JupyterKernel {
         var name = "Error"
         if error is SyntaxErrors { name = "SyntaxError" }
         if let scriptError = error as? ScriptError, scriptError.kind == .interrupted { name = "Interrupted" }
+        if let scriptError = error as? ScriptError, case .exit(let code) = scriptError.kind {
+            return ["ename": "Exit", "evalue": .string("exit(\(code))"), "traceback": .array([.string("exit(\(code))")])]
+        }
         let rendered = Shell.renderError(error, color: color)
         var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last == "" { lines.removeLast() }
