@@ -104,7 +104,7 @@ extension Pipeline {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw DiffusionError("save_pretrained: cannot write \(url.path): \(error.localizedDescription)")
+            throw DiffusionError("save_pretrained: cannot write \(url.path): \(FormatError.reason(error))")
         }
     }
 }
