@@ -296,6 +296,8 @@ def errors():
         ("cat_mismatch", "let x = cat([zeros([2, 3]), zeros([2, 4])])", 9, "[2, 4]"),
         ("mask_shape", "let x = zeros([2, 3])[zeros([3]) > 1]", 9,
          "boolean mask of shape [3] does not match the indexed tensor's shape [2, 3] at axis 0"),
+        ("shape_list_and_more", "let x = zeros([2], 3)", 9,
+         "bad argument #2 to 'zeros' (a shape is one list or several integers, not both)"),
         ("negative_tolerance", "let x = allclose(1, 2, atol: -1)", 9, "bad argument 'atol' to 'allclose' (must be at least 0, got -1.0)"),
     ]
     for name, code, column, message in cases:
