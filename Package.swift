@@ -6,7 +6,7 @@
 //   CSystem                      glibc's heap statistics and the machine stack's position (a header only)
 //   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
 //   CJupyterWire                 ZeroMQ and HMAC-SHA256 for the Jupyter kernel, opened with dlopen
-//   DSLimits                     the memory budget that lists, strings, dicts and tensors share
+//   DSLimits                     the memory budget that lists, strings, dicts and tensors share; number text (NaN as nan)
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
@@ -55,9 +55,9 @@ let package = Package(
         .target(
             name: "DSEngine",
             dependencies: ["DSLimits", "COpenBLAS", "CPNG", "CKernels"]),
-        .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
-        .target(name: "DSRender", dependencies: ["DSEngine"]),
-        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion", "DSRender"]),
+        .target(name: "DSDiffusion", dependencies: ["DSEngine", "DSLimits"]),
+        .target(name: "DSRender", dependencies: ["DSEngine", "DSLimits"]),
+        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSLimits", "DSEngine", "DSDiffusion", "DSRender"]),
         .target(
             name: "DSShell",
             dependencies: [
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage", "DSLimits"]),
         .testTarget(name: "EngineTests", dependencies: ["DSEngine", "CKernels"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
-        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
+        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine", "DSLimits"]),
         .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),
     ]
 )

@@ -118,3 +118,10 @@ public final class TensorObject: NativeObject {
 
     public func isEqual(to other: NativeObject) -> Bool { self === other }
 }
+
+extension TensorObject: HTMLRepresentable {
+    /// A cell's tensor result in a notebook: shape and dtype over a table (2-D) or the numbers.
+    public var html: String {
+        TensorFormatter.html(shape: tensor.shape, scalars: tensor.scalars, requiresGrad: tensor.requiresGrad)
+    }
+}

@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// One batch of the denoising objective with the random draws it used.
@@ -62,7 +63,7 @@ public struct LabelDropout {
 
     public init(probability: Double, nullLabel: Int) throws {
         guard probability.isFinite, probability >= 0, probability <= 1 else {
-            throw DiffusionError("cond_drop must lie in [0, 1], got \(probability)")
+            throw DiffusionError("cond_drop must lie in [0, 1], got \(NumberText.plain(probability))")
         }
         self.probability = probability
         self.nullLabel = nullLabel

@@ -80,8 +80,9 @@ extension JupyterKernel {
         standardOutput.flush()
         standardError.flush()
         if let result, !silent {
-            let text = interpreter.describe(result, repr: true)
-            publish("execute_result", ["execution_count": count, "data": ["text/plain": .string(text)], "metadata": [:]])
+            var data: [(key: String, value: JSONValue)] = [("text/plain", .string(interpreter.describe(result, repr: true)))]
+            if case .native(let object) = result, let rich = object as? HTMLRepresentable { data.append(("text/html", .string(rich.html))) }
+            publish("execute_result", ["execution_count": count, "data": .object(data), "metadata": [:]])
         }
         reply(to: request, ["status": "ok", "execution_count": count, "payload": .array([]), "user_expressions": [:]])
         return keepGoing
