@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden runs of the samplers behind `sample()`, made by diffusers' own schedulers in float64,
 written to Tests/Fixtures/diffusion/sampler_runs.json (and the σ grids alone, for many step counts,
-to sampler_grids.json), and pytorch-fid's Fréchet distance on seeded features to frechet.json.
+to sampler_grids.json; runs of schedulers built from Hub-style configs to sampler_configs.json), and pytorch-fid's Fréchet distance on seeded features to frechet.json.
 
 Run from the repository root:
     /work/venv-ref/bin/python scripts/make-sampler-goldens.py
@@ -136,6 +136,12 @@ def run(case, gen):
         e = euler(**{**kw, "use_karras_sigmas": True})
         e.set_timesteps(case["steps"])
         s.sigmas, s.timesteps = e.sigmas.clone(), e.timesteps.clone()
+    return drive(s, ns, case, gen)
+
+
+def drive(s, ns, case, gen):
+    """Runs scheduler `s` (module namespace `ns`) as diffusers' pipelines do; the fixture entry."""
+    sampler = case["sampler"]
     shape = tuple(case["shape"])
     draws = 1 + (len(s.timesteps) if sampler in ("euler_a", "dpmpp_2m_sde") or
                  (sampler == "ddim" and case["eta"] > 0) else 0)
@@ -164,7 +170,7 @@ def run(case, gen):
     assert patch.next == len(noises) - 1, (sampler, patch.next, len(noises))
     assert x.dtype == torch.float64 and s.alphas_cumprod.dtype == torch.float64, sampler
     assert getattr(s, "sigmas", torch.zeros(1)).dtype == torch.float64, sampler
-    entry = {k: v for k, v in case.items() if k != "betas"}
+    entry = {k: v for k, v in case.items() if k not in ("betas", "config")}
     entry.update(noises=[floats(z) for z in noises], calls=calls, inputs=inputs, sample=floats(x))
     return entry
 
@@ -193,6 +199,69 @@ def cases():
     out.append({**base, "sampler": "ddim", "spacing": "leading", "steps": 10, "eta": 0.5, "labels": [2, 0],
                 "guidance": 2.5})
     out.append({**base, "sampler": "ddpm", "spacing": "leading", "steps": 10, "labels": [1, 1], "guidance": 4.0})
+    return out
+
+
+def hub(cls, **keys):
+    """A scheduler_config.json as the Hub publishes it (diffusers 0.2x wrote these keys)."""
+    return {"_class_name": cls, "_diffusers_version": "0.27.2", "num_train_timesteps": T, **keys}
+
+
+def config_cases():
+    """Configs read by `load_scheduler`: keys each class takes (use_karras_sigmas, its defaults for keys
+    the file leaves out) and keys of other classes (kept by the file, ignored by this class)."""
+    base = dict(steps=8, shape=[2, 1, 2, 2], labels=None, guidance=None, eta=0.0)
+    sdxl = hub("EulerDiscreteScheduler", beta_end=0.012, beta_schedule="scaled_linear", beta_start=0.00085,
+               clip_sample=False, interpolation_type="linear", prediction_type="epsilon", sample_max_value=1.0,
+               set_alpha_to_one=False, skip_prk_steps=True, steps_offset=1, timestep_spacing="leading",
+               trained_betas=None, use_karras_sigmas=True)
+    return [
+        # stabilityai/stable-diffusion-xl-base-1.0's scheduler with Karras sigmas turned on
+        {**base, "name": "sdxl-euler-karras", "sampler": "euler", "config": sdxl},
+        # timestep_spacing left out: the class's default (linspace), not DDIM's (leading)
+        {**base, "name": "dpm-karras-default-spacing", "sampler": "dpmpp_2m",
+         "config": hub("DPMSolverMultistepScheduler", beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012,
+                       algorithm_type="dpmsolver++", solver_order=2, solver_type="midpoint", lower_order_final=True,
+                       euler_at_final=False, use_karras_sigmas=True, final_sigmas_type="zero", variance_type=None)},
+        {**base, "name": "dpm-sde-karras-trailing", "sampler": "dpmpp_2m_sde", "steps": 6,
+         "config": hub("DPMSolverMultistepScheduler", beta_schedule="linear", beta_start=0.0001, beta_end=0.02,
+                       algorithm_type="sde-dpmsolver++", use_karras_sigmas=True, timestep_spacing="trailing",
+                       lower_order_final=False)},
+        # HeunDiscreteScheduler's own default betas (0.00085 to 0.012) and clip_sample False
+        {**base, "name": "heun-karras-default-betas", "sampler": "heun", "steps": 5,
+         "config": hub("HeunDiscreteScheduler", beta_schedule="linear", use_karras_sigmas=True)},
+        {**base, "name": "unipc-karras-v", "sampler": "unipc",
+         "config": hub("UniPCMultistepScheduler", beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012,
+                       prediction_type="v_prediction", use_karras_sigmas=True, solver_order=2, solver_type="bh2",
+                       predict_x0=True, lower_order_final=True, disable_corrector=[])},
+        # a DDPM config converted with from_config: clip_sample True and variance_type stay in the file
+        {**base, "name": "euler-a-from-ddpm", "sampler": "euler_a", "steps": 6,
+         "config": hub("EulerAncestralDiscreteScheduler", beta_schedule="linear", beta_start=0.0001, beta_end=0.02,
+                       clip_sample=True, variance_type="fixed_small")},
+        {**base, "name": "euler-default-spacing", "sampler": "euler", "steps": 6,
+         "config": hub("EulerDiscreteScheduler", beta_schedule="linear", beta_start=0.0001, beta_end=0.02)},
+    ]
+
+
+def config_entries(gen):
+    """Whole runs of the float64 schedulers built with from_config(config)."""
+    out = []
+    for case in config_cases():
+        ns, cls = scheduler_class(case["sampler"])
+        s = cls.from_config(case["config"])
+        s.set_timesteps(case["steps"])
+        entry = drive(s, ns, case, gen)
+        entry["config"] = case["config"]
+        out.append(entry)
+    return out
+
+
+def class_keys():
+    """Each scheduler class's config keys (its __init__ parameters) in diffusers."""
+    out = {}
+    for module, name in sorted(set(MODULES.values())):
+        cls = getattr(diffusers, name)
+        out[name] = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     return out
 
 
@@ -253,6 +322,11 @@ def main():
         "what": "whole runs of diffusers' schedulers in float64 with model out = 0.5·tanh(x) + 0.1·t/T "
                 "+ 0.2·(y − 1)·cos(x) (float32 in and out); calls = model timesteps, inputs = model inputs, sample = final x",
         "entries": entries})
+    write("sampler_configs.json", {
+        "command": COMMAND, "versions": VERSIONS, "null_label": NULL, "class_keys": class_keys(),
+        "what": "whole runs (as sampler_runs.json) of the float64 schedulers made by from_config(config), and "
+                "each scheduler class's config keys (__init__ parameters)",
+        "entries": config_entries(torch.Generator().manual_seed(4321))})
     write("sampler_grids.json", {
         "command": COMMAND, "versions": VERSIONS,
         "what": "timesteps and sigmas of diffusers' Euler / DPMSolverMultistep / UniPC set_timesteps in float64",

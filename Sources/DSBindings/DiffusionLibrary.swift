@@ -10,7 +10,7 @@ enum DiffusionLibrary {
     static let functions: [Builtin] = [
         Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false, prediction = \"eps\", "
                     + "clip = false, clip_range = 1, threshold = nil, spacing = \"leading\", steps_offset = 0, "
-                    + "set_alpha_to_one = true, variance = \"fixed_small\")",
+                    + "set_alpha_to_one = true, variance = \"fixed_small\", karras = false)",
                 "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, laplace, exp, or a tensor of betas (float64 inside), "
                     + "carrying the settings its samplers use (threshold: {ratio, max})",
                 example: "let s = schedule(\"linear\", steps: 1000)\ns.alpha_bar[999]") { a, _ in

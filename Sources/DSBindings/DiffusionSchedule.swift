@@ -82,6 +82,7 @@ public final class NoiseScheduleObject: NativeObject {
         if settings.stepsOffset != d.stepsOffset { out.append("steps_offset: \(settings.stepsOffset)") }
         if settings.setAlphaToOne != d.setAlphaToOne { out.append("set_alpha_to_one: \(settings.setAlphaToOne)") }
         if settings.variance != d.variance { out.append("variance: \"\(settings.variance.rawValue)\"") }
+        if settings.karras != d.karras { out.append("karras: \(settings.karras)") }
         return out
     }
 
@@ -116,7 +117,7 @@ public final class NoiseScheduleObject: NativeObject {
             return .null
         },
         Builtin("schedule.with(prediction = nil, clip = nil, clip_range = nil, threshold = nil, spacing = nil, steps_offset = nil, "
-                    + "set_alpha_to_one = nil, variance = nil)",
+                    + "set_alpha_to_one = nil, variance = nil, karras = nil)",
                 "the same betas with other sampler settings (the keywords of schedule(...); the rest kept)",
                 example: "let sv = s.with(prediction: \"v\", spacing: \"trailing\")") { a, _ in
             guard a.count == 0 else { throw ScriptError("schedule.with takes keyword arguments only (prediction: \"v\", ...)") }

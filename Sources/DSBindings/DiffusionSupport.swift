@@ -70,7 +70,7 @@ extension Arguments {
 
     /// The sampler settings `schedule(...)` and `s.with(...)` take, over `base`: each of `prediction`,
     /// `clip`, `clip_range`, `threshold` (`{ratio:, max:}`; `threshold: nil` turns it off), `spacing`,
-    /// `steps_offset`, `set_alpha_to_one` and `variance` that the caller gave.
+    /// `steps_offset`, `set_alpha_to_one`, `variance` and `karras` that the caller gave.
     func samplerSettingKeywords(over base: SamplerSettings) throws -> SamplerSettings {
         var settings = base
         if given("prediction") != nil { settings.prediction = try Prediction(name: try string("prediction")) }
@@ -80,6 +80,7 @@ extension Arguments {
         if given("steps_offset") != nil { settings.stepsOffset = try int("steps_offset") }
         if given("set_alpha_to_one") != nil { settings.setAlphaToOne = try bool("set_alpha_to_one") }
         if given("variance") != nil { settings.variance = try VarianceType(name: try string("variance")) }
+        if given("karras") != nil { settings.karras = try bool("karras") }
         if given("threshold") != nil {
             let d = try dict("threshold")
             guard Set(d.entries.keys).isSubset(of: ["ratio", "max"]) else {

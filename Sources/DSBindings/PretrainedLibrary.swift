@@ -79,7 +79,8 @@ enum PretrainedLibrary {
         Builtin("load_scheduler(path)",
                 "a schedule from diffusers' scheduler_config.json (a file or a folder holding one) with its sampler settings: "
                     + "beta_schedule or trained_betas, prediction_type, clip_sample, thresholding, timestep_spacing, steps_offset, "
-                    + "set_alpha_to_one, variance_type, rescale_betas_zero_snr; keys dscript does not use are warned about",
+                    + "set_alpha_to_one, variance_type, rescale_betas_zero_snr, use_karras_sigmas; keys its class does not take "
+                    + "or dscript does not use are warned about",
                 example: "let s = load_scheduler(\"ddpm-cifar10-32/scheduler\")\nprint(s)") { a, c in
             let loaded = try SchedulerConfig.load(path: try a.string("path"))
             warn(loaded.warnings, c)

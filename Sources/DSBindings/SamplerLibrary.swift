@@ -8,8 +8,8 @@ import DSLanguage
 /// timesteps (fractional for some σ grids).
 enum SamplerLibrary {
     static let functions: [Builtin] = [
-        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps = nil, shape = nil, noise = nil, spacing = nil, eta = 0, guidance = nil, class_labels = nil, karras = false, prediction = nil, clip = nil, null_label = nil, trajectory = false, variance = nil)",
-                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (fewer on short schedules; ddpm: every timestep); spacing, prediction, clip, variance default to the schedule's settings",
+        Builtin("sample(model, s, sampler = \"dpmpp_2m\", steps = nil, shape = nil, noise = nil, spacing = nil, eta = 0, guidance = nil, class_labels = nil, karras = nil, prediction = nil, clip = nil, null_label = nil, trajectory = false, variance = nil)",
+                "samples with ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun or unipc (diffusers' schedulers, float64); steps default 50 (fewer on short schedules; ddpm: every timestep); spacing, prediction, clip, variance and karras (σ samplers) default to the schedule's settings",
                 example: "let x = sample(model, s, sampler: \"dpmpp_2m\", steps: 10, shape: [500, 2])\nlet y = sample(model, s, steps: 20, shape: [8, 2], class_labels: 1, guidance: 3)") { a, c in
             let callee = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule()
@@ -17,7 +17,7 @@ enum SamplerLibrary {
             var options = SamplerOptions()
             if a.has("steps") { options.steps = try a.int("steps") }
             options.eta = try a.number("eta")
-            options.karras = try a.bool("karras")
+            if a.has("karras") { options.karras = try a.bool("karras") }
             options.settings = try a.samplerSettings(s)
             options.trajectory = try a.bool("trajectory")
             let noise = try a.optionalTensor("noise")

@@ -3,7 +3,7 @@ import DSLimits
 /// How the samplers of a schedule turn model outputs into steps: the settings of diffusers'
 /// `DDPMScheduler` / `DDIMScheduler` that are not part of the betas (`prediction_type`,
 /// `clip_sample`, `thresholding`, `timestep_spacing`, `steps_offset`, `set_alpha_to_one`,
-/// `variance_type`). A `Schedule` carries one; `load_scheduler` fills it from a scheduler config and
+/// `variance_type`, and `use_karras_sigmas` for the σ-based samplers). A `Schedule` carries one; `load_scheduler` fills it from a scheduler config and
 /// every step and sampler reads it unless the caller overrides a field.
 ///
 /// The defaults are dscript's (and diffusers' except for one key): ε-prediction, no clipping
@@ -27,10 +27,13 @@ public struct SamplerSettings: Equatable, Sendable {
     public var setAlphaToOne: Bool
     /// The variance of DDPM's reverse step (`variance_type`).
     public var variance: VarianceType
+    /// Karras et al.'s σ spacing (ρ = 7) for the σ-based samplers (`use_karras_sigmas`); DDPM and DDIM
+    /// step between timesteps and do not read it.
+    public var karras: Bool
 
     public init(prediction: Prediction = .eps, clip: Bool = false, clipRange: Double = 1,
                 threshold: DynamicThreshold? = nil, spacing: TimestepSpacing = .leading, stepsOffset: Int = 0,
-                setAlphaToOne: Bool = true, variance: VarianceType = .fixedSmall) {
+                setAlphaToOne: Bool = true, variance: VarianceType = .fixedSmall, karras: Bool = false) {
         self.prediction = prediction
         self.clip = clip
         self.clipRange = clipRange
@@ -39,6 +42,7 @@ public struct SamplerSettings: Equatable, Sendable {
         self.stepsOffset = stepsOffset
         self.setAlphaToOne = setAlphaToOne
         self.variance = variance
+        self.karras = karras
     }
 
     /// Throws unless the values can be used (a positive clip range, an offset ≥ 0).

@@ -1,12 +1,14 @@
 import Foundation
 
-/// diffusers' `scheduler_config.json` (`DDPMScheduler`, `DDIMScheduler`, and the keys every scheduler
-/// shares): read into a `Schedule` that carries its `SamplerSettings`, and written back for
-/// `DDPMScheduler` / `DDIMScheduler`.
+/// diffusers' `scheduler_config.json` (`DDPMScheduler`, `DDIMScheduler`, the σ-based schedulers of
+/// `sample()`, and the keys every scheduler shares): read into a `Schedule` that carries its
+/// `SamplerSettings`, and written back for `DDPMScheduler` / `DDIMScheduler`.
 ///
 /// Keys missing from a file take the defaults of its `_class_name` (diffusers' `clip_sample=True` for
-/// DDPM and DDIM, `set_alpha_to_one=False` for PNDM). Keys dscript does not use (`skip_prk_steps`,
-/// `use_karras_sigmas`, ...) are listed in `warnings`, never dropped in silence.
+/// DDPM and DDIM, `set_alpha_to_one=False` for PNDM, `linspace` spacing for the σ-based classes). For
+/// a class dscript knows (`classKeys`), keys the class does not take are ignored as diffusers ignores
+/// them. Every key dscript does not read is listed in `warnings` by name, unless its value is what
+/// dscript's samplers do anyway (`checkedKeys`): never dropped in silence.
 public struct SchedulerConfig {
     public static let fileName = "scheduler_config.json"
 
@@ -20,19 +22,7 @@ public struct SchedulerConfig {
     static let knownKeys = ["num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas",
                             "variance_type", "clip_sample", "set_alpha_to_one", "steps_offset", "prediction_type",
                             "thresholding", "dynamic_thresholding_ratio", "clip_sample_range", "sample_max_value",
-                            "timestep_spacing", "rescale_betas_zero_snr"]
-
-    /// The keys each class that `json` writes takes (`__init__`'s parameters, in order).
-    static let classKeys: [String: [String]] = [
-        "DDPMScheduler": ["num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas", "variance_type",
-                          "clip_sample", "prediction_type", "thresholding", "dynamic_thresholding_ratio",
-                          "clip_sample_range", "sample_max_value", "timestep_spacing", "steps_offset",
-                          "rescale_betas_zero_snr"],
-        "DDIMScheduler": ["num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas", "clip_sample",
-                          "set_alpha_to_one", "steps_offset", "prediction_type", "thresholding",
-                          "dynamic_thresholding_ratio", "clip_sample_range", "sample_max_value", "timestep_spacing",
-                          "rescale_betas_zero_snr"],
-    ]
+                            "timestep_spacing", "rescale_betas_zero_snr", "use_karras_sigmas"]
 
     /// Reads `path`: a `scheduler_config.json` file, or a folder holding one (a pipeline's `scheduler/`).
     public static func load(path: String) throws -> SchedulerConfig {
@@ -51,12 +41,16 @@ public struct SchedulerConfig {
     public static func parse(_ pairs: [(String, ConfigValue)], source: String) throws -> SchedulerConfig {
         var values: [String: ConfigValue] = [:]
         var warnings: [String] = []
-        for (key, value) in pairs {
-            if knownKeys.contains(key) { values[key] = value } else if !key.hasPrefix("_") {
-                warnings.append("\(source): key '\(key)' is not used by dscript (ignored)")
+        let className = pairs.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+        for (key, value) in pairs where !key.hasPrefix("_") {
+            switch use(of: key, className: className) {
+            case .read: values[key] = value
+            case .checked: warnings += checkedWarning(key, value, className: className, source: source).map { [$0] } ?? []
+            case .notOfClass:
+                warnings.append("\(source): key '\(key)' is not a setting of \(className ?? "") (ignored, as diffusers does)")
+            case .unused: warnings.append("\(source): key '\(key)' is not used by dscript (ignored)")
             }
         }
-        let className = pairs.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
         let betaKeys = ["beta_schedule", "beta_start", "beta_end", "trained_betas"]
         if !betaKeys.contains(where: { values[$0] != nil }) {
             warnings.insert("\(source): \(className ?? "the config") has no \(betaKeys.dropLast().joined(separator: ", ")) or "
@@ -70,7 +64,11 @@ public struct SchedulerConfig {
             ("steps_offset", .number(0)), ("prediction_type", .string("epsilon")), ("thresholding", .bool(false)),
             ("dynamic_thresholding_ratio", .number(0.995)), ("clip_sample_range", .number(1)),
             ("sample_max_value", .number(1)), ("timestep_spacing", .string("leading")), ("rescale_betas_zero_snr", .bool(false)),
+            ("use_karras_sigmas", .bool(false)),
         ]
+        for (key, value) in className.flatMap({ classDefaults[$0] }) ?? [] {
+            if let i = defaults.firstIndex(where: { $0.0 == key }) { defaults[i].1 = value }
+        }
         // variance_type null (DPM-Solver, Euler, ... write it) is a model that predicts no variance.
         if values["variance_type"] == .null { values["variance_type"] = nil }
         for i in defaults.indices { if let given = values[defaults[i].0] { defaults[i].1 = given } }
@@ -92,6 +90,7 @@ public struct SchedulerConfig {
         settings.stepsOffset = try c.int("steps_offset")
         settings.setAlphaToOne = try c.bool("set_alpha_to_one")
         settings.variance = try VarianceType(name: c.choice("variance_type", VarianceType.allCases.map(\.rawValue)))
+        settings.karras = try c.bool("use_karras_sigmas")
         try c.naming("clip_sample_range") { try settings.validate() }
         let rescale = try c.bool("rescale_betas_zero_snr")
         let steps = try c.int("num_train_timesteps", min: 1)
@@ -146,7 +145,7 @@ extension SchedulerConfig {
             ("prediction_type", .string(diffusersName(s.prediction))), ("thresholding", .bool(s.threshold != nil)),
             ("dynamic_thresholding_ratio", .number(s.threshold?.ratio ?? 0.995)), ("clip_sample_range", .number(s.clipRange)),
             ("sample_max_value", .number(s.threshold?.maxValue ?? 1)), ("timestep_spacing", .string(s.spacing.rawValue)),
-            ("rescale_betas_zero_snr", .bool(schedule.rescaledZeroTerminalSNR)),
+            ("rescale_betas_zero_snr", .bool(schedule.rescaledZeroTerminalSNR)), ("use_karras_sigmas", .bool(s.karras)),
         ]
         let keys = className.flatMap { classKeys[$0] } ?? knownKeys
         return keys.compactMap { key in all.first { $0.0 == key } }
@@ -154,7 +153,7 @@ extension SchedulerConfig {
 
     /// `scheduler_config.json` text for `className` (`DDPMScheduler` or `DDIMScheduler`).
     public static func json(for schedule: Schedule, className: String) throws -> String {
-        guard classKeys[className] != nil else {
+        guard writableClasses.contains(className) else {
             throw DiffusionError("a scheduler config is written for DDPMScheduler or DDIMScheduler, not '\(className)'")
         }
         let config = try ModelConfig(owner: "scheduler", defaults: entries(for: schedule, className: className), given: [])

@@ -83,7 +83,8 @@ final class SchedulerConfigTests: XCTestCase {
     func testUnusedKeysAreWarnedAbout() throws {
         let entries = try Self.entries()
         let ldm = try XCTUnwrap(entries.first { ($0["name"] as? String) == "ldm-celebahq" })
-        XCTAssertEqual(try Self.load(ldm).warnings, ["config: key 'timestep_values' is not used by dscript (ignored)"])
+        XCTAssertEqual(try Self.load(ldm).warnings,
+                       ["config: key 'timestep_values' is not a setting of DDIMScheduler (ignored, as diffusers does)"])
         let sd = try XCTUnwrap(entries.first { ($0["name"] as? String) == "sd15-pndm-as-ddim" })
         let loaded = try Self.load(sd)
         XCTAssertEqual(loaded.warnings, ["config: key 'skip_prk_steps' is not used by dscript (ignored)"])
@@ -93,7 +94,7 @@ final class SchedulerConfigTests: XCTestCase {
 
     /// DPMSolverMultistepScheduler().save_config(dir) in diffusers 0.42.1 writes Python's -Infinity
     /// (json.dumps's extension; so do DPMSolverSinglestep and SASolver) and variance_type null: the
-    /// config loads, the key is warned about, and Python's NaN / Infinity are read as numbers but not
+    /// config loads, -Infinity is what dscript does (another value is warned about), and Python's NaN / Infinity are read as numbers but not
     /// inside strings.
     func testPythonNonFiniteNumbersLoad() throws {
         let text = """
@@ -106,7 +107,12 @@ final class SchedulerConfigTests: XCTestCase {
         XCTAssertEqual(loaded.className, "DPMSolverMultistepScheduler")
         XCTAssertEqual(loaded.schedule.settings.spacing, .linspace)
         XCTAssertEqual(loaded.schedule.settings.variance, .fixedSmall, "variance_type null: the model predicts no variance")
-        XCTAssertTrue(loaded.warnings.contains("c: key 'lambda_min_clipped' is not used by dscript (ignored)"), "\(loaded.warnings)")
+        XCTAssertEqual(loaded.warnings, [], "lambda_min_clipped -Infinity clips nothing, as dscript")
+        let clipped = try SchedulerConfig.parse([("_class_name", .string("DPMSolverMultistepScheduler")),
+                                                 ("beta_schedule", .string("linear")), ("lambda_min_clipped", .number(-5.1))],
+                                                source: "c")
+        XCTAssertEqual(clipped.warnings, ["c: key 'lambda_min_clipped' is -5.1, but dscript does not clip λ (every timestep "
+                                          + "of the grid is kept) (lambda_min_clipped -Infinity); ignored"])
         let pairs = try ModelConfig.parseJSON(Data(#"{"a": [NaN, Infinity, -Infinity], "b": "-Infinity NaN", "c": -1}"#.utf8), source: "c")
         XCTAssertEqual(pairs.map(\.0), ["a", "b", "c"])
         guard case .list(let xs) = pairs[0].1, xs.count == 3, case .number(let nan) = xs[0] else { return XCTFail("\(pairs)") }

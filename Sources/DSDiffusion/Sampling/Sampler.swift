@@ -50,10 +50,11 @@ public struct SamplerOptions {
     public var steps: Int?
     /// DDIM's η (other samplers refuse η ≠ 0).
     public var eta = 0.0
-    /// Karras et al.'s σ spacing (ρ = 7) for the σ-based samplers (diffusers' `use_karras_sigmas`).
-    public var karras = false
-    /// Prediction, clipping / thresholding of x̂_0, timestep spacing and offset, DDIM's final ᾱ and
-    /// DDPM's variance; nil means the schedule's own (`Schedule.settings`). Every sampler reads them.
+    /// Karras et al.'s σ spacing (ρ = 7) for the σ-based samplers (diffusers' `use_karras_sigmas`); nil
+    /// means the settings' own (`SamplerSettings.karras`, which DDPM and DDIM ignore).
+    public var karras: Bool?
+    /// Prediction, clipping / thresholding of x̂_0, timestep spacing and offset, DDIM's final ᾱ,
+    /// DDPM's variance and Karras σs; nil means the schedule's own (`Schedule.settings`). Every sampler reads them.
     public var settings: SamplerSettings?
     /// Keep x_t and x̂_0 after every step.
     public var trajectory = false
@@ -105,14 +106,14 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
         throw DiffusionError("eta applies to the ddim sampler only (\(sampler.rawValue) got eta = \(Teaching.number(options.eta)))")
     }
     guard let family = sampler.family else {
-        guard !options.karras else {
+        guard options.karras != true else {
             throw DiffusionError("karras σs apply to the σ-based samplers, not \(sampler.rawValue)")
         }
         return try timestepSample(denoiser, schedule: schedule, sampler: sampler, noise: noise,
                                   initialNoise: initialNoise, options: options, settings: settings, hooks: hooks)
     }
     let grid = try SigmaGrid(schedule, steps: options.steps ?? min(50, schedule.T - 1), family: family, spacing: settings.spacing,
-                             karras: options.karras, stepsOffset: settings.stepsOffset)
+                             karras: options.karras ?? settings.karras, stepsOffset: settings.stepsOffset)
     let start = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(start.shape, shape, "initial noise", "the sample")
     var run = SamplerRecorder(shape: shape, steps: grid.timesteps.count, keep: options.trajectory, hooks: hooks)
