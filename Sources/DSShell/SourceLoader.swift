@@ -59,12 +59,12 @@ enum SourceLoader {
         return bytes
     }
 
-    /// The text of `bytes`, or an error naming the line of the first byte that is not UTF-8.
+    /// The text of `bytes` (without a leading byte-order mark), or an error naming the line of the
+    /// first byte that is not UTF-8.
     static func decode(_ bytes: [UInt8], name: String) throws -> String {
-        var body = bytes[...]
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }  // byte-order mark
+        let body = bytes[...]
         if isValidUTF8(body) {
-            let text = String(decoding: body, as: UTF8.self)
+            let text = Source.droppingByteOrderMark(String(decoding: body, as: UTF8.self))
             if text.utf8.contains(0) {
                 throw SourceLoadError(message: "\(name): contains NUL bytes; not a text file")
             }

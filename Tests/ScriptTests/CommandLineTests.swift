@@ -250,4 +250,25 @@ extension ExecutableTests {
         let fromStandardInput = try runDscript(["-"], input: code, directory: folder)
         XCTAssertEqual(fromStandardInput.output, "42\n", fromStandardInput.errors)
     }
+
+    /// A UTF-8 byte-order mark (Windows editors write one) starts a program in every way a program
+    /// arrives, as it does a script file: -e, standard input, piped input and imported modules.
+    func testAByteOrderMarkIsSkippedInEveryInput() throws {
+        let bom = "\u{FEFF}"
+        let folder = try temporaryFolder(self)
+        try writeFile(folder, "marked.dscript", bom + "let answer = 42\n")
+        let file = try writeFile(folder, "main.dscript", bom + "print(1)\n")
+        XCTAssertEqual(try runDscript([file]).output, "1\n")
+        let fromE = try runDscript(["-e", bom + "print(2)"])
+        XCTAssertEqual(fromE.output, "2\n", fromE.errors)
+        XCTAssertEqual(fromE.status, 0)
+        XCTAssertEqual(try runDscript(["-"], input: bom + "print(3)\n").output, "3\n")
+        XCTAssertEqual(try runDscript([], input: bom + "print(4)\n").output, "4\n")
+        let imported = try runDscript(["-e", "import \"marked\"\nprint(marked.answer)"], directory: folder)
+        XCTAssertEqual(imported.output, "42\n", imported.errors)
+        // Only at the start: elsewhere it is still a character the language does not know.
+        let inside = try runDscript(["-e", "print(5)\n" + bom + "print(6)"])
+        XCTAssertEqual(inside.status, 1)
+        XCTAssertTrue(inside.errors.contains("-e:2:1: error: unexpected character"), inside.errors)
+    }
 }

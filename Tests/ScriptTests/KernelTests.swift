@@ -54,6 +54,9 @@ final class KernelTests: XCTestCase {
         // A line starting with ':' inside an open bracket is code.
         XCTAssertEqual(CellPart.split("let d = {\n:1}\n  :vars"), [.code("let d = {\n:1}", firstLine: 0), .command(":vars")])
         XCTAssertEqual(CellPart.split("\n\n"), [])
+        // A byte-order mark at the start of a cell is skipped, as at the start of a script file.
+        XCTAssertEqual(CellPart.split("\u{FEFF}:time 1\nprint(2)"), [.command(":time 1"), .code("print(2)", firstLine: 1)])
+        XCTAssertEqual(CellPart.split("\u{FEFF}let x = 1"), [.code("let x = 1", firstLine: 0)])
     }
 
     func testConnectionFilesAreCheckedWithAMessage() throws {

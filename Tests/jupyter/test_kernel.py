@@ -258,6 +258,14 @@ def test_exit_in_a_cell_stops_the_cell_and_keeps_the_kernel():
     assert text_of(cells[2], "execute_result") == "6"
 
 
+def test_a_byte_order_mark_at_the_start_of_a_cell_is_skipped():
+    # As at the start of a script file (a cell pasted from a file saved by a Windows editor).
+    cells = run_cells("\ufefflet b = 2\nb + 1", "\ufeff:time b * 5", allow_errors=True)
+    assert [o.output_type for o in cells[0].outputs] == ["execute_result"], cells[0].outputs
+    assert text_of(cells[0]) == "3"
+    assert text_of(cells[1]).startswith("10\ntime: "), cells[1].outputs
+
+
 def test_lesson_notebooks_are_current_and_run():
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make-lesson-notebooks"), "--check"],
                            capture_output=True, text=True)

@@ -8,13 +8,22 @@ public final class Source {
     /// Byte offset where each line starts.
     public let lineStarts: [Int]
 
+    /// `text` is the program without a leading byte-order mark (see `droppingByteOrderMark`).
     public init(name: String, text: String) {
         self.name = name
+        let text = Source.droppingByteOrderMark(text)
         self.text = text
         self.bytes = Array(text.utf8)
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         self.lineStarts = starts
+    }
+
+    /// `text` without a leading U+FEFF, the UTF-8 byte-order mark some editors write first: a program
+    /// may start with one however it arrives (file, -e, standard input, notebook cell, module), as in
+    /// Python. Anywhere else it stays an unexpected character.
+    public static func droppingByteOrderMark(_ text: String) -> String {
+        text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
     }
 
     /// The text of 1-based line `line`, without its newline.

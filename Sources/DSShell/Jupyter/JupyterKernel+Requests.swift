@@ -171,6 +171,7 @@ enum CellPart: Equatable {
     case command(String)
 
     static func split(_ cell: String) -> [CellPart] {
+        let cell = Source.droppingByteOrderMark(cell)
         var parts: [CellPart] = []
         var code: [Substring] = []
         var codeStart = 0
