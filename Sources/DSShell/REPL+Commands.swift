@@ -75,15 +75,17 @@ extension REPL {
 
     // MARK: :time, :load
 
-    func time(_ code: String) {
+    /// Runs and times `code`; false when it called `exit(n)` (the REPL stops, as for the bare statement).
+    func time(_ code: String) -> Bool {
         guard !code.isEmpty else {
             complain("usage: :time EXPR")
-            return
+            return true
         }
         let start = System.monotonicSeconds()
         let outcome = evaluate(Source(name: "<repl>", text: code), echo: true)
         let elapsed = System.monotonicSeconds() - start
         if outcome == .success { say("time: " + formatDuration(elapsed)) }
+        return outcome != .quit
     }
 
     func load(_ argument: String) -> Bool {

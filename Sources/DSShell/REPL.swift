@@ -19,8 +19,9 @@ public final class REPL {
     let interruptible: Bool
     /// The status `run()` returns; set by `exit(n)` in a script.
     var exitStatus: Int32 = 0
-    /// Set by the notebook kernel: an error of a command's code is kept here for the kernel to report
-    /// as the cell's error (and stop the cell) instead of being written.
+    /// Set by the notebook kernel: an error of a command's code, `exit(n)` included, is kept here for the
+    /// kernel to report as the cell's error (and stop the cell, keeping the kernel, as the bare
+    /// statement does) instead of being written or ending the REPL.
     var keepsFailures = false
     var failure: Error?
 
@@ -122,17 +123,17 @@ public final class REPL {
         interruptible ? try Interrupts.whileRunning(interpreter, body) : try body()
     }
 
-    /// Reports an error; `exit(n)` ends the REPL with status n.
+    /// Reports an error; `exit(n)` ends the REPL with status n (the kernel's REPL keeps both as `failure`).
     func fail(_ error: Error) -> Outcome {
         interpreter.flush()
         output.flush()
-        if let scriptError = error as? ScriptError, case .exit(let code) = scriptError.kind {
-            exitStatus = code
-            return .quit
-        }
         if keepsFailures {
             failure = error
             return .failure
+        }
+        if let scriptError = error as? ScriptError, case .exit(let code) = scriptError.kind {
+            exitStatus = code
+            return .quit
         }
         if interruptible, let scriptError = error as? ScriptError, scriptError.kind == .interrupted {
             errorOutput.write("\n")  // the terminal echoed ^C without a newline

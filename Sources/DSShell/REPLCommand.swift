@@ -35,7 +35,6 @@ struct REPLCommand {
         },
         REPLCommand("time", arguments: "EXPR", "run EXPR and print how long it took") { repl, argument in
             repl.time(argument)
-            return true
         },
         REPLCommand("load", arguments: "FILE", "run FILE with the REPL's variables") { repl, argument in
             repl.load(argument)

@@ -172,6 +172,22 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(result.output, "")
     }
 
+    /// `:time exit(n)` and `exit(n)` in a `:load`ed file leave as the bare statement does, untimed.
+    func testExitInsideACommandLeavesWithItsStatus() throws {
+        let timed = replSession(["print(1)", ":time exit(3)", "print(\"not reached\")"])
+        XCTAssertEqual(timed.status, 3)
+        XCTAssertEqual(timed.output, "1\n")
+        XCTAssertEqual(timed.errors, "")
+        let zero = replSession([":time exit(0)", "print(\"not reached\")"])
+        XCTAssertEqual(zero.status, 0)
+        XCTAssertEqual(zero.output, "")
+        let folder = try temporaryFolder(self)
+        let path = try writeFile(folder, "leave.dscript", "print(\"loaded\")\nexit(4)\n")
+        let loaded = replSession([":load \(path)", "print(\"not reached\")"])
+        XCTAssertEqual(loaded.status, 4)
+        XCTAssertEqual(loaded.output, "loaded\n")
+    }
+
     func testQuitStopsReading() {
         let result = replSession(["1", ":quit", "2"])
         XCTAssertEqual(result.output, "1\n")

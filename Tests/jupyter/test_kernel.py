@@ -258,6 +258,17 @@ def test_exit_in_a_cell_stops_the_cell_and_keeps_the_kernel():
     assert text_of(cells[2], "execute_result") == "6"
 
 
+def test_exit_inside_a_command_is_the_bare_exit():
+    # `:time exit(3)` stops the cell with the same error output as `exit(3)`, untimed; the kernel stays.
+    cells = run_cells("let kept = 7\n:time exit(3)\nprint(\"not\")", ":time exit(0)\nprint(\"not either\")", "kept + 1",
+                      allow_errors=True)
+    (error,) = [o for o in cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "Exit" and error.evalue == "exit(3)", error
+    assert "time:" not in text_of(cells[0]) and "not" not in text_of(cells[0]), cells[0].outputs
+    assert cells[1].outputs == [], cells[1].outputs
+    assert text_of(cells[2], "execute_result") == "8"
+
+
 def test_a_byte_order_mark_at_the_start_of_a_cell_is_skipped():
     # As at the start of a script file (a cell pasted from a file saved by a Windows editor).
     cells = run_cells("\ufefflet b = 2\nb + 1", "\ufeff:time b * 5", allow_errors=True)
