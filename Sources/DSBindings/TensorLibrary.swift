@@ -44,10 +44,17 @@ enum TensorLibrary {
             for i in 0..<n { scalars[i * n + i] = 1 }
             return .tensor(Tensor(shape: [n, n], scalars: scalars))
         },
-        Builtin("arange(start, end = nil, step = 1)", "start, start + step, ... below end; arange(n) counts 0 ..< n",
+        Builtin("arange(start = nil, end = nil, step = 1)",
+                "start, start + step, ... below end; arange(n) and arange(end: n) count 0 ..< n",
                 example: "arange(5)   # tensor([0., 1., 2., 3., 4.])") { a, _ in
-            let first = try a.number("start")
-            let (start, end) = a.has("end") ? (first, try a.number("end")) : (0, first)
+            let start: Double, end: Double
+            if a.has("end") {
+                (start, end) = (a.has("start") ? try a.number("start") : 0, try a.number("end"))
+            } else if a.has("start") {
+                (start, end) = (0, try a.number("start"))
+            } else {
+                throw a.error("end", "give an end: arange(5), arange(0, 5) or arange(end: 5)")
+            }
             let step = try a.number("step")
             let count = ((end - start) / step).rounded(.up)
             if count.isFinite && count > Double(Engine.maxElements) {

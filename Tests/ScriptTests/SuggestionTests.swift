@@ -33,8 +33,36 @@ final class SuggestionTests: XCTestCase {
         ] {
             XCTAssertTrue(Habit.find(kind, written)?.hint.contains(advice) == true, written)
         }
-        let written = Habit.table.map { "\($0.kind) \($0.written)" }
+        let written = Habit.table.map { "\($0.kind) \($0.written) \($0.function ?? "")" }
         XCTAssertEqual(written.count, Set(written).count, "one row per habit")
+    }
+
+    /// A keyword row that names its function gives its hint there only; elsewhere the keyword gets the
+    /// row that applies everywhere, or "did you mean", or nothing. (torch accepts every keyword of these
+    /// rows: linspace(steps=), zeros/ones/randn/rand(size=), full(size=, fill_value=), randint(low=,
+    /// high=, size=), clamp(min=, max=), chunk(chunks=), flip(dims=), std/var(correction=), pow(exponent=),
+    /// nn.Linear/Conv2d/GroupNorm/LayerNorm's names, interpolate(scale_factor=), avg_pool2d(kernel_size=),
+    /// scaled_dot_product_attention(attn_mask=), clip_grad_norm_(max_norm=), checked with torch 2.x.)
+    func testKeywordRowsOfOneFunction() {
+        XCTAssertEqual(errorMessage("linspace(0, 1, steps: 5)"), "unknown keyword argument 'steps' to 'linspace' "
+                       + "(torch.linspace(start, end, steps=n) is linspace(start, end, n))")
+        XCTAssertEqual(errorMessage("zeros(2, steps: 5)"), "unknown keyword argument 'steps' to 'zeros'")
+        XCTAssertEqual(errorMessage("randn([3]).sum(min: 0)"), "unknown keyword argument 'min' to 'sum'")
+        XCTAssertEqual(errorMessage("mse(randn([2]), randn([2]), size: 2)"), "unknown keyword argument 'size' to 'mse'")
+        XCTAssertEqual(errorMessage("randn(2, size: [2])"),
+                       "unknown keyword argument 'size' to 'randn' (torch's size= is the shape: randn([2, 3]) or randn(2, 3))")
+        XCTAssertEqual(Habit.find(.keyword, "steps", function: "zeros")?.hint, nil)
+        XCTAssertEqual(Habit.find(.keyword, "dim", function: "linspace")?.hint, "PyTorch's dim= is axis:")
+        // a script function of the same name as a row's function gets the row too (it is what was meant)
+        XCTAssertEqual(errorMessage("fn chunk(n) => n\nchunk(chunks: 2)"),
+                       "unknown keyword argument 'chunks' to 'chunk' (torch's x.chunk(chunks, dim) is x.chunk(n, axis))")
+    }
+
+    /// torch.arange(end=5) counts from 0, and so does arange(end: 5).
+    func testArangeTakesEndAlone() {
+        XCTAssertNil(errorMessage("let a = arange(end: 3)\nif a.tolist() != [0, 1, 2] { error(\"got {a}\") }"))
+        XCTAssertNil(errorMessage("if arange(1, end: 3).tolist() != [1, 2] { error(\"wrong\") }"))
+        XCTAssertEqual(errorMessage("arange()"), "bad argument 'end' to 'arange' (give an end: arange(5), arange(0, 5) or arange(end: 5))")
     }
 
     func testDidYouMeanPicksTheClosestNameInScope() {

@@ -1,7 +1,8 @@
 /// What people coming from Python, PyTorch, NumPy and diffusers write, and the dscript way: the one
 /// table behind the hints added to errors ("model has no member 'parameters' (PyTorch's
-/// model.parameters() is model.params())"). Each row names where it applies and carries an example
-/// that must produce its hint (HabitTests runs every row).
+/// model.parameters() is model.params())"). Each row names where it applies (a keyword row may name
+/// the one function it belongs to: torch's `steps=` means n for `linspace` only) and carries an
+/// example that must produce its hint (SuggestionTests runs every row).
 public struct Habit {
     public enum Kind {
         /// An undefined name.
@@ -18,20 +19,32 @@ public struct Habit {
 
     public let kind: Kind
     public let written: String
+    /// The function (its short name: `linspace`, `clamp` for both `clamp(x, ...)` and `x.clamp(...)`)
+    /// a keyword row belongs to; nil for a row that applies everywhere.
+    public let function: String?
     public let hint: String
     /// Code that a newcomer writes and that fails with `hint` in its message.
     public let example: String
 
-    init(_ kind: Kind, _ written: String, _ hint: String, example: String) {
+    init(_ kind: Kind, _ written: String, in function: String? = nil, _ hint: String, example: String) {
         self.kind = kind
         self.written = written
+        self.function = function
         self.hint = hint
         self.example = example
     }
 
-    /// The row for `written` in `kind`, if any.
-    public static func find(_ kind: Kind, _ written: String) -> Habit? {
-        table.first { $0.kind == kind && $0.written == written }
+    /// The row for `written` in `kind`: the one of `function` when there is one, else the row that
+    /// applies everywhere, if any.
+    public static func find(_ kind: Kind, _ written: String, function: String? = nil) -> Habit? {
+        let rows = table.filter { $0.kind == kind && $0.written == written }
+        return rows.first { $0.function != nil && $0.function == function } ?? rows.first { $0.function == nil }
+    }
+
+    /// PyTorch's `size=` of the tensor makers, which dscript calls the shape.
+    static func sizeRow(_ function: String) -> Habit {
+        Habit(.keyword, "size", in: function, "torch's size= is the shape: \(function)([2, 3]) or \(function)(2, 3)",
+              example: "\(function)(size: [2, 3])")
     }
 
     public static let table: [Habit] = [
@@ -84,8 +97,59 @@ public struct Habit {
         Habit(.member, "cpu", "tensors live in CPU memory already: drop .cpu()", example: "randn([2]).cpu()"),
         Habit(.call, "numel", "PyTorch's x.numel() is x.numel, a number", example: "randn([2, 3]).numel()"),
         Habit(.keyword, "dim", "PyTorch's dim= is axis:", example: "randn([2, 2]).sum(dim: 0)"),
-        Habit(.keyword, "min", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:", example: "clamp(randn([3]), min: 0)"),
-        Habit(.keyword, "max", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:", example: "randn([3]).clamp(max: 1)"),
+        Habit(.keyword, "min", in: "clamp", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:",
+              example: "clamp(randn([3]), min: 0)"),
+        Habit(.keyword, "max", in: "clamp", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:",
+              example: "randn([3]).clamp(max: 1)"),
+        Habit(.keyword, "dtype", "tensors are float32: drop dtype= (save(path, x, dtype: \"float16\") writes other types)",
+              example: "zeros(2, dtype: \"float64\")"),
+        Habit(.keyword, "device", "tensors live in CPU memory: drop device=", example: "randn(2, device: \"cuda\")"),
+        Habit(.keyword, "requires_grad", "x.requires_grad_() turns gradients on: randn([2]).requires_grad_()",
+              example: "randn(2, requires_grad: true)"),
+        Habit(.keyword, "generator", "there is one generator: seed(n) before drawing", example: "randn(2, generator: 1)"),
+        Habit(.keyword, "steps", in: "linspace", "torch.linspace(start, end, steps=n) is linspace(start, end, n)",
+              example: "linspace(0, 1, steps: 5)"),
+        sizeRow("zeros"), sizeRow("ones"), sizeRow("randn"), sizeRow("rand"),
+        Habit(.keyword, "size", in: "full", "torch.full(size, fill_value) is full(shape, value)", example: "full(size: [2], value: 1)"),
+        Habit(.keyword, "fill_value", in: "full", "torch.full(size, fill_value) is full(shape, value)",
+              example: "full([2], fill_value: 1)"),
+        Habit(.keyword, "size", in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)",
+              example: "randint(0, 5, size: [3])"),
+        Habit(.keyword, "low", in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)",
+              example: "randint(low: 0, hi: 5, shape: [3])"),
+        Habit(.keyword, "high", in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)",
+              example: "randint(0, high: 5, shape: [3])"),
+        Habit(.keyword, "chunks", in: "chunk", "torch's x.chunk(chunks, dim) is x.chunk(n, axis)", example: "randn([4]).chunk(chunks: 2)"),
+        Habit(.keyword, "dims", in: "flip", "torch's x.flip(dims) is x.flip(axis)", example: "randn([2, 2]).flip(dims: [0])"),
+        Habit(.keyword, "correction", in: "std", "torch's correction=0 is unbiased: false (correction=1 is unbiased: true)",
+              example: "randn([4]).std(correction: 0)"),
+        Habit(.keyword, "correction", in: "var", "torch's correction=0 is unbiased: false (correction=1 is unbiased: true)",
+              example: "randn([4]).var(correction: 0)"),
+        Habit(.keyword, "exponent", in: "pow", "torch's x.pow(exponent) is x.pow(p), or x ** p", example: "randn([2]).pow(exponent: 2)"),
+        Habit(.keyword, "in_features", in: "linear", "nn.Linear(in_features, out_features) is linear(in, out)",
+              example: "linear(in_features: 2, out_features: 3)"),
+        Habit(.keyword, "out_features", in: "linear", "nn.Linear(in_features, out_features) is linear(in, out)",
+              example: "linear(2, out_features: 3)"),
+        Habit(.keyword, "in_channels", in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)",
+              example: "conv2d(in_channels: 1, out: 2, kernel: 3)"),
+        Habit(.keyword, "out_channels", in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)",
+              example: "conv2d(1, out_channels: 2, kernel: 3)"),
+        Habit(.keyword, "kernel_size", in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)",
+              example: "conv2d(1, 2, kernel_size: 3)"),
+        Habit(.keyword, "kernel_size", in: "avg_pool2d", "F.avg_pool2d(x, kernel_size) is avg_pool2d(x, kernel)",
+              example: "avg_pool2d(randn([1, 1, 4, 4]), kernel_size: 2)"),
+        Habit(.keyword, "num_groups", in: "group_norm", "nn.GroupNorm(num_groups, num_channels) is group_norm(groups, channels)",
+              example: "group_norm(num_groups: 2, channels: 4)"),
+        Habit(.keyword, "num_channels", in: "group_norm", "nn.GroupNorm(num_groups, num_channels) is group_norm(groups, channels)",
+              example: "group_norm(2, num_channels: 4)"),
+        Habit(.keyword, "normalized_shape", in: "layer_norm", "nn.LayerNorm(normalized_shape) is layer_norm(dim)",
+              example: "layer_norm(normalized_shape: 4)"),
+        Habit(.keyword, "scale_factor", in: "upsample", "F.interpolate(x, scale_factor=2) is upsample(x, scale: 2) (nearest)",
+              example: "upsample(randn([1, 1, 2, 2]), scale_factor: 2)"),
+        Habit(.keyword, "attn_mask", in: "attention", "F.scaled_dot_product_attention's attn_mask= is mask:",
+              example: "let q = randn([1, 2, 4])\nattention(q, q, q, attn_mask: nil)"),
+        Habit(.keyword, "max_norm", in: "clip_grad_norm", "torch's clip_grad_norm_(params, max_norm) is clip_grad_norm(params, max)",
+              example: "clip_grad_norm(linear(2, 2).params(), max_norm: 1)"),
         // NumPy
         Habit(.name, "np", "NumPy's functions are built-ins: np.zeros((2, 3)) is zeros([2, 3])", example: "np.zeros(3)"),
         Habit(.keyword, "keepdims", "NumPy's keepdims= is keepdim:", example: "randn([2, 2]).sum(axis: 0, keepdims: true)"),

@@ -129,7 +129,8 @@ extension Runtime {
         for (name, v) in keywords {
             guard let i = proto.parameterNames.firstIndex(of: name) else {
                 throw ScriptError("unknown keyword argument '\(name)' to '\(f.name)'"
-                                  + Suggestions.note(for: name, .keyword, candidates: proto.parameterNames), span: span)
+                                  + Suggestions.note(for: name, .keyword, candidates: proto.parameterNames, function: f.name),
+                                  span: span)
             }
             if provided[i] { throw ScriptError("argument '\(name)' to '\(f.name)' given twice", span: span) }
             base[1 + i] = v
@@ -164,7 +165,7 @@ extension Runtime {
             if !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
                 let parameters = b.parameterNames.filter { $0 != b.variadicName }
                 throw ScriptError("unknown keyword argument '\(key)' to '\(name)'"
-                                  + Suggestions.note(for: key, .keyword, candidates: parameters), span: span)
+                                  + Suggestions.note(for: key, .keyword, candidates: parameters, function: name), span: span)
             }
             if let i = b.parameters.index(of: key), let position = b.parameters.positions[i], position < positional.count {
                 throw ScriptError("argument '\(key)' to '\(name)' given twice", span: span)

@@ -1,9 +1,10 @@
 /// What error messages add after themselves: the `Habit` of a newcomer when one matches, otherwise
 /// "did you mean …" with the closest name in scope by edit distance.
 public enum Suggestions {
-    /// ` (HINT)`, ` (did you mean 'NAME'?)`, or nothing.
-    public static func note<S: Sequence>(for name: String, _ kind: Habit.Kind, candidates: S) -> String where S.Element == String {
-        if let habit = Habit.find(kind, name) { return " (\(habit.hint))" }
+    /// ` (HINT)`, ` (did you mean 'NAME'?)`, or nothing; `function` is the callee of a keyword argument.
+    public static func note<S: Sequence>(for name: String, _ kind: Habit.Kind, candidates: S,
+                                         function: String? = nil) -> String where S.Element == String {
+        if let habit = Habit.find(kind, name, function: function) { return " (\(habit.hint))" }
         guard let best = closest(to: name, in: candidates) else { return "" }
         return " (did you mean '\(best)'?)"
     }
