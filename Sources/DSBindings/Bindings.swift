@@ -4,22 +4,24 @@ import DSLanguage
 /// Installs every domain's built-ins (tensors, layers, optimizers, diffusion, files, pictures) into
 /// an interpreter. CONTRACT: the shell and the script tests call `Bindings.install(in:)`.
 ///
-/// Adding a domain is one entry in `domains`: its title, its global functions and the methods of
-/// its native types. `:help` lists the domains in this order, each domain's functions in table order.
+/// Adding a domain is one entry in `domains`: its title, its global functions, the methods of its
+/// native types and their other members (for completion after a call). `:help` lists the domains in this order, each domain's functions in table order.
 public enum Bindings {
     public static let domains: [BuiltinDomain] = [
         BuiltinDomain(
             "Tensors and autograd", functions: TensorLibrary.creation + TensorLibrary.functions,
-            methods: TensorMethods.table),
+            methods: TensorMethods.table, members: ["tensor": TensorObject.typeMembers]),
         BuiltinDomain(
             "Layers and optimizers", functions: NNLibrary.layers + OptimizerLibrary.optimizers,
-            methods: ModelObject.methods + OptimizerObject.methods + EMAObject.methods + ScheduleObject.methods),
+            methods: ModelObject.methods + OptimizerObject.methods + EMAObject.methods + ScheduleObject.methods,
+            members: ["model": ModelObject.typeMembers, "optimizer": OptimizerObject.typeMembers, "ema": EMAObject.typeMembers,
+                      "lr_schedule": ScheduleObject.typeMembers]),
         BuiltinDomain(
             "Diffusion", functions: DiffusionLibrary.functions + SamplerLibrary.functions + DiffusionLosses.functions,
-            methods: NoiseScheduleObject.methods),
+            methods: NoiseScheduleObject.methods, members: ["schedule": NoiseScheduleObject.typeMembers]),
         BuiltinDomain(
             "Models", functions: DiffusionLibrary.models + ImageModelLibrary.table + PretrainedLibrary.table,
-            methods: ImageModelLibrary.methods + PipelineObject.methods),
+            methods: ImageModelLibrary.methods + PipelineObject.methods, members: ["pipeline": PipelineObject.typeMembers]),
         BuiltinDomain(
             "Files, pictures and data",
             functions: FileLibrary.table + StatsLibrary.table + PictureLibrary.table + ChartLibrary.table

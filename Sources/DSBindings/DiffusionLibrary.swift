@@ -10,7 +10,7 @@ enum DiffusionLibrary {
     static let functions: [Builtin] = [
         Builtin("schedule(kind, steps = 1000, beta_start = 1e-4, beta_end = 0.02, rescale_zero_snr = false, prediction = \"eps\", "
                     + "clip = false, clip_range = 1, threshold = nil, spacing = \"leading\", steps_offset = 0, "
-                    + "set_alpha_to_one = true, variance = \"fixed_small\", karras = false)",
+                    + "set_alpha_to_one = true, variance = \"fixed_small\", karras = false) -> schedule",
                 "a noise schedule: kind linear, scaled_linear, cosine, sigmoid, laplace, exp, or a tensor of betas (float64 inside), "
                     + "carrying the settings its samplers use (threshold: {ratio, max})",
                 example: "let s = schedule(\"linear\", steps: 1000)\ns.alpha_bar[999]") { a, _ in
@@ -118,7 +118,7 @@ enum DiffusionLibrary {
 
     /// The `mlp_denoiser` model (listed with the models).
     static let models: [Builtin] = [
-        Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32, num_classes = nil)",
+        Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32, num_classes = nil) -> model",
                 "a denoiser for points in R^dim: sinusoidal time embedding ++ x (++ a learned label embedding) → layers × (linear, SiLU) → dim; call model(x, t) or model(x, t, class_labels: y)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in
             let classes: Int? = a.has("num_classes") ? try a.int("num_classes") : nil

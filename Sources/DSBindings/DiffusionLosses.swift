@@ -12,7 +12,7 @@ import OrderedCollections
 /// trains through them) and evaluated in float64 by DSDiffusion otherwise.
 enum DiffusionLosses {
     static let functions: [Builtin] = [
-        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5, class_labels = nil, cond_drop = 0, null_label = nil)",
+        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5, class_labels = nil, cond_drop = 0, null_label = nil) -> tensor",
                 "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.); with class_labels, each is replaced by the null label with probability cond_drop (classifier-free guidance)",
                 example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()\ndiffusion_loss(model, s, x, class_labels: y, cond_drop: 0.1)") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
@@ -34,7 +34,7 @@ enum DiffusionLosses {
                                       gamma: try a.number("gamma"))
             return .tensor(r.loss)
         },
-        Builtin("kl_normal(mean1, logvar1, mean2, logvar2)", "elementwise KL(N(mean1, e^logvar1) ‖ N(mean2, e^logvar2)) in nats",
+        Builtin("kl_normal(mean1, logvar1, mean2, logvar2) -> tensor", "elementwise KL(N(mean1, e^logvar1) ‖ N(mean2, e^logvar2)) in nats",
                 example: "kl_normal(0, 0, 1, 0)   # 0.5") { a, _ in
             let m1 = try a.tensor("mean1"), l1 = try a.tensor("logvar1"), m2 = try a.tensor("mean2"), l2 = try a.tensor("logvar2")
             if [m1, l1, m2, l2].contains(where: \.requiresGrad) && Engine.isGradEnabled {
@@ -45,7 +45,7 @@ enum DiffusionLosses {
             }
             return .tensor(try klNormal(mean1: m1, logVar1: l1, mean2: m2, logVar2: l2))
         },
-        Builtin("vae_kl(mean, logvar)", "KL(N(mean, e^logvar) ‖ N(0, I)) summed over all axes but the first: one value per sample",
+        Builtin("vae_kl(mean, logvar) -> tensor", "KL(N(mean, e^logvar) ‖ N(0, I)) summed over all axes but the first: one value per sample",
                 example: "vae_kl(zeros([4, 8]), zeros([4, 8]))   # zeros") { a, _ in
             let m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if (m.requiresGrad || lv.requiresGrad) && Engine.isGradEnabled {
@@ -55,7 +55,7 @@ enum DiffusionLosses {
             }
             return .tensor(try vaeKL(mean: m, logVar: lv))
         },
-        Builtin("gaussian_nll(x, mean, logvar)", "elementwise −log N(x; mean, e^logvar) in nats",
+        Builtin("gaussian_nll(x, mean, logvar) -> tensor", "elementwise −log N(x; mean, e^logvar) in nats",
                 example: "gaussian_nll(0, 0, 0)   # 0.9189385") { a, _ in
             let x = try a.tensor("x"), m = try a.tensor("mean"), lv = try a.tensor("logvar")
             if [x, m, lv].contains(where: \.requiresGrad) && Engine.isGradEnabled {
@@ -64,7 +64,7 @@ enum DiffusionLosses {
             }
             return .tensor(try gaussianNLL(x: x, mean: m, logVar: lv))
         },
-        Builtin("discretized_gaussian_nll(x, mean, logvar)", "DDPM's decoder: −log of the 8-bit bin of x ∈ [−1, 1] under N(mean, e^logvar), nats",
+        Builtin("discretized_gaussian_nll(x, mean, logvar) -> tensor", "DDPM's decoder: −log of the 8-bit bin of x ∈ [−1, 1] under N(mean, e^logvar), nats",
                 example: "discretized_gaussian_nll(tensor([0]), tensor([0]), tensor([-9]))") { a, _ in
             .tensor(try discretizedGaussianNLL(x: try a.tensor("x"), mean: try a.tensor("mean"), logVar: try a.tensor("logvar")))
         },
@@ -94,7 +94,7 @@ enum DiffusionLosses {
     /// and `energy_distance` to compare samples with them (`:help` lists them with the data).
     static let datasets: [Builtin] = Datasets2D.names.map { name in
         let labelled = Datasets2D.labelled[name]
-        return Builtin(labelled == nil ? "\(name)(n)" : "\(name)(n, labels = false)",
+        return Builtin(labelled == nil ? "\(name)(n) -> tensor" : "\(name)(n, labels = false)",
                        "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)"
                            + (labelled == nil ? "" : "; labels: true returns {points, labels}"),
                        example: "let data = \(name)(2000)") { a, c in

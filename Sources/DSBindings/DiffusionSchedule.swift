@@ -51,9 +51,10 @@ public final class NoiseScheduleObject: NativeObject {
         return nil
     }
 
-    public var memberNames: [String] {
-        ["T", "kind", "beta_start", "beta_end", "config"] + NoiseScheduleObject.fieldNames + NoiseScheduleObject.methods.map(\.shortName)
-    }
+    /// The members every schedule has besides its methods.
+    static let typeMembers = ["T", "kind", "beta_start", "beta_end", "config"] + fieldNames
+
+    public var memberNames: [String] { NoiseScheduleObject.typeMembers + NoiseScheduleObject.methods.map(\.shortName) }
 
     public var length: Int? { schedule.T }
 
@@ -91,7 +92,7 @@ public final class NoiseScheduleObject: NativeObject {
     static func this(_ a: Arguments) throws -> Schedule { try a.receiver(as: NoiseScheduleObject.self).schedule }
 
     static let methods: [Builtin] = [
-        Builtin("schedule.q_sample(x0, t, noise)", "x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise, a sample of q(x_t | x_0) (noise drawn when omitted)",
+        Builtin("schedule.q_sample(x0, t, noise) -> tensor", "x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise, a sample of q(x_t | x_0) (noise drawn when omitted)",
                 example: "let xt = s.q_sample(x0, 500, randn_like(x0))") { a, c in
             let x0 = try a.tensor("x0"), t = try a.timesteps()
             let noise = try a.optionalTensor("noise") ?? Tensor.randnLike(x0, generator: RandomState.of(c))
@@ -102,13 +103,13 @@ public final class NoiseScheduleObject: NativeObject {
             let p = try this(a).qPosterior(x0: try a.tensor("x0"), xt: try a.tensor("xt"), t: try a.timesteps())
             return .dict(DictObject(["mean": .tensor(p.mean), "variance": .tensor(p.variance), "log_variance": .tensor(p.logVariance)]))
         },
-        Builtin("schedule.predict_x0(xt, t, eps)", "x̂_0 = (x_t − √(1−ᾱ_t)·ε) / √ᾱ_t", example: "s.predict_x0(xt, 500, eps)") { a, _ in
+        Builtin("schedule.predict_x0(xt, t, eps) -> tensor", "x̂_0 = (x_t − √(1−ᾱ_t)·ε) / √ᾱ_t", example: "s.predict_x0(xt, 500, eps)") { a, _ in
             .tensor(try this(a).predictX0(xt: try a.tensor("xt"), t: try a.timesteps(), eps: try a.tensor("eps")))
         },
-        Builtin("schedule.predict_eps(xt, t, x0)", "ε̂ = (x_t − √ᾱ_t·x_0) / √(1−ᾱ_t)", example: "s.predict_eps(xt, 500, x0)") { a, _ in
+        Builtin("schedule.predict_eps(xt, t, x0) -> tensor", "ε̂ = (x_t − √ᾱ_t·x_0) / √(1−ᾱ_t)", example: "s.predict_eps(xt, 500, x0)") { a, _ in
             .tensor(try this(a).predictEps(xt: try a.tensor("xt"), t: try a.timesteps(), x0: try a.tensor("x0")))
         },
-        Builtin("schedule.v_target(x0, t, eps)", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
+        Builtin("schedule.v_target(x0, t, eps) -> tensor", "v = √ᾱ_t·ε − √(1−ᾱ_t)·x_0, the v-prediction target", example: "s.v_target(x0, 500, eps)") { a, _ in
             .tensor(try this(a).vTarget(x0: try a.tensor("x0"), t: try a.timesteps(), eps: try a.tensor("eps")))
         },
         Builtin("schedule.plot(width = 60, height = 15, title = nil, color = nil)", "draws ᾱ_t, β̃_t, β_t (log scale) and log-SNR against t; plot(s) calls it",
@@ -117,7 +118,7 @@ public final class NoiseScheduleObject: NativeObject {
             return .null
         },
         Builtin("schedule.with(prediction = nil, clip = nil, clip_range = nil, threshold = nil, spacing = nil, steps_offset = nil, "
-                    + "set_alpha_to_one = nil, variance = nil, karras = nil)",
+                    + "set_alpha_to_one = nil, variance = nil, karras = nil) -> schedule",
                 "the same betas with other sampler settings (the keywords of schedule(...); the rest kept)",
                 example: "let sv = s.with(prediction: \"v\", spacing: \"trailing\")") { a, _ in
             guard a.count == 0 else { throw ScriptError("schedule.with takes keyword arguments only (prediction: \"v\", ...)") }

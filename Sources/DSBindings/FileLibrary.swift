@@ -81,7 +81,7 @@ enum FileLibrary {
                 return .dict(dict)
             }
         },
-        Builtin("load_idx(path)", "reads an IDX file (MNIST's format; .gz too) as a tensor of its stored values",
+        Builtin("load_idx(path) -> tensor", "reads an IDX file (MNIST's format; .gz too) as a tensor of its stored values",
                 example: "let images = load_idx(\"train-images-idx3-ubyte.gz\") / 255") { a, _ in
             let path = try a.string("path")
             return .tensor(try IDXFile.read(path: path))

@@ -8,33 +8,33 @@ import OrderedCollections
 /// state_dict, load_state, num_params) with their own calls, methods and a `config` field.
 enum ImageModelLibrary {
     static let table: [Builtin] = [
-        Builtin("unet(config = {})",
+        Builtin("unet(config = {}) -> model",
                 "diffusers' UNet2DModel from a dict of its config keys (missing keys take diffusers' defaults); call u(x, t)",
                 example: "let u = unet({sample_size: 16, in_channels: 1, out_channels: 1, block_out_channels: [32, 64],\n    down_block_types: [\"DownBlock2D\", \"AttnDownBlock2D\"], up_block_types: [\"AttnUpBlock2D\", \"UpBlock2D\"],\n    layers_per_block: 1, norm_num_groups: 8})\nu(randn([4, 1, 16, 16]), 500).shape   # [4, 1, 16, 16]") { a, c in
             let config = try configPairs(a)
             return wrap(try UNet2DModel(config: config, generator: RandomState.of(c)))
         },
-        Builtin("unet_2d_condition(config = {})",
+        Builtin("unet_2d_condition(config = {}) -> model",
                 "diffusers' UNet2DConditionModel (Stable Diffusion's UNet: cross-attention transformer blocks) from a dict of its "
                     + "config keys; call u(x, t, encoder_hidden_states: context) with context [N, tokens, cross_attention_dim]",
                 example: "let u = unet_2d_condition({sample_size: 8, block_out_channels: [32, 64], down_block_types: [\"CrossAttnDownBlock2D\", \"DownBlock2D\"],\n    up_block_types: [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], cross_attention_dim: 16, attention_head_dim: 4, norm_num_groups: 8})\nu(randn([1, 4, 8, 8]), 500, encoder_hidden_states: randn([1, 7, 16])).shape   # [1, 4, 8, 8]") { a, c in
             let config = try configPairs(a)
             return wrap(try UNet2DConditionModel(config: config, generator: RandomState.of(c)))
         },
-        Builtin("autoencoder_kl(config = {})",
+        Builtin("autoencoder_kl(config = {}) -> model",
                 "diffusers' AutoencoderKL from a dict of its config keys; vae.encode(x) → {mean, logvar, sample}, vae.decode(z)",
                 example: "let ae = autoencoder_kl({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, latent_channels: 4})\nae.encode(randn([1, 3, 16, 16])).mean.shape   # [1, 4, 8, 8]") { a, c in
             let config = try configPairs(a)
             return wrap(try AutoencoderKL(config: config, generator: RandomState.of(c)))
         },
-        Builtin("vq_model(config = {})",
+        Builtin("vq_model(config = {}) -> model",
                 "diffusers' VQModel (the LDM autoencoder) from a dict of its config keys; vq.encode(x) → latents, "
                     + "vq.quantize(h) → {quantized, indices, loss}, vq.decode(h, quantize: true)",
                 example: "let vq = vq_model({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, num_vq_embeddings: 64})\nvq.decode(vq.encode(randn([1, 3, 16, 16]))).shape   # [1, 3, 16, 16]") { a, c in
             let config = try configPairs(a)
             return wrap(try VQModel(config: config, generator: RandomState.of(c)))
         },
-        Builtin("vae(in_dim, hidden = 256, latent = 8, likelihood = \"gaussian\")",
+        Builtin("vae(in_dim, hidden = 256, latent = 8, likelihood = \"gaussian\") -> model",
                 "a small MLP VAE for vectors or flattened images: .encode(x), .decode(z), .loss(x) → {loss, recon, kl, ...}",
                 example: "let v = vae(in_dim: 784, hidden: 256, latent: 8, likelihood: \"bernoulli\")\nv.loss(rand([16, 784])).loss") { a, c in
             let model = try MLPVAE(inDim: try a.int("in_dim"), hidden: try a.int("hidden"),
@@ -166,7 +166,7 @@ enum ImageModelLibrary {
             let (mean, logvar) = try ae.encode(x)
             return posterior(mean: mean, logvar: logvar)
         },
-        Builtin("autoencoder_kl.decode(z)", "the image decoded from latents z [N, latent_channels, h, w]",
+        Builtin("autoencoder_kl.decode(z) -> tensor", "the image decoded from latents z [N, latent_channels, h, w]",
                 example: "let img = ae.decode(z / ae.scaling_factor)") { a, _ in
             let ae = try a.receiver(as: ModelObject.self).module as? AutoencoderKL
             guard let ae else { throw ScriptError("decode needs an autoencoder_kl") }
@@ -181,7 +181,7 @@ enum ImageModelLibrary {
     }
 
     static let vqMethods: [Builtin] = [
-        Builtin("vq_model.encode(x)", "the latents before quantization, [N, vq_embed_dim, H/f, W/f]",
+        Builtin("vq_model.encode(x) -> tensor", "the latents before quantization, [N, vq_embed_dim, H/f, W/f]",
                 example: "let h = vq.encode(x)") { a, _ in
             let vq = try vq(a), x = try a.tensor("x")
             return .tensor(try vq.encode(x))
@@ -192,7 +192,7 @@ enum ImageModelLibrary {
             let q = try vq.quantize(h)
             return .dict(DictObject(["quantized": .tensor(q.quantized), "indices": .tensor(q.indices), "loss": .tensor(q.loss)]))
         },
-        Builtin("vq_model.decode(h, quantize = true)", "the image decoded from latents (quantized first, as diffusers' decode)",
+        Builtin("vq_model.decode(h, quantize = true) -> tensor", "the image decoded from latents (quantized first, as diffusers' decode)",
                 example: "let img = vq.decode(h)") { a, _ in
             let vq = try vq(a), h = try a.tensor("h"), quantize = try a.bool("quantize")
             return .tensor(try vq.decode(h, quantize: quantize))
@@ -207,7 +207,7 @@ enum ImageModelLibrary {
             let (mean, logvar) = try v.encode(x)
             return posterior(mean: mean, logvar: logvar)
         },
-        Builtin("vae.decode(z)", "the decoder's output for latents [N, latent] (probabilities for bernoulli)",
+        Builtin("vae.decode(z) -> tensor", "the decoder's output for latents [N, latent] (probabilities for bernoulli)",
                 example: "v.decode(randn([16, 8]))") { a, _ in
             let v = try a.receiver(as: ModelObject.self).module as? MLPVAE
             guard let v else { throw ScriptError("decode needs a vae") }

@@ -68,8 +68,11 @@ public final class ModelObject: NativeObject {
         throw ScriptError("cannot set member '\(name)' of model (use load_state to change parameters)")
     }
 
+    /// The members every model has besides its methods, layers, parameters and buffers.
+    static let typeMembers = ["num_params", "training", "type"]
+
     public var memberNames: [String] {
-        ["num_params", "training", "type"] + extraFields.keys.sorted() + extraMethods.map(\.shortName)
+        ModelObject.typeMembers + extraFields.keys.sorted() + extraMethods.map(\.shortName)
             + ModelObject.methods.map(\.shortName)
             + module.ownParameters.map(\.name) + module.ownBuffers.map(\.name)
             + module.children.map(\.name).filter { $0.first?.isLetter ?? false }

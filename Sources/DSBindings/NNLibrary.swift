@@ -13,34 +13,34 @@ enum NNLibrary {
     ]
 
     static let layers: [Builtin] = [
-        Builtin("linear(in, out, bias = true)", "a fully connected layer y = x Wᵀ + b (weight [out, in])",
+        Builtin("linear(in, out, bias = true) -> model", "a fully connected layer y = x Wᵀ + b (weight [out, in])",
                 example: "let layer = linear(2, 64)\nlayer(randn([8, 2])).shape   # [8, 64]") { a, c in
             .native(ModelObject(try Linear(try a.int("in"), try a.int("out"), bias: try a.bool("bias"),
                                            generator: RandomState.of(c))))
         },
-        Builtin("conv2d(in, out, kernel, stride = 1, padding = 0, bias = true)", "a 2-D convolution over [N, C, H, W] (weight [out, in, k, k])",
+        Builtin("conv2d(in, out, kernel, stride = 1, padding = 0, bias = true) -> model", "a 2-D convolution over [N, C, H, W] (weight [out, in, k, k])",
                 example: "let conv = conv2d(3, 16, 3, padding: 1)") { a, c in
             .native(ModelObject(try Conv2d(try a.int("in"), try a.int("out"), kernelSize: try a.int("kernel"),
                                            stride: try a.int("stride"), padding: try a.int("padding"),
                                            bias: try a.bool("bias"), generator: RandomState.of(c))))
         },
-        Builtin("group_norm(groups, channels, eps = 1e-5)", "group normalisation over [N, C, ...] with per-channel scale and shift",
+        Builtin("group_norm(groups, channels, eps = 1e-5) -> model", "group normalisation over [N, C, ...] with per-channel scale and shift",
                 example: "let norm = group_norm(8, 32)") { a, _ in
             .native(ModelObject(try GroupNorm(try a.int("groups"), try a.int("channels"),
                                               eps: Float(try a.number("eps")))))
         },
-        Builtin("layer_norm(dim, eps = 1e-5)", "layer normalisation over the last dimension(s) (dim: a size or a shape)",
+        Builtin("layer_norm(dim, eps = 1e-5) -> model", "layer normalisation over the last dimension(s) (dim: a size or a shape)",
                 example: "let norm = layer_norm(64)") { a, _ in
             .native(ModelObject(try LayerNorm(try a.intList("dim"), eps: Float(try a.number("eps")))))
         },
-        Builtin("sequential(layers)", "runs layers in order; layers may be models or functions (silu, fn(x) => ...)",
+        Builtin("sequential(layers) -> model", "runs layers in order; layers may be models or functions (silu, fn(x) => ...)",
                 example: "let net = sequential([linear(2, 64), silu, linear(64, 2)])") { a, c in
             let list = try a.list("layers")
             let modules = try list.items.enumerated().map { i, item in try module(of: item, a, c, position: i) }
             try checkNesting(modules, a)
             return .native(ModelObject(Sequential(modules)))
         },
-        Builtin("timestep_embedding(t, dim, flip_sin_to_cos = false, freq_shift = 1, scale = 1, max_period = 10000)",
+        Builtin("timestep_embedding(t, dim, flip_sin_to_cos = false, freq_shift = 1, scale = 1, max_period = 10000) -> tensor",
                 "sinusoidal embedding [len(t), dim] of timesteps, as diffusers' get_timestep_embedding",
                 example: "timestep_embedding(tensor([0, 500, 999]), 64).shape   # [3, 64]") { a, _ in
             var t = try a.tensor("t")
@@ -52,18 +52,18 @@ enum NNLibrary {
                                                  scale: Float(try a.number("scale")),
                                                  maxPeriod: Float(try a.number("max_period"))))
         },
-        Builtin("upsample(x, scale = 2)", "nearest-neighbour upsampling of [N, C, H, W] images", example: "upsample(zeros([1, 3, 8, 8])).shape   # [1, 3, 16, 16]") { a, _ in
+        Builtin("upsample(x, scale = 2) -> tensor", "nearest-neighbour upsampling of [N, C, H, W] images", example: "upsample(zeros([1, 3, 8, 8])).shape   # [1, 3, 16, 16]") { a, _ in
             let x = try a.tensor("x"), scale = try a.number("scale")
             let largest = Double(x.shape.dropFirst(2).max() ?? 0)
             guard !(largest * scale > Double(Engine.maxElements)) else { throw a.error("scale", "scale \(formatNumber(scale)) is too large") }
             return .tensor(try x.upsampleNearest(scale: scale))
         },
-        Builtin("avg_pool2d(x, kernel = 2, stride = nil)", "average pooling of [N, C, H, W] images (stride defaults to kernel)",
+        Builtin("avg_pool2d(x, kernel = 2, stride = nil) -> tensor", "average pooling of [N, C, H, W] images (stride defaults to kernel)",
                 example: "avg_pool2d(zeros([1, 3, 8, 8])).shape   # [1, 3, 4, 4]") { a, _ in
             let stride = a.has("stride") ? try a.int("stride") : nil
             return .tensor(try a.tensor("x").avgPool2d(kernel: try a.int("kernel"), stride: stride))
         },
-        Builtin("attention(q, k, v, mask = nil, scale = nil)", "scaled dot-product attention softmax(q kᵀ · scale + mask) v over [..., L, D] (mask is added)",
+        Builtin("attention(q, k, v, mask = nil, scale = nil) -> tensor", "scaled dot-product attention softmax(q kᵀ · scale + mask) v over [..., L, D] (mask is added)",
                 example: "attention(q, k, v).shape") { a, _ in
             let mask = a.has("mask") ? try a.tensor("mask") : nil
             let scale = a.has("scale") ? Float(try a.number("scale")) : nil
@@ -163,12 +163,12 @@ extension ModelObject {
             try a.receiver(as: ModelObject.self).module.zeroGrad()
             return .null
         },
-        Builtin("model.train(flag = true)", "sets training mode (returns the model)", example: "model.train()") { a, _ in
+        Builtin("model.train(flag = true) -> model", "sets training mode (returns the model)", example: "model.train()") { a, _ in
             let model = try a.receiver(as: ModelObject.self)
             ModelObject.setTraining(model.module, try a.bool("flag"))
             return .native(model)
         },
-        Builtin("model.eval()", "sets evaluation mode (returns the model)", example: "model.eval()") { a, _ in
+        Builtin("model.eval() -> model", "sets evaluation mode (returns the model)", example: "model.eval()") { a, _ in
             let model = try a.receiver(as: ModelObject.self)
             ModelObject.setTraining(model.module, false)
             return .native(model)

@@ -5,7 +5,7 @@ import DSLanguage
 /// optimizers), over the engine's implementations of torch.optim's exact update rules.
 enum OptimizerLibrary {
     static let optimizers: [Builtin] = [
-        Builtin("sgd(params, lr = 0.01, momentum = 0, nesterov = false, weight_decay = 0, dampening = 0)",
+        Builtin("sgd(params, lr = 0.01, momentum = 0, nesterov = false, weight_decay = 0, dampening = 0) -> optimizer",
                 "stochastic gradient descent (torch.optim.SGD); params: a list of tensors or a model",
                 example: "let opt = sgd(model.params(), lr: 0.1, momentum: 0.9)") { a, _ in
             let params = try parameters(a)
@@ -15,7 +15,7 @@ enum OptimizerLibrary {
                                                    weightDecay: Float(try a.number("weight_decay")),
                                                    nesterov: try a.bool("nesterov")), kind: "sgd"))
         },
-        Builtin("adam(params, lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0)",
+        Builtin("adam(params, lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0) -> optimizer",
                 "Adam (torch.optim.Adam; weight decay added to the gradient)",
                 example: "let opt = adam(model.params(), lr: 1e-3)") { a, _ in
             let betas = try betaPair(a)
@@ -23,7 +23,7 @@ enum OptimizerLibrary {
                                                     eps: Float(try a.number("eps")),
                                                     weightDecay: Float(try a.number("weight_decay"))), kind: "adam"))
         },
-        Builtin("adamw(params, lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0.01)",
+        Builtin("adamw(params, lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0.01) -> optimizer",
                 "AdamW (torch.optim.AdamW: decoupled weight decay)",
                 example: "let opt = adamw(model.params(), lr: 1e-4, weight_decay: 0.01)") { a, _ in
             let betas = try betaPair(a)
@@ -38,7 +38,7 @@ enum OptimizerLibrary {
             guard limit >= 0 else { throw a.error("max", "must be non-negative") }
             return .float(clipGradNorm(params, maxNorm: Float(limit)))
         },
-        Builtin("ema(model, decay = 0.9999, warmup = false)",
+        Builtin("ema(model, decay = 0.9999, warmup = false) -> ema",
                 "exponential moving average of a model's parameters; .update() after each step, .copy_to(model)",
                 example: "let avg = ema(model, decay: 0.999)") { a, _ in
             let model = try a.native("model", as: ModelObject.self, expected: "model")
@@ -46,7 +46,7 @@ enum OptimizerLibrary {
             let average = try EMA(model.module, decay: Float(decay), warmup: try a.bool("warmup"))
             return .native(EMAObject(average, names: model.module.namedParameters().map { $0.0 }))
         },
-        Builtin("lr_schedule(optimizer, kind = \"constant\", warmup = 0, total = 0, step_size = 1, gamma = 0.1)",
+        Builtin("lr_schedule(optimizer, kind = \"constant\", warmup = 0, total = 0, step_size = 1, gamma = 0.1) -> lr_schedule",
                 "a learning-rate schedule (\"constant\", \"warmup\", \"cosine\", \"linear\", \"step\"); call .step() after each opt.step()",
                 example: "let sched = lr_schedule(opt, \"cosine\", warmup: 100, total: 5000)") { a, _ in
             let optimizer = try a.native("optimizer", as: OptimizerObject.self, expected: "optimizer")

@@ -43,7 +43,9 @@ final class OptimizerObject: NativeObject {
         optimizer.lr = Float(lr)
     }
 
-    var memberNames: [String] { ["lr", "steps", "params"] + OptimizerObject.methods.map(\.shortName) }
+    /// The members every optimizer has besides its methods.
+    static let typeMembers = ["lr", "steps", "params"]
+    var memberNames: [String] { OptimizerObject.typeMembers + OptimizerObject.methods.map(\.shortName) }
 
     func describe(repr: Bool) -> String {
         "<optimizer \(kind): \(optimizer.params.count) tensors, lr \(formatFloat(optimizer.lr)), \(optimizer.stepCount) steps>"
@@ -101,7 +103,9 @@ final class EMAObject: NativeObject {
         average.decay = Float(d)
     }
 
-    var memberNames: [String] { ["decay", "updates", "shadow"] + EMAObject.methods.map(\.shortName) }
+    /// The members every ema has besides its methods.
+    static let typeMembers = ["decay", "updates", "shadow"]
+    var memberNames: [String] { EMAObject.typeMembers + EMAObject.methods.map(\.shortName) }
 
     func describe(repr: Bool) -> String {
         "<ema decay \(formatFloat(average.decay)): \(average.shadow.count) tensors, \(average.updates) updates>"
@@ -144,7 +148,9 @@ final class ScheduleObject: NativeObject {
         }
     }
 
-    var memberNames: [String] { ["lr", "last_step", "step"] }
+    /// The members every lr_schedule has.
+    static let typeMembers = ["lr", "last_step", "step"]
+    var memberNames: [String] { ScheduleObject.typeMembers }
 
     func describe(repr: Bool) -> String { "<lr schedule \(kind) at step \(step): lr \(formatFloat(optimizer.optimizer.lr))>" }
 }

@@ -33,7 +33,7 @@ enum PictureLibrary {
             try PNGCodec.write(picture, path: path)
             return .null
         },
-        Builtin("load_png(path, channels = nil, range = [0, 1])",
+        Builtin("load_png(path, channels = nil, range = [0, 1]) -> tensor",
                 "reads a PNG file as a [C, H, W] tensor (C = 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; channels: forces one) with values in range",
                 example: "let img = load_png(\"cat.png\", channels: 3, range: [-1, 1])") { a, _ in
             let path = try a.string("path")

@@ -51,8 +51,11 @@ public final class PipelineObject: NativeObject {
         return nil
     }
 
+    /// The members every pipeline has besides its components and methods.
+    static let typeMembers = ["config", "kind", "components"]
+
     public var memberNames: [String] {
-        ["config", "kind", "components"] + pipeline.components.map(\.name) + PipelineObject.methods.map(\.shortName)
+        PipelineObject.typeMembers + pipeline.components.map(\.name) + PipelineObject.methods.map(\.shortName)
     }
 
     public func describe(repr: Bool) -> String {
@@ -82,7 +85,7 @@ public final class PipelineObject: NativeObject {
     static func this(_ a: Arguments) throws -> Pipeline { try a.receiver(as: PipelineObject.self).pipeline }
 
     static let methods: [Builtin] = [
-        Builtin("pipeline.sample(batch = 1, steps = nil, eta = 0, noise = nil, class_labels = nil, step_noises = nil)",
+        Builtin("pipeline.sample(batch = 1, steps = nil, eta = 0, noise = nil, class_labels = nil, step_noises = nil) -> tensor",
                 "images [N, C, H, W] in [0, 1] as the diffusers pipeline makes them (DDPM: 1000 steps by default, else 50); "
                     + "noise: x_T (or LDM's latents), step_noises: the per-step noises, else drawn from the generator",
                 example: "let p = from_pretrained(\"ddpm-cifar10-32\")\nshow(p.sample(batch: 4, steps: 100))") { a, c in

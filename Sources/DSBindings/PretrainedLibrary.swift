@@ -39,7 +39,7 @@ enum PretrainedLibrary {
             }
             return ImageModelLibrary.wrap(try Pretrained.load(from: dir, generator: RandomState.of(c), variant: variant))
         },
-        Builtin("from_config(config)",
+        Builtin("from_config(config) -> model",
                 "a freshly initialised model of the class a diffusers config names (_class_name): a config.json path, "
                     + "a model folder, or a dict",
                 example: "let u = from_config(\"sd-v1-5/unet/config.json\")   # random weights, the real shapes") { a, c in
@@ -58,7 +58,7 @@ enum PretrainedLibrary {
             }
             return ImageModelLibrary.wrap(try Pretrained.make(config: pairs, source: source, generator: RandomState.of(c)))
         },
-        Builtin("pipeline(unet, schedule, kind = \"ddim\", vqvae = nil)",
+        Builtin("pipeline(unet, schedule, kind = \"ddim\", vqvae = nil) -> pipeline",
                 "a diffusers pipeline from a unet trained in dscript: kind ddpm, ddim or ldm (with a vq_model); "
                     + "p.sample(...) samples, save_pretrained(p, dir) writes a folder diffusers loads",
                 example: "let p = pipeline(unet: u, schedule: s, kind: \"ddim\")\nsave_pretrained(p, \"runs/pipe\")") { a, _ in
@@ -76,7 +76,7 @@ enum PretrainedLibrary {
             }
             return .native(PipelineObject(try Pipeline(kind: kind, unet: unet, schedule: s, vqvae: vqvae)))
         },
-        Builtin("load_scheduler(path)",
+        Builtin("load_scheduler(path) -> schedule",
                 "a schedule from diffusers' scheduler_config.json (a file or a folder holding one) with its sampler settings: "
                     + "beta_schedule or trained_betas, prediction_type, clip_sample, thresholding, timestep_spacing, steps_offset, "
                     + "set_alpha_to_one, variance_type, rescale_betas_zero_snr, use_karras_sigmas; keys its class does not take "

@@ -7,7 +7,7 @@ import DSRender
 extension TensorLibrary {
     /// `NAME(x)` for an engine operation on one tensor.
     static func activation(_ name: String, _ summary: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        Builtin("\(name)(x)", summary, example: "\(name)(tensor([-1, 0, 1]))") { a, _ in
+        Builtin("\(name)(x) -> tensor", summary, example: "\(name)(tensor([-1, 0, 1]))") { a, _ in
             let x = try a.tensor("x")
             try Tensor.reserve(like: x)
             return .tensor(try op(x))
@@ -15,17 +15,17 @@ extension TensorLibrary {
     }
 
     static let functions: [Builtin] = [
-        Builtin("cat(tensors, axis = 0)", "joins tensors along an existing axis", example: "cat([zeros([2, 3]), ones([1, 3])]).shape   # [3, 3]") { a, _ in
+        Builtin("cat(tensors, axis = 0) -> tensor", "joins tensors along an existing axis", example: "cat([zeros([2, 3]), ones([1, 3])]).shape   # [3, 3]") { a, _ in
             .tensor(try Tensor.cat(try a.tensorList("tensors"), axis: try a.int("axis")))
         },
-        Builtin("stack(tensors, axis = 0)", "joins same-shaped tensors along a new axis", example: "stack([zeros([3]), ones([3])]).shape   # [2, 3]") { a, _ in
+        Builtin("stack(tensors, axis = 0) -> tensor", "joins same-shaped tensors along a new axis", example: "stack([zeros([3]), ones([3])]).shape   # [2, 3]") { a, _ in
             .tensor(try Tensor.stack(try a.tensorList("tensors"), axis: try a.int("axis")))
         },
-        Builtin("where(condition, a, b)", "elementwise: a where condition is nonzero, else b (broadcasting)",
+        Builtin("where(condition, a, b) -> tensor", "elementwise: a where condition is nonzero, else b (broadcasting)",
                 example: "where(x > 0, x, 0)") { a, _ in
             .tensor(try Tensor.where(try a.tensor("condition"), try a.tensor("a"), try a.tensor("b")))
         },
-        Builtin("matmul(a, b)", "matrix product (same as a @ b); batched over leading dimensions", example: "matmul(eye(2), ones([2, 3]))") { a, _ in
+        Builtin("matmul(a, b) -> tensor", "matrix product (same as a @ b); batched over leading dimensions", example: "matmul(eye(2), ones([2, 3]))") { a, _ in
             .tensor(try a.tensor("a").matmul(try a.tensor("b")))
         },
         Builtin("mean(x, axis = nil, keepdim = false)", "mean of a tensor (all elements or along axis) or of a list of numbers",
@@ -40,13 +40,13 @@ extension TensorLibrary {
             }
             return .tensor(try a.tensor("x").mean(axes: try a.axes(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("maximum(a, b)", "the larger of a and b, elementwise (broadcasting)", example: "maximum(x, 0)") { a, _ in
+        Builtin("maximum(a, b) -> tensor", "the larger of a and b, elementwise (broadcasting)", example: "maximum(x, 0)") { a, _ in
             .tensor(try a.tensor("a").maximum(try a.tensor("b")))
         },
-        Builtin("minimum(a, b)", "the smaller of a and b, elementwise (broadcasting)", example: "minimum(x, 1)") { a, _ in
+        Builtin("minimum(a, b) -> tensor", "the smaller of a and b, elementwise (broadcasting)", example: "minimum(x, 1)") { a, _ in
             .tensor(try a.tensor("a").minimum(try a.tensor("b")))
         },
-        Builtin("logsumexp(x, axis = -1, keepdim = false)", "log(sum(exp(x))) along axis, computed stably",
+        Builtin("logsumexp(x, axis = -1, keepdim = false) -> tensor", "log(sum(exp(x))) along axis, computed stably",
                 example: "logsumexp(tensor([1, 2, 3]))") { a, _ in
             .tensor(try a.tensor("x").logsumexp(axis: try a.int("axis"), keepdim: try a.bool("keepdim")))
         },
@@ -54,19 +54,19 @@ extension TensorLibrary {
         activation("silu", "x * sigmoid(x) (swish), elementwise") { $0.silu() },
         activation("sigmoid", "1 / (1 + e^-x), elementwise") { $0.sigmoid() },
         activation("tanh", "hyperbolic tangent, elementwise") { $0.tanh() },
-        Builtin("gelu(x, approximate = \"none\")", "Gaussian error linear unit (\"tanh\" for the tanh approximation)",
+        Builtin("gelu(x, approximate = \"none\") -> tensor", "Gaussian error linear unit (\"tanh\" for the tanh approximation)",
                 example: "gelu(tensor([1]))") { a, _ in
             let x = try a.tensor("x")
             try Tensor.reserve(like: x)
             return .tensor(x.gelu(approximate: try a.choice("approximate", ["none", "tanh"])))
         },
-        Builtin("softmax(x, axis = -1)", "exp(x) / sum(exp(x)) along axis", example: "softmax(tensor([1, 2, 3]))") { a, _ in
+        Builtin("softmax(x, axis = -1) -> tensor", "exp(x) / sum(exp(x)) along axis", example: "softmax(tensor([1, 2, 3]))") { a, _ in
             .tensor(try a.tensor("x").softmax(axis: try a.int("axis")))
         },
-        Builtin("log_softmax(x, axis = -1)", "log(softmax(x)) along axis, computed stably", example: "log_softmax(tensor([1, 2, 3]))") { a, _ in
+        Builtin("log_softmax(x, axis = -1) -> tensor", "log(softmax(x)) along axis, computed stably", example: "log_softmax(tensor([1, 2, 3]))") { a, _ in
             .tensor(try a.tensor("x").logSoftmax(axis: try a.int("axis")))
         },
-        Builtin("mse(a, b, reduction = \"mean\")", "mean squared error ((a - b) ** 2).mean(); reduction \"sum\" or \"none\"",
+        Builtin("mse(a, b, reduction = \"mean\") -> tensor", "mean squared error ((a - b) ** 2).mean(); reduction \"sum\" or \"none\"",
                 example: "mse(model(x), target)") { a, _ in
             let x = try a.tensor("a"), y = try a.tensor("b")
             guard (try? broadcastShapes(x.shape, y.shape)) == x.shape || x.shape == y.shape else {
@@ -91,7 +91,7 @@ extension TensorLibrary {
 
         // MARK: Autograd
 
-        Builtin("param(x)", "a leaf tensor that requires gradients (a copy of x)", example: "let w = param(randn([3, 2]))") { a, _ in
+        Builtin("param(x) -> tensor", "a leaf tensor that requires gradients (a copy of x)", example: "let w = param(randn([3, 2]))") { a, _ in
             let t = try a.tensor("x")
             let leaf = Tensor(shape: t.shape, scalars: t.scalars)
             leaf.requiresGrad = true

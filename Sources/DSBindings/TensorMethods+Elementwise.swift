@@ -6,7 +6,7 @@ import DSLanguage
 extension TensorMethods {
     /// `tensor.NAME()` for an engine operation without arguments.
     static func unary(_ name: String, _ summary: String, _ example: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        Builtin("tensor.\(name)()", summary, example: example) { a, _ in
+        Builtin("tensor.\(name)() -> tensor", summary, example: example) { a, _ in
             let x = try a.this
             try Tensor.reserve(like: x)
             return .tensor(try op(x))
@@ -15,7 +15,7 @@ extension TensorMethods {
 
     /// `tensor.NAME()` computed value by value, without gradient (rounding has a zero gradient).
     static func piecewise(_ name: String, _ summary: String, _ f: @escaping (Float) -> Float) -> Builtin {
-        Builtin("tensor.\(name)()", summary, example: "tensor([1.5, -0.5]).\(name)()") { a, _ in
+        Builtin("tensor.\(name)() -> tensor", summary, example: "tensor([1.5, -0.5]).\(name)()") { a, _ in
             let t = try a.this
             try Tensor.reserve(like: t)
             return .tensor(Tensor(shape: t.shape, scalars: t.scalars.map(f)))
@@ -42,22 +42,22 @@ extension TensorMethods {
         piecewise("ceil", "rounds up, elementwise (no gradient)") { $0.rounded(.up) },
         piecewise("round", "rounds half to even as PyTorch does, elementwise (no gradient)") { $0.rounded(.toNearestOrEven) },
         piecewise("sign", "-1, 0 or 1, elementwise (no gradient)") { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 },
-        Builtin("tensor.pow(p)", "x ** p, elementwise (p a number or a tensor)", example: "tensor([2, 3]).pow(2)   # tensor([4., 9.])") { a, _ in
+        Builtin("tensor.pow(p) -> tensor", "x ** p, elementwise (p a number or a tensor)", example: "tensor([2, 3]).pow(2)   # tensor([4., 9.])") { a, _ in
             .tensor(try a.this.pow(try a.tensor("p")))
         },
-        Builtin("tensor.clamp(lo = nil, hi = nil)", "limits every element to [lo, hi] (either may be nil)",
+        Builtin("tensor.clamp(lo = nil, hi = nil) -> tensor", "limits every element to [lo, hi] (either may be nil)",
                 example: "tensor([-2, 0.5, 3]).clamp(0, 1)   # tensor([0.0000, 0.5000, 1.0000])") { a, _ in
             let x = try a.this
             try Tensor.reserve(like: x)
             return .tensor(x.clamp(min: try a.float("lo"), max: try a.float("hi")))
         },
-        Builtin("tensor.softmax(axis = -1)", "exp(x) / sum(exp(x)) along axis", example: "tensor([1, 2, 3]).softmax()") { a, _ in
+        Builtin("tensor.softmax(axis = -1) -> tensor", "exp(x) / sum(exp(x)) along axis", example: "tensor([1, 2, 3]).softmax()") { a, _ in
             .tensor(try a.this.softmax(axis: try a.int("axis")))
         },
-        Builtin("tensor.log_softmax(axis = -1)", "log of softmax along axis, computed stably", example: "tensor([1, 2, 3]).log_softmax()") { a, _ in
+        Builtin("tensor.log_softmax(axis = -1) -> tensor", "log of softmax along axis, computed stably", example: "tensor([1, 2, 3]).log_softmax()") { a, _ in
             .tensor(try a.this.logSoftmax(axis: try a.int("axis")))
         },
-        Builtin("tensor.matmul(other)", "matrix product (same as x @ other)", example: "eye(2).matmul(tensor([[1], [2]]))") { a, _ in
+        Builtin("tensor.matmul(other) -> tensor", "matrix product (same as x @ other)", example: "eye(2).matmul(tensor([[1], [2]]))") { a, _ in
             .tensor(try a.this.matmul(try a.tensor("other")))
         },
     ]
@@ -77,7 +77,7 @@ extension TensorMethods {
             try a.this.zeroGrad()
             return .null
         },
-        Builtin("tensor.requires_grad_(flag = true)", "marks a leaf as requiring gradients and returns it",
+        Builtin("tensor.requires_grad_(flag = true) -> tensor", "marks a leaf as requiring gradients and returns it",
                 example: "let w = zeros([3]).requires_grad_()") { a, _ in
             let object = try a.receiver(as: TensorObject.self)
             let flag = try a.bool("flag")

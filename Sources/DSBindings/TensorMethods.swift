@@ -37,10 +37,10 @@ enum TensorMethods {
             }
             return .number(Double(t.shape[axis]))
         },
-        Builtin("tensor.clone()", "a copy with its own storage (recorded for gradients)", example: "let y = x.clone()") { a, _ in
+        Builtin("tensor.clone() -> tensor", "a copy with its own storage (recorded for gradients)", example: "let y = x.clone()") { a, _ in
             .tensor(try a.this.mul(Tensor(1)))
         },
-        Builtin("tensor.detach()", "the same values, cut from the gradient graph", example: "let y = x.detach()") { a, _ in
+        Builtin("tensor.detach() -> tensor", "the same values, cut from the gradient graph", example: "let y = x.detach()") { a, _ in
             .tensor(try a.this.detach())
         },
     ]
@@ -48,19 +48,19 @@ enum TensorMethods {
     // MARK: Shape
 
     static let shapes: [Builtin] = [
-        Builtin("tensor.reshape(...shape)", "the same values in a new shape; one dimension may be -1",
+        Builtin("tensor.reshape(...shape) -> tensor", "the same values in a new shape; one dimension may be -1",
                 example: "arange(6).reshape([2, 3])") { a, _ in
             let t = try a.this
             return .tensor(try t.reshape(try resolveShape(try a.shape(from: 0), count: t.count)))
         },
-        Builtin("tensor.view(...shape)", "alias of reshape", example: "arange(6).view(2, 3)") { a, _ in
+        Builtin("tensor.view(...shape) -> tensor", "alias of reshape", example: "arange(6).view(2, 3)") { a, _ in
             let t = try a.this
             return .tensor(try t.reshape(try resolveShape(try a.shape(from: 0), count: t.count)))
         },
-        Builtin("tensor.permute(...dims)", "reorders the dimensions", example: "zeros([2, 3, 4]).permute([2, 0, 1]).shape   # [4, 2, 3]") { a, _ in
+        Builtin("tensor.permute(...dims) -> tensor", "reorders the dimensions", example: "zeros([2, 3, 4]).permute([2, 0, 1]).shape   # [4, 2, 3]") { a, _ in
             .tensor(try a.this.permute(try a.shape(from: 0, "dims")))
         },
-        Builtin("tensor.transpose(dim0 = 0, dim1 = 1)", "swaps two dimensions", example: "zeros([2, 3]).transpose(0, 1).shape   # [3, 2]") { a, _ in
+        Builtin("tensor.transpose(dim0 = 0, dim1 = 1) -> tensor", "swaps two dimensions", example: "zeros([2, 3]).transpose(0, 1).shape   # [3, 2]") { a, _ in
             let t = try a.this
             var order = Array(0..<t.shape.count)
             let i = try normalized(try a.int("dim0"), t.shape.count, a, "dim0")
@@ -68,7 +68,7 @@ enum TensorMethods {
             order.swapAt(i, j)
             return .tensor(try t.permute(order))
         },
-        Builtin("tensor.unsqueeze(dim)", "inserts a dimension of size 1 at dim", example: "zeros([3]).unsqueeze(0).shape   # [1, 3]") { a, _ in
+        Builtin("tensor.unsqueeze(dim) -> tensor", "inserts a dimension of size 1 at dim", example: "zeros([3]).unsqueeze(0).shape   # [1, 3]") { a, _ in
             let t = try a.this
             var shape = t.shape
             let d = try a.int("dim")
@@ -79,7 +79,7 @@ enum TensorMethods {
             shape.insert(1, at: axis)
             return .tensor(try t.reshape(shape))
         },
-        Builtin("tensor.squeeze(dim = nil)", "removes dimensions of size 1 (all, or only dim)",
+        Builtin("tensor.squeeze(dim = nil) -> tensor", "removes dimensions of size 1 (all, or only dim)",
                 example: "zeros([1, 3, 1]).squeeze().shape   # [3]") { a, _ in
             let t = try a.this
             var shape = t.shape
@@ -91,7 +91,7 @@ enum TensorMethods {
             }
             return .tensor(try t.reshape(shape))
         },
-        Builtin("tensor.expand(...shape)", "the tensor broadcast to a larger shape", example: "tensor([1, 2]).expand([3, 2])") { a, _ in
+        Builtin("tensor.expand(...shape) -> tensor", "the tensor broadcast to a larger shape", example: "tensor([1, 2]).expand([3, 2])") { a, _ in
             .tensor(try a.this.expand(to: try a.shape(from: 0)))
         },
         Builtin("tensor.chunk(n, axis = 0)", "splits into n pieces along axis (the last may be smaller), as a list",
@@ -107,13 +107,13 @@ enum TensorMethods {
             }
             return .list(ListObject(pieces))
         },
-        Builtin("tensor.flip(axis = 0)", "reverses the order along axis", example: "arange(3).flip()   # tensor([2., 1., 0.])") { a, _ in
+        Builtin("tensor.flip(axis = 0) -> tensor", "reverses the order along axis", example: "arange(3).flip()   # tensor([2., 1., 0.])") { a, _ in
             let t = try a.this
             guard !t.shape.isEmpty else { return .tensor(t) }
             let axis = try normalized(try a.int("axis"), t.shape.count, a, "axis")
             return .tensor(try t.slice(axis: axis, start: nil, stop: nil, step: -1))
         },
-        Builtin("tensor.flatten(start = 0, end = -1)", "merges dimensions start...end into one",
+        Builtin("tensor.flatten(start = 0, end = -1) -> tensor", "merges dimensions start...end into one",
                 example: "zeros([2, 3, 4]).flatten(1).shape   # [2, 12]") { a, _ in
             let t = try a.this
             if t.shape.isEmpty { return .tensor(try t.reshape([1])) }
@@ -128,48 +128,48 @@ enum TensorMethods {
     // MARK: Reductions
 
     static let reductions: [Builtin] = [
-        Builtin("tensor.sum(axis = nil, keepdim = false)", "sum of all elements, or along axis (a number or a list)",
+        Builtin("tensor.sum(axis = nil, keepdim = false) -> tensor", "sum of all elements, or along axis (a number or a list)",
                 example: "tensor([[1, 2], [3, 4]]).sum(axis: 0)   # tensor([4., 6.])") { a, _ in
             .tensor(try a.this.sum(axes: try a.axes(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("tensor.mean(axis = nil, keepdim = false)", "mean of all elements, or along axis",
+        Builtin("tensor.mean(axis = nil, keepdim = false) -> tensor", "mean of all elements, or along axis",
                 example: "tensor([1, 2, 3]).mean()   # tensor(2.)") { a, _ in
             .tensor(try a.this.mean(axes: try a.axes(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("tensor.var(axis = nil, keepdim = false, unbiased = true)", "variance (divides by n - 1 unless unbiased: false)",
+        Builtin("tensor.var(axis = nil, keepdim = false, unbiased = true) -> tensor", "variance (divides by n - 1 unless unbiased: false)",
                 example: "tensor([1, 2, 3]).var()   # tensor(1.)") { a, _ in
             .tensor(try a.this.variance(axes: try a.axes(), keepdim: try a.bool("keepdim"),
                                         unbiased: try a.bool("unbiased")))
         },
-        Builtin("tensor.std(axis = nil, keepdim = false, unbiased = true)", "standard deviation (n - 1 unless unbiased: false)",
+        Builtin("tensor.std(axis = nil, keepdim = false, unbiased = true) -> tensor", "standard deviation (n - 1 unless unbiased: false)",
                 example: "tensor([1, 2, 3]).std()   # tensor(1.)") { a, _ in
             .tensor(try a.this.std(axes: try a.axes(), keepdim: try a.bool("keepdim"),
                                    unbiased: try a.bool("unbiased")))
         },
-        Builtin("tensor.min(axis = nil, keepdim = false)", "smallest element, or smallest along axis",
+        Builtin("tensor.min(axis = nil, keepdim = false) -> tensor", "smallest element, or smallest along axis",
                 example: "tensor([3, 1, 2]).min()   # tensor(1.)") { a, _ in
             .tensor(try a.this.min(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("tensor.max(axis = nil, keepdim = false)", "largest element, or largest along axis",
+        Builtin("tensor.max(axis = nil, keepdim = false) -> tensor", "largest element, or largest along axis",
                 example: "tensor([3, 1, 2]).max()   # tensor(3.)") { a, _ in
             .tensor(try a.this.max(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("tensor.argmax(axis = nil, keepdim = false)", "index of the largest element (flat, or along axis)",
+        Builtin("tensor.argmax(axis = nil, keepdim = false) -> tensor", "index of the largest element (flat, or along axis)",
                 example: "tensor([3, 1, 5]).argmax()   # tensor(2.)") { a, _ in
             .tensor(try a.this.argmax(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("tensor.argmin(axis = nil, keepdim = false)", "index of the smallest element (flat, or along axis)",
+        Builtin("tensor.argmin(axis = nil, keepdim = false) -> tensor", "index of the smallest element (flat, or along axis)",
                 example: "tensor([3, 1, 5]).argmin()   # tensor(1.)") { a, _ in
             .tensor(try a.this.argmin(axis: try a.axis(), keepdim: try a.bool("keepdim")))
         },
-        Builtin("tensor.cumsum(axis = 0)", "running sum along axis", example: "tensor([1, 2, 3]).cumsum()   # tensor([1., 3., 6.])") { a, _ in
+        Builtin("tensor.cumsum(axis = 0) -> tensor", "running sum along axis", example: "tensor([1, 2, 3]).cumsum()   # tensor([1., 3., 6.])") { a, _ in
             .tensor(try a.this.cumsum(axis: try a.int("axis")))
         },
-        Builtin("tensor.cumprod(axis = 0)", "running product along axis (alpha_bar = alphas.cumprod())",
+        Builtin("tensor.cumprod(axis = 0) -> tensor", "running product along axis (alpha_bar = alphas.cumprod())",
                 example: "tensor([1, 2, 3]).cumprod()   # tensor([1., 2., 6.])") { a, _ in
             .tensor(try a.this.cumprod(axis: try a.int("axis")))
         },
-        Builtin("tensor.norm(p = 2)", "the p-norm of all elements (2: Euclidean)", example: "tensor([3, 4]).norm()   # tensor(5.)") { a, _ in
+        Builtin("tensor.norm(p = 2) -> tensor", "the p-norm of all elements (2: Euclidean)", example: "tensor([3, 4]).norm()   # tensor(5.)") { a, _ in
             let t = try a.this
             let p = try a.number("p")
             if p == 2 { return .tensor(try t.square().sum().sqrt()) }

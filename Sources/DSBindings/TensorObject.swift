@@ -67,8 +67,11 @@ public final class TensorObject: NativeObject {
         }
     }
 
+    /// The members every tensor has besides its methods.
+    static var typeMembers: [String] { Array(properties.keys) }
+
     public var memberNames: [String] {
-        (Array(TensorObject.properties.keys) + TensorMethods.table.map(\.shortName)).sorted()
+        (TensorObject.typeMembers + TensorMethods.table.map(\.shortName)).sorted()
     }
 
     func transposed() throws -> Value {

@@ -2,14 +2,23 @@ import DSLanguage
 
 /// Tab completion for the REPL: variables, built-ins and keywords; members after `.`; REPL
 /// commands after `:`. Looking up the object before the dot has no side effects beyond reading
-/// members: globals, dict entries and native objects' `member`.
+/// members: globals, dict entries and native objects' `member`. After a call (`tensor([1]).su`)
+/// the members are those of the type the callee declares it returns (`-> tensor`): nothing is
+/// called to find them.
 public struct Completer {
     public let interpreter: Interpreter
 
     public init(interpreter: Interpreter) { self.interpreter = interpreter }
 
-    /// Full replacements for `word` (the identifier chain under the cursor, such as `s.alpha_b`).
-    public func candidates(for word: String) -> [String] {
+    /// Full replacements for `word` (the identifier chain under the cursor, such as `s.alpha_b`);
+    /// `before` is the text before it on the line (for `.su` after `tensor([1])`).
+    public func candidates(for word: String, after before: String = "") -> [String] {
+        if word.hasPrefix(".") {
+            let prefix = String(word.dropFirst())
+            guard !prefix.contains("."), let expression = TrailingExpression(endOf: before),
+                  let names = memberNames(of: expression) else { return [] }
+            return names.filter { $0.hasPrefix(prefix) }.map { "." + $0 }
+        }
         guard let dot = word.lastIndex(of: ".") else {
             let names = Set(interpreter.globalNames).union(Interpreter.keywords)
             return names.filter { $0.hasPrefix(word) }.sorted()
@@ -71,6 +80,42 @@ public struct Completer {
             names.insert(String(entry.name.dropFirst(typePrefix.count)))
         }
         return names.sorted()
+    }
+
+    /// What an expression is known to be without running it: a value reached through globals and
+    /// members, a method of a type, or a value of a type (a call's declared result).
+    enum Known {
+        case value(Value)
+        case method(Builtin)
+        case type(String)
+    }
+
+    func resolve(_ expression: TrailingExpression) -> Known? {
+        switch expression {
+        case .name(let name):
+            return isIdentifier(name) ? interpreter.global(name).map(Known.value) : nil
+        case .member(let base, let name):
+            switch resolve(base) {
+            case .value(let value): return member(name, of: value).map(Known.value)
+            case .type(let type): return interpreter.help(type + "." + name).map(Known.method)
+            case .method, nil: return nil
+            }
+        case .call(let callee):
+            switch resolve(callee) {
+            case .value(.builtin(let function)): return function.builtin.resultType.map(Known.type)
+            case .method(let builtin): return builtin.resultType.map(Known.type)
+            default: return nil
+            }
+        }
+    }
+
+    /// The names that may follow `expression.`, nil when nothing is known of it.
+    func memberNames(of expression: TrailingExpression) -> [String]? {
+        switch resolve(expression) {
+        case .value(let value): return memberNames(of: value)
+        case .type(let type): return interpreter.memberNames(ofType: type)
+        case .method, nil: return nil
+        }
     }
 
     func isIdentifier(_ text: String) -> Bool {

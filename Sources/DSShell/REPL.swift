@@ -42,7 +42,7 @@ public final class REPL {
                 if trimmed == ":" { return Completer.commands(startingWith: word) }
                 if trimmed.hasPrefix(":help") { return completer.helpCandidates(for: word) }
                 if trimmed.hasPrefix(":"), !trimmed.hasPrefix(":time") { return [] }
-                return completer.candidates(for: word)
+                return completer.candidates(for: word, after: before)
             }
         }
     }

@@ -74,6 +74,69 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(completer.helpCandidates(for: "probe"), ["probe.sum", "probe_count"])
     }
 
+    /// After a call, the members of the type its callee declares (`-> tensor`), found from the text
+    /// alone: the calls are not made (here they could not be: `x` and `e` do not exist, and `boom`
+    /// would print).
+    func testMembersOfWhatACallReturns() throws {
+        let output = StringSink()
+        let interpreter = InterpreterSetup.make(settings: RuntimeSettings(), output: output, errorOutput: StringSink())
+        _ = try interpreter.evaluateInteractive(Source(name: "<repl>", text: """
+            let s = schedule("linear", steps: 10)
+            let t = zeros(1)
+            let m = linear(2, 3)
+            fn boom() { print("ran"); return zeros(1) }
+            """))
+        let completer = Completer(interpreter: interpreter)
+        // the same names as completing a variable holding such a value
+        func members(of variable: String) -> [String] {
+            completer.candidates(for: variable + ".").map { String($0.dropFirst(variable.count)) }
+        }
+        XCTAssertTrue(members(of: "t").contains(".shape") && members(of: "t").contains(".sum"))
+        XCTAssertEqual(completer.candidates(for: ".", after: "tensor([1])"), members(of: "t"))
+        XCTAssertEqual(completer.candidates(for: ".su", after: "let y = s.q_sample(x, 1, e)"), [".sum"])
+        XCTAssertEqual(completer.candidates(for: ".sq", after: "randn(2, 3).reshape(3, 2).mean(axis: 0)"),
+                       [".sqrt", ".square", ".squeeze"])
+        XCTAssertEqual(completer.candidates(for: ".sq", after: "zeros(len(\"))(\")).abs()"), [".sqrt", ".square", ".squeeze"],
+                       "brackets inside strings do not count")
+        XCTAssertEqual(completer.candidates(for: ".", after: "schedule(\"cosine\").with(spacing: \"trailing\")"), members(of: "s"))
+        // a model's members beyond its own layers' names
+        XCTAssertEqual(Set(completer.candidates(for: ".", after: "linear(2, 3)")), Set(members(of: "m")).subtracting([".weight", ".bias"]))
+        XCTAssertEqual(completer.candidates(for: ".st", after: "adam(linear(2, 2).params())"), [".step", ".steps"])
+        // Nothing is known: a script function, a built-in whose result depends on its argument
+        // (abs(1) is a number), a result with no declared type, an index, a literal, no call.
+        for before in ["boom()", "abs(randn([2]))", "randn([2]).item()", "randn([2, 2])[0]", "\"abc\"", "(zeros(1))", "", "1 +"] {
+            XCTAssertEqual(completer.candidates(for: ".s", after: before), [], before)
+        }
+        XCTAssertEqual(output.text, "", "completion ran nothing")
+    }
+
+    /// The expression before the dot is read from its tokens: calls, members and names only, a long
+    /// chain given up on rather than followed.
+    func testTrailingExpressions() {
+        XCTAssertEqual(TrailingExpression(endOf: "let y = s.q_sample(x, f(\")\"), e)"),
+                       .call(.member(.name("s"), "q_sample")))
+        XCTAssertEqual(TrailingExpression(endOf: "a.b().c"), .member(.call(.member(.name("a"), "b")), "c"))
+        XCTAssertNil(TrailingExpression(endOf: "x[0]"))
+        XCTAssertNil(TrailingExpression(endOf: "f(1))"), "unbalanced")
+        XCTAssertNil(TrailingExpression(endOf: Array(repeating: "a", count: 5000).joined(separator: ".")))
+        XCTAssertNil(TrailingExpression(endOf: String(repeating: "f(", count: 3000) + String(repeating: ")", count: 3000) + "+"))
+    }
+
+    /// Every declared result type is the type of what the built-in returned in every call the
+    /// golden scripts make (ScriptRun checks each call), and each such built-in is called there.
+    func testDeclaredResultTypesAreExercised() throws {
+        let interpreter = InterpreterSetup.make(settings: RuntimeSettings(), output: StringSink(), errorOutput: StringSink())
+        let declared = interpreter.helpEntries.filter { $0.resultType != nil }
+        XCTAssertGreaterThan(declared.count, 100)
+        let scripts = ScriptGoldenTests.scripts.compactMap {
+            try? String(contentsOfFile: ScriptGoldenTests.scriptsFolder.appendingPathComponent($0).path, encoding: .utf8)
+        }.joined(separator: "\n")
+        for b in declared {
+            let called = b.name.contains(".") ? "." + b.shortName + "(" : b.name + "("
+            XCTAssertTrue(scripts.contains(called), "\(b.name) -> \(b.resultType ?? ""): no golden script calls it")
+        }
+    }
+
     func testCommands() {
         XCTAssertEqual(Completer.commands(startingWith: "re"), ["reset"])
         XCTAssertEqual(Completer.commands(startingWith: ""), ["help", "vars", "time", "load", "info", "reset", "quit"])

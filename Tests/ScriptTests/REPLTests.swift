@@ -223,10 +223,10 @@ final class HelpLookupTests: XCTestCase {
         let result = replSession(["let s = schedule(\"linear\", steps: 10)", ":help s.q_sample", "import \"train\"", ":help train.train",
                                   "help(s.predict_x0)", ":help s"])
         XCTAssertEqual(result.errors, "")
-        XCTAssertTrue(result.output.contains("schedule.q_sample(x0, t, noise)\n    x_t = √ᾱ_t·x0"), result.output)
+        XCTAssertTrue(result.output.contains("schedule.q_sample(x0, t, noise) -> tensor\n    x_t = √ᾱ_t·x0"), result.output)
         XCTAssertTrue(result.output.contains("fn train(model, s, data, steps = 1000, batch = 256,"), result.output)
         XCTAssertTrue(result.output.contains("    Trains `model` to predict the noise"), result.output)
-        XCTAssertTrue(result.output.contains("schedule.predict_x0(xt, t, eps)\n"), result.output)
+        XCTAssertTrue(result.output.contains("schedule.predict_x0(xt, t, eps) -> tensor\n"), result.output)
         XCTAssertTrue(result.output.contains("s: schedule = schedule(\"linear\", steps: 10"), result.output)
         XCTAssertTrue(result.output.contains("alpha_bar"), result.output)
     }

@@ -10,6 +10,9 @@ import DSLanguage
 /// - `# expect error: LINE:COL MESSAGE` — the script fails; the first diagnostic is at LINE:COL
 ///   and its message contains MESSAGE;
 /// - `# expect stderr: TEXT` — standard error contains TEXT.
+///
+/// Every call of a built-in that declares its result type (`zeros(...shape) -> tensor`) must return
+/// a value of that type.
 struct ScriptGoldenTests {
     static let scriptsFolder: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts")
@@ -53,6 +56,8 @@ struct ScriptGoldenTests {
         } else {
             #expect(run.diagnostics.isEmpty, "\(relativePath): unexpected error\n\(run.rendered)")
         }
+        let mismatches = run.resultTypeMismatches.joined(separator: ", ")
+        #expect(run.resultTypeMismatches.isEmpty, "\(relativePath): built-ins returned other types than they declare: \(mismatches)")
         for wanted in expectations.errorOutput {
             #expect(run.errorOutput.contains(wanted), "\(relativePath): standard error lacks '\(wanted)'\n--- stderr ---\n\(run.errorOutput)")
         }
@@ -91,6 +96,9 @@ final class ScriptRun: @unchecked Sendable {
     var errorOutput = ""
     var diagnostics: [Diagnostic] = []
     var rendered = ""
+    /// `NAME -> DECLARED returned ACTUAL` for each call of a built-in whose declared result type
+    /// (`-> tensor`, which completion trusts) was not the type it returned.
+    var resultTypeMismatches: [String] = []
 
     static func run(path: String, text: String) -> ScriptRun {
         let result = ScriptRun()
@@ -99,6 +107,11 @@ final class ScriptRun: @unchecked Sendable {
             let out = StringSink(), err = StringSink()
             let interpreter = Interpreter(output: out, errorOutput: err)
             Bindings.install(in: interpreter)
+            interpreter.builtinResultObserver = { builtin, value in
+                if let declared = builtin.resultType, value.typeName != declared {
+                    result.resultTypeMismatches.append("\(builtin.name) -> \(declared) returned \(value.typeName)")
+                }
+            }
             let stdlib = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("stdlib").path
             interpreter.importPaths = [stdlib]

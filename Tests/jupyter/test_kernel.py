@@ -325,6 +325,8 @@ def test_complete_inspect_and_is_complete():
         assert c["matches"] == ["sched.alpha_bar", "sched.alpha_bar_prev"] and c["cursor_start"] == 0, c
         c = k.client.complete("x = ᾱ + pri", 11, reply=True)["content"]  # the cursor counts code points
         assert "print" in c["matches"] and c["cursor_start"] == 8, c
+        c = k.client.complete("sched.q_sample(x, 1, e).su", 26, reply=True)["content"]  # the type q_sample returns
+        assert c["matches"] == [".sum"] and c["cursor_start"] == 23, c
         c = k.client.complete(":ti", 3, reply=True)["content"]
         assert c["matches"] == ["time"] and c["cursor_start"] == 1, c
         i = k.client.inspect("abs(", 2, reply=True)["content"]

@@ -33,6 +33,8 @@ public struct Builtin {
     public var variadicName: String? { parameters.variadicName }
     /// True when a parameter is `**name`: any keyword is accepted.
     public var acceptsAnyKeyword: Bool { parameters.acceptsAnyKeyword }
+    /// The type name of every value it returns (`zeros(...shape) -> tensor`), nil when not declared.
+    public var resultType: String? { parameters.resultType }
 
     public init(
         _ signature: String, _ summary: String, example: String = "",

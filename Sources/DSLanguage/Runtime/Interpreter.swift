@@ -24,7 +24,20 @@ public final class Interpreter {
     public func register(_ domain: BuiltinDomain) {
         register(domain.functions)
         registerHelp(domain.methods)
+        runtime.typeMembers.merge(domain.members) { $0 + $1 }
         domains.append(domain)
+    }
+
+    /// What may follow `x.` for any `x` of type `type`: its registered members and methods, sorted.
+    public func memberNames(ofType type: String) -> [String] {
+        Set((runtime.typeMembers[type] ?? []) + runtime.registeredMethods(of: type).map(\.shortName)).sorted()
+    }
+
+    /// Called with every built-in's result as it returns (nil: nothing is called); the script tests
+    /// check each declared result type (`-> tensor`) with it.
+    public var builtinResultObserver: ((Builtin, Value) -> Void)? {
+        get { runtime.builtinResultObserver }
+        set { runtime.builtinResultObserver = newValue }
     }
 
     /// Adds a table of global built-ins (functions) and their `:help` entries.

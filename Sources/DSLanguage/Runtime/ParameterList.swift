@@ -5,7 +5,8 @@
 /// a body reads it as `args.int("steps")`. A parameter written `...name` takes the remaining
 /// positional arguments (the parameters after it are keywords only); `**name` accepts keywords of
 /// any name. Defaults are literals: numbers, strings, `true`, `false`, `nil` (no default), lists
-/// of literals and `{}`.
+/// of literals and `{}`. A signature may end with `-> type`, the type name (`tensor`) of every value
+/// the built-in returns, which completion reads without calling it.
 public final class ParameterList {
     public struct Parameter {
         public let name: String
@@ -25,6 +26,8 @@ public final class ParameterList {
     public let variadicName: String?
     /// True when a parameter is `**name`: any keyword is accepted.
     public let acceptsAnyKeyword: Bool
+    /// The `-> type` after the parameters: the type name of whatever the built-in returns.
+    public let resultType: String?
 
     /// The parameters' names, positions and scalar defaults side by side, for lookups on every call.
     public let names: [String]
@@ -39,6 +42,9 @@ public final class ParameterList {
         let name = trimmed(signature[..<open])
         self.name = name
         shortName = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]) } ?? name
+        let afterClose = signature.lastIndex(of: ")").map { signature[signature.index(after: $0)...] } ?? ""
+        let arrow = trimmed(afterClose)
+        resultType = arrow.hasPrefix("->") ? trimmed(arrow.dropFirst(2)) : nil
         guard open < signature.endIndex else {
             (parameters, variadicName, acceptsAnyKeyword, names, nameLengths, positions, scalarDefaults, hasDefaults)
                 = ([], nil, false, [], [], [], [], false)

@@ -177,6 +177,8 @@ extension Runtime {
         if let span { nativeCallSpan = span }
         defer { nativeCallSpan = saved }
         // Engine, file and diffusion errors, and any other error of native code, become located script errors.
-        return try enteringInterruptible(at: span ?? saved, in: name) { try b.body(arguments, self) }
+        let result = try enteringInterruptible(at: span ?? saved, in: name) { try b.body(arguments, self) }
+        if let observe = builtinResultObserver { observe(b, result) }
+        return result
     }
 }

@@ -91,6 +91,11 @@ final class Runtime: CallContext {
     var globals: GlobalTable
     var helpTable: [String: Builtin] = [:]
     var helpOrder: [String] = []
+    /// The members of each native type that are not methods (`tensor` → `shape`, `T`, ...), for
+    /// completing after a call whose result type is declared.
+    var typeMembers: [String: [String]] = [:]
+    /// Sees every built-in's result (the tests check declared result types with it).
+    var builtinResultObserver: ((Builtin, Value) -> Void)?
     var importPaths: [String] = []
     var modules: [String: ModuleObject] = [:]
     var importing: [String] = []

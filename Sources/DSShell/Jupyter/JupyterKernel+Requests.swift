@@ -123,7 +123,7 @@ extension JupyterKernel {
         } else if line.hasPrefix(":help") {
             matches = completer.helpCandidates(for: word)
         } else {
-            matches = completer.candidates(for: word)
+            matches = completer.candidates(for: word, after: String(String.UnicodeScalarView(code[lineStart..<start])))
         }
         return [
             "status": "ok", "matches": .array(matches.map { .string($0) }), "cursor_start": .integer(start),
