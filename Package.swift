@@ -3,10 +3,10 @@
 //
 // Targets, from the bottom up (the list is the architecture):
 //   CReadline, COpenBLAS, CPNG   system libraries from Debian's -dev packages
-//   CMalloc                      glibc's heap statistics (a header only)
+//   CSystem                      glibc's heap statistics and the machine stack's position (a header only)
 //   CKernels                     the innermost float loops in C, compiled per CPU level (AVX-512/AVX2/base)
 //   CJupyterWire                 ZeroMQ and HMAC-SHA256 for the Jupyter kernel, opened with dlopen
-//   DSLimits                     the memory budget that lists, strings, dicts and tensors share
+//   DSLimits                     the memory budget that lists, strings, dicts and tensors share; number text (NaN as nan)
 //   DSLanguage                   lexer, parser, resolver, runtime, core built-ins; knows nothing of tensors
 //   DSEngine                     tensors, autograd, layers, optimizers, file formats (BLAS underneath)
 //   DSDiffusion                  schedules, DDPM/DDIM, losses, models built on DSEngine
@@ -37,12 +37,15 @@ let package = Package(
             name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]),
 
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
-        .target(name: "DSLimits", dependencies: [.target(name: "CMalloc", condition: .when(platforms: [.linux]))]),
+        .target(name: "DSLimits", dependencies: [.target(name: "CSystem", condition: .when(platforms: [.linux]))]),
         .target(
             name: "DSLanguage",
-            dependencies: ["DSLimits", .product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: [
+                "DSLimits", .target(name: "CSystem", condition: .when(platforms: [.linux])),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-builtin", "-fno-math-errno", "-mprefer-vector-width=512"])]),
@@ -52,9 +55,9 @@ let package = Package(
         .target(
             name: "DSEngine",
             dependencies: ["DSLimits", "COpenBLAS", "CPNG", "CKernels"]),
-        .target(name: "DSDiffusion", dependencies: ["DSEngine"]),
-        .target(name: "DSRender", dependencies: ["DSEngine"]),
-        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSEngine", "DSDiffusion", "DSRender"]),
+        .target(name: "DSDiffusion", dependencies: ["DSEngine", "DSLimits"]),
+        .target(name: "DSRender", dependencies: ["DSEngine", "DSLimits"]),
+        .target(name: "DSBindings", dependencies: ["DSLanguage", "DSLimits", "DSEngine", "DSDiffusion", "DSRender"]),
         .target(
             name: "DSShell",
             dependencies: [
@@ -66,7 +69,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["DSLanguage", "DSLimits"]),
         .testTarget(name: "EngineTests", dependencies: ["DSEngine", "CKernels"]),
         .testTarget(name: "DiffusionTests", dependencies: ["DSDiffusion", "DSEngine"]),
-        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine"]),
+        .testTarget(name: "RenderTests", dependencies: ["DSRender", "DSEngine", "DSLimits"]),
         .testTarget(name: "ScriptTests", dependencies: ["DSShell", "DSBindings", "DSRender", "DSLanguage"]),
     ]
 )

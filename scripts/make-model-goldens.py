@@ -226,6 +226,31 @@ def make_vq():
     save_folder(m, "vq", io)
 
 
+def make_act_models():
+    """act_fn other than SiLU: diffusers uses it in the resnets only; UNet2DModel's time and class
+    embeddings and its output activation, and the VAE coders' output activation, stay SiLU."""
+    torch.manual_seed(20)
+    m = UNet2DModel(sample_size=8, in_channels=2, out_channels=2, block_out_channels=(8, 16),
+                    down_block_types=("DownBlock2D", "AttnDownBlock2D"), up_block_types=("AttnUpBlock2D", "UpBlock2D"),
+                    layers_per_block=1, norm_num_groups=4, attention_head_dim=8, act_fn="gelu",
+                    class_embed_type="timestep")
+    round_to_half(m)
+    x = torch.randn(2, 2, 8, 8, generator=torch.Generator().manual_seed(21))
+    save_folder(m, "unet_gelu", unet_io(m, x, torch.tensor([10.0, 500.0]), ["conv_in.weight", "class_embedding.linear_1.weight"],
+                                        class_labels=torch.tensor([3.0, 70.0])))
+    torch.manual_seed(22)
+    m = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(8, 16),
+                      down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                      up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+                      layers_per_block=1, latent_channels=2, norm_num_groups=4, sample_size=8, act_fn="relu")
+    round_to_half(m)
+    x = torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(23))
+    z = torch.randn(2, 2, 4, 4, generator=torch.Generator().manual_seed(24))
+    with torch.no_grad():
+        post = m.encode(x).latent_dist
+        save_folder(m, "vae_relu", {"x": x, "z": z, "mean": post.mean, "logvar": post.logvar, "decoded": m.decode(z).sample})
+
+
 def make_weight_formats():
     """One tiny UNet in diffusers' other weight layouts: PyTorch .bin (torch.save zip format), the fp16
     variant file name, safetensors shards with their index, and .bin shards with theirs. io.safetensors
@@ -336,5 +361,6 @@ if __name__ == "__main__":
         make_cond_unets()
         make_vae()
         make_vq()
+        make_act_models()
         make_weight_formats()
         print("wrote", os.path.normpath(ROOT))

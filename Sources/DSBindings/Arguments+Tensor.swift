@@ -40,7 +40,12 @@ extension Arguments {
     /// A shape given as one list (`[2, 3]`) or as the remaining positional integers (`2, 3`),
     /// starting at `position` (a `...shape` parameter has no position of its own in the signature).
     func shape(from position: Int, _ name: String = "shape") throws -> [Int] {
-        if position < count, case .list = positional[position] { return try intList(position, name) }
+        if position < count, case .list = positional[position] {
+            guard position + 1 == count else {
+                throw error(position + 1, nil, "a shape is one list or several integers, not both")
+            }
+            return try intList(position, name)
+        }
         if position >= count { return try intList(position, name) }
         var dims: [Int] = []
         for i in position..<count { dims.append(try int(i, name)) }

@@ -15,7 +15,7 @@ public enum Bindings {
             "Layers and optimizers", functions: NNLibrary.layers + OptimizerLibrary.optimizers,
             methods: ModelObject.methods + OptimizerObject.methods + EMAObject.methods + ScheduleObject.methods),
         BuiltinDomain(
-            "Diffusion", functions: DiffusionLibrary.functions + DiffusionLosses.functions,
+            "Diffusion", functions: DiffusionLibrary.functions + SamplerLibrary.functions + DiffusionLosses.functions,
             methods: NoiseScheduleObject.methods),
         BuiltinDomain(
             "Models", functions: DiffusionLibrary.models + ImageModelLibrary.table + PretrainedLibrary.table,

@@ -88,7 +88,7 @@ enum ChartLibrary {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
-                throw ScriptError("save_svg: cannot write \(path): \(error.localizedDescription)")
+                throw ScriptError("save_svg: cannot write \(path): \(FormatError.reason(error))")
             }
             return .null
         },

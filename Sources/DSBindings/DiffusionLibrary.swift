@@ -118,13 +118,14 @@ enum DiffusionLibrary {
 
     /// The `mlp_denoiser` model (listed with the models).
     static let models: [Builtin] = [
-        Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32)",
-                "a denoiser for points in R^dim: sinusoidal time embedding ++ x → layers × (linear, SiLU) → dim; call model(x, t)",
+        Builtin("mlp_denoiser(dim = 2, hidden = 128, layers = 3, time_dim = 32, num_classes = nil)",
+                "a denoiser for points in R^dim: sinusoidal time embedding ++ x (++ a learned label embedding) → layers × (linear, SiLU) → dim; call model(x, t) or model(x, t, class_labels: y)",
                 example: "let model = mlp_denoiser(dim: 2, hidden: 128, layers: 3)\nmodel(randn([8, 2]), 500).shape   # [8, 2]") { a, c in
+            let classes: Int? = a.has("num_classes") ? try a.int("num_classes") : nil
             let net = try MLPDenoiser(dim: try a.int("dim"), hidden: try a.int("hidden"),
                                       layers: try a.int("layers"), timeDim: try a.int("time_dim"),
-                                      generator: RandomState.of(c))
-            return .native(ModelObject(net) { args, _ in
+                                      numClasses: classes, generator: RandomState.of(c))
+            let object = ModelObject(net) { args, _ in
                 var args = args
                 args.functionName = "mlp_denoiser"
                 guard args.count == 2 || args.has(nil, "t") else {
@@ -133,8 +134,14 @@ enum DiffusionLibrary {
                 let x = try args.tensor(0, "x")
                 let t = try args.tensor(1, "t")
                 guard t.scalars.allSatisfy(\.isFinite) else { throw args.error(1, "t", "timesteps must be finite numbers") }
-                return .tensor(try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars)))
-            })
+                let labels = try args.classLabels()
+                return .tensor(try net.forward(x, t: Tensor(shape: [t.count], scalars: t.scalars), classLabels: labels))
+            }
+            if let classes {
+                object.extraFields["num_classes"] = { .number(Double(classes)) }
+                object.extraFields["null_label"] = { .number(Double(classes)) }
+            }
+            return .native(object)
         },
     ]
 

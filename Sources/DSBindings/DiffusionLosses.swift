@@ -4,7 +4,7 @@ import DSLanguage
 import Foundation
 import OrderedCollections
 
-/// Losses, the variational bound, the 2-D data sets and `energy_distance`
+/// Losses, the variational bound, the 2-D data sets, `energy_distance` and `frechet_distance`
 /// (docs/builtins.md § Diffusion and § Files, pictures and data).
 ///
 /// `diffusion_loss` is differentiable through the model output. `kl_normal`, `vae_kl` and
@@ -12,13 +12,24 @@ import OrderedCollections
 /// trains through them) and evaluated in float64 by DSDiffusion otherwise.
 enum DiffusionLosses {
     static let functions: [Builtin] = [
-        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5)",
-                "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.)",
-                example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()") { a, c in
+        Builtin("diffusion_loss(model, s, x0, prediction = nil, weighting = \"none\", gamma = 5, class_labels = nil, cond_drop = 0, null_label = nil)",
+                "DDPM's training loss: t ~ U{0..T−1}, ε ~ N(0, I), MSE of model(x_t, t) against ε, x0 or v (min_snr: Hang et al.); with class_labels, each is replaced by the null label with probability cond_drop (classifier-free guidance)",
+                example: "let loss = diffusion_loss(model, s, batch)\nloss.backward()\ndiffusion_loss(model, s, x, class_labels: y, cond_drop: 0.1)") { a, c in
             let model = try DiffusionBridge.checkCallable(a)
             let s = try a.schedule(), x0 = try a.tensor("x0")
             let weighting = try LossWeighting(name: try a.string("weighting"))
-            let r = try diffusionLoss(DiffusionBridge.model(model, c), schedule: s, x0: x0, generator: RandomState.of(c),
+            let labels = try a.classLabels()
+            let drop = try a.number("cond_drop")
+            var dropout: LabelDropout? = nil
+            if drop != 0 {
+                let null = a.has("null_label") ? try a.int("null_label") : try DiffusionBridge.nullLabel(of: model, c)
+                guard let null else {
+                    throw a.error("null_label", "cond_drop needs the null label: pass null_label: (a conditional mlp_denoiser knows its own)")
+                }
+                dropout = try LabelDropout(probability: drop, nullLabel: null)
+            }
+            let r = try diffusionLoss(DiffusionBridge.labelledModel(model, c), schedule: s, x0: x0, classLabels: labels,
+                                      dropout: dropout, generator: RandomState.of(c),
                                       prediction: try a.prediction(default: s.settings.prediction), weighting: weighting,
                                       gamma: try a.number("gamma"))
             return .tensor(r.loss)
@@ -82,11 +93,19 @@ enum DiffusionLosses {
     /// `swiss_roll(n)`, `moons(n)`, …: DSDiffusion's data sets drawn from the interpreter's generator,
     /// and `energy_distance` to compare samples with them (`:help` lists them with the data).
     static let datasets: [Builtin] = Datasets2D.names.map { name in
-        Builtin("\(name)(n)", "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)",
-                example: "let data = \(name)(2000)") { a, c in
+        let labelled = Datasets2D.labelled[name]
+        return Builtin(labelled == nil ? "\(name)(n)" : "\(name)(n, labels = false)",
+                       "n points of the toy 2-D data set \(name) ([n, 2], unit variance per axis)"
+                           + (labelled == nil ? "" : "; labels: true returns {points, labels}"),
+                       example: "let data = \(name)(2000)") { a, c in
             let n = try a.int("n")
             let g = RandomState.of(c)
-            return .tensor(try Datasets2D.make(name, n: n, random: DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) })))
+            let random = DataRandom(uniform: { g.uniform($0) }, normal: { g.normal($0) })
+            if let labelled, try a.bool("labels", default: false) {
+                let (points, labels) = try labelled(n, random)
+                return .dict(DictObject(["points": .tensor(points), "labels": .tensor(labels)]))
+            }
+            return .tensor(try Datasets2D.make(name, n: n, random: random))
         }
     } + [
         Builtin("energy_distance(a, b)", "2·E‖a−b‖ − E‖a−a′‖ − E‖b−b′‖ over all pairs of rows (0 when the samples match)",
@@ -97,6 +116,32 @@ enum DiffusionLosses {
             }
             guard Double(x.shape[0]) * Double(y.shape[0]) <= 1e9 else { throw a.error("a", "too many points") }
             return .number(energyDistance(x, y))
+        },
+        Builtin("frechet_distance(samples, data, features = nil, batch = 256)",
+                "the Fréchet distance between Gaussians fitted to features(samples) and features(data) (FID with a classifier's features; the flattened values without)",
+                example: "frechet_distance(samples, images, features: fn(x) => classifier.features(x))") { a, c in
+            let samples = try a.tensor("samples"), data = try a.tensor("data")
+            let features = a.has("features") ? try DiffusionBridge.checkCallable(a, "features") : nil
+            let batch = try a.int("batch")
+            guard batch >= 1 else { throw a.error("batch", "a positive batch size expected, got \(batch)") }
+            func embed(_ x: Tensor, _ what: String) throws -> Tensor {
+                guard x.rank >= 1, x.shape[0] >= 2 else { throw ScriptError("frechet_distance: \(what) needs at least 2 rows, got shape \(x.shape)") }
+                guard let features else { return try x.reshape([x.shape[0], x.count / x.shape[0]]) }
+                let parts = try stride(from: 0, to: x.shape[0], by: batch).map { start -> Tensor in
+                    let rows = try x.slice(axis: 0, start: start, stop: Swift.min(start + batch, x.shape[0]))
+                    let out = try Engine.withNoGrad {
+                        try c.call(features, Arguments([.tensor(rows)], functionName: "features"))
+                    }
+                    guard case .native(let object as TensorObject) = out, object.tensor.rank >= 1,
+                          object.tensor.shape[0] == rows.shape[0] else {
+                        throw ScriptError("features must return a tensor with one row per input row, got \(out.typeName)")
+                    }
+                    return try object.tensor.reshape([rows.shape[0], object.tensor.count / rows.shape[0]])
+                }
+                return try Tensor.cat(parts, axis: 0)
+            }
+            let x = try embed(samples, "samples"), y = try embed(data, "data")
+            return .number(try FrechetDistance.distance(x, y))
         },
     ]
 

@@ -10,6 +10,17 @@ extension Arguments {
 
     /// Timesteps: a number (one for the whole batch) or a tensor / list of per-sample integers.
     func timesteps(_ name: String = "t") throws -> [Int] {
+        try wholeNumbers(name, what: "timesteps", expected: "timestep (number or tensor)")
+    }
+
+    /// `class_labels:` — a number (one label for the batch) or a tensor / list of per-sample labels; nil when absent.
+    func classLabels(_ name: String = "class_labels") throws -> [Int]? {
+        guard has(name) else { return nil }
+        return try wholeNumbers(name, what: "class labels", expected: "class labels (number, list or tensor)")
+    }
+
+    /// One or more whole numbers given as a number, a list or a tensor.
+    private func wholeNumbers(_ name: String, what: String, expected: String) throws -> [Int] {
         let position = position(of: name)
         let v = try value(position, name)
         let values: [Float]
@@ -17,12 +28,12 @@ extension Arguments {
         case .number(let x): values = [Float(x)]
         case .native(let object as TensorObject): values = object.tensor.scalars
         case .list: values = try tensor(position, name).scalars
-        default: throw typeError(position, name, expected: "timestep (number or tensor)", got: v)
+        default: throw typeError(position, name, expected: expected, got: v)
         }
-        guard !values.isEmpty else { throw error(position, name, "no timesteps given") }
+        guard !values.isEmpty else { throw error(position, name, "no \(what) given") }
         return try values.map { x in
             guard x.isFinite, x.rounded() == x, Swift.abs(x) < 1e9 else {
-                throw error(position, name, "timesteps must be whole numbers, got \(formatNumber(Double(x)))")
+                throw error(position, name, "\(what) must be whole numbers, got \(formatNumber(Double(x)))")
             }
             return Int(x)
         }
@@ -98,15 +109,46 @@ enum DiffusionBridge {
     /// A script callable (`model(x, t)`, or `model(x, t, class_labels: y)` when labels are given) as a
     /// `DenoiserModel`; t is passed as a tensor of per-sample steps.
     static func model(_ callee: Value, _ context: CallContext, name: String = "model", classLabels: Tensor? = nil) -> DenoiserModel {
-        let keywords: [(name: String, value: Value)] = classLabels.map { [("class_labels", .tensor($0))] } ?? []
-        return { xt, t in
-            let steps = Tensor(shape: [t.count], scalars: t.map(Float.init))
-            let result = try context.call(callee, Arguments([.tensor(xt), .tensor(steps)], keywords: keywords, functionName: name))
-            guard case .native(let object as TensorObject) = result else {
-                throw ScriptError("the model must return a tensor, got \(result.typeName)")
-            }
-            return object.tensor
+        { xt, t in
+            try call(callee, context, name, xt, steps: t.map(Float.init), labels: classLabels)
         }
+    }
+
+    /// A script callable as a `LabelledDenoiserModel` (labels passed per call, for training with `cond_drop:`).
+    static func labelledModel(_ callee: Value, _ context: CallContext) -> LabelledDenoiserModel {
+        { xt, t, labels in
+            try call(callee, context, "model", xt, steps: t.map(Float.init), labels: labels.map(labelTensor))
+        }
+    }
+
+    /// A script callable as the samplers' `ConditionalModel`: one (possibly fractional) timestep for the
+    /// batch, passed as a tensor of B equal values.
+    static func conditionalModel(_ callee: Value, _ context: CallContext) -> ConditionalModel {
+        { xt, t, labels in
+            try call(callee, context, "model", xt, steps: [Float](repeating: Float(t), count: xt.shape.first ?? 1),
+                     labels: labels.map(labelTensor))
+        }
+    }
+
+    static func labelTensor(_ labels: [Int]) -> Tensor { Tensor(shape: [labels.count], scalars: labels.map(Float.init)) }
+
+    /// `callee(xt, steps)` (plus `class_labels:` when given), which must return a tensor.
+    private static func call(_ callee: Value, _ context: CallContext, _ name: String, _ xt: Tensor, steps: [Float],
+                             labels: Tensor?) throws -> Tensor {
+        let keywords: [(name: String, value: Value)] = labels.map { [("class_labels", .tensor($0))] } ?? []
+        let result = try context.call(callee, Arguments([.tensor(xt), .tensor(Tensor(shape: [steps.count], scalars: steps))],
+                                                        keywords: keywords, functionName: name))
+        guard case .native(let object as TensorObject) = result else {
+            throw ScriptError("the model must return a tensor, got \(result.typeName)")
+        }
+        return object.tensor
+    }
+
+    /// The model's `null_label` field (a conditional `mlp_denoiser` has one), or nil.
+    static func nullLabel(of callee: Value, _ context: CallContext) throws -> Int? {
+        guard case .native(let object) = callee, let value = try object.member("null_label", context: context),
+              case .number(let label) = value else { return nil }
+        return Int(label)
     }
 
     /// Checks that a value can be called as `model(x, t)`.
@@ -159,6 +201,7 @@ enum DiffusionBridge {
 
     /// The noises a DDPM sampler draws after x_T, given by the script (`step_noises:` a list of tensors,
     /// or one tensor whose first axis runs over the steps), or drawn from the generator when absent.
+    /// x_T itself is `noise:`, else the generator's first draw.
     struct StepNoises {
         let source: NoiseSource
         /// Throws when the script gave more noises than the sampler used.
@@ -166,7 +209,8 @@ enum DiffusionBridge {
     }
 
     static func stepNoises(_ a: Arguments, _ context: CallContext) throws -> StepNoises {
-        guard a.has("step_noises") else { return StepNoises(source: noise(context), checkUsed: {}) }
+        let generator = noise(context)
+        guard a.has("step_noises") else { return StepNoises(source: generator, checkUsed: {}) }
         let given: [Tensor]
         if case .list(let list) = try a.value("step_noises") {
             given = try list.items.enumerated().map { i, v in
@@ -180,8 +224,12 @@ enum DiffusionBridge {
             guard stacked.rank >= 1 else { throw a.error("step_noises", "expected a list of tensors or a tensor [steps, ...]") }
             given = try (0..<stacked.shape[0]).map { try stacked.index([.index($0)]) }
         }
-        var used = 0
+        var used = 0, drawsStart = !a.has("noise")
         let source: NoiseSource = { shape in
+            if drawsStart {
+                drawsStart = false
+                return try generator(shape)
+            }
             guard used < given.count else {
                 throw ScriptError("step_noises holds \(given.count) tensors but the sampler needs more (one per step with t > 0)")
             }

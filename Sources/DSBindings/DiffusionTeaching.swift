@@ -9,11 +9,17 @@ import Foundation
 /// never from float32 tensors.
 enum DiffusionTeaching {
     static let functions: [Builtin] = [
-        Builtin("explain(s, t, t_prev, eta = 0)", "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in",
-                example: "explain(schedule(\"linear\"), 500)") { a, c in
+        Builtin("explain(s, t, t_prev, eta = 0, sampler = nil)",
+                "prints every schedule quantity at t and the DDPM / DDIM updates with the numbers filled in; with sampler: that sampler's step t → t_prev",
+                example: "explain(schedule(\"linear\"), 500)\nexplain(schedule(\"linear\"), 500, t_prev: 400, sampler: \"dpmpp_2m\")") { a, c in
             let s = try a.schedule(), t = try a.int("t")
             let prev: Int? = a.has("t_prev") ? try a.int("t_prev") : nil
-            c.write(try explain(s, t: t, ddimPrev: prev, eta: try a.number("eta")) + "\n")
+            let eta = try a.number("eta")
+            if a.has("sampler") {
+                c.write(try explainSampler(s, sampler: try SamplerKind(name: try a.string("sampler")), t: t, tPrev: prev, eta: eta) + "\n")
+            } else {
+                RichDisplay.explanation(try explanation(s, t: t, ddimPrev: prev, eta: eta), context: c)
+            }
             return .null
         },
         Builtin("table(s, every = 100, columns)", "prints the schedule every `every` steps (and at T − 1) as float64 columns",
@@ -27,7 +33,8 @@ enum DiffusionTeaching {
                     return name
                 }
             }
-            c.write(try table(s, every: every, columns: columns).render() + "\n")
+            let rows = try table(s, every: every, columns: columns)
+            RichDisplay.table(TextTable(header: rows.columns, cells: rows.cells, leftAligned: 0), context: c)
             return .null
         },
         Builtin("compare(schedules, width = 60, height = 15, title = nil, color = nil)", "overlays ᾱ_t and log-SNR of several schedules (two charts)",
@@ -51,8 +58,7 @@ enum DiffusionTeaching {
                 example: "check(\"variance kept\", x.var(), 1, tol: 0.05)") { a, c in
             let name = try a.string("name")
             if case .bool(let got) = try a.value("got"), case .bool(let want) = try a.value("want") {
-                // A yes/no check: `PASS  name: true`, or `FAIL  name: false (want true)`.
-                c.write("  \(got == want ? "PASS" : "FAIL")  \(name): \(got)\(got == want ? "" : " (want \(want))")\n")
+                RichDisplay.check(CheckRow(name: name, got: "\(got)", want: "\(want)", passed: got == want), context: c)
                 if got != want { throw ScriptError("check '\(name)' failed: got \(got), want \(want)") }
                 return .bool(true)
             }
@@ -71,12 +77,13 @@ enum DiffusionTeaching {
             }
             let pass = worst <= tol
             func show(_ t: [Double]) -> String {
-                t.count == 1 ? Teaching2.number(t[0])
-                    : "[" + t.prefix(4).map { Teaching2.number($0) }.joined(separator: ", ") + (t.count > 4 ? ", …]" : "]")
+                t.count == 1 ? Teaching.number(t[0])
+                    : "[" + t.prefix(4).map { Teaching.number($0) }.joined(separator: ", ") + (t.count > 4 ? ", …]" : "]")
             }
-            c.write("  \(pass ? "PASS" : "FAIL")  \(name): \(show(got)) vs \(show(want))  (|diff| \(Teaching2.number(worst)) \(pass ? "≤" : ">") tol \(Teaching2.number(tol)))\n")
+            RichDisplay.check(CheckRow(name: name, got: show(got), want: show(want), difference: Teaching.number(worst),
+                                       tolerance: Teaching.number(tol), passed: pass), context: c)
             if !pass {
-                throw ScriptError("check '\(name)' failed: |got − want| = \(Teaching2.number(worst)) > tol \(Teaching2.number(tol))")
+                throw ScriptError("check '\(name)' failed: |got − want| = \(Teaching.number(worst)) > tol \(Teaching.number(tol))")
             }
             return .bool(true)
         },
@@ -88,15 +95,6 @@ enum DiffusionTeaching {
         let t = try a.tensor(name)
         guard t.count > 0 else { throw a.error(name, "no values to check") }
         return t.scalars.map(Double.init)
-    }
-}
-
-/// Number formatting and a small text chart for the teaching functions.
-enum Teaching2 {
-    static func number(_ x: Double) -> String {
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x.isNaN { return "nan" }
-        return String(format: "%.6g", x)
     }
 }
 

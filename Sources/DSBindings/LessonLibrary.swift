@@ -1,4 +1,5 @@
 import DSLanguage
+import DSRender
 import Foundation
 
 /// Lessons (docs/builtins.md § Teaching the math): `lesson(name)` runs `stdlib/lessons/NAME.dscript`,
@@ -27,10 +28,8 @@ enum LessonLibrary {
                 let host = try LessonHost.of(c)
                 for entry in all { try host.run(path: entry.path, context: c) }
             } else {
-                let width = all.map(\.name.count).max() ?? 0
-                for entry in all {
-                    c.write("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.title + "\n")
-                }
+                RichDisplay.table(TextTable(header: ["lesson", "title"], cells: all.map { [$0.name, $0.title] }, leftAligned: 2,
+                                            indent: "  ", headerInText: false), context: c)
             }
             return .null  // printed: the REPL echoes nothing more
         },
@@ -129,8 +128,10 @@ final class LessonHost {
         return []
     }
 
-    /// The syllabus order (docs/builtins.md § Teaching the math); other lessons follow alphabetically.
-    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling"]
+    /// The syllabus order (docs/builtins.md § Teaching the math), then the samplers and guidance
+    /// (issue 13); other lessons follow alphabetically.
+    static let syllabus = ["probability", "kl", "vae", "forward", "posterior", "elbo", "eps", "sampling",
+                           "score", "ode", "vpred", "guidance", "zerosnr"]
 
     static func rank(_ name: String) -> Int { syllabus.firstIndex(of: name) ?? syllabus.count }
 

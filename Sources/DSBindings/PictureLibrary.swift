@@ -69,6 +69,7 @@ enum PictureLibrary {
                 if shape.isEmpty {
                     shape = t.shape
                     try TensorConversion.checkShape([names.count] + shape, function: a.functionName)
+                    try Tensor.reserve(names.count * t.count, [names.count] + shape)
                     scalars.reserveCapacity(names.count * t.count)
                 } else if t.shape != shape {
                     throw ScriptError("load_png_folder: \(name) is \(t.shape[2])×\(t.shape[1]) with \(t.shape[0]) channels, but the first image is \(shape[2])×\(shape[1]) with \(shape[0])")

@@ -1,6 +1,7 @@
 import DSDiffusion
 import DSEngine
 import DSLanguage
+import DSRender
 import OrderedCollections
 
 /// A diffusers pipeline as a dscript value (`type(p)` is `"pipeline"`, docs/builtins.md § Models):
@@ -87,8 +88,12 @@ public final class PipelineObject: NativeObject {
                 example: "let p = from_pretrained(\"ddpm-cifar10-32\")\nshow(p.sample(batch: 4, steps: 100))") { a, c in
             let p = try this(a)
             let noises = try DiffusionBridge.stepNoises(a, c)
-            let images = try p.sample(batch: try a.int("batch"), steps: a.has("steps") ? try a.int("steps") : nil,
-                                      eta: try a.number("eta"), initialNoise: try a.optionalTensor("noise"), noise: noises.source,
+            let start = try a.optionalTensor("noise"), batch = try a.int("batch")
+            if let start, a.given("batch") != nil, start.shape.first != batch {
+                throw ScriptError("\(p.className): batch \(batch) but noise: has shape \(TensorFormatter.formatShape(start.shape))")
+            }
+            let images = try p.sample(batch: batch, steps: a.has("steps") ? try a.int("steps") : nil,
+                                      eta: try a.number("eta"), initialNoise: start, noise: noises.source,
                                       classLabels: try a.optionalTensor("class_labels"),
                                       hooks: DiffusionBridge.hooks(c, label: p.className))
             try noises.checkUsed()

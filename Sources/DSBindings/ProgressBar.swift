@@ -1,4 +1,5 @@
 import DSLanguage
+import DSLimits
 import Foundation
 
 #if canImport(Glibc)
@@ -95,7 +96,7 @@ public final class ProgressBar {
     /// A number as tqdm shows it in a postfix (four significant digits).
     public static func formatValue(_ x: Double) -> String {
         if x.rounded() == x && Swift.abs(x) < 1e9 { return String(Int(x)) }
-        var text = String(format: "%.4g", x)
+        var text = NumberText.significant(x, 4)
         if let e = text.firstIndex(of: "e") {
             var exponent = text[text.index(after: e)...]
             let sign = exponent.first == "-" ? "-" : ""
@@ -176,7 +177,7 @@ public final class ProgressBar {
         let rate = measured ?? (elapsed > 0 ? Double(count) / elapsed : 0)
         var rateText = "?it/s"
         if rate > 0 {
-            rateText = rate >= 1 ? String(format: "%.2fit/s", rate) : String(format: "%.2fs/it", 1 / rate)
+            rateText = rate >= 1 ? NumberText.printf("%.2fit/s", rate) : NumberText.printf("%.2fs/it", 1 / rate)
         }
         let tail = postfix.isEmpty ? "" : ", " + postfix
         let head = description.isEmpty ? "" : description + ": "

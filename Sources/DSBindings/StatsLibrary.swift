@@ -4,7 +4,7 @@ import DSRender
 import OrderedCollections
 
 /// `stats(x)` and `diff(a, b)` (docs/builtins.md § Files, pictures and data): tables of tensor statistics,
-/// printed.
+/// printed (in a notebook, shown as HTML tables too).
 enum StatsLibrary {
     static let table: [Builtin] = [
         Builtin("stats(x)",
@@ -13,7 +13,7 @@ enum StatsLibrary {
             let rows = try named(a, "x").map { name, t in
                 StatsRow(name: name, shape: t.shape, dtype: LoadedFiles.dtype(of: t) ?? "F32", values: t.scalars)
             }
-            c.write(StatsTable.render(rows))
+            RichDisplay.table(StatsTable.table(rows), context: c)
             return .null
         },
         Builtin("diff(a, b)",
@@ -24,8 +24,8 @@ enum StatsLibrary {
             let rightByName = Dictionary(right, uniquingKeysWith: { x, _ in x })
             let leftNames = Set(left.map(\.0))
             let rows = left.compactMap { name, x in rightByName[name].map { DiffRow.compare(name, x, $0) } }
-            c.write(StatsTable.renderDiff(rows, onlyA: left.map(\.0).filter { rightByName[$0] == nil },
-                                          onlyB: right.map(\.0).filter { !leftNames.contains($0) }))
+            RichDisplay.table(StatsTable.diffTable(rows, onlyA: left.map(\.0).filter { rightByName[$0] == nil },
+                                                   onlyB: right.map(\.0).filter { !leftNames.contains($0) }), context: c)
             return .null
         },
     ]

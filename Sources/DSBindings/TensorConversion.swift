@@ -29,6 +29,7 @@ enum TensorConversion {
         case .list, .range:
             let shape = try inferShape(value, function: function)
             try checkShape(shape, function: function)
+            try Tensor.reserve(shape.reduce(1, *), shape)
             var scalars: [Float] = []
             scalars.reserveCapacity(shape.reduce(1, *))
             try collect(value, path: [], shape: shape, into: &scalars, function: function)

@@ -83,6 +83,9 @@ extension TensorLibrary {
                 example: "allclose(x.sum(), tensor(6))") { a, _ in
             let x = try a.tensor("a"), y = try a.tensor("b")
             let rtol = Float(try a.number("rtol")), atol = Float(try a.number("atol"))
+            for (name, tolerance) in [("rtol", rtol), ("atol", atol)] where !(tolerance >= 0) {
+                throw a.error(name, "must be at least 0, got \(tolerance)")
+            }
             return .bool(try x.isClose(y, rtol: rtol, atol: atol).scalars.allSatisfy { $0 == 1 })
         },
 

@@ -25,10 +25,14 @@ enum TensorLibrary {
             return .tensor(try Tensor.full(shape, Float(try a.number("value"))))
         },
         Builtin("zeros_like(x)", "zeros with the shape of x", example: "zeros_like(x)") { a, _ in
-            .tensor(Tensor.zerosLike(try a.tensor("x")))
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(Tensor.zerosLike(x))
         },
         Builtin("ones_like(x)", "ones with the shape of x", example: "ones_like(x)") { a, _ in
-            .tensor(Tensor.onesLike(try a.tensor("x")))
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(Tensor.onesLike(x))
         },
         Builtin("full_like(x, value)", "value everywhere, with the shape of x", example: "full_like(x, 2)") { a, _ in
             .tensor(try Tensor.full(try a.tensor("x").shape, Float(try a.number("value"))))
@@ -78,7 +82,9 @@ enum TensorLibrary {
             return .tensor(try Tensor.randint(try a.int("lo"), try a.int("hi"), shape, generator: RandomState.of(c)))
         },
         Builtin("randn_like(x)", "standard normal samples with the shape of x", example: "let noise = randn_like(x0)") { a, c in
-            .tensor(Tensor.randnLike(try a.tensor("x"), generator: RandomState.of(c)))
+            let x = try a.tensor("x")
+            try Tensor.reserve(like: x)
+            return .tensor(Tensor.randnLike(x, generator: RandomState.of(c)))
         },
         Builtin("rand_like(x)", "uniform samples in [0, 1) with the shape of x", example: "rand_like(x)") { a, c in
             .tensor(try Tensor.rand(try a.tensor("x").shape, generator: RandomState.of(c)))

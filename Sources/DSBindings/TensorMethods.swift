@@ -18,7 +18,9 @@ enum TensorMethods {
         },
         Builtin("tensor.tolist()", "the values as nested lists (a number for a 0-d tensor)",
                 example: "tensor([[1, 2]]).tolist()   # [[1, 2]]") { a, _ in
-            nestedList(try a.this)
+            let t = try a.this
+            try Growth.list(t.count + t.shape.dropLast().reduce(1, *))   // the numbers and the inner lists
+            return nestedList(t)
         },
         Builtin("tensor.len()", "size of the first dimension (what len(x) returns)", example: "len(zeros([4, 2]))   # 4") { a, _ in
             let t = try a.this

@@ -9,11 +9,33 @@ extension TensorObject {
         if tensor.shape.isEmpty {
             throw ScriptError("a 0-d tensor cannot be indexed (use x.item())")
         }
+        if let (mask, rest) = try maskAlone(components) {
+            // x[mask]: the leading axes the mask covers, flattened, then its positions gathered.
+            let flat = try tensor.reshape([mask.count] + rest)
+            let positions = try TensorSelection.maskPositions(mask, of: tensor.shape, from: 0)
+            return .native(TensorObject(try flat.select(TensorSelection([.gather(positions: positions, shape: [positions.count])],
+                                                                        shape: flat.shape))))
+        }
         return .native(TensorObject(try tensor.select(try TensorSelection(components, shape: tensor.shape))))
+    }
+
+    /// The mask of `x[mask]` when it is the only index and has more than one axis (a 1-D mask is an
+    /// ordinary entry), with the shape of the axes it leaves.
+    func maskAlone(_ components: [IndexComponent]) throws -> (Tensor, [Int])? {
+        guard components.count == 1, case .value(.native(let object as TensorObject)) = components[0], object.isMask,
+              object.tensor.rank > 1 else { return nil }
+        _ = try TensorSelection.maskPositions(object.tensor, of: tensor.shape, from: 0)
+        return (object.tensor, Array(tensor.shape.dropFirst(object.tensor.rank)))
     }
 
     public func setIndex(_ components: [IndexComponent], _ value: Value, context: CallContext) throws {
         try checkAssignable()
+        if let (mask, rest) = try maskAlone(components) {
+            let inner = rest.reduce(1, *)
+            let positions = try TensorSelection.maskPositions(mask, of: tensor.shape, from: 0)
+            let offsets = positions.flatMap { p in (0..<inner).map { p * inner + $0 } }
+            return try assign(value, at: offsets, shape: [positions.count] + rest)
+        }
         let selection: TensorSelection
         if tensor.shape.isEmpty {
             guard components.isEmpty else { throw ScriptError("a 0-d tensor cannot be indexed") }

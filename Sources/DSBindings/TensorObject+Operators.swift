@@ -14,7 +14,11 @@ extension TensorObject {
         default: return nil
         }
         let (a, b) = reversed ? (otherTensor, tensor) : (tensor, otherTensor)
-        return .native(TensorObject(try TensorObject.apply(op, a, b)))
+        // A comparison is a boolean mask, and so is the product of two (their `and`), as in PyTorch.
+        let comparison: Set<BinaryOperator> = [.eq, .ne, .lt, .le, .gt, .ge]
+        var isMask = comparison.contains(op)
+        if op == .mul, isMask == false, case .native(let object as TensorObject) = other { isMask = self.isMask && object.isMask }
+        return .native(TensorObject(try TensorObject.apply(op, a, b), isMask: isMask))
     }
 
     /// `a op b` for two tensors.

@@ -9,8 +9,14 @@ import DSRender
 /// numbers on either side.
 public final class TensorObject: NativeObject {
     public let tensor: Tensor
+    /// True for the 0/1 result of a comparison (`x > 0`): it indexes as a boolean mask, as in PyTorch
+    /// (`x[x > 0]`), where any other tensor indexes by position.
+    public let isMask: Bool
 
-    public init(_ tensor: Tensor) { self.tensor = tensor }
+    public init(_ tensor: Tensor, isMask: Bool = false) {
+        self.tensor = tensor
+        self.isMask = isMask
+    }
 
     public var typeName: String { "tensor" }
 
@@ -100,6 +106,9 @@ public final class TensorObject: NativeObject {
         guard let n = tensor.shape.first else {
             throw ScriptError("cannot iterate over a 0-d tensor")
         }
+        // Each row is a list slot, a tensor object, a tensor and its copy of the row's values (a
+        // [1e8, 0] tensor has 1e8 rows).
+        try Growth.values(n, bytes: 256 + 4 * (tensor.count / Swift.max(n, 1)), "\(n) rows of a tensor")
         return try (0..<n).map { try index([.value(.number(Double($0)))], context: context) }
     }
 
@@ -108,4 +117,11 @@ public final class TensorObject: NativeObject {
     }
 
     public func isEqual(to other: NativeObject) -> Bool { self === other }
+}
+
+extension TensorObject: HTMLRepresentable {
+    /// A cell's tensor result in a notebook: shape and dtype over a table (2-D) or the numbers.
+    public var html: String {
+        TensorFormatter.html(shape: tensor.shape, scalars: tensor.scalars, requiresGrad: tensor.requiresGrad)
+    }
 }

@@ -1,5 +1,6 @@
 import DSEngine
 import DSLanguage
+import DSRender
 
 /// `x[...]` translated from script values into the engine's `TensorSelection`: numbers, booleans,
 /// lists, ranges and integer tensors become positions; slice bounds become integers. The engine
@@ -12,7 +13,7 @@ extension TensorSelection {
             let n = shape[axis]
             switch component {
             case .value(let value):
-                entries.append(try TensorSelection.entry(value, axis: axis, size: n))
+                entries.append(try TensorSelection.entry(value, axis: axis, shape: shape))
             case .slice(let start, let stop, let step):
                 let k = try TensorSelection.bound(step, "step")
                 let (a, b) = (try TensorSelection.bound(start, "start"), try TensorSelection.bound(stop, "stop"))
@@ -24,7 +25,8 @@ extension TensorSelection {
         try TensorConversion.checkShape(resultShape(shape), function: "index")
     }
 
-    static func entry(_ value: Value, axis: Int, size n: Int) throws -> Entry {
+    static func entry(_ value: Value, axis: Int, shape: [Int]) throws -> Entry {
+        let n = shape[axis]
         func position(_ x: Double) throws -> Int {
             try TensorSelection.position(try integer(x), axis: axis, size: n)
         }
@@ -47,6 +49,14 @@ extension TensorSelection {
             var ps: [Int] = []
             for i in 0..<range.count { ps.append(try position(range.element(i))) }
             return .gather(positions: ps, shape: [ps.count])
+        case .native(let object as TensorObject) where object.isMask:
+            // A 1-D mask picks the positions where it is nonzero; a larger one indexes alone (`maskPositions`).
+            guard object.tensor.rank == 1 else {
+                throw ScriptError("a boolean mask of shape \(TensorFormatter.formatShape(object.tensor.shape)) cannot index here: "
+                                  + "a mask indexes alone (x[mask]), or with one axis among other indices (x[:, m])")
+            }
+            let ps = try maskPositions(object.tensor, of: shape, from: axis)
+            return .gather(positions: ps, shape: [ps.count])
         case .native(let object as TensorObject):
             let t = object.tensor
             if t.shape.isEmpty, let x = t.scalars.first { return .single(try position(Double(x))) }
@@ -55,6 +65,17 @@ extension TensorSelection {
         default:
             throw ScriptError("tensor index must be a number, a slice, a list or a tensor of integers, not \(value.typeName)")
         }
+    }
+
+    /// The positions where `mask` is nonzero, counted over the axes of `shape` from `axis` on that it
+    /// covers (flattened in row-major order); its shape must be theirs.
+    static func maskPositions(_ mask: Tensor, of shape: [Int], from axis: Int) throws -> [Int] {
+        let covered = Array(shape.dropFirst(axis).prefix(mask.rank))
+        guard covered == mask.shape else {
+            throw ScriptError("boolean mask of shape \(TensorFormatter.formatShape(mask.shape)) does not match the indexed "
+                              + "tensor's shape \(TensorFormatter.formatShape(shape)) at axis \(axis)")
+        }
+        return mask.scalars.indices.filter { mask.scalars[$0] != 0 }
     }
 
     /// A script number as an index.

@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// σ_t² of DDIM at η = 1 between `t` and `tPrev` (DDIM eq. 16; diffusers' `DDIMScheduler._get_variance`);
@@ -27,7 +28,7 @@ public func ddimStep(_ schedule: Schedule, modelOutput: Tensor, t: Int, tPrev: I
                      useClippedModelOutput: Bool = false) throws -> StepResult {
     let settings = settings ?? schedule.settings
     let sigmaSquared = try ddimVariance(schedule, t: t, tPrev: tPrev, settings: settings)
-    guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(eta)") }
+    guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(NumberText.plain(eta))") }
     let limit = try settings.x0Limit
     let prediction = settings.prediction
     try StepCheck.tensors(modelOutput: modelOutput, xt: xt, noise: noise)

@@ -28,8 +28,12 @@ public enum TimestepSpacing: String, CaseIterable, Sendable {
 /// schedule's settings.
 public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpacing? = nil,
                           stepsOffset: Int? = nil) throws -> [Int] {
-    let spacing = spacing ?? schedule.settings.spacing, stepsOffset = stepsOffset ?? schedule.settings.stepsOffset
-    let T = schedule.steps
+    try spacedTimesteps(T: schedule.steps, steps: steps, spacing: spacing ?? schedule.settings.spacing,
+                        stepsOffset: stepsOffset ?? schedule.settings.stepsOffset)
+}
+
+/// Throws unless 1 ≤ steps ≤ T and 0 ≤ stepsOffset < T (every sampler's timestep list checks these).
+func checkSteps(T: Int, steps: Int, stepsOffset: Int) throws {
     guard steps >= 1 else { throw DiffusionError("the number of sampling steps must be at least 1, got \(steps)") }
     guard steps <= T else {
         throw DiffusionError("cannot sample with \(steps) steps from a schedule of \(T) timesteps (steps must be ≤ T)")
@@ -37,6 +41,11 @@ public func ddimTimesteps(_ schedule: Schedule, steps: Int, spacing: TimestepSpa
     guard stepsOffset >= 0, stepsOffset < T else {
         throw DiffusionError("steps_offset must lie in [0, \(T)), got \(stepsOffset)")
     }
+}
+
+/// `ddimTimesteps` for a schedule of T timesteps.
+func spacedTimesteps(T: Int, steps: Int, spacing: TimestepSpacing, stepsOffset: Int) throws -> [Int] {
+    try checkSteps(T: T, steps: steps, stepsOffset: stepsOffset)
     var timesteps: [Int]
     switch spacing {
     case .linspace:

@@ -41,6 +41,11 @@ public enum Datasets2D {
     /// The names the bindings expose, in order.
     public static let names = ["swiss_roll", "moons", "gaussians8", "checkerboard", "rings"]
 
+    /// The data sets that can return a label per point, and how.
+    public static let labelled: [String: (Int, DataRandom) throws -> (points: Tensor, labels: Tensor)] = [
+        "moons": labelledMoons, "gaussians8": labelledGaussians8,
+    ]
+
     /// Makes the data set called `name` (one of `names`).
     public static func make(_ name: String, n: Int, random: DataRandom) throws -> Tensor {
         switch name {
@@ -67,25 +72,34 @@ public enum Datasets2D {
 
     /// Two interleaving half circles (scikit-learn's `make_moons`, noise 0.1), points alternating between them;
     /// each axis scaled by its own standard deviation (0.8715 and 0.5043).
-    public static func moons(_ n: Int, random: DataRandom) throws -> Tensor {
-        try points(n) {
+    public static func moons(_ n: Int, random: DataRandom) throws -> Tensor { try labelledMoons(n, random: random).points }
+
+    /// `moons` with each point's half circle (0 upper, 1 lower) as its label.
+    public static func labelledMoons(_ n: Int, random: DataRandom) throws -> (points: Tensor, labels: Tensor) {
+        try labelledPoints(n) {
             let u = try random.uniforms(n), z = try random.normals(2 * n)
             return (0..<n).map { i in
                 let theta = Double.pi * Double(u[i])
                 let (x, y) = i % 2 == 0 ? (cos(theta), sin(theta)) : (1 - cos(theta), 0.5 - sin(theta))
-                return ((x + 0.1 * Double(z[2 * i]) - 0.5) / 0.8715, (y + 0.1 * Double(z[2 * i + 1]) - 0.25) / 0.5043)
+                return ((x + 0.1 * Double(z[2 * i]) - 0.5) / 0.8715, (y + 0.1 * Double(z[2 * i + 1]) - 0.25) / 0.5043, i % 2)
             }
         }
     }
 
     /// Eight Gaussians (σ = 0.1) at the angles kπ/4 of a circle of radius √(2(1 − σ²)): unit variance exactly.
     public static func gaussians8(_ n: Int, random: DataRandom) throws -> Tensor {
-        try points(n) {
+        try labelledGaussians8(n, random: random).points
+    }
+
+    /// `gaussians8` with each point's component k (at angle kπ/4) as its label.
+    public static func labelledGaussians8(_ n: Int, random: DataRandom) throws -> (points: Tensor, labels: Tensor) {
+        try labelledPoints(n) {
             let u = try random.uniforms(n), z = try random.normals(2 * n)
             let sigma = 0.1, radius = (2 * (1 - sigma * sigma)).squareRoot()
             return (0..<n).map { i in
-                let angle = Double(min(Int(Double(u[i]) * 8), 7)) * Double.pi / 4
-                return (radius * cos(angle) + sigma * Double(z[2 * i]), radius * sin(angle) + sigma * Double(z[2 * i + 1]))
+                let k = min(Int(Double(u[i]) * 8), 7)
+                let angle = Double(k) * Double.pi / 4
+                return (radius * cos(angle) + sigma * Double(z[2 * i]), radius * sin(angle) + sigma * Double(z[2 * i + 1]), k)
             }
         }
     }
@@ -120,13 +134,18 @@ public enum Datasets2D {
 
     /// Checks n and packs the points into an [n, 2] tensor.
     static func points(_ n: Int, _ make: () throws -> [(Double, Double)]) throws -> Tensor {
+        try labelledPoints(n) { try make().map { ($0.0, $0.1, 0) } }.points
+    }
+
+    /// Checks n and packs the points into an [n, 2] tensor and their labels into an [n] tensor.
+    static func labelledPoints(_ n: Int, _ make: () throws -> [(Double, Double, Int)]) throws -> (points: Tensor, labels: Tensor) {
         guard n >= 1, n <= maxPoints else {
             throw DiffusionError("the number of points must be between 1 and \(maxPoints), got \(n)")
         }
         let pts = try make()
         var scalars = [Float]()
         scalars.reserveCapacity(2 * n)
-        for (x, y) in pts { scalars.append(Float(x)); scalars.append(Float(y)) }
-        return Tensor(shape: [pts.count, 2], scalars: scalars)
+        for (x, y, _) in pts { scalars.append(Float(x)); scalars.append(Float(y)) }
+        return (Tensor(shape: [pts.count, 2], scalars: scalars), Tensor(shape: [pts.count], scalars: pts.map { Float($0.2) }))
     }
 }

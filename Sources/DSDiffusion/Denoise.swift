@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// What one reverse step returns: the next (less noisy) sample and the predicted clean sample.
@@ -19,10 +20,10 @@ public struct DynamicThreshold: Equatable, Sendable {
 
     public init(ratio: Double = 0.995, maxValue: Double = 1.0) throws {
         guard ratio.isFinite, ratio > 0, ratio <= 1 else {
-            throw DiffusionError("threshold ratio must lie in (0, 1], got \(ratio)")
+            throw DiffusionError("threshold ratio must lie in (0, 1], got \(NumberText.plain(ratio))")
         }
         guard maxValue.isFinite, maxValue >= 1 else {
-            throw DiffusionError("threshold max value must be a number ≥ 1, got \(maxValue)")
+            throw DiffusionError("threshold max value must be a number ≥ 1, got \(NumberText.plain(maxValue))")
         }
         self.ratio = ratio
         self.maxValue = maxValue
@@ -37,7 +38,7 @@ struct X0Limit {
 
     init(clip: Bool, clipRange: Double, threshold: DynamicThreshold?) throws {
         guard clipRange.isFinite, clipRange > 0 else {
-            throw DiffusionError("clip range must be a positive number, got \(clipRange)")
+            throw DiffusionError("clip range must be a positive number, got \(NumberText.plain(clipRange))")
         }
         self.clip = clip
         self.clipRange = clipRange

@@ -1,3 +1,5 @@
+import DSLimits
+
 /// An error from the diffusion library: bad arguments, shapes or options. Never a trap.
 ///
 /// The bindings turn it into a `ScriptError` with the message as written here.
@@ -24,6 +26,6 @@ enum Check {
 
     /// Throws unless `value` is finite.
     static func finite(_ value: Double, _ what: String) throws {
-        guard value.isFinite else { throw DiffusionError("\(what) must be a finite number, got \(value)") }
+        guard value.isFinite else { throw DiffusionError("\(what) must be a finite number, got \(NumberText.plain(value))") }
     }
 }

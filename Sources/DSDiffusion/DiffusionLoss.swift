@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// One batch of the denoising objective with the random draws it used.
@@ -46,12 +47,60 @@ public func diffusionLoss(_ model: DenoiserModel, schedule: Schedule, x0: Tensor
 public func diffusionLoss(_ model: DenoiserModel, schedule: Schedule, x0: Tensor, generator: RandomGenerator,
                           prediction: Prediction = .eps, weighting: LossWeighting = .none,
                           gamma: Double = 5) throws -> DiffusionLossResult {
+    try diffusionLoss({ xt, t, _ in try model(xt, t) }, schedule: schedule, x0: x0, classLabels: nil,
+                      generator: generator, prediction: prediction, weighting: weighting, gamma: gamma)
+}
+
+/// A model that takes class labels: (x_t, one timestep per sample, one label per sample or nil).
+public typealias LabelledDenoiserModel = (_ xt: Tensor, _ t: [Int], _ classLabels: [Int]?) throws -> Tensor
+
+/// How labels are dropped while training for classifier-free guidance (Ho & Salimans 2022): each
+/// label is replaced by `nullLabel` with probability `probability`, so one network learns both the
+/// conditional and the unconditional model.
+public struct LabelDropout {
+    public var probability: Double
+    public var nullLabel: Int
+
+    public init(probability: Double, nullLabel: Int) throws {
+        guard probability.isFinite, probability >= 0, probability <= 1 else {
+            throw DiffusionError("cond_drop must lie in [0, 1], got \(NumberText.plain(probability))")
+        }
+        self.probability = probability
+        self.nullLabel = nullLabel
+    }
+
+    /// The labels with each replaced by the null label when its uniform draw falls below the probability.
+    public func apply(_ labels: [Int], generator: RandomGenerator) -> [Int] {
+        guard probability > 0 else { return labels }
+        let u = generator.uniform(labels.count)
+        return labels.indices.map { Double(u[$0]) < probability ? nullLabel : labels[$0] }
+    }
+}
+
+/// `diffusionLoss` for a model that takes class labels: t and ε are drawn as in the unlabelled loss, then
+/// (with `dropout`) one uniform per sample decides which labels become the null label.
+public func diffusionLoss(_ model: LabelledDenoiserModel, schedule: Schedule, x0: Tensor,
+                          classLabels: [Int]?, dropout: LabelDropout? = nil, generator: RandomGenerator,
+                          prediction: Prediction = .eps, weighting: LossWeighting = .none,
+                          gamma: Double = 5) throws -> DiffusionLossResult {
     guard x0.rank >= 1, x0.shape[0] >= 1 else {
         throw DiffusionError("diffusion_loss needs a batch of samples (shape [B, ...]), got shape \(x0.shape)")
     }
+    let batch = x0.shape[0]
+    var labels = classLabels
+    if let given = labels {
+        guard given.count == batch || given.count == 1 else {
+            throw DiffusionError("class_labels has \(given.count) labels for a batch of \(batch)")
+        }
+        labels = given.count == 1 ? [Int](repeating: given[0], count: batch) : given
+    } else if dropout != nil {
+        throw DiffusionError("cond_drop needs class_labels")
+    }
     let T = schedule.T
-    let t = generator.uniform(x0.shape[0]).map { min(Int(Double($0) * Double(T)), T - 1) }
+    let t = generator.uniform(batch).map { min(Int(Double($0) * Double(T)), T - 1) }
     let noise = Tensor.randnLike(x0, generator: generator)
-    return try diffusionLoss(model, schedule: schedule, x0: x0, t: t, noise: noise, prediction: prediction,
-                             weighting: weighting, gamma: gamma)
+    if let dropout, let given = labels { labels = dropout.apply(given, generator: generator) }
+    let used = labels
+    return try diffusionLoss({ xt, steps in try model(xt, steps, used) }, schedule: schedule, x0: x0, t: t, noise: noise,
+                             prediction: prediction, weighting: weighting, gamma: gamma)
 }

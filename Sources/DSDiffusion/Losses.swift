@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// Gaussian log-densities and divergences on single numbers (Float64), the building blocks of the losses.
@@ -107,7 +108,7 @@ public enum LossWeighting: String, CaseIterable, Sendable {
 public func diffusionLossWeights(_ schedule: Schedule, t: [Int], prediction: Prediction = .eps,
                                  weighting: LossWeighting = .none, gamma: Double = 5) throws -> [Double] {
     for value in t { try schedule.checkTimestep(value) }
-    guard gamma.isFinite, gamma > 0 else { throw DiffusionError("gamma must be a positive number, got \(gamma)") }
+    guard gamma.isFinite, gamma > 0 else { throw DiffusionError("gamma must be a positive number, got \(NumberText.plain(gamma))") }
     guard weighting == .minSNR else { return [Double](repeating: 1, count: t.count) }
     return t.map { step in
         let snr = schedule.snr[step], clipped = min(snr, gamma)

@@ -45,6 +45,9 @@ extension Pipeline {
         for (name, value) in entries where !name.hasPrefix("_") {
             guard case .list(let pair) = value, pair.count == 2 else { options.append((name, value)); continue }
             guard case .string(let library) = pair[0], case .string(let cls) = pair[1] else { continue }  // [null, null]: absent
+            guard !name.contains("/"), name != ".", name != ".." else {
+                throw DiffusionError("from_pretrained: \(indexPath): component '\(name)' is not a folder name")
+            }
             let folder = dir.appendingPathComponent(name).path
             if Pretrained.builders.contains(where: { $0.name == cls }) {
                 components.append((name, .model(try Pretrained.load(from: folder, generator: generator, variant: variant))))
@@ -101,7 +104,7 @@ extension Pipeline {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw DiffusionError("save_pretrained: cannot write \(url.path): \(error.localizedDescription)")
+            throw DiffusionError("save_pretrained: cannot write \(url.path): \(FormatError.reason(error))")
         }
     }
 }

@@ -108,6 +108,9 @@ public final class Pipeline {
             throw DiffusionError("\(className): the pipeline needs a unet (UNet2DModel) and a scheduler")
         }
         guard batch >= 1 else { throw DiffusionError("\(className): batch must be at least 1, got \(batch)") }
+        guard kind != .ddpm || eta == 0 else {
+            throw DiffusionError("\(className): DDPM sampling has no eta (DDIMPipeline and LDMPipeline take one)")
+        }
         let shape: [Int]
         if let initialNoise {
             shape = initialNoise.shape

@@ -1,3 +1,5 @@
+import DSLimits
+
 /// How the samplers of a schedule turn model outputs into steps: the settings of diffusers'
 /// `DDPMScheduler` / `DDIMScheduler` that are not part of the betas (`prediction_type`,
 /// `clip_sample`, `thresholding`, `timestep_spacing`, `steps_offset`, `set_alpha_to_one`,
@@ -42,7 +44,7 @@ public struct SamplerSettings: Equatable, Sendable {
     /// Throws unless the values can be used (a positive clip range, an offset ≥ 0).
     public func validate() throws {
         guard clipRange.isFinite, clipRange > 0 else {
-            throw DiffusionError("clip range must be a positive number, got \(clipRange)")
+            throw DiffusionError("clip range must be a positive number, got \(NumberText.plain(clipRange))")
         }
         guard stepsOffset >= 0 else { throw DiffusionError("steps_offset must be ≥ 0, got \(stepsOffset)") }
     }

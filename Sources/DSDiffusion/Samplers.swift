@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// A denoising model: (x_t, one timestep per sample) → output shaped like x_t (2C channels on axis 1
@@ -113,7 +114,7 @@ public func ddimSample(_ model: DenoiserModel, schedule: Schedule, shape: [Int],
     let settings = settings ?? schedule.settings
     try settings.validate()
     try SamplerSupport.check(shape: shape)
-    guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(eta)") }
+    guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(NumberText.plain(eta))") }
     let timesteps = try ddimTimesteps(schedule, steps: steps, spacing: settings.spacing, stepsOffset: settings.stepsOffset)
     var x = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(x.shape, shape, "initial noise", "the sample")

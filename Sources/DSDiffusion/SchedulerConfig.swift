@@ -57,6 +57,11 @@ public struct SchedulerConfig {
             }
         }
         let className = pairs.first { $0.0 == "_class_name" }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+        let betaKeys = ["beta_schedule", "beta_start", "beta_end", "trained_betas"]
+        if !betaKeys.contains(where: { values[$0] != nil }) {
+            warnings.insert("\(source): \(className ?? "the config") has no \(betaKeys.dropLast().joined(separator: ", ")) or "
+                            + "trained_betas; read as DDPMScheduler's default betas (linear, 0.0001 to 0.02)", at: 0)
+        }
         let family = className == nil || className == "DDPMScheduler" || className == "DDIMScheduler"
         var defaults: [(String, ConfigValue)] = [
             ("num_train_timesteps", .number(1000)), ("beta_start", .number(0.0001)), ("beta_end", .number(0.02)),
@@ -66,6 +71,8 @@ public struct SchedulerConfig {
             ("dynamic_thresholding_ratio", .number(0.995)), ("clip_sample_range", .number(1)),
             ("sample_max_value", .number(1)), ("timestep_spacing", .string("leading")), ("rescale_betas_zero_snr", .bool(false)),
         ]
+        // variance_type null (DPM-Solver, Euler, ... write it) is a model that predicts no variance.
+        if values["variance_type"] == .null { values["variance_type"] = nil }
         for i in defaults.indices { if let given = values[defaults[i].0] { defaults[i].1 = given } }
         let c = try ModelConfig(owner: "load_scheduler: \(source)", defaults: defaults, given: [])
         return SchedulerConfig(className: className, schedule: try schedule(c), warnings: warnings)

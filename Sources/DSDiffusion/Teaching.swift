@@ -1,3 +1,4 @@
+import DSLimits
 import Foundation
 
 /// Rows of schedule quantities, one per listed timestep, in Float64 (`table(s, every:)`, docs/builtins.md §
@@ -8,16 +9,10 @@ public struct ScheduleTable {
     /// One row per timestep; the first value is t.
     public let rows: [[Double]]
 
-    /// The table as aligned text: integers for t, 6 significant digits otherwise.
-    public func render() -> String {
-        let cells = [columns] + rows.map { row in
-            row.enumerated().map { $0.offset == 0 ? String(Int($0.element)) : Teaching.number($0.element) }
-        }
-        let widths = columns.indices.map { c in cells.map { $0[c].count }.max() ?? 0 }
-        return cells.map { row in
-            row.enumerated().map { String(repeating: " ", count: widths[$0.offset] - $0.element.count) + $0.element }
-                .joined(separator: "  ")
-        }.joined(separator: "\n")
+    /// The rows as text: t as an integer, the quantities in 6 significant digits (`Teaching.number`).
+    /// (DSRender's `TextTable` lays them out, on a terminal and in a notebook.)
+    public var cells: [[String]] {
+        rows.map { row in row.enumerated().map { $0.offset == 0 ? String(Int($0.element)) : Teaching.number($0.element) } }
     }
 }
 
@@ -41,29 +36,58 @@ public func table(_ schedule: Schedule, every: Int = 100, columns: [String] = de
     return ScheduleTable(columns: ["t"] + columns, rows: ts.map { t in [Double(t)] + chosen.map { $0[t] } })
 }
 
+/// What `explain(s, t)` prints: a heading, the schedule quantities at t (one per line, their `=`
+/// aligned) and the forward, posterior, DDPM and DDIM updates with the numbers in.
+public struct Explanation {
+    public struct Quantity: Equatable {
+        /// The symbol, with its definition where it has one (`α_t = 1 − β_t`).
+        public let name: String
+        public let value: Double
+        /// A remark after the value (`(1 by convention at t = 0)`), or empty.
+        public let remark: String
+    }
+
+    public let heading: String
+    public let quantities: [Quantity]
+    /// The lines after the quantities: the processes and updates, blank lines between them.
+    public let updates: [String]
+
+    public var text: String {
+        let width = quantities.map(\.name.count).max() ?? 0
+        let rows = quantities.map { q in
+            "  " + q.name + String(repeating: " ", count: width - q.name.count) + " = " + Teaching.number(q.value)
+                + (q.remark.isEmpty ? "" : "  " + q.remark)
+        }
+        return ([heading] + rows + [""] + updates).joined(separator: "\n")
+    }
+}
+
 /// Text that spells out every schedule quantity at t and the DDPM and DDIM updates with the numbers in.
 ///
 /// The DDIM part steps from t to `ddimPrev` (default t − 1; negative means the final ᾱ, 1 unless the
 /// schedule's settings say `setAlphaToOne = false`) with the given η.
 public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Double = 0) throws -> String {
+    try explanation(schedule, t: t, ddimPrev: ddimPrev, eta: eta).text
+}
+
+/// `explain`'s parts, for a notebook's table (`Explanation`).
+public func explanation(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Double = 0) throws -> Explanation {
     try schedule.checkTimestep(t)
     let prev = ddimPrev ?? t - 1
     let sigmaSquared = try ddimVariance(schedule, t: t, tPrev: prev)
-    guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(eta)") }
+    guard eta.isFinite, eta >= 0 else { throw DiffusionError("eta must be a number ≥ 0, got \(NumberText.plain(eta))") }
     let n = Teaching.number, c = Teaching.combination
     let s = schedule
     let beta = s.betas[t], abar = s.alphaBar[t], a = s.sqrtAlphaBar[t], b = s.sqrtOneMinusAlphaBar[t]
+    let heading = "schedule \(s.kind.rawValue), T = \(s.T), t = \(t) (0-based; step \(t + 1) of the DDPM paper)"
+    let quantities = [
+        ("β_t", beta, ""), ("α_t = 1 − β_t", s.alphas[t], ""), ("ᾱ_t = α_0·…·α_t", abar, ""),
+        ("ᾱ_{t−1}", s.alphaBarPrev[t], t == 0 ? "(1 by convention at t = 0)" : ""),
+        ("√ᾱ_t", a, ""), ("√(1−ᾱ_t)", b, ""), ("SNR = ᾱ_t/(1−ᾱ_t)", s.snr[t], ""), ("log SNR", s.logSNR[t], ""),
+        ("β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t", s.posteriorVariance[t], ""),
+        ("log β̃_t", s.posteriorLogVariance[t], t == 0 ? "(log clipped to t = 1)" : ""),
+    ].map { Explanation.Quantity(name: $0.0, value: $0.1, remark: $0.2) }
     var lines = [
-        "schedule \(s.kind.rawValue), T = \(s.T), t = \(t) (0-based; step \(t + 1) of the DDPM paper)",
-        "  β_t                         = \(n(beta))",
-        "  α_t = 1 − β_t               = \(n(s.alphas[t]))",
-        "  ᾱ_t = α_0·…·α_t             = \(n(abar))",
-        "  ᾱ_{t−1}                     = \(n(s.alphaBarPrev[t]))\(t == 0 ? "  (1 by convention at t = 0)" : "")",
-        "  √ᾱ_t = \(n(a)),  √(1−ᾱ_t) = \(n(b))",
-        "  SNR = ᾱ_t/(1−ᾱ_t)           = \(n(s.snr[t])),  log SNR = \(n(s.logSNR[t]))",
-        "  β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t = \(n(s.posteriorVariance[t])),  log β̃_t = \(n(s.posteriorLogVariance[t]))"
-            + (t == 0 ? "  (log clipped to t = 1)" : ""),
-        "",
         "forward   q(x_t | x_0):  x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε = \(n(a))·x_0 + \(n(b))·ε",
         "posterior q(x_{t−1} | x_t, x_0) = N(μ̃_t, β̃_t):",
         "  μ̃_t = √ᾱ_{t−1}β_t/(1−ᾱ_t)·x_0 + √α_t(1−ᾱ_{t−1})/(1−ᾱ_t)·x_t = \(n(s.posteriorMeanCoef1[t]))·x_0 + \(n(s.posteriorMeanCoef2[t]))·x_t",
@@ -92,10 +116,11 @@ public func explain(_ schedule: Schedule, t: Int, ddimPrev: Int? = nil, eta: Dou
         "         = " + c([(aPrev.squareRoot() / a, "x_t"), (direction - aPrev.squareRoot() * b / a, "ε̂")]
                        + (sigma > 0 ? [(sigma, "z")] : [])),
     ]
-    return lines.joined(separator: "\n")
+    return Explanation(heading: heading, quantities: quantities, updates: lines)
 }
 
-enum Teaching {
+/// The numbers of `explain`, `table` and `check`.
+public enum Teaching {
     /// "a·x − b·y + c·z" with the signs written out.
     static func combination(_ terms: [(Double, String)]) -> String {
         var text = ""
@@ -107,10 +132,8 @@ enum Teaching {
         return text
     }
 
-    /// A float64 in 6 significant digits (`%.6g`), without a trailing exponent sign clutter.
-    static func number(_ x: Double) -> String {
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x.isNaN { return "nan" }
-        return String(format: "%.6g", x)
+    /// A float64 in 6 significant digits (`%.6g`); `nan`, `inf`, `-inf`.
+    public static func number(_ x: Double) -> String {
+        NumberText.significant(x, 6)
     }
 }

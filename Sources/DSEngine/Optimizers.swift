@@ -1,4 +1,5 @@
 import CKernels
+import DSLimits
 import Foundation
 
 /// Base optimizer: a parameter list, a learning rate, `step()` and `zeroGrad()`.
@@ -10,7 +11,7 @@ open class Optimizer {
     public internal(set) var stepCount = 0
 
     public init(_ params: [Tensor], lr: Float) throws {
-        guard lr >= 0, lr.isFinite else { throw TensorError("invalid learning rate: \(lr)") }
+        guard lr >= 0, lr.isFinite else { throw TensorError("invalid learning rate: \(NumberText.plain(lr))") }
         self.params = params
         self.lr = lr
     }
@@ -45,6 +46,7 @@ public final class SGD: Optimizer {
             throw TensorError("sgd: Nesterov momentum requires a momentum and zero dampening")
         }
         (self.momentum, self.dampening, self.weightDecay, self.nesterov) = (momentum, dampening, weightDecay, nesterov)
+        if momentum != 0 { try Tensor.reserve(params.reduce(0) { $0 + $1.count }, for: "sgd's momentum buffers") }
         buffers = Array(repeating: nil, count: params.count)
         try super.init(params, lr: lr)
     }
@@ -79,10 +81,11 @@ public final class Adam: Optimizer {
     public init(_ params: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
                 weightDecay: Float = 0, decoupled: Bool = false) throws {
         guard betas.0 >= 0, betas.0 < 1, betas.1 >= 0, betas.1 < 1 else {
-            throw TensorError("adam: betas must be in [0, 1), got \(betas)")
+            throw TensorError("adam: betas must be in [0, 1), got (\(NumberText.plain(betas.0)), \(NumberText.plain(betas.1)))")
         }
         guard eps >= 0 else { throw TensorError("adam: eps must be non-negative") }
         (beta1, beta2, self.eps, self.weightDecay, self.decoupled) = (betas.0, betas.1, eps, weightDecay, decoupled)
+        try Tensor.reserve(2 * params.reduce(0) { $0 + $1.count }, for: "adam's moments")
         m = params.map { [Float](repeating: 0, count: $0.count) }
         v = params.map { [Float](repeating: 0, count: $0.count) }
         steps = Array(repeating: 0, count: params.count)
@@ -145,7 +148,8 @@ public final class EMA {
     public internal(set) var updates = 0
 
     public init(_ params: [Tensor], decay: Float = 0.9999, warmup: Bool = false) throws {
-        guard decay >= 0, decay <= 1 else { throw TensorError("ema: decay must be in [0, 1], got \(decay)") }
+        guard decay >= 0, decay <= 1 else { throw TensorError("ema: decay must be in [0, 1], got \(NumberText.plain(decay))") }
+        try Tensor.reserve(params.reduce(0) { $0 + $1.count }, for: "the averages of ema")
         self.params = params
         self.shadow = params.map { $0.detach() }
         self.decay = decay

@@ -85,10 +85,15 @@ extension Tensor {
     public func gt(_ o: Tensor) throws -> Tensor { try broadcastBinary(self, o, GtFn.self) }
     public func ge(_ o: Tensor) throws -> Tensor { try broadcastBinary(self, o, GeFn.self) }
 
-    /// 1 where |a − b| ≤ atol + rtol·|b| or a == b (equal infinities), else 0, as `torch.isclose`
-    /// without `equal_nan`; shapes broadcast; not recorded.
+    /// 1 where a == b (equal infinities) or |a − b| is finite and ≤ atol + rtol·|b|, else 0, as
+    /// `torch.isclose` without `equal_nan` (1 is not close to ∞, nor −∞ to ∞); shapes broadcast;
+    /// not recorded.
     public func isClose(_ o: Tensor, rtol: Float, atol: Float) throws -> Tensor {
-        try Engine.withNoGrad { try sub(o).abs().le(o.abs().mul(rtol).add(atol)).maximum(eq(o)) }
+        try Engine.withNoGrad {
+            let difference = try sub(o).abs()
+            let within = try difference.le(o.abs().mul(rtol).add(atol)).mul(difference.lt(Tensor(.infinity)))
+            return try within.maximum(eq(o))
+        }
     }
 
     /// `cond ? a : b` elementwise with broadcasting of all three (cond is nonzero = true).

@@ -1,4 +1,5 @@
 import CKernels
+import DSLimits
 
 /// 2-D convolution (im2col + sgemm) and spatial resampling primitives, NCHW layout.
 extension Tensor {
@@ -282,7 +283,7 @@ extension Tensor {
     /// `F.interpolate(mode="nearest", scale_factor=scale)`: source index floor(dst / scale).
     public func upsampleNearest(scale: Double = 2) throws -> Tensor {
         guard rank == 4 else { throw TensorError("upsample: expected [N, C, H, W], got \(shape)") }
-        guard scale > 0, scale.isFinite else { throw TensorError("upsample: scale must be positive, got \(scale)") }
+        guard scale > 0, scale.isFinite else { throw TensorError("upsample: scale must be positive, got \(NumberText.plain(scale))") }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let limit = Double(Engine.maxElements)
         guard Double(h) * scale <= limit, Double(w) * scale <= limit else {

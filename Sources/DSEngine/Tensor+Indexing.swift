@@ -1,3 +1,5 @@
+import DSLimits
+
 /// One component of `x[...]`: an integer (drops the axis) or a Python-style slice.
 public enum TensorIndex: Equatable {
     case index(Int)
@@ -115,7 +117,7 @@ extension Tensor {
         var idx = [Int](repeating: 0, count: indices.count)
         for (k, v) in indices.scalars.enumerated() {
             guard v == v.rounded(), Swift.abs(v) < 1e15 else {
-                throw TensorError("index tensor must hold integers, got \(v)")
+                throw TensorError("index tensor must hold integers, got \(NumberText.plain(v))")
             }
             let i = Int(v), j = i < 0 ? i + rows : i
             guard j >= 0, j < rows else { throw TensorError("index \(i) is out of bounds for axis 0 with size \(rows)") }

@@ -95,9 +95,9 @@ public enum MemoryBudget {
                                     + "memory budget of \(ByteCount.format(budget))\(hint)")
         }
         guard measure, let usage = MemoryUsage.current() else { return }
-        if usage.resident + request > budget {
+        if usage.heapInUse + request > budget {
             throw MemoryBudgetError("\(what()) would take \(ByteCount.format(request)), and "
-                                    + "\(ByteCount.format(usage.resident)) of the memory budget of "
+                                    + "\(ByteCount.format(usage.heapInUse)) of the memory budget of "
                                     + "\(ByteCount.format(budget)) is in use\(hint)")
         }
         if let limit = addressSpaceLimit, usage.addressSpace + request > limit - addressSpaceReserve {

@@ -1,3 +1,4 @@
+import DSLimits
 import Foundation
 
 /// The same charts as SVG documents, for `save_svg`: one polyline (or dots, or bars) per series,
@@ -8,13 +9,7 @@ extension Chart {
         case line, scatter, hist
     }
 
-    /// `&`, `<`, `>` and `"` as XML entities.
-    static func xml(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    static func coordinate(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func coordinate(_ v: Double) -> String { NumberText.printf("%.2f", v) }
 
     static func rgb(_ series: Int) -> String {
         let (r, g, b) = palette[series % palette.count]
@@ -75,22 +70,22 @@ extension Chart {
         for (tick, label) in zip(x.ticks, x.labels) {
             let tx = coordinate(left + x.fraction(tick) * plotWidth), base = top + plotHeight
             axes += "<line x1=\"\(tx)\" y1=\"\(coordinate(base))\" x2=\"\(tx)\" y2=\"\(coordinate(base + 5))\" stroke=\"#888\"/>"
-            axes += "<text x=\"\(tx)\" y=\"\(coordinate(base + 18))\" text-anchor=\"middle\">\(xml(label))</text>\n"
+            axes += "<text x=\"\(tx)\" y=\"\(coordinate(base + 18))\" text-anchor=\"middle\">\(Markup.escape(label))</text>\n"
         }
         for (tick, label) in zip(y.ticks, y.labels) {
             let ty = top + (1 - y.fraction(tick)) * plotHeight
             axes += "<line x1=\"\(coordinate(left - 5))\" y1=\"\(coordinate(ty))\" x2=\"\(coordinate(left))\" y2=\"\(coordinate(ty))\" stroke=\"#888\"/>"
-            axes += "<text x=\"\(coordinate(left - 8))\" y=\"\(coordinate(ty + 4))\" text-anchor=\"end\">\(xml(label))</text>\n"
+            axes += "<text x=\"\(coordinate(left - 8))\" y=\"\(coordinate(ty + 4))\" text-anchor=\"end\">\(Markup.escape(label))</text>\n"
         }
         if let title = options.title, !title.isEmpty {
-            axes += "<text x=\"\(coordinate(Double(width) / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(xml(title))</text>\n"
+            axes += "<text x=\"\(coordinate(Double(width) / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(Markup.escape(title))</text>\n"
         }
         let labelled = kind != .hist && (series.count > 1 || series.contains { $0.label != nil })
         if labelled {
             for (i, s) in series.enumerated() {
                 let ly = top + 14 + Double(i) * 16
                 axes += "<rect x=\"\(coordinate(left + plotWidth - 120))\" y=\"\(coordinate(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(rgb(i))\"/>"
-                axes += "<text x=\"\(coordinate(left + plotWidth - 104))\" y=\"\(coordinate(ly))\">\(xml(s.label ?? "series \(i + 1)"))</text>\n"
+                axes += "<text x=\"\(coordinate(left + plotWidth - 104))\" y=\"\(coordinate(ly))\">\(Markup.escape(s.label ?? "series \(i + 1)"))</text>\n"
             }
         }
         return header(width, height) + axes + body + "</svg>\n"
@@ -102,6 +97,6 @@ extension Chart {
     }
 
     static func emptySVG(_ width: Int, _ height: Int, _ options: ChartOptions) -> String {
-        header(width, height) + "<text x=\"20\" y=\"30\">\(xml(options.title ?? "")) (no finite values to plot)</text>\n</svg>\n"
+        header(width, height) + "<text x=\"20\" y=\"30\">\(Markup.escape(options.title ?? "")) (no finite values to plot)</text>\n</svg>\n"
     }
 }

@@ -1,3 +1,4 @@
+import DSLimits
 import Foundation
 
 /// One chart axis: the data interval it spans and its tick values with their labels
@@ -91,14 +92,14 @@ struct ChartAxis {
         }
         let decimals = Swift.max(0, Int(-floor(log10(step) + 1e-9)))
         return ticks.map { tick in
-            let text = String(format: "%.\(decimals)f", tick)
+            let text = NumberText.printf("%.\(decimals)f", tick)
             return text.hasPrefix("-") && text.allSatisfy({ "-0.".contains($0) }) ? String(text.dropFirst()) : text
         }
     }
 
     /// `2.5e-05` as `2.5e-5`.
     static func shortExponent(_ x: Double) -> String {
-        let text = String(format: "%.2g", x)
+        let text = NumberText.printf("%.2g", x)
         guard let e = text.firstIndex(of: "e") else { return text }
         let mantissa = text[..<e]
         var exponent = text[text.index(after: e)...]

@@ -1,4 +1,5 @@
 import DSEngine
+import DSLimits
 import Foundation
 
 /// One row of the `stats` table: a tensor's summary (NaN and ±Inf are counted, not averaged).
@@ -28,78 +29,71 @@ public struct StatsRow: Equatable {
     }
 }
 
-/// The `stats` table as text: a pure function of its rows (snapshot-tested).
+/// The `stats` and `diff` tables: pure functions of their rows (snapshot-tested), as text for the
+/// terminal and as HTML for a notebook (`TextTable`).
 public enum StatsTable {
     /// Rows beyond which they are grouped by their first name component with subtotals.
     public static let groupThreshold = 40
 
-    public static func render(_ rows: [StatsRow]) -> String {
+    public static func render(_ rows: [StatsRow]) -> String { table(rows).text() }
+
+    /// The `stats` table: a row per tensor (grouped with subtotals beyond `groupThreshold` rows) and
+    /// the total.
+    public static func table(_ rows: [StatsRow]) -> TextTable {
         let header = ["name", "shape", "dtype", "mean", "std", "min", "max", "norm", "nan/inf"]
-        func cells(_ r: StatsRow) -> [String] {
-            [r.name, "[" + r.shape.map(String.init).joined(separator: ", ") + "]", r.dtype,
-             number(r.mean), number(r.std), number(r.min), number(r.max), number(r.norm), String(r.nonFinite)]
+        func cells(_ r: StatsRow) -> TextTable.Row {
+            .cells([r.name, "[" + r.shape.map(String.init).joined(separator: ", ") + "]", r.dtype,
+                    number(r.mean), number(r.std), number(r.min), number(r.max), number(r.norm), String(r.nonFinite)])
         }
-        let (head, lines) = layout(header, rows.map(cells), leftAligned: 3)
-        var out = [head]
+        var lines: [TextTable.Row] = []
         if rows.count > groupThreshold {
             var start = 0
             while start < rows.count {
                 let group = prefix(rows[start].name)
                 var end = start
                 while end < rows.count, prefix(rows[end].name) == group { end += 1 }
-                for i in start..<end { out.append(lines[i]) }
+                lines += rows[start..<end].map(cells)
                 let params = rows[start..<end].reduce(0) { $0 + $1.count }
-                out.append("  \(group): \(end - start) tensor\(end - start == 1 ? "" : "s"), \(count(params)) parameters")
+                lines.append(.note("  \(group): \(end - start) tensor\(end - start == 1 ? "" : "s"), \(count(params)) parameters"))
                 start = end
             }
         } else {
-            out += lines
+            lines = rows.map(cells)
         }
         let total = rows.reduce(0) { $0 + $1.count }, bad = rows.reduce(0) { $0 + $1.nonFinite }
-        out.append("total: \(rows.count) tensor\(rows.count == 1 ? "" : "s"), \(count(total)) parameters"
-                   + (bad > 0 ? ", \(bad) NaN/Inf values" : ""))
-        return out.joined(separator: "\n") + "\n"
+        let summary = "total: \(rows.count) tensor\(rows.count == 1 ? "" : "s"), \(count(total)) parameters"
+            + (bad > 0 ? ", \(bad) NaN/Inf values" : "")
+        return TextTable(header: header, rows: lines, leftAligned: 3, footer: [summary])
+    }
+
+    public static func renderDiff(_ rows: [DiffRow], onlyA: [String], onlyB: [String]) -> String {
+        diffTable(rows, onlyA: onlyA, onlyB: onlyB).text()
     }
 
     /// The `diff` table: per shared tensor max |a − b| and that over max |a|, or both shapes when they
     /// differ (`shapeB` set; no numbers); then the names only on one side and a summary line.
-    public static func renderDiff(_ rows: [DiffRow], onlyA: [String], onlyB: [String]) -> String {
+    public static func diffTable(_ rows: [DiffRow], onlyA: [String], onlyB: [String]) -> TextTable {
         let header = ["name", "shape", "max |a-b|", "relative"]
         func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
-        let table = rows.map { r in
+        let cells = rows.map { r in
             r.shapeB.map { [r.name, shape(r.shape) + " vs " + shape($0), "-", "-"] }
                 ?? [r.name, shape(r.shape), number(r.maxAbs), number(r.relative)]
         }
-        let (head, lines) = layout(header, table, leftAligned: 2)
-        var out = [head] + lines
-        if !onlyA.isEmpty { out.append("only in a: " + onlyA.joined(separator: ", ")) }
-        if !onlyB.isEmpty { out.append("only in b: " + onlyB.joined(separator: ", ")) }
+        var footer: [String] = []
+        if !onlyA.isEmpty { footer.append("only in a: " + onlyA.joined(separator: ", ")) }
+        if !onlyB.isEmpty { footer.append("only in b: " + onlyB.joined(separator: ", ")) }
         let compared = rows.filter { $0.shapeB == nil }, mismatched = rows.count - compared.count
         let worst = compared.map(\.maxAbs).max() ?? 0
-        out.append("\(compared.count) shared tensor\(compared.count == 1 ? "" : "s"), max |a-b| \(number(worst))"
-                   + (mismatched > 0 ? ", \(mismatched) with different shapes" : ""))
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    /// The header and the rows as text: cells padded to their column's width, two spaces apart, the
-    /// first `left` columns left-aligned and the others right-aligned, without trailing spaces.
-    static func layout(_ header: [String], _ rows: [[String]], leftAligned left: Int) -> (header: String, rows: [String]) {
-        var widths = header.map(\.count)
-        for row in rows { for (i, c) in row.enumerated() { widths[i] = Swift.max(widths[i], c.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
-                let pad = String(repeating: " ", count: widths[i] - c.count)
-                return i < left ? c + pad : pad + c
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        return (line(header), rows.map(line))
+        footer.append("\(compared.count) shared tensor\(compared.count == 1 ? "" : "s"), max |a-b| \(number(worst))"
+                      + (mismatched > 0 ? ", \(mismatched) with different shapes" : ""))
+        return TextTable(header: header, cells: cells, leftAligned: 2, footer: footer)
     }
 
     /// Four significant digits (`%.4g`); `-` for an undefined value.
     public static func number(_ x: Double) -> String {
         if x.isNaN { return "-" }
         if x == 0 { return "0" }
-        return String(format: "%.4g", x)
+        return NumberText.significant(x, 4)
     }
 
     /// `12,345,678` style.

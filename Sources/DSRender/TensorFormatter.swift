@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import DSLimits
 
 /// Prints tensors the way PyTorch does (`torch/_tensor_str.py`), so that output can be compared
 /// with a PyTorch session line by line:
@@ -78,7 +74,7 @@ public struct TensorFormatter {
         return offsets
     }
 
-    private func shownIndices(_ n: Int) -> [Int] {
+    func shownIndices(_ n: Int) -> [Int] {
         let e = TensorFormatter.edgeItems
         if summarize && n > 2 * e { return Array(0..<e) + Array((n - e)..<n) }
         return Array(0..<n)
@@ -104,12 +100,12 @@ public struct TensorFormatter {
     }
 
     private func raw(_ v: Double) -> String {
-        if sciMode { return cFormat("%.\(TensorFormatter.precision)e", v) }
+        if sciMode { return NumberText.printf("%.\(TensorFormatter.precision)e", v) }
         if intMode {
-            let text = cFormat("%.0f", v)
+            let text = NumberText.printf("%.0f", v)
             return v.isFinite ? text + "." : text
         }
-        return cFormat("%.\(TensorFormatter.precision)f", v)
+        return NumberText.printf("%.\(TensorFormatter.precision)f", v)
     }
 
     /// One element, right-aligned to the common width.
@@ -153,17 +149,5 @@ public struct TensorFormatter {
         }
         let separator = "," + String(repeating: "\n", count: shape.count - d - 1) + String(repeating: " ", count: indent + 1)
         return "[" + slices.joined(separator: separator) + "]"
-    }
-}
-
-/// `printf`-style formatting of one double without Foundation (`cFormat("%.4f", x)`).
-func cFormat(_ format: String, _ value: Double) -> String {
-    var buffer = [CChar](repeating: 0, count: 64)
-    let written = withVaList([value]) { list in
-        buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, format, list) }
-    }
-    guard written >= 0 else { return String(value) }
-    return buffer.withUnsafeBufferPointer { pointer in
-        String(decoding: pointer.prefix(Int(Swift.min(written, 63))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

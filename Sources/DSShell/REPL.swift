@@ -19,6 +19,10 @@ public final class REPL {
     let interruptible: Bool
     /// The status `run()` returns; set by `exit(n)` in a script.
     var exitStatus: Int32 = 0
+    /// Set by the notebook kernel: an error of a command's code is kept here for the kernel to report
+    /// as the cell's error (and stop the cell) instead of being written.
+    var keepsFailures = false
+    var failure: Error?
 
     public init(
         interpreter: Interpreter, reader: LineReader, output: TextSink, errorOutput: TextSink,
@@ -125,6 +129,10 @@ public final class REPL {
         if let scriptError = error as? ScriptError, case .exit(let code) = scriptError.kind {
             exitStatus = code
             return .quit
+        }
+        if keepsFailures {
+            failure = error
+            return .failure
         }
         if interruptible, let scriptError = error as? ScriptError, scriptError.kind == .interrupted {
             errorOutput.write("\n")  // the terminal echoed ^C without a newline

@@ -33,6 +33,13 @@ enum FuzzBodies {
         _ = try? Safetensors.read(bytes: [UInt8](input))
     }
 
+    /// PyTorch files through the weights-only reader: the zip archive or the legacy layout, the pickle
+    /// machine (every global but the allowed few refused) and every tensor's conversion.
+    static func torch(_ input: UnsafeRawBufferPointer) {
+        guard let value = try? TorchCheckpoint.read(bytes: input) else { return }
+        _ = TorchCheckpoint.tensors(in: value)
+    }
+
     static func npy(_ input: UnsafeRawBufferPointer) {
         _ = try? Npy.read(bytes: [UInt8](input))
     }

@@ -23,6 +23,9 @@ struct FuzzTarget {
         FuzzTarget(name: "checkpoint", seeds: [("Tests/Fixtures/fuzz/checkpoint", ".json")], body: FuzzBodies.checkpoint),
         FuzzTarget(name: "config", seeds: [("Tests/Fixtures/models", "config.json")],
                    body: FuzzBodies.config),
+        FuzzTarget(name: "torch", seeds: [("Tests/Fixtures/torch", ".pt"), ("Tests/Fixtures/torch", ".ckpt"),
+                                          ("Tests/Fixtures/torch", ".pkl"), ("Tests/Fixtures/models/formats", ".bin")],
+                   body: FuzzBodies.torch),
     ]
 
     /// The target `DSCRIPT_FUZZ_TARGET` names; the process exits with a list when it names none.

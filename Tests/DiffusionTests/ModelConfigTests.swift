@@ -147,6 +147,18 @@ final class ModelConfigTests: XCTestCase {
         assertError(["nested too deeply (more than 512 levels)"]) { _ = try Pretrained.load(from: dir, generator: RandomGenerator()) }
     }
 
+    /// A folder that cannot be made says why, as the system does ("Not a directory"), not Foundation's
+    /// "The operation could not be completed. (NSCocoaErrorDomain error 512.)".
+    func testSavePretrainedSaysWhyItCannotWrite() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-file-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let (model, _) = try ModelGoldenTests.fixture("unet_attn")
+        assertError(["save_pretrained: cannot write \(file)/unet/config.json: Not a directory"]) {
+            try Pretrained.save(model, to: file + "/unet")
+        }
+    }
+
     func testUNetTrainingStepReducesLoss() throws {
         let g = RandomGenerator(seed: 5)
         let u = try unet()

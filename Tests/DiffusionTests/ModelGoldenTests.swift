@@ -78,6 +78,18 @@ final class ModelGoldenTests: XCTestCase {
         }
     }
 
+    /// act_fn "gelu" / "relu": diffusers applies it in the resnets only; UNet2DModel's embeddings and
+    /// output activation and the VAE coders' output activation stay SiLU.
+    func testOtherActivationsMatchDiffusers() throws {
+        try checkUNet("unet_gelu", grads: ["conv_in.weight", "class_embedding.linear_1.weight"])
+        let (loaded, io) = try Self.fixture("vae_relu")
+        let vae = try XCTUnwrap(loaded as? AutoencoderKL)
+        let (mean, logvar) = try vae.encode(XCTUnwrap(io["x"]))
+        XCTAssertLessThan(try Self.maxDiff(mean, io["mean"]), 1e-4)
+        XCTAssertLessThan(try Self.maxDiff(logvar, io["logvar"]), 1e-4)
+        XCTAssertLessThan(try Self.maxDiff(try vae.decode(XCTUnwrap(io["z"])), io["decoded"]), 1e-4)
+    }
+
     func testAutoencoderKLMatchesDiffusers() throws {
         try withEveryConvolutionPath { try checkAutoencoderKL() }
     }

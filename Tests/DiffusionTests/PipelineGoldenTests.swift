@@ -128,6 +128,13 @@ final class PipelineGoldenTests: XCTestCase {
         XCTAssertThrowsError(try p.sample(noise: { _ in Tensor(0) })) {
             XCTAssertTrue("\($0)".hasPrefix("StableDiffusionPipeline: dscript loads this pipeline's parts but does not sample it"), "\($0)")
         }
+        // a component named with a path ("../x") is refused: parts are folders of the pipeline, and
+        // save_pretrained would write outside the folder it is given
+        try Data(#"{"_class_name": "DDIMPipeline", "../unet_elsewhere": ["diffusers", "UNet2DModel"]}"#.utf8)
+            .write(to: dir.appendingPathComponent("model_index.json"))
+        XCTAssertThrowsError(try Pipeline.load(from: dir.path, generator: RandomGenerator(seed: 0))) {
+            XCTAssertTrue("\($0)".hasSuffix("model_index.json: component '../unet_elsewhere' is not a folder name"), "\($0)")
+        }
         let (_, io) = try ModelGoldenTests.fixture("unet_cond")
         let unet = try XCTUnwrap(p.model("unet") as? UNet2DConditionModel)
         let out = try unet.forward(XCTUnwrap(io["x"]), t: XCTUnwrap(io["t"]), context: XCTUnwrap(io["context"]))

@@ -91,6 +91,50 @@ final class SchedulerConfigTests: XCTestCase {
         XCTAssertEqual(loaded.schedule.settings, SamplerSettings(stepsOffset: 1, setAlphaToOne: false))
     }
 
+    /// DPMSolverMultistepScheduler().save_config(dir) in diffusers 0.42.1 writes Python's -Infinity
+    /// (json.dumps's extension; so do DPMSolverSinglestep and SASolver) and variance_type null: the
+    /// config loads, the key is warned about, and Python's NaN / Infinity are read as numbers but not
+    /// inside strings.
+    func testPythonNonFiniteNumbersLoad() throws {
+        let text = """
+            {"_class_name": "DPMSolverMultistepScheduler", "_diffusers_version": "0.42.1", "algorithm_type": "dpmsolver++",
+             "beta_end": 0.02, "beta_schedule": "linear", "beta_start": 0.0001, "lambda_min_clipped": -Infinity,
+             "num_train_timesteps": 1000, "prediction_type": "epsilon", "timestep_spacing": "linspace", "trained_betas": null,
+             "variance_type": null}
+            """
+        let loaded = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(text.utf8), source: "c"), source: "c")
+        XCTAssertEqual(loaded.className, "DPMSolverMultistepScheduler")
+        XCTAssertEqual(loaded.schedule.settings.spacing, .linspace)
+        XCTAssertEqual(loaded.schedule.settings.variance, .fixedSmall, "variance_type null: the model predicts no variance")
+        XCTAssertTrue(loaded.warnings.contains("c: key 'lambda_min_clipped' is not used by dscript (ignored)"), "\(loaded.warnings)")
+        let pairs = try ModelConfig.parseJSON(Data(#"{"a": [NaN, Infinity, -Infinity], "b": "-Infinity NaN", "c": -1}"#.utf8), source: "c")
+        XCTAssertEqual(pairs.map(\.0), ["a", "b", "c"])
+        guard case .list(let xs) = pairs[0].1, xs.count == 3, case .number(let nan) = xs[0] else { return XCTFail("\(pairs)") }
+        XCTAssertTrue(nan.isNaN)
+        XCTAssertEqual(Array(xs[1...]), [.number(.infinity), .number(-.infinity)])
+        XCTAssertEqual(pairs[1].1, .string("-Infinity NaN"))
+        XCTAssertEqual(pairs[2].1, .number(-1))
+        // written back as Python writes them (json.dumps), not as null
+        XCTAssertEqual(ConfigValue.list(xs).json, "[NaN, Infinity, -Infinity]")
+        XCTAssertThrowsError(try ModelConfig.parseJSON(Data(#"{"a": -NaN}"#.utf8), source: "c"))
+        XCTAssertThrowsError(try ModelConfig.parseJSON(Data(#"{"a": Infinit}"#.utf8), source: "c"))
+    }
+
+    /// A config without any β key is read with DDPMScheduler's defaults, and says so: flow-matching
+    /// and σ-only schedulers (FlowMatchEulerDiscreteScheduler().save_config in diffusers 0.42.1) have
+    /// no βs, and their 'linear 1e-4 to 0.02' would otherwise pass unnoticed.
+    func testConfigWithoutBetasSaysSo() throws {
+        let text = """
+            {"_class_name": "FlowMatchEulerDiscreteScheduler", "_diffusers_version": "0.42.1", "num_train_timesteps": 1000,
+             "shift": 1.0, "use_dynamic_shifting": false}
+            """
+        let loaded = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(text.utf8), source: "c"), source: "c")
+        XCTAssertEqual(loaded.warnings.first, "c: FlowMatchEulerDiscreteScheduler has no beta_schedule, beta_start, beta_end "
+                       + "or trained_betas; read as DDPMScheduler's default betas (linear, 0.0001 to 0.02)")
+        let ddpm = try SchedulerConfig.parse(ModelConfig.parseJSON(Data(#"{"beta_schedule": "linear"}"#.utf8), source: "c"), source: "c")
+        XCTAssertEqual(ddpm.warnings, [])
+    }
+
     func testWrittenConfigReadsBack() throws {
         for entry in try Self.entries() {
             let schedule = try Self.load(entry).schedule

@@ -27,6 +27,23 @@ final class ModuleTests: XCTestCase {
         try copy.loadState(model.stateDict().filter { $0.0 != "2.bias" }, strict: false)
     }
 
+    func testEmbeddingLooksUpRowsAndScatterAddsGradients() throws {
+        let g = RandomGenerator(seed: 3)
+        let table = try Embedding(4, 3, generator: g)
+        XCTAssertEqual(table.stateDict().map { $0.0 }, ["weight"])
+        let w = table.weight.scalars
+        let rows = try table.forward(Tensor(shape: [3], scalars: [2, 0, 2]))
+        XCTAssertEqual(rows.shape, [3, 3])
+        XCTAssertEqual(rows.scalars, Array(w[6..<9]) + Array(w[0..<3]) + Array(w[6..<9]))
+        try rows.mul(Tensor(shape: [3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])).sum().backward()
+        // row 2 is used twice: its gradient is the sum of both upstream rows
+        XCTAssertEqual(table.weight.grad?.scalars, [4, 5, 6, 0, 0, 0, 8, 10, 12, 0, 0, 0])
+        for bad: Float in [4, -1, 0.5] {
+            XCTAssertThrowsError(try table.forward(Tensor(shape: [1], scalars: [bad])))
+        }
+        XCTAssertThrowsError(try Embedding(0, 3, generator: g))
+    }
+
     func testDefaultInitBounds() throws {
         let g = RandomGenerator(seed: 2)
         let lin = try Linear(16, 8, generator: g)

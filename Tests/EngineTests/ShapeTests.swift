@@ -83,6 +83,12 @@ final class ShapeTests: XCTestCase {
         let b = Tensor(shape: [2, 1], scalars: [1, 0])
         XCTAssertEqual(try a.isClose(b, rtol: 1e-5, atol: 1e-8).scalars, [1, 1, 0, 0, 1, 1])
         XCTAssertEqual(try Tensor(.infinity).isClose(Tensor(.infinity), rtol: 1e-5, atol: 1e-8).scalars, [1])
+        // torch.isclose: a finite value is not close to an infinity, nor are opposite infinities or a
+        // difference that overflows ([0, 1, 0, 0, 0, 1, 0, 1, 0]).
+        let c = Tensor(shape: [9], scalars: [1, .infinity, -.infinity, .infinity, 3e38, 1, .nan, 0, 1e30])
+        let d = Tensor(shape: [9], scalars: [.infinity, .infinity, .infinity, -.infinity, -3e38, 1, .nan, -0.0, .infinity])
+        XCTAssertEqual(try c.isClose(d, rtol: 1e-5, atol: 1e-8).scalars, [0, 1, 0, 0, 0, 1, 0, 1, 0])
+        XCTAssertEqual(try Tensor(1).isClose(Tensor(2), rtol: 1e-5, atol: .infinity).scalars, [1])
     }
 
     func testGatherAndSetIndex() throws {

@@ -101,14 +101,14 @@ final class TorchCheckpointTests: XCTestCase {
         func read(_ bytes: [UInt8]) throws -> TorchValue {
             try bytes.withUnsafeBytes { raw in
                 var machine = WeightsPickle(raw) { _ in throw FormatError("no storages") }
-                return try TorchCheckpoint.convert(machine.load())
+                return try TorchCheckpoint.convert(machine.load(), pickleSize: bytes.count)
             }
         }
         func refused(_ bytes: [UInt8], _ fragment: String, line: UInt = #line) {
             XCTAssertThrowsError(try read(bytes), line: line) { XCTAssertTrue("\($0)".contains(fragment), "\($0)", line: line) }
         }
         // a = []; a.append(a): EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP
-        refused([0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E], "nested more than")
+        refused([0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E], "shared values nested inside each other")
         refused([0x80, 0x02] + [UInt8](repeating: 0x5D, count: 300) + [UInt8](repeating: 0x61, count: 299) + [0x2E], "nested more than")
         refused([0x80, 0x02, 0x58, 0xFF, 0xFF, 0xFF, 0x7F, 0x41, 0x2E], "runs past the end")
         refused([0x80, 0x02, 0x68, 0x05, 0x2E], "memo entry 5")
@@ -116,7 +116,29 @@ final class TorchCheckpointTests: XCTestCase {
         refused([0x80, 0x02, 0x4E], "no STOP")
         refused([0x80, 0x02, 0x63] + Array("os\nsystem\n".utf8) + [0x2E], "refused global 'os.system'")
         refused([0x80, 0x02, 0x69] + Array("os\nsystem\n".utf8) + [0x2E], "INST")
+        // tensors dscript does not read are named as such, not as code that would have to run
+        refused([0x80, 0x02, 0x63] + Array("torch._utils\n_rebuild_sparse_tensor\n".utf8) + [0x2E],
+                "'torch._utils._rebuild_sparse_tensor' builds sparse tensors, which dscript does not read")
+        refused([0x80, 0x02, 0x63] + Array("torch\nComplexFloatStorage\n".utf8) + [0x2E], "complex tensors")
         refused([0x80, 0x02, 0xFF, 0x2E], "unknown opcode 0xff")
         XCTAssertNoThrow(try read([0x80, 0x02, 0x7D, 0x58, 0x01, 0x00, 0x00, 0x00, 0x61, 0x4B, 0x07, 0x73, 0x2E]))
+        // Python integers past 64 bits (pickle.dumps(2**64 - 1), a seed torch.initial_seed() may give;
+        // -2**65; 10**40) read as the nearest numbers instead of refusing the whole file
+        for (bytes, want) in [([0x8A, 0x09] + [UInt8](repeating: 0xFF, count: 8) + [0x00], 18446744073709551615.0),
+                              ([0x8A, 0x09] + [UInt8](repeating: 0x00, count: 8) + [0xFE], -36893488147419103232.0),
+                              ([0x8A, 0x11, 0, 0, 0, 0, 0, 0x61, 0xF5, 0xB9, 0xAB, 0xBF, 0xA4, 0x5C, 0xC3, 0xF1, 0x29, 0x63, 0x1D], 1e40),
+                              (Array("L100000000000000000000L\n".utf8), 1e20)] {
+            guard case .float(let x) = try read([0x80, 0x02] + bytes + [0x2E]) else { return XCTFail("\(want) did not read as a number") }
+            XCTAssertEqual(x, want, accuracy: want.magnitude * 1e-15)
+        }
+        // A 'billion laughs': 40 lists, each holding the previous one twice (x = [x, x]), 2^40 values
+        // from 331 bytes (it crashed the process, out of memory): EMPTY_LIST, BINPUT 0, then per level
+        // EMPTY_LIST, BINGET k, APPEND, BINGET k, APPEND, BINPUT k+1.
+        var laughs: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00]
+        for k in 0..<40 { laughs += [0x5D, 0x68, UInt8(k), 0x61, 0x68, UInt8(k), 0x61, 0x71, UInt8(k + 1)] }
+        refused(laughs + [0x2E], "shared values nested inside each other")
+        // the same list referenced twice (not nested) reads: x = [1]; [x, x]
+        guard case .list(let pair) = try read([0x80, 0x02, 0x5D, 0x4B, 0x01, 0x61, 0x71, 0x00, 0x5D, 0x68, 0x00, 0x61, 0x68, 0x00, 0x61, 0x2E]),
+              pair.count == 2 else { return XCTFail("[x, x] did not read") }
     }
 }

@@ -58,6 +58,31 @@ final class MemoryBudgetTests: XCTestCase {
         try assertRefused("let x = zeros([4e8]); let y = x.exp()", "a tensor of shape [400000000] would take 1.5 GiB")
         try assertRefused("let x = zeros([4e8]); let y = x + 1", "a tensor of shape [400000000] would take 1.5 GiB")
         try assertRefused("zeros([1e9])", "zeros: tensor of shape [1000000000] is too large")
+        // Native code that makes script values of a tensor asks too.
+        try assertRefused("let x = zeros([2e8]); let y = zeros_like(x); let z = randn_like(x); let w = ones_like(x)",
+                          "a tensor of shape [200000000] would take 763 MiB")
+        try assertRefused("zeros([3e8]).tolist()", "a list of 300000001 elements would take 6.7 GiB")
+        try assertRefused("for r in zeros([3e8, 0]) { }", "300000000 rows of a tensor would take 71.5 GiB")
+        // Optimizer state is asked for when the optimizer is made (Adam's moments: twice the parameters).
+        try assertRefused("let net = linear(5000, 5000); let opt = adam(net.params())", "adam's moments would take 191 MiB",
+                          options: ["--max-memory", "256M"])
+    }
+
+    /// A 2 GB checkpoint (a sparse file) under the 3 GB limit: mapped, then refused before its tensor
+    /// is converted, by `load` and by `--stats`.
+    func testLargeCheckpointIsRefused() throws {
+        let folder = try temporaryFolder(self)
+        let path = folder.appendingPathComponent("big.safetensors").path
+        let n = 500_000_000
+        let header = Array("{\"x\":{\"dtype\":\"F32\",\"shape\":[\(n)],\"data_offsets\":[0,\(4 * n)]}}".utf8)
+        try Data(withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) } + header).write(to: URL(fileURLWithPath: path))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: UInt64(8 + header.count + 4 * n))
+        try handle.close()
+        try assertRefused("load(\"\(path)\")", "\(path): its tensor would take 1.9 GiB")
+        let stats = try runDscript(["--stats", path], addressSpaceKiB: Self.addressSpaceKiB)
+        XCTAssertEqual(stats.status, 1, stats.errors)
+        XCTAssertTrue(stats.errors.contains("\(path): tensor \"x\" would take 1.9 GiB"), stats.errors)
     }
 
     /// A gzipped IDX file that inflates to 200 MB of zeros (200 KB on disk): the decompression asks

@@ -28,6 +28,8 @@ final class ProgressBarTests: XCTestCase {
         XCTAssertEqual(ProgressBar.formatValue(0.123456), "0.1235")
         XCTAssertEqual(ProgressBar.formatValue(3), "3")
         XCTAssertEqual(ProgressBar.formatValue(1.5e-5), "1.5e-5")
+        XCTAssertEqual(ProgressBar.formatValue(-Double.nan), "nan", "a loss of 0/0 has its sign bit set on x86")
+        XCTAssertEqual(ProgressBar.formatValue(-.infinity), "-inf")
     }
 
     func testProgressPlainLinesEveryTenth() {

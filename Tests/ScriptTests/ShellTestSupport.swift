@@ -63,6 +63,9 @@ func runDscript(_ arguments: [String], input: String? = nil, environment: [Strin
     }
     if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
+    // scripts/sanitize checks the dscript processes for leaks (the test process itself keeps
+    // XCTest's test-case objects, which LeakSanitizer would report).
+    if let options = env["DSCRIPT_CHILD_ASAN_OPTIONS"] { env["ASAN_OPTIONS"] = options }
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()

@@ -48,6 +48,8 @@ final class SuggestionTests: XCTestCase {
         XCTAssertEqual(errorMessage("fn g(steps = 1) => steps\ng(step: 2)"),
                        "unknown keyword argument 'step' to 'g' (did you mean 'steps'?)")
         XCTAssertEqual(errorMessage("randn([2]).shape()"), "cannot call a value of type list (.shape is not a method: drop the parentheses)")
+        // a member whose value is a tensor or model (not callable) says so as well
+        XCTAssertEqual(errorMessage("randn([2, 2]).T()"), "cannot call a value of type tensor (.T is not a method: drop the parentheses)")
         // Nothing close: no guess.
         XCTAssertEqual(errorMessage("print(zzzqqq)"), "undefined name 'zzzqqq'")
         XCTAssertEqual(errorMessage("let x = 1\nprint(y)"), "undefined name 'y'")

@@ -5,6 +5,8 @@ Run by scripts/test-jupyter, which makes the virtual environment, installs the k
 `dscript --install-kernel --prefix` and points JUPYTER_PATH at it. Each test_* function is a test;
 the run ends with the line 'N passed, N failed'."""
 import base64
+import html.parser
+import os
 import pathlib
 import re
 import subprocess
@@ -50,9 +52,141 @@ def test_variables_live_across_cells_and_the_last_value_is_the_result():
     assert text_of(cells[3], "execute_result") == "21"
 
 
-def test_tensors_come_back_as_text():
-    cells = run_cells("seed(0)\ntensor([[1, 2], [3, 4.5]])")
+def terminal(code):
+    """What the terminal prints for `code`: the kernelspec's own dscript, run with -e and no colour."""
+    argv = jupyter_client.kernelspec.KernelSpecManager().get_kernel_spec("dscript").argv
+    env = dict(os.environ, NO_COLOR="1")
+    run = subprocess.run([argv[0], "-e", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+class Tables(html.parser.HTMLParser):
+    """The rows of the HTML tables in a fragment: (tag, style, text) per cell; and the <pre> text."""
+
+    def __init__(self, fragment):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.pre, self.cell, self.in_pre = [], [], None, False
+        self.feed(fragment)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = [tag, dict(attrs).get("style", ""), ""]
+        elif tag == "pre":
+            self.in_pre = True
+            self.pre.append("")
+        elif tag in ("script", "style", "iframe", "img"):
+            raise AssertionError(f"unexpected <{tag}> in a table's HTML")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.rows[-1].append(tuple(self.cell))
+            self.cell = None
+        elif tag == "pre":
+            self.in_pre = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[2] += data
+        elif self.in_pre:
+            self.pre[-1] += data
+
+    def texts(self):
+        return [[text for _, _, text in row] for row in self.rows]
+
+
+def columns(line):
+    """A terminal table line's cells (they are two or more spaces apart)."""
+    return re.split(r"\s{2,}", line.strip())
+
+
+def displays(cell):
+    return [o for o in cell.outputs if o.output_type == "display_data"]
+
+
+def test_tensors_come_back_as_text_and_html():
+    cells = run_cells("seed(0)\ntensor([[1, 2], [3, 4.5]])", "seed(3)\nrandn([3, 4])",
+                      "tensor([1.5, 0/0, -(0/0), 1/0, -1/0])", "zeros([2, 0])")
+    (result,) = [o for o in cells[1].outputs if o.output_type == "execute_result"]
+    plain = result.data["text/plain"]
+    assert plain + "\n" == terminal("seed(3)\nprint(randn([3, 4]))"), "text/plain is what the terminal prints"
+    table = Tables(result.data["text/html"])
+    assert "shape [3, 4] · float32" in result.data["text/html"], result.data["text/html"]
+    numbers = re.findall(r"-?\d+\.\d+", plain)
+    assert table.texts()[0] == ["", "0", "1", "2", "3"], table.texts()
+    assert [row[0] for row in table.texts()[1:]] == ["0", "1", "2"]
+    assert [c for row in table.texts()[1:] for c in row[1:]] == numbers, (table.texts(), plain)
+    assert all("right" in style for row in table.rows for tag, style, _ in row if tag == "td")
+    (vector,) = [o for o in cells[2].outputs if o.output_type == "execute_result"]
+    assert vector.data["text/plain"] == "tensor([1.5000,    nan,    nan,    inf,   -inf])", vector.data
+    assert Tables(vector.data["text/html"]).pre == ["[1.5000,    nan,    nan,    inf,   -inf]"], vector.data["text/html"]
+    (empty,) = [o for o in cells[3].outputs if o.output_type == "execute_result"]
+    assert Tables(empty.data["text/html"]).texts() == [[""], ["0"], ["1"]], empty.data["text/html"]
     assert "tensor([[1" in text_of(cells[0], "execute_result"), text_of(cells[0])
+
+
+def test_tables_come_back_as_html_beside_the_terminal_text():
+    setup = ('seed(1)\nlet a = {"enc": {"w": randn([2, 3]), "b": tensor([0/0, 1, 1/0])}, "<b>&\\"q\\"": randn([2])}\n'
+             'let b = {"enc": {"w": randn([2, 3]), "b": zeros([2])}, "extra": zeros([1])}\nlet s = schedule("cosine")')
+    codes = ["stats(a)", "diff(a, b)", "table(s, every: 250)", "lessons()", "explain(s, 500)"]
+    cells = run_cells(setup, *codes)
+    for code, cell in zip(codes, cells[1:]):
+        (shown,) = displays(cell)
+        assert [o.output_type for o in cell.outputs] == ["display_data"], (code, cell.outputs)
+        assert shown.data["text/plain"] == terminal(setup + "\n" + code), f"{code}: text/plain is what the terminal prints"
+        assert shown.data["text/html"].lstrip().startswith(("<table", "<div")), shown.data["text/html"][:80]
+
+    def check_table(cell, header, text_rows, notes):
+        shown = displays(cell)[0]
+        table = Tables(shown.data["text/html"])
+        assert [tag for tag, _, _ in table.rows[0]] == ["th"] * len(header) and table.texts()[0] == header, table.rows[0]
+        assert table.texts()[1:] == text_rows + [[n] for n in notes], (table.texts(), shown.data["text/plain"])
+        return table
+
+    # stats: the same cells as the terminal's columns; names escaped; NaN/Inf counted, numbers right-aligned.
+    plain = displays(cells[1])[0].data["text/plain"].splitlines()
+    table = check_table(cells[1], columns(plain[0]), [columns(line) for line in plain[1:-1]], [plain[-1]])
+    assert table.texts()[3][0] == '<b>&"q"' and table.texts()[2][-1] == "2", table.texts()
+    assert '&lt;b&gt;&amp;&quot;q&quot;' in displays(cells[1])[0].data["text/html"]
+    assert [style for _, style, _ in table.rows[1]] == ["text-align:left"] * 3 + ["text-align:right"] * 6, table.rows[1]
+    # diff: rows, then what is on one side only and the summary.
+    plain = displays(cells[2])[0].data["text/plain"].splitlines()
+    table = check_table(cells[2], ["name", "shape", "max |a-b|", "relative"], [columns(line) for line in plain[1:3]], plain[3:])
+    assert table.texts()[2][1] == "[3] vs [2]" and plain[3] == 'only in a: <b>&"q"', plain
+    # table(s): t, then the quantities of the schedule.
+    plain = displays(cells[3])[0].data["text/plain"].splitlines()
+    check_table(cells[3], columns(plain[0]), [columns(line) for line in plain[1:]], [])
+    assert Tables(displays(cells[3])[0].data["text/html"]).texts()[-1][0] == "999"
+    # lessons(): the terminal shows no header; the HTML has one.
+    plain = displays(cells[4])[0].data["text/plain"].splitlines()
+    check_table(cells[4], ["lesson", "title"], [columns(line) for line in plain], [])
+    # explain: a table of the quantities, then the updates as preformatted text.
+    shown = displays(cells[5])[0].data
+    quantities = Tables(shown["text/html"])
+    rows = [[part.strip() for part in line.rsplit(" = ", 1)] for line in shown["text/plain"].splitlines()[1:11]]
+    assert quantities.texts() == [["quantity", "value"]] + rows, (quantities.texts(), rows)
+    assert "DDIM step t → t' = 499" in quantities.pre[0] and "schedule cosine, T = 1000, t = 500" in shown["text/html"]
+
+
+def test_checks_in_a_row_share_one_table():
+    code = 'check("near", 1.0005, 1, tol: 0.01)\ncheck("a < b", 1 < 2, true)\nprint("between")\ncheck("again", tensor([1, 2]), tensor([1, 2]))'
+    cells = run_cells(code, 'check("x & y", false, true)', allow_errors=True)
+    outputs = [o for o in cells[0].outputs if o.output_type != "execute_result"]  # check's value, true
+    assert [o.output_type for o in outputs] == ["display_data", "stream", "display_data"], outputs
+    first, second = outputs[0].data, outputs[2].data
+    terminal_lines = terminal(code).splitlines(keepends=True)
+    assert first["text/plain"] == "".join(terminal_lines[:2]) and outputs[1].text == "between\n", first
+    assert second["text/plain"] == terminal_lines[3], second
+    assert Tables(first["text/html"]).texts() == [
+        ["", "check", "got", "want", "|diff|", "tol"], ["PASS", "near", "1.0005", "1", "0.0005", "0.01"],
+        ["PASS", "a < b", "true", "true", "", ""]], first["text/html"]
+    assert Tables(second["text/html"]).texts()[1] == ["PASS", "again", "[1, 2]", "[1, 2]", "0", "1e-06"]
+    failed = cells[1].outputs
+    assert [o.output_type for o in failed] == ["display_data", "error"], failed
+    assert Tables(failed[0].data["text/html"]).texts()[1] == ["FAIL", "x & y", "false", "true", "", ""]
+    assert "x &amp; y" in failed[0].data["text/html"]
 
 
 def test_show_sends_a_png_and_charts_send_svg():
@@ -100,6 +234,28 @@ def test_repl_commands_work_in_cells():
     assert "absolute value" in text_of(cells[1])
     assert re.search(r"^w\s+number\s+3$", text_of(cells[2]), re.M), text_of(cells[2])
     assert "unknown command" in text_of(cells[3])
+
+
+def test_an_error_inside_a_command_is_an_error_output_and_stops_the_cell():
+    cells = run_cells(":time 1 + nil\nprint(\"after\")", "print(\"next cell\")", allow_errors=True)
+    errors = [o for o in cells[0].outputs if o.output_type == "error"]
+    assert len(errors) == 1 and "nil" in errors[0].evalue, cells[0].outputs
+    assert "after" not in text_of(cells[0]) and "time:" not in text_of(cells[0]), cells[0].outputs
+    assert text_of(cells[1]) == "next cell\n"
+    with Kernel() as k:
+        reply, _ = k.execute(":time 1 + nil")
+        assert reply["status"] == "error", reply
+
+
+def test_exit_in_a_cell_stops_the_cell_and_keeps_the_kernel():
+    # As IPython's sys.exit(n): a notebook runs on (nbclient raised DeadKernelError when the kernel left).
+    cells = run_cells("let kept = 5\nprint(\"bye\")\nexit(3)\nprint(\"not\")", "exit(0)\nprint(\"not either\")", "kept + 1",
+                      allow_errors=True)
+    (error,) = [o for o in cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "Exit" and error.evalue == "exit(3)", error
+    assert text_of(cells[0], "stream") == "bye\n", cells[0].outputs
+    assert cells[1].outputs == [], cells[1].outputs
+    assert text_of(cells[2], "execute_result") == "6"
 
 
 def test_lesson_notebooks_are_current_and_run():
@@ -154,6 +310,8 @@ def test_complete_inspect_and_is_complete():
         assert c["matches"] == ["time"] and c["cursor_start"] == 1, c
         i = k.client.inspect("abs(", 2, reply=True)["content"]
         assert i["found"] and "absolute value" in i["data"]["text/plain"], i
+        i = k.client.inspect(":time", 3, reply=True)["content"]  # the command, not the time() function
+        assert i["found"] and i["data"]["text/plain"].startswith(":time EXPR"), i
         i = k.client.inspect("no_such_thing", 3, reply=True)["content"]
         assert not i["found"], i
         for code, status in [("fn f(x) {", "incomplete"), ("1 + 1", "complete")]:

@@ -16,7 +16,8 @@ public indirect enum ConfigValue: Equatable {
         case .bool(let b): return b ? "true" : "false"
         case .number(let x):
             if x.rounded() == x, Swift.abs(x) < 1e15 { return String(Int(x)) }
-            return x.isFinite ? "\(x)" : "null"
+            if x.isNaN { return "NaN" }
+            return x.isFinite ? "\(x)" : x > 0 ? "Infinity" : "-Infinity"   // as Python's json.dumps
         case .string(let s): return ConfigValue.quote(s)
         case .list(let items): return "[" + items.map(\.json).joined(separator: ", ") + "]"
         }
@@ -151,11 +152,13 @@ public struct ModelConfig: Equatable {
         return "{\n" + items.map { "  \(ConfigValue.quote($0.0)): \($0.1.json)" }.joined(separator: ",\n") + "\n}\n"
     }
 
-    /// Parses `config.json` text into (key, value) pairs; nested objects are refused.
+    /// Parses `config.json` text into (key, value) pairs; nested objects are refused. Python's NaN,
+    /// Infinity and -Infinity (json.dumps writes them: DPMSolverMultistepScheduler's lambda_min_clipped)
+    /// are numbers.
     public static func parseJSON(_ data: Data, source: String) throws -> [(String, ConfigValue)] {
         guard data.count < 1 << 20 else { throw DiffusionError("\(source): config is larger than 1 MiB") }
         let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+        do { object = try JSONSerialization.jsonObject(with: markingPythonConstants(data)) } catch {
             // Foundation refuses more than 512 levels of arrays and objects as "not in the correct format".
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
             if detail.hasPrefix("Too many nested") {
@@ -167,10 +170,49 @@ public struct ModelConfig: Equatable {
         return try dict.sorted { $0.key < $1.key }.map { key, value in (key, try convert(value, key: key, source: source)) }
     }
 
+    /// Python's constants outside strings, and the strings that stand for them until `convert` reads
+    /// them (a control character cannot appear unescaped in a JSON string, so no real string is one).
+    static let pythonConstants: [(literal: String, marker: String, value: Double)] = [
+        ("-Infinity", "\u{1}-Infinity", -.infinity), ("Infinity", "\u{1}Infinity", .infinity), ("NaN", "\u{1}NaN", .nan),
+    ]
+
+    /// `data` with each of Python's constants outside strings replaced by its marker string.
+    static func markingPythonConstants(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        guard bytes.contains(UInt8(ascii: "N")) || bytes.contains(UInt8(ascii: "I")) else { return data }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0, inString = false
+        scan: while i < bytes.count {
+            let b = bytes[i]
+            if inString {
+                if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                    out += [b, bytes[i + 1]]
+                    i += 2
+                    continue
+                }
+                if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            } else {
+                for constant in pythonConstants where bytes[i...].starts(with: constant.literal.utf8) {
+                    out += Array(jsonQuoted(constant.marker).utf8)
+                    i += constant.literal.utf8.count
+                    continue scan
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return Data(out)
+    }
+
     static func convert(_ value: Any, key: String, source: String, depth: Int = 0) throws -> ConfigValue {
         switch value {
         case is NSNull: return .null
-        case let s as String: return .string(s)
+        case let s as String:
+            if s.hasPrefix("\u{1}"), let constant = pythonConstants.first(where: { $0.marker == s }) { return .number(constant.value) }
+            return .string(s)
         case let n as NSNumber:
             // JSON booleans come back as NSNumbers of Objective-C type "c" (char) on every platform.
             if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }

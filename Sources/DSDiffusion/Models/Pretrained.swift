@@ -38,7 +38,7 @@ public enum Pretrained {
             let json = model.config.json(className: type(of: model).className)
             try Data(json.utf8).write(to: dir.appendingPathComponent(configName), options: .atomic)
         } catch {
-            throw DiffusionError("save_pretrained: cannot write \(dir.appendingPathComponent(configName).path): \(error.localizedDescription)")
+            throw DiffusionError("save_pretrained: cannot write \(dir.appendingPathComponent(configName).path): \(FormatError.reason(error))")
         }
         do {
             try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], dtype: dtype, to: dir.appendingPathComponent(weightsName).path)

@@ -16,7 +16,7 @@ public final class UNet2DModel: Module {
     let upBlocks: [UpBlock2D], convNormOut: GroupNorm, convOut: Conv2d
     /// How class labels join the time embedding; nil for an unconditional model.
     public let classEmbedding: ClassEmbedding?
-    let flipSinToCos: Bool, freqShift: Float, centerInput: Bool, act: ActivationFunction, downFactor: Int
+    let flipSinToCos: Bool, freqShift: Float, centerInput: Bool, downFactor: Int
 
     public override var typeName: String { "UNet2DModel" }
 
@@ -56,7 +56,8 @@ public final class UNet2DModel: Module {
         centerInput = try c.bool("center_input_sample")
         flipSinToCos = try c.bool("flip_sin_to_cos")
         freqShift = Float(try c.number("freq_shift"))
-        act = ActivationFunction(try c.choice("act_fn", ActivationFunction.names))
+        // act_fn is the resnets' activation; the embeddings and the output keep SiLU, as in diffusers.
+        let act = ActivationFunction(try c.choice("act_fn", ActivationFunction.names))
         let channels = try c.intList("block_out_channels")
         let downTypes = try c.stringList("down_block_types"), upTypes = try c.stringList("up_block_types")
         for (key, types) in [("down_block_types", downTypes), ("up_block_types", upTypes)] where types.count != channels.count {
@@ -191,6 +192,6 @@ public final class UNet2DModel: Module {
         }
         if let midBlock { h = try midBlock.forward(h, temb: emb) }
         for block in upBlocks { h = try block.forward(h, skips: &skips, temb: emb) }
-        return try convOut(act.normalized(h, by: convNormOut))
+        return try convOut(convNormOut.forward(h, silu: true))
     }
 }

@@ -47,10 +47,8 @@ enum Autoencoder {
 /// block, `conv_norm_out` → SiLU → `conv_out` to `outChannels` (twice the latent channels).
 final class VAEEncoder: Module {
     let convIn: Conv2d, downBlocks: [DownBlock2D], midBlock: UNetMidBlock2D, convNormOut: GroupNorm, convOut: Conv2d
-    let act: ActivationFunction
 
     init(inChannels: Int, outChannels: Int, channels: [Int], layers: Int, attention: Bool, _ s: BlockSettings) throws {
-        act = s.act
         convIn = try Conv2d(inChannels, channels[0], kernelSize: 3, padding: 1, generator: s.generator)
         var blocks: [DownBlock2D] = []
         var output = channels[0]
@@ -79,7 +77,7 @@ final class VAEEncoder: Module {
         var h = try convIn(x)
         for block in downBlocks { h = try block.forward(h, temb: nil).0 }
         h = try midBlock.forward(h, temb: nil)
-        return try convOut(act.normalized(h, by: convNormOut))
+        return try convOut(convNormOut.forward(h, silu: true))   // SiLU whatever act_fn says, as in diffusers
     }
 }
 
@@ -87,10 +85,8 @@ final class VAEEncoder: Module {
 /// nearest ×2 upsampling), `conv_norm_out` → SiLU → `conv_out`.
 final class VAEDecoder: Module {
     let convIn: Conv2d, midBlock: UNetMidBlock2D, upBlocks: [UpBlock2D], convNormOut: GroupNorm, convOut: Conv2d
-    let act: ActivationFunction
 
     init(inChannels: Int, outChannels: Int, channels: [Int], layers: Int, attention: Bool, _ s: BlockSettings) throws {
-        act = s.act
         let reversed = Array(channels.reversed())
         convIn = try Conv2d(inChannels, reversed[0], kernelSize: 3, padding: 1, generator: s.generator)
         midBlock = try UNetMidBlock2D(channels: reversed[0], attention: Autoencoder.midAttention(attention, s),
@@ -120,6 +116,6 @@ final class VAEDecoder: Module {
         var h = try midBlock.forward(convIn(z), temb: nil)
         var none: [Tensor] = []
         for block in upBlocks { h = try block.forward(h, skips: &none, temb: nil) }
-        return try convOut(act.normalized(h, by: convNormOut))
+        return try convOut(convNormOut.forward(h, silu: true))   // SiLU whatever act_fn says, as in diffusers
     }
 }

@@ -41,7 +41,10 @@ final class AtomicFileWriter {
         defer { closedir(dir) }
         let prefix = temporaryPrefix(name)
         while let entry = readdir(dir) {
-            let file = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            // The name is read in place, up to its NUL: glibc allocates each entry only as long as its
+            // name, so copying the whole 256-byte `d_name` field reads past it (AddressSanitizer).
+            let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0
+            let file = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             guard file.hasPrefix(prefix) else { continue }
             let parts = file.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, parts[1].allSatisfy(\.isNumber), !parts[1].isEmpty,

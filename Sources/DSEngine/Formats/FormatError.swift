@@ -1,4 +1,5 @@
 import DSLimits
+import Foundation
 
 /// A file that cannot be read or written: malformed, hostile, or refused by the file system.
 /// The message names the file, the problem and (where there is one) the tensor.
@@ -6,6 +7,15 @@ public struct FormatError: Error, CustomStringConvertible, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// Why a file operation of Foundation failed, as the system says it ("Not a directory"), instead
+    /// of its "The operation could not be completed. (NSCocoaErrorDomain error 512.)".
+    public static func reason(_ error: Error) -> String {
+        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? POSIXError ?? error as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        return error.localizedDescription
+    }
 
     /// The same error with `path: ` in front (readers add the path once, at the top).
     func inFile(_ path: String) -> FormatError { FormatError("\(path): \(message)") }

@@ -53,7 +53,8 @@ public enum Safetensors {
 
     static func read(_ buffer: UnsafeRawBufferPointer) throws -> SafetensorsFile {
         let (entries, metadata, dataStart) = try parseHeader(buffer)
-        try FormatError.reserve(entries.reduce(0) { $0 + $1.count }, for: "the \(entries.count) tensors of the file")
+        try FormatError.reserve(entries.reduce(0) { $0 + $1.count },
+                                for: entries.count == 1 ? "its tensor" : "its \(entries.count) tensors")
         return SafetensorsFile(
             tensors: entries.map { ($0.name, convert($0, in: buffer, dataStart: dataStart), $0.dtype.rawValue) },
             metadata: Dictionary(metadata, uniquingKeysWith: { a, _ in a }),

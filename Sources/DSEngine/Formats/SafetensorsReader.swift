@@ -43,7 +43,7 @@ public final class SafetensorsReader {
     /// The tensor `name` converted to Float32.
     public func tensor(_ name: String) throws -> Tensor {
         guard let e = entries[name] else { throw FormatError("\(path): no tensor named \"\(name)\"") }
-        try FormatError.reserve(e.count, for: "tensor \"\(name)\"")
+        try FormatError.reserve(e.count, for: "\(path): tensor \"\(name)\"")
         return Safetensors.convert(e, in: file.bytes, dataStart: dataStart)
     }
 }

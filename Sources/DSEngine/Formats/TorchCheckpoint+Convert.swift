@@ -68,10 +68,21 @@ extension WeightsPickle {
 
 extension TorchCheckpoint {
     /// The pickle's result as a `TorchValue`, tensors materialised; refuses nesting deeper than
-    /// `WeightsPickle.maxDepth` (which also ends a cycle made through the memo).
-    static func convert(_ o: WeightsPickle.Object, depth: Int = 0) throws -> TorchValue {
+    /// `WeightsPickle.maxDepth` (which also ends a cycle made through the memo), and a result of more
+    /// values than the pickle has bytes: each reference costs at least one opcode, so only shared
+    /// containers nested inside each other (x = [x, x], forty times over) expand past that.
+    static func convert(_ o: WeightsPickle.Object, pickleSize: Int) throws -> TorchValue {
+        var left = pickleSize
+        return try convert(o, left: &left, depth: 0)
+    }
+
+    static func convert(_ o: WeightsPickle.Object, left: inout Int, depth: Int) throws -> TorchValue {
         guard depth <= WeightsPickle.maxDepth else {
             throw FormatError("pickle: data nested more than \(WeightsPickle.maxDepth) deep (or a cycle)")
+        }
+        left -= 1
+        guard left >= 0 else {
+            throw FormatError("pickle: the data expands to more values than the file has bytes (shared values nested inside each other)")
         }
         switch o {
         case .none: return .none
@@ -80,10 +91,12 @@ extension TorchCheckpoint {
         case .float(let x): return .float(x)
         case .string(let s): return .string(s)
         case .bytes(let b): return .bytes(b)
-        case .list(let box), .set(let box): return .list(try box.items.map { try convert($0, depth: depth + 1) })
-        case .tuple(let items): return .list(try items.map { try convert($0, depth: depth + 1) })
+        case .list(let box), .set(let box): return .list(try box.items.map { try convert($0, left: &left, depth: depth + 1) })
+        case .tuple(let items): return .list(try items.map { try convert($0, left: &left, depth: depth + 1) })
         case .dict(let box):
-            return .dict(try box.items.map { (key: try convert($0.0, depth: depth + 1), value: try convert($0.1, depth: depth + 1)) })
+            return .dict(try box.items.map {
+                (key: try convert($0.0, left: &left, depth: depth + 1), value: try convert($0.1, left: &left, depth: depth + 1))
+            })
         case .tensor(let view): return .tensor(try tensor(view), dtype: view.storage.dtype)
         case .global(let name): throw FormatError("pickle: the result holds the callable '\(name)'")
         case .storage(let s): throw FormatError("pickle: the result holds a bare storage '\(s.key)'")
@@ -98,10 +111,11 @@ extension TorchCheckpoint {
         guard bytes.count >= storage.count * storage.dtype.itemSize else {
             throw FormatError("storage '\(storage.key)' holds \(bytes.count) bytes, fewer than its \(storage.count) elements need")
         }
-        let count = try Tensor.checkedCount(view.shape)
+        let count = try FormatError.checkedCount(view.shape)
         if count == 0 { return Tensor(shape: view.shape, scalars: []) }
         // The elements from the first to the last the view reaches, converted once.
         let span = zip(view.shape, view.strides).reduce(1) { $0 + ($1.0 - 1) * $1.1 }
+        try FormatError.reserve(count + span, for: "a tensor of shape \(view.shape) from storage '\(storage.key)'")
         let size = storage.dtype.itemSize
         let window = UnsafeRawBufferPointer(rebasing: bytes[(view.offset * size)..<((view.offset + span) * size)])
         let values = storage.dtype.decode(window, count: span)

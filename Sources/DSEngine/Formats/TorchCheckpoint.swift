@@ -67,7 +67,8 @@ public enum TorchCheckpoint {
             throw FormatError("storages in '\(text.prefix(20))' byte order are not read (only little-endian)")
         }
         var storages: [String: TorchStorage] = [:]
-        var machine = WeightsPickle(try zip.data(pickle)) { pid in try storage(pid, &storages) }
+        let pickleBytes = try zip.data(pickle)
+        var machine = WeightsPickle(pickleBytes) { pid in try storage(pid, &storages) }
         let root = try machine.load()
         for storage in storages.values {
             guard let entry = zip.entry(prefix + "data/" + storage.key) else {
@@ -75,7 +76,7 @@ public enum TorchCheckpoint {
             }
             storage.bytes = try zip.data(entry)
         }
-        return try convert(root)
+        return try convert(root, pickleSize: pickleBytes.count)
     }
 
     static func readLegacy(_ bytes: UnsafeRawBufferPointer) throws -> TorchValue {
@@ -107,7 +108,7 @@ public enum TorchCheckpoint {
             storage.bytes = UnsafeRawBufferPointer(rebasing: bytes[(at + 8)..<(at + 8 + size)])
             at += 8 + size
         }
-        return try convert(root)
+        return try convert(root, pickleSize: machine.position)
     }
 
     /// A persistent id `('storage', torch.FloatStorage, key, location, numel[, view])` as a storage,

@@ -17,14 +17,19 @@ extension WeightsPickle {
         case 0x4A: push(.int(try WeightsPickle.signedInteger(take(4))))     // BININT
         case 0x4B: push(.int(Int(try uint(1))))                             // BININT1
         case 0x4D: push(.int(Int(try uint(2))))                             // BININT2
-        case 0x8A: push(.int(try WeightsPickle.signedInteger(take(length(1)))))   // LONG1
-        case 0x8B: push(.int(try WeightsPickle.signedInteger(take(length(4)))))   // LONG4
+        case 0x8A: push(WeightsPickle.long(try take(length(1))))             // LONG1
+        case 0x8B: push(WeightsPickle.long(try take(length(4))))             // LONG4
         case 0x49: push(try textInteger(line()))                            // INT
         case 0x4C:                                                          // LONG
             var text = try line()
             if text.hasSuffix("L") { text.removeLast() }
-            guard let i = Int(text) else { throw FormatError("pickle: bad integer '\(text.prefix(40))'") }
-            push(.int(i))
+            if let i = Int(text) {
+                push(.int(i))
+            } else if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }), let x = Double(text) {
+                push(.float(x))   // beyond 64 bits, as `long` reads them
+            } else {
+                throw FormatError("pickle: bad integer '\(text.prefix(40))'")
+            }
         case 0x47: push(.float(Double(bitPattern: try uint(8).byteSwapped)))   // BINFLOAT (big-endian)
         case 0x46:                                                          // FLOAT
             let text = try line()
@@ -164,6 +169,9 @@ extension WeightsPickle {
     /// An allowed global, or a refusal naming it (as `torch.load(weights_only=True)` does).
     func global(_ module: String, _ name: String) throws -> Object {
         let full = "\(module).\(name)"
+        if let kind = WeightsPickle.unreadTensors[full] {
+            throw FormatError("pickle: '\(full)' builds \(kind), which dscript does not read (it reads float, integer and bool tensors)")
+        }
         guard WeightsPickle.allowed.contains(full) else {
             throw FormatError("pickle: refused global '\(full)' (weights-only reading allows tensors, OrderedDict and "
                               + "plain data; the file holds other Python objects, which would have to run code to load)")

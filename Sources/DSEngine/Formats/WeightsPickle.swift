@@ -14,6 +14,18 @@ struct WeightsPickle {
         "torch._tensor._rebuild_from_type_v2", "torch.Tensor", "torch._tensor.Tensor", "torch.nn.parameter.Parameter",
     ]).union(TorchStorage.classes.keys.map { "torch.\($0)" })
 
+    /// torch's globals for tensors that torch.load(weights_only=True) reads but dscript does not, and
+    /// what they build (refused with that name instead of as code that would have to run).
+    static let unreadTensors: [String: String] = [
+        "torch._utils._rebuild_tensor_v3": "float8 or unsigned 16- to 64-bit tensors",
+        "torch.UntypedStorage": "float8 or unsigned 16- to 64-bit tensors",
+        "torch._utils._rebuild_sparse_tensor": "sparse tensors", "torch._utils._rebuild_qtensor": "quantized tensors",
+        "torch.QUInt8Storage": "quantized tensors", "torch.QInt8Storage": "quantized tensors", "torch.QInt32Storage": "quantized tensors",
+        "torch.ComplexFloatStorage": "complex tensors", "torch.ComplexDoubleStorage": "complex tensors",
+        "torch._utils._rebuild_meta_tensor_no_storage": "meta tensors (shapes without data)",
+        "torch._utils._rebuild_nested_tensor": "nested tensors", "torch._utils._rebuild_wrapper_subclass": "tensor subclasses",
+    ]
+
     /// The deepest nesting of lists, tuples and dicts converted (deeper data, or a cycle, is refused).
     static let maxDepth = 200
     /// The most memo entries and stack items kept (each costs at least one byte of input anyway).
@@ -129,6 +141,16 @@ struct WeightsPickle {
     mutating func top() throws -> Object {
         guard let top = stack.last else { throw FormatError("pickle: stack underflow") }
         return top
+    }
+
+    /// LONG1 / LONG4's little-endian two's-complement integer. Python's integers have no limit (a
+    /// 64-bit seed takes 9 bytes): past 64 bits it is the nearest Double, as dscript's numbers are.
+    static func long(_ bytes: UnsafeRawBufferPointer) -> Object {
+        if bytes.count <= 8, let i = try? signedInteger(bytes) { return .int(i) }
+        let negative = (bytes.last ?? 0) & 0x80 != 0
+        // The magnitude of a negative number is its complement plus one.
+        let magnitude = bytes.reversed().reduce(0.0) { $0 * 256 + Double(negative ? ~$1 : $1) }
+        return .float(negative ? -(magnitude + 1) : magnitude)
     }
 
     static func signedInteger(_ bytes: UnsafeRawBufferPointer) throws -> Int {

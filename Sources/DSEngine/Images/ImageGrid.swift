@@ -1,3 +1,5 @@
+import DSLimits
+
 /// How image values map to 0…255.
 public enum ImageRange: Equatable {
     /// [-1, 1] when every value lies there and some are negative, [0, 1] when every value lies
@@ -59,7 +61,7 @@ public enum ImageGrid {
         guard nrow > 0 else { throw TensorError("nrow must be positive, got \(nrow)") }
         guard padding >= 0, padding <= 64 else { throw TensorError("padding must be 0…64, got \(padding)") }
         let (lo, hi) = range.bounds(of: tensor.scalars)
-        guard hi > lo else { throw TensorError("image range must have low < high, got [\(lo), \(hi)]") }
+        guard hi > lo else { throw TensorError("image range must have low < high, got [\(NumberText.plain(lo)), \(NumberText.plain(hi))]") }
         let columns = Swift.min(nrow, l.count)
         let rows = (l.count + columns - 1) / columns
         let pad = l.count > 1 ? padding : 0

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import DSLimits
 
 /// A format after `:` in an interpolation, Python's subset `[[fill]align][sign][0][width][,][.precision][type]`
 /// with types `f e g d %` (and `s`).
@@ -95,15 +91,15 @@ struct FormatSpec {
         let negative = x < 0 || (x == 0 && x.sign == .minus && type != "d")
         let magnitude = Swift.abs(x)
         switch type {
-        case "f", "F": body = cFormat("%.\(precision ?? 6)f", magnitude)
-        case "e", "E": body = cFormat("%.\(precision ?? 6)\(type == "E" ? "E" : "e")", magnitude)
-        case "g", "G": body = cFormat("%.\(precision ?? 6)\(type == "G" ? "G" : "g")", magnitude)
-        case "%": body = cFormat("%.\(precision ?? 6)f", magnitude * 100) + "%"
+        case "f", "F": body = NumberText.printf("%.\(precision ?? 6)f", magnitude)
+        case "e", "E": body = NumberText.printf("%.\(precision ?? 6)\(type == "E" ? "E" : "e")", magnitude)
+        case "g", "G": body = NumberText.printf("%.\(precision ?? 6)\(type == "G" ? "G" : "g")", magnitude)
+        case "%": body = NumberText.printf("%.\(precision ?? 6)f", magnitude * 100) + "%"
         case "d":
-            body = magnitude.isFinite ? cFormat("%.0f", magnitude.rounded()) : formatNumber(magnitude)
+            body = magnitude.isFinite ? NumberText.printf("%.0f", magnitude.rounded()) : formatNumber(magnitude)
         default:
             if let precision {
-                body = cFormat("%.\(Swift.max(precision, 1))g", magnitude)
+                body = NumberText.printf("%.\(Swift.max(precision, 1))g", magnitude)
             } else {
                 body = formatNumber(magnitude)
             }
@@ -146,19 +142,4 @@ struct FormatSpec {
         default: return filler(gap) + text
         }
     }
-}
-
-/// `printf`-style formatting of one double, without Foundation.
-func cFormat(_ format: String, _ x: Double) -> String {
-    var buffer = [CChar](repeating: 0, count: 512)
-    let n = withVaList([x]) { args in
-        buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 512, format, args) }
-    }
-    if n >= 512 {
-        buffer = [CChar](repeating: 0, count: Int(n) + 1)
-        _ = withVaList([x]) { args in
-            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, Int(n) + 1, format, args) }
-        }
-    }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -2,8 +2,9 @@ import DSLimits
 
 /// The language's side of the memory budget (`MemoryBudget`, shared with the engine's tensors):
 /// lists, strings and dicts ask it before they grow, so `map(0..<1e15, f)`, a `push` loop or a list
-/// doubled in a loop end in an error naming the object instead of a failed allocation.
-enum Growth {
+/// doubled in a loop end in an error naming the object instead of a failed allocation. Native code
+/// that builds script values from its own data (`x.tolist()`, iterating a tensor) asks it too.
+public enum Growth {
     /// Bytes per list element.
     static let elementBytes = MemoryLayout<Value>.stride
     /// Bytes per dict entry, roughly: key, value and the ordered dictionary's hash table.
@@ -12,15 +13,21 @@ enum Growth {
     static let smallCount = 1 << 12
 
     /// Before making a list of `count` elements.
-    static func list(_ count: Int) throws {
+    public static func list(_ count: Int) throws {
         guard count >= smallCount else { return }
         try reserve(count, elementBytes, "a list of \(count) elements")
     }
 
     /// Before making a string of `bytes` UTF-8 bytes.
-    static func string(_ bytes: Int) throws {
+    public static func string(_ bytes: Int) throws {
         guard bytes >= smallCount else { return }
         try reserve(bytes, 1, "a string of \(bytes) bytes")
+    }
+
+    /// Before making `count` values of about `bytes` bytes each (`what` names them in the message).
+    public static func values(_ count: Int, bytes: Int, _ what: @autoclosure () -> String) throws {
+        guard count >= smallCount else { return }
+        try reserve(count, bytes, what())
     }
 
     /// Before appending `extra` elements to `items`: when they do not fit its capacity, asks for the

@@ -101,7 +101,9 @@ extension Runtime {
         case .native(let object):
             let arguments = Arguments(positional, keywords: keywords, functionName: object.typeName)
             let result = try enteringInterruptible(at: span) { try object.call(arguments, context: self) }
-            guard let result else { throw ScriptError("cannot call a value of type \(object.typeName)", span: span) }
+            guard let result else {
+                throw ScriptError("cannot call a value of type \(object.typeName)" + Suggestions.calledProperty(span), span: span)
+            }
             return result
         default:
             throw ScriptError("cannot call a value of type \(callee.typeName)" + Suggestions.calledProperty(span), span: span)
@@ -158,10 +160,15 @@ extension Runtime {
             let n = b.parameterNames.count
             throw ScriptError("too many arguments to '\(name)' (expected at most \(n), got \(positional.count))", span: span)
         }
-        for (key, _) in keywords where !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
-            let parameters = b.parameterNames.filter { $0 != b.variadicName }
-            throw ScriptError("unknown keyword argument '\(key)' to '\(name)'"
-                              + Suggestions.note(for: key, .keyword, candidates: parameters), span: span)
+        for (key, _) in keywords {
+            if !b.acceptsAnyKeyword && (!b.parameterNames.contains(key) || key == b.variadicName) {
+                let parameters = b.parameterNames.filter { $0 != b.variadicName }
+                throw ScriptError("unknown keyword argument '\(key)' to '\(name)'"
+                                  + Suggestions.note(for: key, .keyword, candidates: parameters), span: span)
+            }
+            if let i = b.parameters.index(of: key), let position = b.parameters.positions[i], position < positional.count {
+                throw ScriptError("argument '\(key)' to '\(name)' given twice", span: span)
+            }
         }
         let arguments = Arguments(
             positional, keywords: keywords, receiver: function.receiver, functionName: name, parameters: b.parameters)

@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if os(Linux)
+import CSystem
+#endif
 
 /// Finds how deep the running thread's machine stack may grow, so deep recursion becomes a
 /// "stack overflow" error instead of a crash.
@@ -10,11 +13,16 @@ enum StackGuard {
     /// Bytes kept free below the limit for native code and error handling.
     static let headroom: UInt = 256 * 1024
 
-    /// An address near the top of the current stack frame.
+    /// An address near the top of the current stack frame (the frame address: a local variable's
+    /// address lies on a heap "fake stack" under AddressSanitizer).
     @inline(__always)
     static func currentAddress() -> UInt {
+        #if os(Linux)
+        return UInt(dscript_frame_address())
+        #else
         var marker: UInt8 = 0
         return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+        #endif
     }
 
     /// Without thread information: assume half a megabyte below the current frame.

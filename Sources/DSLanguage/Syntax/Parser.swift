@@ -117,9 +117,10 @@ struct Parser {
         }
     }
 
-    /// The hint for Python written where dscript was expected: `f"..."` strings, and `def`,
-    /// `elif` or `lambda` read as a name followed by something that cannot follow it.
+    /// The hint for Python written where dscript was expected: `f"..."` strings, `def`, `elif` or
+    /// `lambda` read as a name followed by something that cannot follow it, and `in` outside a `for`.
     func habitNote(at token: Token) -> String {
+        if token.kind == .kwIn, previous.kind != .kwFor { return Suggestions.syntaxNote("in") }
         guard previous.kind == .identifier, token.kind != .error else { return "" }
         if token.kind == .string, ["f", "F", "rf", "fr"].contains(previous.text), previous.end == token.start {
             return Suggestions.syntaxNote("f-string")

@@ -38,7 +38,8 @@ extension JupyterKernel {
     // MARK: execute
 
     /// Runs a cell: its code and `:command` lines in order; the value of a last expression is the
-    /// result. False when the cell asked to leave (`exit(n)`, `:quit`).
+    /// result. `exit(n)` stops the cell and keeps the kernel, as IPython's `sys.exit(n)`: quietly for
+    /// 0, else as an error `exit(n)`. False when the cell asked the kernel to leave (`:quit`).
     func execute(_ request: KernelMessage) -> Bool {
         let code = request.content["code"]?.string ?? ""
         let silent = request.content["silent"]?.bool ?? false
@@ -53,14 +54,18 @@ extension JupyterKernel {
                 switch part {
                 case .command(let line):
                     keepGoing = commands.runCommand(line)
+                    if let failure = commands.failure {  // an error in `:time EXPR` or `:load FILE`
+                        commands.failure = nil
+                        throw failure
+                    }
                 case .code(let text, let firstLine):
                     let source = Source(name: "<cell \(executionCount)>", text: String(repeating: "\n", count: firstLine) + text)
                     result = try Interrupts.whileRunning(interpreter) { try interpreter.evaluateInteractive(source) }
                 }
                 if !keepGoing { break }
             }
-        } catch let error as ScriptError where error.kind != .runtime && error.kind != .interrupted {
-            keepGoing = false  // exit(n)
+        } catch let error as ScriptError where error.kind == .exit(0) {
+            result = nil  // exit(0): the cell is done
         } catch {
             standardOutput.flush()
             standardError.flush()
@@ -75,8 +80,9 @@ extension JupyterKernel {
         standardOutput.flush()
         standardError.flush()
         if let result, !silent {
-            let text = interpreter.describe(result, repr: true)
-            publish("execute_result", ["execution_count": count, "data": ["text/plain": .string(text)], "metadata": [:]])
+            var data: [(key: String, value: JSONValue)] = [("text/plain", .string(interpreter.describe(result, repr: true)))]
+            if case .native(let object) = result, let rich = object as? HTMLRepresentable { data.append(("text/html", .string(rich.html))) }
+            publish("execute_result", ["execution_count": count, "data": .object(data), "metadata": [:]])
         }
         reply(to: request, ["status": "ok", "execution_count": count, "payload": .array([]), "user_expressions": [:]])
         return keepGoing
@@ -88,6 +94,9 @@ extension JupyterKernel {
         var name = "Error"
         if error is SyntaxErrors { name = "SyntaxError" }
         if let scriptError = error as? ScriptError, scriptError.kind == .interrupted { name = "Interrupted" }
+        if let scriptError = error as? ScriptError, case .exit(let code) = scriptError.kind {
+            return ["ename": "Exit", "evalue": .string("exit(\(code))"), "traceback": .array([.string("exit(\(code))")])]
+        }
         let rendered = Shell.renderError(error, color: color)
         var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last == "" { lines.removeLast() }
@@ -128,7 +137,11 @@ extension JupyterKernel {
         let cursor = min(max(content["cursor_pos"]?.integer ?? code.count, 0), code.count)
         let (start, _) = CellPart.word(in: code, at: cursor, forward: false)
         let (_, end) = CellPart.word(in: code, at: cursor, forward: true)
-        let name = String(String.UnicodeScalarView(code[start..<max(start, end)]))
+        var name = String(String.UnicodeScalarView(code[start..<max(start, end)]))
+        var lineStart = start
+        while lineStart > 0, code[lineStart - 1] != "\n" { lineStart -= 1 }
+        let before = String(String.UnicodeScalarView(code[lineStart..<start])).filter { $0 != " " && $0 != "\t" }
+        if before == ":" { name = ":" + name }  // a command (`:time`), not the function of that name
         let text = name.isEmpty ? nil : helpText(name)
         return [
             "status": "ok", "found": .bool(text != nil),

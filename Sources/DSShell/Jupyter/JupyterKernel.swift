@@ -42,6 +42,8 @@ public final class JupyterKernel {
     var executionCount = 0
     /// The header of the request being handled: outputs on iopub name it as their parent.
     var parent: JSONValue = .object([])
+    /// The display id of the last output when it is a display with one (`RichOutput.isLast`).
+    var lastDisplayID: String?
 
     init(connection: KernelConnection, settings: RuntimeSettings) {
         self.connection = connection
@@ -51,6 +53,7 @@ public final class JupyterKernel {
         interpreter = InterpreterSetup.make(settings: settings, output: standardOutput, errorOutput: standardError)
         commands = REPL(interpreter: interpreter, reader: ScriptedLineReader([]), output: standardOutput,
                         errorOutput: standardError, color: false, interruptible: true)
+        commands.keepsFailures = true
         standardOutput.kernel = self
         standardError.kernel = self
         installRichOutput()
@@ -176,6 +179,11 @@ public final class JupyterKernel {
 
     /// Publishes an output or status message on iopub, as a child of the current request.
     func publish(_ type: String, _ content: JSONValue) {
+        switch type {
+        case "status", "update_display_data": break  // neither adds an output below the last one
+        case "display_data": lastDisplayID = content["transient"]?["display_id"]?.string
+        default: lastDisplayID = nil
+        }
         outgoing.put((.iopub, frames(type: type, content: content, parent: parent, identities: [Array(type.utf8)])))
         wake()
     }

@@ -31,8 +31,8 @@ final class KernelStream: TextSink {
 }
 
 extension JupyterKernel {
-    /// Lets pictures, charts and progress bars reach the notebook as `display_data` (PNG, SVG) and
-    /// `update_display_data` (a progress bar redrawn in place).
+    /// Lets pictures, charts, tables and progress bars reach the notebook as `display_data` (PNG, SVG,
+    /// HTML) and `update_display_data` (a progress bar redrawn in place, a table of checks grown).
     func installRichOutput() {
         let rich = interpreter.context.state(RichOutput.self) { RichOutput() }
         rich.show = { [weak self] bundle, displayID, update in
@@ -49,6 +49,12 @@ extension JupyterKernel {
             var content: [(key: String, value: JSONValue)] = [("data", .object(data)), ("metadata", [:])]
             if let displayID { content.append(("transient", ["display_id": .string(session + "-" + displayID)])) }
             publish(update ? "update_display_data" : "display_data", .object(content))
+        }
+        rich.isLast = { [weak self] displayID in
+            guard let self else { return false }
+            standardOutput.flush()
+            standardError.flush()
+            return lastDisplayID == session + "-" + displayID
         }
     }
 }

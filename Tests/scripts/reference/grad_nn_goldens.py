@@ -173,6 +173,8 @@ def timestep():
     g.show("print(timestep_embedding(t, 8, flip_sin_to_cos: true, freq_shift: 0))", "gte(t, 8, flip_sin_to_cos=True, downscale_freq_shift=0)")
     g.show("print(timestep_embedding(7, 5))", "gte(torch.tensor([7.]), 5)")
     g.show("print(timestep_embedding(t, 64).shape)", "[4, 64]")
+    g.comment("Arguments beyond ±8192 take the libm path (diffusers: get_timestep_embedding(torch.tensor([100000., -20000.]), 4)).")
+    g.show("print(timestep_embedding(tensor([100000, -20000]), 4))", "gte(torch.tensor([100000., -20000.]), 4)")
     g.write()
 
 

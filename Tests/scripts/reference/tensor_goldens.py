@@ -189,6 +189,19 @@ def indexing():
     g.code("let w = param(tensor([1, 2]))")
     g.code("no_grad(fn() { w[0] = 7 })")
     g.literal("print(w.detach())", "tensor([7., 2.])")
+    g.comment("a comparison's result indexes as a boolean mask, as in PyTorch (not as positions 0 and 1)")
+    g.show("print(x[x > 6])", "x[x > 6]")
+    g.show("print(x[x[:, 0] > 2])", "x[x[:, 0] > 2]")
+    g.show("print(x[:, x[0] != 1])", "x[:, x[0] != 1]")
+    g.show("print(x[x > 100].shape)", "list(x[x > 100].shape)")
+    g.show("print(x[(x > 2) * (x < 5)], x[0][x[0] > 1])", "x[(x > 2) & (x < 5)]", "x[0][x[0] > 1]")
+    g.code("let z = arange(6).reshape([2, 3])", "z = torch.arange(6.).reshape(2, 3)")
+    g.code("z[z >= 4] = 0", "z[z >= 4] = 0")
+    g.code("z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10", "z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10")
+    g.show("print(z)", "z")
+    g.code("let v = param(tensor([-1, 2, -3]))", "v = torch.tensor([-1., 2, -3], requires_grad=True)")
+    g.code("v[v < 0].sum().backward()", "v[v < 0].sum().backward()")
+    g.show("print(v.grad)", "v.grad")
     g.write()
 
 
@@ -257,6 +270,14 @@ def functions():
     g.code("let k = (arange(12).reshape([2, 3, 2]) - 6) / 5", "k = (torch.arange(12.).reshape(2, 3, 2) - 6) / 5")
     g.show("print(attention(q, k, q + 1))", f"{F}.scaled_dot_product_attention(q, k, q + 1)")
     g.show("print(allclose(tensor([1, 2]), tensor([1, 2.000001])), allclose(tensor([1]), tensor([1.1])))", "True", "False")
+    g.comment("infinities are close only to themselves; a difference that overflows is not close")
+    g.code("let big = tensor([1e30, 1, inf, -inf, 3e38])", "big = torch.tensor([1e30, 1, float('inf'), float('-inf'), 3e38])")
+    g.show("print(allclose(big[0], inf), allclose(big[1], big[2]), allclose(big[3], big[2]), allclose(big[2], big[2]))",
+           "torch.allclose(big[0], torch.tensor(float('inf')))", "torch.allclose(big[1], big[2])",
+           "torch.allclose(big[3], big[2])", "torch.allclose(big[2], big[2])")
+    g.show("print(allclose(big[4], -big[4]), allclose(1, 2, atol: inf), allclose(big, big))",
+           "torch.allclose(big[4], -big[4])", "torch.allclose(torch.tensor(1.), torch.tensor(2.), atol=float('inf'))",
+           "torch.allclose(big, big)")
     g.write()
 
 
@@ -273,6 +294,11 @@ def errors():
         ("item_many", "let x = zeros([2]).item()", 9, "item() needs a tensor with one element"),
         ("reshape_bad", "let x = zeros([2, 3]).reshape([4, 2])", 9, "cannot reshape"),
         ("cat_mismatch", "let x = cat([zeros([2, 3]), zeros([2, 4])])", 9, "[2, 4]"),
+        ("mask_shape", "let x = zeros([2, 3])[zeros([3]) > 1]", 9,
+         "boolean mask of shape [3] does not match the indexed tensor's shape [2, 3] at axis 0"),
+        ("shape_list_and_more", "let x = zeros([2], 3)", 9,
+         "bad argument #2 to 'zeros' (a shape is one list or several integers, not both)"),
+        ("negative_tolerance", "let x = allclose(1, 2, atol: -1)", 9, "bad argument 'atol' to 'allclose' (must be at least 0, got -1.0)"),
     ]
     for name, code, column, message in cases:
         g = Golden(f"tensor/error_{name}.dscript", f"Error: {name.replace('_', ' ')}", "error messages, no reference numbers")
