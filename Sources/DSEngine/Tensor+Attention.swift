@@ -21,7 +21,7 @@ extension Tensor {
 
     /// The fused primitive for q [..., Lq, D], k [..., Lk, D], v [..., Lk, Dv] with equal batch axes;
     /// nil for any other shapes (the composite path then reports mismatches). Forward: per block,
-    /// S = Q·Kᵀ, P = softmax(scale·S) (keeping each row's max and 1/Σ), O = P·V. Backward, with
+    /// S = Q·Kᵀ, E = exp(scale·S − max) (keeping each row's max and 1/Σ), O = (E·V)/Σ. Backward, with
     /// Dᵢ = Σ dOᵢ·Oᵢ: dV += Pᵀ·dO, dP = dO·Vᵀ, dS = scale·P·(dP − D), dQ = dS·K, dK += dSᵀ·Q.
     static func fusedAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, scale: Float) -> Tensor? {
         let r = q.rank
@@ -49,8 +49,14 @@ extension Tensor {
                 defer { scores.deallocate() }
                 let at = bi * lq + row
                 Gemm.serial(false, true, rows, lk, d, q0 + at * d, k0 + bi * lk * d, scores, beta: 0)
-                ck_softmax_rows_scaled(scores, rows, lk, scale, m0 + at, i0 + at)
-                Gemm.serial(false, false, rows, dv, lk, scores, v0 + bi * lk * dv, o0 + at * dv, beta: 0)
+                ck_attention_exp_rows(scores, rows, lk, scale, m0 + at, i0 + at)
+                // O = (E·V)/Σ: the rows of the output are normalised rather than the lk entries of E.
+                let out = o0 + at * dv
+                Gemm.serial(false, false, rows, dv, lk, scores, v0 + bi * lk * dv, out, beta: 0)
+                for r in 0..<rows {
+                    let inv = i0[at + r]
+                    for j in 0..<dv { out[r * dv + j] *= inv }
+                }
             }
         } } } } } }
         let outShape = batchShape + [lq, dv], saved = out, maxima = rowMax, inverses = rowInv

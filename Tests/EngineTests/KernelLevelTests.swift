@@ -55,12 +55,13 @@ final class KernelLevelTests: XCTestCase {
         out["softmax_backward_rows"] = back
         // Attention: 37 rows of 97 scores.
         var scores = Array(x[0..<(37 * 97)]), rowMax = [Float](repeating: 0, count: 37), rowInv = rowMax
-        t.softmax_rows_scaled!(&scores, 37, 97, 0.3, &rowMax, &rowInv)
-        out["softmax_rows_scaled"] = scores; out["row_inv"] = rowInv
+        t.attention_exp_rows!(&scores, 37, 97, 0.3, &rowMax, &rowInv)
+        out["attention_exp_rows"] = scores; out["row_inv"] = rowInv
         var probs = Array(x[0..<(37 * 97)])
         t.attention_probs!(&probs, 37, 97, 0.3, rowMax, rowInv)
         out["attention_probs"] = probs
-        XCTAssertEqual(probs, scores, "attention_probs must recompute the forward's probabilities bit for bit")
+        XCTAssertEqual(probs, (0..<(37 * 97)).map { scores[$0] * rowInv[$0 / 97] },
+                       "attention_probs must recompute the forward's exponentials bit for bit")
         var dscores = Array(g[0..<(37 * 97)])
         t.attention_dscores!(probs, &dscores, 37, 97, x, 0.3)
         out["attention_dscores"] = dscores
@@ -159,11 +160,19 @@ final class KernelLevelTests: XCTestCase {
             XCTAssertEqual(Double(out["sin"]![9]), Foundation.sin(1e5), accuracy: 1e-6, "sin beyond 8192 at \(name)")
             let mean = full.map(Double.init).reduce(0, +) / Double(full.count)
             XCTAssertEqual(Double(out["moments"]![0]), mean, accuracy: 1e-4, "mean at \(name)")
-            // Every softmax row sums to 1.
-            let rows = out["softmax_rows"]!
+            // Every softmax row sums to 1; attention's exponentials times 1/Σ are softmax(0.3·x).
+            let rows = out["softmax_rows"]!, exps = out["attention_exp_rows"]!, inverses = out["row_inv"]!
+            var worstSoftmax = 0.0
             for r in 0..<37 {
                 XCTAssertEqual(rows[(r * 97)..<((r + 1) * 97)].map(Double.init).reduce(0, +), 1, accuracy: 1e-5, "softmax row \(r) at \(name)")
+                let z = (0..<97).map { Double(Float(0.3) * Self.x[r * 97 + $0]) }
+                let top = z.max()!, total = z.map { Foundation.exp($0 - top) }.reduce(0, +)
+                for k in 0..<97 {
+                    let want = Foundation.exp(z[k] - top) / total
+                    worstSoftmax = max(worstSoftmax, abs(Double(exps[r * 97 + k] * inverses[r]) - want))
+                }
             }
+            XCTAssertLessThan(worstSoftmax, 1e-6, "attention softmax at \(name)")
         }
     }
 }

@@ -1,8 +1,36 @@
-static void CK_KERNEL(ck_softmax_rows_scaled)(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv) {
+/* Two passes per row, as flash attention does: the max of scale·x (nothing stored), then e^(scale·x − max)
+ * stored with its sum. The rows stay unnormalised: the caller scales the rows of P·V by 1/Σ instead
+ * of each of the n entries of P. z = scale·x is rounded before the subtraction (no fused
+ * multiply-add), as ck_attention_probs computes it. Sums in 16 lanes, so the loops vectorise. */
+static void CK_KERNEL(ck_attention_exp_rows)(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv) {
+#pragma clang fp contract(off)
     for (size_t r = 0; r < rows; r++) {
         float *v = x + r * n;
-        for (size_t k = 0; k < n; k++) v[k] *= scale;
-        row_max[r] = ck_softmax_row(v, n, &row_inv[r]);
+        float lanes[16];
+        for (int j = 0; j < 16; j++) lanes[j] = -__builtin_inff();
+        size_t k = 0;
+        for (; k + 16 <= n; k += 16)
+            for (int j = 0; j < 16; j++) { float z = v[k + j] * scale; lanes[j] = z > lanes[j] ? z : lanes[j]; }
+        float m = -__builtin_inff();
+        for (int j = 0; j < 16; j++) m = lanes[j] > m ? lanes[j] : m;
+        for (; k < n; k++) { float z = v[k] * scale; m = z > m ? z : m; }
+        if (m == -__builtin_inff()) m = 0;
+        for (int j = 0; j < 16; j++) lanes[j] = 0;
+        for (k = 0; k + 16 <= n; k += 16)
+            for (int j = 0; j < 16; j++) {
+                float z = v[k + j] * scale, e = ck_expf_nonpositive(z - m);
+                v[k + j] = e;
+                lanes[j] += e;
+            }
+        float total = 0;
+        for (; k < n; k++) {
+            float z = v[k] * scale, e = ck_expf_nonpositive(z - m);
+            v[k] = e;
+            total += e;
+        }
+        for (int j = 0; j < 16; j++) total += lanes[j];
+        row_max[r] = m;
+        row_inv[r] = 1.0f / total;
     }
 }
 
@@ -15,7 +43,7 @@ static void CK_KERNEL(ck_attention_probs)(float *s, size_t rows, size_t n, float
         const float m = row_max[r], inv = row_inv[r];
         for (size_t k = 0; k < n; k++) {
             float z = v[k] * scale;
-            v[k] = ck_expf(z - m) * inv;
+            v[k] = ck_expf_nonpositive(z - m) * inv;
         }
     }
 }

@@ -74,7 +74,7 @@ const ck_startup *ck_startup_state(void);
     X(sum, (const float *x, size_t n, float *total), (x, n, total)) \
     X(softmax_rows, (float *x, size_t rows, size_t n), (x, rows, n)) \
     X(softmax_backward_rows, (const float *y, float *g, size_t rows, size_t n), (y, g, rows, n)) \
-    X(softmax_rows_scaled, (float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv), \
+    X(attention_exp_rows, (float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv), \
       (x, rows, n, scale, row_max, row_inv)) \
     X(attention_probs, (float *s, size_t rows, size_t n, float scale, const float *row_max, const float *row_inv), \
       (s, rows, n, scale, row_max, row_inv)) \
@@ -124,12 +124,12 @@ void ck_softmax_rows(float *x, size_t rows, size_t n);
 void ck_softmax_backward_rows(const float *y, float *g, size_t rows, size_t n);
 
 /* Fused attention pieces (Kernels/Attention.h), on `rows` rows of n scores.
- * softmax_rows_scaled: x ← softmax(scale·x) per row, keeping each row's max (of scale·x) and
- * 1 / Σ exp(scale·x − max) for the backward pass.
- * attention_probs: s ← the same probabilities again from those two, bit for bit.
+ * attention_exp_rows: x ← exp(scale·x − max) per row, unnormalised, keeping each row's max (of
+ * scale·x) and 1 / Σ exp(scale·x − max) (the softmax is those exponentials times 1/Σ).
+ * attention_probs: s ← the probabilities from those two: the same exponentials, bit for bit, times 1/Σ.
  * attention_dscores: dp ← scale·p·(dp − d[r]) (the gradient of the unscaled scores).
  * rowdot: out[r] = Σ_k a[r, k]·b[r, k]. */
-void ck_softmax_rows_scaled(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv);
+void ck_attention_exp_rows(float *x, size_t rows, size_t n, float scale, float *row_max, float *row_inv);
 void ck_attention_probs(float *s, size_t rows, size_t n, float scale, const float *row_max, const float *row_inv);
 void ck_attention_dscores(const float *p, float *dp, size_t rows, size_t n, const float *d, float scale);
 void ck_rowdot(const float *a, const float *b, size_t rows, size_t n, float *out);
