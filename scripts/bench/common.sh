@@ -27,12 +27,14 @@ bench_setup() {
         echo "error: $python cannot import $1 (set BENCH_PYTHON)" >&2
         exit 1
     fi
-    if [[ -n "${OPENBLAS_CORETYPE:-}" ]]; then
-        dropped_coretype=$OPENBLAS_CORETYPE
-        unset OPENBLAS_CORETYPE
-    fi
     trap stop_load EXIT
 }
+
+# Sourcing this file drops the environment's OPENBLAS_CORETYPE (see above); bench_machine says so.
+if [[ -n "${OPENBLAS_CORETYPE:-}" ]]; then
+    dropped_coretype=$OPENBLAS_CORETYPE
+    unset OPENBLAS_CORETYPE
+fi
 
 bench_machine() {
     local threads=$1
