@@ -1,3 +1,5 @@
+import DSLimits
+
 /// A table of text cells that prints as aligned columns on a terminal and as an HTML `<table>` in a
 /// notebook, both from the same cells (`stats`, `diff`, `table`, `lessons`, `check`, `explain`).
 ///
@@ -88,19 +90,6 @@ public struct TextTable: Equatable {
 /// Text made safe to place in HTML, SVG or XML: `&`, `<`, `>`, `"` and `'` as entities.
 public enum Markup {
     public static func escape(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
+        EscapedText.escape(text, EscapedText.markup)
     }
 }

@@ -1,3 +1,5 @@
+import DSLimits
+
 /// A JSON value as the checkpoint headers (and the Jupyter kernel's messages) use it. Objects keep
 /// their order; numbers keep whether they were written as integers.
 public enum JSONValue {
@@ -216,24 +218,5 @@ public struct StrictJSONParser {
 
 /// JSON text for a string, escaped as serde_json writes it (non-ASCII kept as UTF-8).
 public func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    "\"" + EscapedText.escape(s, EscapedText.json, control: EscapedText.jsonControl) + "\""
 }

@@ -1,3 +1,5 @@
+import DSLimits
+
 /// How values print: `str` form (`print`, interpolation) and `repr` form (REPL echo, inside lists).
 extension Runtime {
     func format(_ v: Value, repr: Bool) -> String {
@@ -49,18 +51,5 @@ extension Runtime {
 
 /// A string in double quotes with the escapes the lexer reads.
 func quoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case "{": out += "\\{"
-        case "}": out += "\\}"
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
+    "\"" + EscapedText.escape(s, EscapedText.dscript) + "\""
 }
