@@ -188,13 +188,8 @@ extension Tensor {
     public func cumsum(axis: Int) throws -> Tensor {
         let a = try Tensor.normalizeAxis(axis, rank: rank)
         if rank == 0 { return self }
-        try Tensor.reserve(count, shape)
         let n = shape[a]
-        var out = scalars
-        out.withUnsafeMutableBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            forEachLane(a, base) { lane, s in for k in 1..<Swift.max(n, 1) { lane[k * s] += lane[(k - 1) * s] } }
-        }
+        let out = try mappedLanes(a) { lane, n, s in for k in 1..<Swift.max(n, 1) { lane[k * s] += lane[(k - 1) * s] } }
         let inShape = shape
         return Tensor(unchecked: shape, out).recorded("cumsum", [self]) { g in
             var gx = g.scalars
@@ -213,13 +208,8 @@ extension Tensor {
     public func cumprod(axis: Int) throws -> Tensor {
         let a = try Tensor.normalizeAxis(axis, rank: rank)
         if rank == 0 { return self }
-        try Tensor.reserve(count, shape)
         let n = shape[a]
-        var out = scalars
-        out.withUnsafeMutableBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            forEachLane(a, base) { lane, s in for k in 1..<Swift.max(n, 1) { lane[k * s] *= lane[(k - 1) * s] } }
-        }
+        let out = try mappedLanes(a) { lane, n, s in for k in 1..<Swift.max(n, 1) { lane[k * s] *= lane[(k - 1) * s] } }
         let inShape = shape, xs = scalars, ys = out
         return Tensor(unchecked: shape, out).recorded("cumprod", [self]) { g in
             var gx = [Float](repeating: 0, count: xs.count)

@@ -14,41 +14,57 @@ extension Tensor {
         }
     }
 
-    /// softmax along `axis`: exp(x − max) / Σ exp(x − max); gradient y·(g − Σ g·y).
-    public func softmax(axis: Int = -1) throws -> Tensor {
-        if rank == 0 { return Tensor.onesLike(self) }
-        let a = try Tensor.normalizeAxis(axis, rank: rank)
+    /// A copy of the scalars with `body(lane, n, stride)` run on every lane along axis `a`.
+    func mappedLanes(_ a: Int, _ body: (UnsafeMutablePointer<Float>, Int, Int) -> Void) throws -> [Float] {
         try Tensor.reserve(count, shape)
         var y = scalars
         y.withUnsafeMutableBufferPointer { p in
             guard let base = p.baseAddress else { return }
-            lanes(a, base) { v, n, s in
-                if s == 1 { ck_softmax_rows(v, 1, n); return }
-                var m = -Float.infinity
-                for k in 0..<n { m = Swift.max(m, v[k * s]) }
-                if m == -.infinity { m = 0 }
-                var total: Float = 0
-                for k in 0..<n { let e = FastMath.exp(v[k * s] - m); v[k * s] = e; total += e }
-                let inv = 1 / total
-                for k in 0..<n { v[k * s] *= inv }
+            lanes(a, base, body)
+        }
+        return y
+    }
+
+    /// The gradient of a lane-wise op with output `ys`: `g`'s scalars with `body(g, y, n, stride)`
+    /// run on every lane along axis `a` (`g` is rewritten in place, `y` is the output's lane).
+    static func laneGradient(_ g: Tensor, _ ys: [Float], _ a: Int,
+                             _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void) -> Tensor {
+        var gx = g.scalars
+        ys.withUnsafeBufferPointer { py in
+            gx.withUnsafeMutableBufferPointer { pg in
+                guard let gb = pg.baseAddress, let yb = py.baseAddress else { return }
+                g.lanes(a, gb) { v, n, s in body(v, yb + (v - gb), n, s) }
             }
         }
-        let ys = y, shape = self.shape
+        return Tensor(unchecked: g.shape, gx)
+    }
+
+    /// The largest value of a lane, 0 when all are −∞ (so that x − max stays finite).
+    static func laneMax(_ v: UnsafeMutablePointer<Float>, _ n: Int, _ s: Int) -> Float {
+        var m = -Float.infinity
+        for k in 0..<n { m = Swift.max(m, v[k * s]) }
+        return m == -.infinity ? 0 : m
+    }
+
+    /// softmax along `axis`: exp(x − max) / Σ exp(x − max); gradient y·(g − Σ g·y).
+    public func softmax(axis: Int = -1) throws -> Tensor {
+        if rank == 0 { return Tensor.onesLike(self) }
+        let a = try Tensor.normalizeAxis(axis, rank: rank)
+        let y = try mappedLanes(a) { v, n, s in
+            if s == 1 { ck_softmax_rows(v, 1, n); return }
+            let m = Tensor.laneMax(v, n, s)
+            var total: Float = 0
+            for k in 0..<n { let e = FastMath.exp(v[k * s] - m); v[k * s] = e; total += e }
+            let inv = 1 / total
+            for k in 0..<n { v[k * s] *= inv }
+        }
         return Tensor(unchecked: shape, y).recorded("softmax", [self]) { g in
-            var gx = g.scalars
-            ys.withUnsafeBufferPointer { py in
-                gx.withUnsafeMutableBufferPointer { pg in
-                    guard let gb = pg.baseAddress, let yb = py.baseAddress else { return }
-                    Tensor(unchecked: shape, []).lanes(a, gb) { v, n, s in
-                        let yl = yb + (v - gb)
-                        if s == 1 { ck_softmax_backward_rows(yl, v, 1, n); return }
-                        var dot: Float = 0
-                        for k in 0..<n { dot += v[k * s] * yl[k * s] }
-                        for k in 0..<n { v[k * s] = yl[k * s] * (v[k * s] - dot) }
-                    }
-                }
-            }
-            return [Tensor(unchecked: shape, gx)]
+            [Tensor.laneGradient(g, y, a) { v, yl, n, s in
+                if s == 1 { ck_softmax_backward_rows(yl, v, 1, n); return }
+                var dot: Float = 0
+                for k in 0..<n { dot += v[k * s] * yl[k * s] }
+                for k in 0..<n { v[k * s] = yl[k * s] * (v[k * s] - dot) }
+            }]
         }
     }
 
@@ -56,35 +72,19 @@ extension Tensor {
     public func logSoftmax(axis: Int = -1) throws -> Tensor {
         if rank == 0 { return Tensor.zerosLike(self) }
         let a = try Tensor.normalizeAxis(axis, rank: rank)
-        try Tensor.reserve(count, shape)
-        var y = scalars
-        y.withUnsafeMutableBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            lanes(a, base) { v, n, s in
-                var m = -Float.infinity
-                for k in 0..<n { m = Swift.max(m, v[k * s]) }
-                if m == -.infinity { m = 0 }
-                var total: Float = 0
-                for k in 0..<n { total += FastMath.exp(v[k * s] - m) }
-                let lse = m + Foundation.log(total)
-                for k in 0..<n { v[k * s] -= lse }
-            }
+        let y = try mappedLanes(a) { v, n, s in
+            let m = Tensor.laneMax(v, n, s)
+            var total: Float = 0
+            for k in 0..<n { total += FastMath.exp(v[k * s] - m) }
+            let lse = m + Foundation.log(total)
+            for k in 0..<n { v[k * s] -= lse }
         }
-        let ys = y, shape = self.shape
         return Tensor(unchecked: shape, y).recorded("log_softmax", [self]) { g in
-            var gx = g.scalars
-            ys.withUnsafeBufferPointer { py in
-                gx.withUnsafeMutableBufferPointer { pg in
-                    guard let gb = pg.baseAddress, let yb = py.baseAddress else { return }
-                    Tensor(unchecked: shape, []).lanes(a, gb) { v, n, s in
-                        let yl = yb + (v - gb)
-                        var total: Float = 0
-                        for k in 0..<n { total += v[k * s] }
-                        for k in 0..<n { v[k * s] -= FastMath.exp(yl[k * s]) * total }
-                    }
-                }
-            }
-            return [Tensor(unchecked: shape, gx)]
+            [Tensor.laneGradient(g, y, a) { v, yl, n, s in
+                var total: Float = 0
+                for k in 0..<n { total += v[k * s] }
+                for k in 0..<n { v[k * s] -= FastMath.exp(yl[k * s]) * total }
+            }]
         }
     }
 
