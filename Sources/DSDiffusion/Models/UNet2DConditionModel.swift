@@ -166,14 +166,8 @@ public final class UNet2DConditionModel: Module {
         convNormOut = try GroupNorm(groups, channels[0], eps: eps)
         convOut = try Conv2d(channels[0], outChannels, kernelSize: kernelOut, padding: (kernelOut - 1) / 2, generator: generator)
         super.init()
-        registerModule("conv_in", convIn)
-        registerModule("time_embedding", timeEmbedding)
-        if let module = classEmbedding?.module { registerModule("class_embedding", module) }
-        registerModule("down_blocks", ModuleList(downBlocks))
-        registerModule("up_blocks", ModuleList(upBlocks))
-        if let midBlock { registerModule("mid_block", midBlock) }
-        registerModule("conv_norm_out", convNormOut)
-        registerModule("conv_out", convOut)
+        registerBlocks(convIn: convIn, timeEmbedding: timeEmbedding, classEmbedding: classEmbedding?.module,
+                       down: downBlocks, up: upBlocks, mid: midBlock, convNormOut: convNormOut, convOut: convOut)
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {

@@ -134,14 +134,8 @@ public final class UNet2DModel: Module {
         convNormOut = try GroupNorm(groups, channels[0], eps: eps)
         convOut = try Conv2d(channels[0], outChannels, kernelSize: 3, padding: 1, generator: generator)
         super.init()
-        registerModule("conv_in", convIn)
-        registerModule("time_embedding", timeEmbedding)
-        if let module = classEmbedding?.module { registerModule("class_embedding", module) }
-        registerModule("down_blocks", ModuleList(downBlocks))
-        registerModule("up_blocks", ModuleList(upBlocks))
-        if let midBlock { registerModule("mid_block", midBlock) }
-        registerModule("conv_norm_out", convNormOut)
-        registerModule("conv_out", convOut)
+        registerBlocks(convIn: convIn, timeEmbedding: timeEmbedding, classEmbedding: classEmbedding?.module,
+                       down: downBlocks, up: upBlocks, mid: midBlock, convNormOut: convNormOut, convOut: convOut)
     }
 
     /// The attention of `AttnDownBlock2D` / `AttnUpBlock2D`: heads of `headDim` (one head when nil).

@@ -20,6 +20,23 @@ extension SpatialAttention: BlockAttention {
     func forward(_ x: Tensor, context: Tensor?) throws -> Tensor { try forward(x) }
 }
 
+extension Module {
+    /// Registers the parts of a diffusers UNet or VAE coder under diffusers' names and in its order;
+    /// the parts a model lacks are nil.
+    func registerBlocks(convIn: Conv2d, timeEmbedding: Module? = nil, classEmbedding: Module? = nil,
+                        down: [DownBlock2D]? = nil, up: [UpBlock2D]? = nil, mid: UNetMidBlock2D?,
+                        convNormOut: GroupNorm, convOut: Conv2d) {
+        registerModule("conv_in", convIn)
+        if let timeEmbedding { registerModule("time_embedding", timeEmbedding) }
+        if let classEmbedding { registerModule("class_embedding", classEmbedding) }
+        if let down { registerModule("down_blocks", ModuleList(down)) }
+        if let up { registerModule("up_blocks", ModuleList(up)) }
+        if let mid { registerModule("mid_block", mid) }
+        registerModule("conv_norm_out", convNormOut)
+        registerModule("conv_out", convOut)
+    }
+}
+
 /// Makes the attention layer that follows a resnet of `channels` output channels.
 typealias AttentionFactory = (_ channels: Int) throws -> any BlockAttention
 

@@ -64,11 +64,7 @@ final class VAEEncoder: Module {
         convNormOut = try GroupNorm(s.groups, last, eps: 1e-6)
         convOut = try Conv2d(last, outChannels, kernelSize: 3, padding: 1, generator: s.generator)
         super.init()
-        registerModule("conv_in", convIn)
-        registerModule("down_blocks", ModuleList(downBlocks))
-        registerModule("mid_block", midBlock)
-        registerModule("conv_norm_out", convNormOut)
-        registerModule("conv_out", convOut)
+        registerBlocks(convIn: convIn, down: downBlocks, mid: midBlock, convNormOut: convNormOut, convOut: convOut)
     }
 
     override var typeName: String { "Encoder" }
@@ -103,11 +99,7 @@ final class VAEDecoder: Module {
         convNormOut = try GroupNorm(s.groups, channels[0], eps: 1e-6)
         convOut = try Conv2d(channels[0], outChannels, kernelSize: 3, padding: 1, generator: s.generator)
         super.init()
-        registerModule("conv_in", convIn)
-        registerModule("up_blocks", ModuleList(upBlocks))
-        registerModule("mid_block", midBlock)
-        registerModule("conv_norm_out", convNormOut)
-        registerModule("conv_out", convOut)
+        registerBlocks(convIn: convIn, up: upBlocks, mid: midBlock, convNormOut: convNormOut, convOut: convOut)
     }
 
     override var typeName: String { "Decoder" }
