@@ -1,3 +1,4 @@
+import DSDiffusion
 import DSEngine
 import Foundation
 import XCTest
@@ -24,6 +25,37 @@ enum Fixture {
         }
         return entries
     }
+}
+
+/// Hands out a fixture entry's `noises` in order from `first` (entry 0 is the initial noise where the
+/// sampler starts from the fixture's x_T) and fails when the sampler asks for more than diffusers drew
+/// or, given `shape`, for another shape.
+final class FixtureNoise {
+    let lists: [[NSNumber]], shape: [Int]?, what: String
+    private(set) var next: Int
+
+    init(_ entry: [String: Any], from first: Int = 0, shape: [Int]? = nil, what: String) throws {
+        guard let lists = entry["noises"] as? [[NSNumber]] else { throw DiffusionTestError("\(what): no noises") }
+        self.lists = lists
+        self.shape = shape
+        self.what = what
+        next = first
+    }
+
+    /// Noise `i` of the fixture as a tensor of `shape`.
+    func tensor(_ i: Int, shape: [Int]) -> Tensor { Tensor(shape: shape, scalars: lists[i].map(\.floatValue)) }
+
+    var source: NoiseSource {
+        { requested in
+            if let shape = self.shape { XCTAssertEqual(requested, shape, self.what) }
+            guard self.next < self.lists.count else { throw DiffusionTestError("\(self.what): drew more noise than diffusers") }
+            defer { self.next += 1 }
+            return self.tensor(self.next, shape: self.shape ?? requested)
+        }
+    }
+
+    /// The noises the sampler has not drawn (0 when it drew each exactly once).
+    var undrawn: Int { lists.count - next }
 }
 
 struct DiffusionTestError: Error, CustomStringConvertible {

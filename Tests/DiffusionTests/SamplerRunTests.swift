@@ -52,16 +52,8 @@ final class SamplerRunTests: XCTestCase {
             let what = "\(name) \(try entry.string("schedule")) \(try entry.string("spacing")) karras \(try entry.bool("karras")) "
                 + "\(try entry.string("prediction")) steps \(try entry.int("steps"))"
             seen.insert(name)
-            guard let noises = entry["noises"] as? [[NSNumber]], let inputs = entry["inputs"] as? [[NSNumber]] else {
-                throw DiffusionTestError("\(what): no noises or inputs")
-            }
-            var next = 1
-            let noise: NoiseSource = { requested in
-                XCTAssertEqual(requested, shape)
-                guard next < noises.count else { throw DiffusionTestError("\(what): drew more noise than diffusers") }
-                defer { next += 1 }
-                return Tensor(shape: shape, scalars: noises[next].map { $0.floatValue })
-            }
+            guard let inputs = entry["inputs"] as? [[NSNumber]] else { throw DiffusionTestError("\(what): no inputs") }
+            let noises = try FixtureNoise(entry, from: 1, shape: shape, what: what)
             var calls: [Double] = [], seenInputs: [Tensor] = []
             let model = SamplerRunTests.toyModel(T: 1000, null: null) { x, t, labels in
                 calls.append(t)
@@ -79,11 +71,11 @@ final class SamplerRunTests: XCTestCase {
                 guidance.nullLabel = null
                 guidance.scale = (entry["guidance"] as? NSNumber)?.doubleValue
             }
-            let start = Tensor(shape: shape, scalars: noises[0].map { $0.floatValue })
+            let start = noises.tensor(0, shape: shape)
             let run = try sample(model, schedule: SamplerRunTests.schedule(entry), sampler: SamplerKind(name: name),
-                                 shape: shape, noise: noise, initialNoise: start, options: SamplerRunTests.options(entry),
+                                 shape: shape, noise: noises.source, initialNoise: start, options: SamplerRunTests.options(entry),
                                  guidance: guidance)
-            XCTAssertEqual(next, noises.count, "\(what): every noise tensor is drawn once")
+            XCTAssertEqual(noises.undrawn, 0, "\(what): every noise tensor is drawn once")
             let wantCalls = try entry.doubles("calls")
             XCTAssertEqual(calls.count, wantCalls.count, "\(what): model calls")
             assertClose(calls, wantCalls, rel: 1e-12, abs: 1e-9, "\(what) timesteps")

@@ -14,25 +14,12 @@ final class SamplerTests: XCTestCase {
         }
     }
 
-    /// Hands out the fixture's noise tensors in order and fails the test if asked for more.
-    func listNoise(_ entry: [String: Any], shape: [Int]) throws -> (NoiseSource, () -> Int) {
-        guard let lists = entry["noises"] as? [[NSNumber]] else { throw DiffusionTestError("no noises") }
-        var next = 0
-        let source: NoiseSource = { requested in
-            XCTAssertEqual(requested, shape)
-            guard next < lists.count else { throw DiffusionTestError("the sampler drew more noise than diffusers") }
-            defer { next += 1 }
-            return Tensor(shape: shape, scalars: lists[next].map { $0.floatValue })
-        }
-        return (source, { next - lists.count })
-    }
-
     func testSamplersMatchDiffusersLoops() throws {
         let entries = try Fixture.entries("samplers.json")
         XCTAssertEqual(entries.count, 4)
         for entry in entries {
             let shape = try entry.ints("shape"), T = try entry.int("T")
-            let (noise, leftover) = try listNoise(entry, shape: shape)
+            let fixtureNoise = try FixtureNoise(entry, shape: shape, what: "the sampler"), noise = fixtureNoise.source
             let result: SampleResult
             if try entry.string("sampler") == "ddpm" {
                 let s = try Schedule(kind: "linear", steps: T, betaStart: entry.double("beta_start"),
@@ -44,7 +31,7 @@ final class SamplerTests: XCTestCase {
                 result = try ddimSample(toyModel(T: T), schedule: s, shape: shape, noise: noise, steps: entry.int("steps"),
                                         eta: entry.double("eta"), settings: SamplerSettings(spacing: .leading))
             }
-            XCTAssertEqual(leftover(), 0, "every fixture noise tensor is drawn exactly once")
+            XCTAssertEqual(fixtureNoise.undrawn, 0, "every fixture noise tensor is drawn exactly once")
             assertClose(result.sample, try entry.doubles("sample64"), rel: 1e-5, abs: 1e-5, "\(try entry.string("sampler")) sample")
         }
     }

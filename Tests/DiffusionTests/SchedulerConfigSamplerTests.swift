@@ -22,21 +22,15 @@ final class SchedulerConfigSamplerTests: XCTestCase {
         for entry in entries {
             let name = try entry.string("name"), shape = try entry.ints("shape")
             let loaded = try Self.load(try XCTUnwrap(entry["config"]))
-            let noises = try XCTUnwrap(entry["noises"] as? [[NSNumber]])
-            var next = 1
-            let noise: NoiseSource = { requested in
-                guard next < noises.count else { throw DiffusionTestError("\(name): drew more noise than diffusers") }
-                defer { next += 1 }
-                return Tensor(shape: requested, scalars: noises[next].map(\.floatValue))
-            }
+            let noises = try FixtureNoise(entry, from: 1, what: name)
             var calls: [Double] = []
             let model = SamplerRunTests.toyModel(T: loaded.schedule.T, null: null) { _, t, _ in calls.append(t) }
             var options = SamplerOptions()
             options.steps = try entry.int("steps")
             let run = try sample(model, schedule: loaded.schedule, sampler: SamplerKind(name: entry.string("sampler")),
-                                 shape: shape, noise: noise, initialNoise: Tensor(shape: shape, scalars: noises[0].map(\.floatValue)),
+                                 shape: shape, noise: noises.source, initialNoise: noises.tensor(0, shape: shape),
                                  options: options)
-            XCTAssertEqual(next, noises.count, "\(name): every noise tensor is drawn once")
+            XCTAssertEqual(noises.undrawn, 0, "\(name): every noise tensor is drawn once")
             assertClose(calls, try entry.doubles("calls"), rel: 1e-12, abs: 1e-9, "\(name) timesteps")
             assertClose(run.sample, try entry.doubles("sample"), rel: 1e-6, abs: 1e-6, "\(name) sample")
         }

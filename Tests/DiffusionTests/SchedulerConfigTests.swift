@@ -34,13 +34,7 @@ final class SchedulerConfigTests: XCTestCase {
             let index = try entry.ints("index")
             assertClose(index.map { schedule.betas[$0] }, try entry.doubles("betas64"), rel: 1e-12, "\(name) betas64")
             assertClose(index.map { schedule.betas[$0] }, try entry.doubles("betas32"), rel: 1e-4, "\(name) betas32 (float32, rescaled in float32)")
-            let noises = try XCTUnwrap(entry["noises"] as? [[NSNumber]])
-            var next = 0
-            let source: NoiseSource = { requested in
-                guard next < noises.count else { throw DiffusionTestError("\(name): more noise drawn than diffusers") }
-                defer { next += 1 }
-                return Tensor(shape: requested, scalars: noises[next].map(\.floatValue))
-            }
+            let noises = try FixtureNoise(entry, what: name), source = noises.source
             let T = Float(schedule.T)
             let learned = schedule.settings.variance.isLearned
             let model: DenoiserModel = { x, t in
@@ -60,7 +54,7 @@ final class SchedulerConfigTests: XCTestCase {
             let result = try entry.string("sampler") == "ddpm"
                 ? try ddpmSample(model, schedule: schedule, shape: shape, noise: source, steps: steps, initialNoise: xT)
                 : try ddimSample(model, schedule: schedule, shape: shape, noise: source, steps: steps, eta: eta, initialNoise: xT)
-            XCTAssertEqual(next, noises.count, "\(name): every stored noise is drawn once")
+            XCTAssertEqual(noises.undrawn, 0, "\(name): every stored noise is drawn once")
             assertClose(result.sample, try entry.doubles("sample64"), rel: 1e-5, abs: 1e-5, "\(name) sample64")
             assertClose(result.sample, try entry.doubles("sample32"), rel: 1e-3, abs: 1e-3, "\(name) sample32")
         }

@@ -11,6 +11,16 @@ final class StepTests: XCTestCase {
     /// Measured worst float32 deviation: 6.7e-5·(1 + |x|) (DDPM x_prev at t = 1, from 1 − ᾱ in float32).
     static let loose = (rel: 1e-4, abs: 1e-4)
 
+    /// x_prev and x_0 of `result` against the entry's float64 values (tightly) and float32 ones (loosely).
+    func assertMatches(_ result: StepResult, _ entry: [String: Any], _ name: String) throws {
+        for (precision, tolerance) in [("64", Self.tight), ("32", Self.loose)] {
+            assertClose(result.xPrev, try entry.doubles("x_prev" + precision), rel: tolerance.rel, abs: tolerance.abs,
+                        "\(name) x_prev\(precision)")
+            assertClose(result.x0, try entry.doubles("x0_" + precision), rel: tolerance.rel, abs: tolerance.abs,
+                        "\(name) x0_\(precision)")
+        }
+    }
+
     func testDDPMStepMatchesDiffusers() throws {
         let entries = try Fixture.entries("ddpm_steps.json")
         XCTAssertEqual(entries.count, 81)
@@ -30,12 +40,7 @@ final class StepTests: XCTestCase {
                 settings: SamplerSettings(prediction: Prediction(name: entry.string("prediction")), clip: entry.bool("clip"),
                                           threshold: threshold, variance: VarianceType(name: entry.string("variance"))))
             let name = "ddpm \(key) \(try entry.string("prediction")) \(try entry.string("variance")) clip=\(try entry.bool("clip")) thr=\(threshold != nil) t=\(t)→\(tPrev)"
-            assertClose(result.xPrev, try entry.doubles("x_prev64"), rel: Self.tight.rel, abs: Self.tight.abs, "\(name) x_prev64")
-            assertClose(result.x0, try entry.doubles("x0_64"), rel: Self.tight.rel, abs: Self.tight.abs, "\(name) x0_64")
-            assertClose(result.xPrev, try entry.doubles("x_prev32"), rel: Self.loose.rel, abs: Self.loose.abs,
-                        "\(name) x_prev32")
-            assertClose(result.x0, try entry.doubles("x0_32"), rel: Self.loose.rel, abs: Self.loose.abs,
-                        "\(name) x0_32")
+            try assertMatches(result, entry, name)
         }
     }
 
@@ -53,12 +58,7 @@ final class StepTests: XCTestCase {
             let name = "ddim \(try entry.string("prediction")) eta=\(try entry.double("eta")) clip=\(try entry.bool("clip")) t=\(t)→\(tPrev)"
             XCTAssertEqual(try ddimVariance(schedule, t: t, tPrev: tPrev), try entry.double("variance64"),
                            accuracy: 1e-12, name)
-            assertClose(result.xPrev, try entry.doubles("x_prev64"), rel: Self.tight.rel, abs: Self.tight.abs, "\(name) x_prev64")
-            assertClose(result.x0, try entry.doubles("x0_64"), rel: Self.tight.rel, abs: Self.tight.abs, "\(name) x0_64")
-            assertClose(result.xPrev, try entry.doubles("x_prev32"), rel: Self.loose.rel, abs: Self.loose.abs,
-                        "\(name) x_prev32")
-            assertClose(result.x0, try entry.doubles("x0_32"), rel: Self.loose.rel, abs: Self.loose.abs,
-                        "\(name) x0_32")
+            try assertMatches(result, entry, name)
         }
     }
 

@@ -31,8 +31,7 @@ final class FormatsDifferentialTests: XCTestCase {
     }
 
     func testNpyAgreesWithNumpy() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: FormatsFixtures.path("npy_differential.json")))
-        let cases = try JSONDecoder().decode([NpyCase].self, from: data)
+        let cases: [NpyCase] = try FormatsFixtures.decoded("npy_differential.json")
         XCTAssertEqual(cases.count, 300)
         var unsupported = 0, accepted = 0
         for (k, c) in cases.enumerated() {
@@ -55,8 +54,7 @@ final class FormatsDifferentialTests: XCTestCase {
     }
 
     func testAgreesWithTheReferenceReader() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: FormatsFixtures.path("differential.json")))
-        let cases = try JSONDecoder().decode([Case].self, from: data)
+        let cases: [Case] = try FormatsFixtures.decoded("differential.json")
         XCTAssertEqual(cases.count, 400)
         var agreed = 0, unsupported = 0
         for (k, c) in cases.enumerated() {

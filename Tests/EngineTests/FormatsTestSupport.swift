@@ -13,6 +13,11 @@ enum FormatsFixtures {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(name))))
     }
 
+    /// A JSON array fixture (a differential corpus) decoded as `[C]`.
+    static func decoded<C: Decodable>(_ name: String) throws -> [C] {
+        try JSONDecoder().decode([C].self, from: Data(bytes(name)))
+    }
+
     /// expected.json: file name -> {kind, metadata, tensors: [{name, dtype, shape, bits}]}.
     static let expected: [String: Any] = {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path("expected.json"))),

@@ -47,20 +47,25 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(out.text, "[\"--steps\", \"20\"] 2\n")
     }
 
-    func testNeedsMoreInput() {
-        XCTAssertTrue(Interpreter.needsMoreInput("print(1,"))
-        XCTAssertTrue(Interpreter.needsMoreInput("fn f() {"))
-        XCTAssertTrue(Interpreter.needsMoreInput("let x = [1,\n2"))
-        XCTAssertTrue(Interpreter.needsMoreInput("let x = 1 +"))
-        XCTAssertTrue(Interpreter.needsMoreInput("a and"))
-        XCTAssertTrue(Interpreter.needsMoreInput("print(\"abc"))
-        XCTAssertFalse(Interpreter.needsMoreInput("print(1)"))
-        XCTAssertFalse(Interpreter.needsMoreInput("fn f() { return 1 }"))
-        XCTAssertFalse(Interpreter.needsMoreInput("let s = \"{x}\""))
-        XCTAssertFalse(Interpreter.needsMoreInput("x = 1 # trailing comment ("))
-        XCTAssertFalse(Interpreter.needsMoreInput(")"))
+    /// Input lines and whether the REPL waits for more before running them.
+    static let continuations: [(text: String, needsMore: Bool)] = [
+        ("print(1,", true),
+        ("fn f() {", true),
+        ("let x = [1,\n2", true),
+        ("let x = 1 +", true),
+        ("a and", true),
+        ("print(\"abc", true),
+        ("print(1)", false),
+        ("fn f() { return 1 }", false),
+        ("let s = \"{x}\"", false),
+        ("x = 1 # trailing comment (", false),
+        (")", false),
         // A string broken on an earlier line cannot be completed by more lines.
-        XCTAssertFalse(Interpreter.needsMoreInput("print(\"abc\n1)"))
+        ("print(\"abc\n1)", false),
+    ]
+
+    func testNeedsMoreInput() {
+        for (text, needsMore) in Self.continuations { XCTAssertEqual(Interpreter.needsMoreInput(text), needsMore, text) }
     }
 
     func testExitIsNotCaught() {

@@ -47,26 +47,30 @@ final class ParserTests: XCTestCase {
         return sexpr(e)
     }
 
-    func testPrecedenceFollowsTheSpec() {
-        XCTAssertEqual(expression("1 + 2 * 3"), "(+ 1 (* 2 3))")
-        XCTAssertEqual(expression("2 ** 3 ** 2"), "(** 2 (** 3 2))")
-        XCTAssertEqual(expression("-x ** 2"), "(neg (** x 2))")
-        XCTAssertEqual(expression("a or b and not c == d"), "(or a (and b (not (== c d))))")
-        XCTAssertEqual(expression("0..<n + 1 == r"), "(== (..< 0 (+ n 1)) r)")
-        XCTAssertEqual(expression("a @ b * c % d"), "(% (* (@ a b) c) d)")
-        XCTAssertEqual(expression("x.f(1)[0]"), "(index (call (. x f) 1) 0)")
-        XCTAssertEqual(expression("10 - 2 - 3"), "(- (- 10 2) 3)")
-    }
+    /// Expressions and the s-expression each parses to.
+    static let expressions: [(text: String, sexpr: String)] = [
+        // precedence, as the spec orders it
+        ("1 + 2 * 3", "(+ 1 (* 2 3))"),
+        ("2 ** 3 ** 2", "(** 2 (** 3 2))"),
+        ("-x ** 2", "(neg (** x 2))"),
+        ("a or b and not c == d", "(or a (and b (not (== c d))))"),
+        ("0..<n + 1 == r", "(== (..< 0 (+ n 1)) r)"),
+        ("a @ b * c % d", "(% (* (@ a b) c) d)"),
+        ("x.f(1)[0]", "(index (call (. x f) 1) 0)"),
+        ("10 - 2 - 3", "(- (- 10 2) 3)"),
+        // calls, indices and literals
+        ("f(x, steps: 50)", "(call f x steps:50)"),
+        ("x[1, 2]", "(index x 1 2)"),
+        ("x[:, 0]", "(index x _:_:_ 0)"),
+        ("x[1:3]", "(index x 1:3:_)"),
+        ("x[::2]", "(index x _:_:2)"),
+        ("({\"a\": 1, b: 2})", "{\"a\":1 \"b\":2}"),
+        ("fn(x) => x * 2", "(fn x)"),
+        ("[1,\n 2,\n]", "[1 2]"),
+    ]
 
-    func testCallsIndicesAndLiterals() {
-        XCTAssertEqual(expression("f(x, steps: 50)"), "(call f x steps:50)")
-        XCTAssertEqual(expression("x[1, 2]"), "(index x 1 2)")
-        XCTAssertEqual(expression("x[:, 0]"), "(index x _:_:_ 0)")
-        XCTAssertEqual(expression("x[1:3]"), "(index x 1:3:_)")
-        XCTAssertEqual(expression("x[::2]"), "(index x _:_:2)")
-        XCTAssertEqual(expression("({\"a\": 1, b: 2})"), "{\"a\":1 \"b\":2}")
-        XCTAssertEqual(expression("fn(x) => x * 2"), "(fn x)")
-        XCTAssertEqual(expression("[1,\n 2,\n]"), "[1 2]")
+    func testExpressionsParseByPrecedence() {
+        for (text, sexpr) in Self.expressions { XCTAssertEqual(expression(text), sexpr, text) }
     }
 
     func testStatements() {

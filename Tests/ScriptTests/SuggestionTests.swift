@@ -65,22 +65,25 @@ final class SuggestionTests: XCTestCase {
         XCTAssertEqual(errorMessage("arange()"), "bad argument 'end' to 'arange' (give an end: arange(5), arange(0, 5) or arange(end: 5))")
     }
 
-    func testDidYouMeanPicksTheClosestNameInScope() {
-        XCTAssertEqual(errorMessage("pritn(1)"), "undefined name 'pritn' (did you mean 'print'?)")
-        XCTAssertEqual(errorMessage("let learning_rate = 1\nprint(learning_rte)"),
-                       "undefined name 'learning_rte' (did you mean 'learning_rate'?)")
-        XCTAssertEqual(errorMessage("fn f(alpha) { return alhpa }"), "undefined name 'alhpa' (did you mean 'alpha'?)")
-        XCTAssertEqual(errorMessage("randn([2]).mena()"), "tensor has no member 'mena' (did you mean 'mean'?)")
-        XCTAssertEqual(errorMessage("let d = {\"alpha\": 1}\nd.alpah"), "dict has no key 'alpah' (did you mean 'alpha'?)")
-        XCTAssertEqual(errorMessage("randn([2, 2]).sum(axsi: 0)"), "unknown keyword argument 'axsi' to 'sum' (did you mean 'axis'?)")
-        XCTAssertEqual(errorMessage("fn g(steps = 1) => steps\ng(step: 2)"),
-                       "unknown keyword argument 'step' to 'g' (did you mean 'steps'?)")
-        XCTAssertEqual(errorMessage("randn([2]).shape()"), "cannot call a value of type list (.shape is not a method: drop the parentheses)")
+    /// Scripts with a misspelt name, member or keyword, and the message each fails with.
+    static let misspellings: [(script: String, message: String)] = [
+        ("pritn(1)", "undefined name 'pritn' (did you mean 'print'?)"),
+        ("let learning_rate = 1\nprint(learning_rte)", "undefined name 'learning_rte' (did you mean 'learning_rate'?)"),
+        ("fn f(alpha) { return alhpa }", "undefined name 'alhpa' (did you mean 'alpha'?)"),
+        ("randn([2]).mena()", "tensor has no member 'mena' (did you mean 'mean'?)"),
+        ("let d = {\"alpha\": 1}\nd.alpah", "dict has no key 'alpah' (did you mean 'alpha'?)"),
+        ("randn([2, 2]).sum(axsi: 0)", "unknown keyword argument 'axsi' to 'sum' (did you mean 'axis'?)"),
+        ("fn g(steps = 1) => steps\ng(step: 2)", "unknown keyword argument 'step' to 'g' (did you mean 'steps'?)"),
+        ("randn([2]).shape()", "cannot call a value of type list (.shape is not a method: drop the parentheses)"),
         // a member whose value is a tensor or model (not callable) says so as well
-        XCTAssertEqual(errorMessage("randn([2, 2]).T()"), "cannot call a value of type tensor (.T is not a method: drop the parentheses)")
+        ("randn([2, 2]).T()", "cannot call a value of type tensor (.T is not a method: drop the parentheses)"),
         // Nothing close: no guess.
-        XCTAssertEqual(errorMessage("print(zzzqqq)"), "undefined name 'zzzqqq'")
-        XCTAssertEqual(errorMessage("let x = 1\nprint(y)"), "undefined name 'y'")
+        ("print(zzzqqq)", "undefined name 'zzzqqq'"),
+        ("let x = 1\nprint(y)", "undefined name 'y'"),
+    ]
+
+    func testDidYouMeanPicksTheClosestNameInScope() {
+        for (script, message) in Self.misspellings { XCTAssertEqual(errorMessage(script), message, script) }
     }
 
     func testDistanceCountsEditsAndSwaps() {
