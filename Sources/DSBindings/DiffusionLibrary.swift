@@ -66,40 +66,29 @@ enum DiffusionLibrary {
                 "DDPM ancestral sampling from x_T (noise:, else drawn) through every timestep (Algorithm 2), or `steps` of them; "
                     + "step_noises: the per-step noises in order; settings default to the schedule's",
                 example: "let x = ddpm_sample(model, s, shape: [500, 2])") { a, c in
-            let model = try DiffusionBridge.checkCallable(a)
-            let s = try a.schedule()
-            let start = try a.optionalTensor("noise"), shape = try DiffusionBridge.shape(a, noise: start)
-            let trajectory = try a.bool("trajectory")
-            let settings = try a.samplerSettings(s)
+            let run = try SampleCall(a, c)
             let steps = a.has("steps") ? try a.int("steps") : nil
             let noises = try DiffusionBridge.stepNoises(a, c)
-            let labels = try a.optionalTensor("class_labels")
             let r = try Engine.withNoGrad {
-                try ddpmSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
-                               noise: noises.source, settings: settings, steps: steps, trajectory: trajectory,
-                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddpm"))
+                try ddpmSample(run.model, schedule: run.schedule, shape: run.shape, noise: noises.source, settings: run.settings,
+                               steps: steps, trajectory: run.trajectory, initialNoise: run.start,
+                               hooks: DiffusionBridge.hooks(c, label: "ddpm"))
             }
             try noises.checkUsed()
-            return DiffusionBridge.result(r, trajectory: trajectory)
+            return DiffusionBridge.result(r, trajectory: run.trajectory)
         },
         Builtin("ddim_sample(model, s, shape, steps = 50, eta = 0, spacing = nil, clip = nil, trajectory = false, "
                     + "prediction = nil, noise = nil, class_labels = nil)",
                 "DDIM sampling in `steps` steps from x_T (noise:, else drawn; η = 0: deterministic; η = 1: DDPM-like); "
                     + "settings default to the schedule's",
                 example: "let x = ddim_sample(model, s, shape: [500, 2], steps: 50)") { a, c in
-            let model = try DiffusionBridge.checkCallable(a)
-            let s = try a.schedule()
-            let start = try a.optionalTensor("noise"), shape = try DiffusionBridge.shape(a, noise: start)
-            let trajectory = try a.bool("trajectory")
-            let settings = try a.samplerSettings(s)
-            let labels = try a.optionalTensor("class_labels")
+            let run = try SampleCall(a, c)
             let r = try Engine.withNoGrad {
-                try ddimSample(DiffusionBridge.model(model, c, classLabels: labels), schedule: s, shape: shape,
-                               noise: DiffusionBridge.noise(c), steps: try a.int("steps"),
-                               eta: try a.number("eta"), settings: settings, trajectory: trajectory,
-                               initialNoise: start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
+                try ddimSample(run.model, schedule: run.schedule, shape: run.shape, noise: DiffusionBridge.noise(c),
+                               steps: try a.int("steps"), eta: try a.number("eta"), settings: run.settings,
+                               trajectory: run.trajectory, initialNoise: run.start, hooks: DiffusionBridge.hooks(c, label: "ddim"))
             }
-            return DiffusionBridge.result(r, trajectory: trajectory)
+            return DiffusionBridge.result(r, trajectory: run.trajectory)
         },
         Builtin("ddim_invert(model, s, x0, steps = 50, spacing = nil, trajectory = false, prediction = nil)",
                 "deterministic DDIM inversion x_0 → x_T (the η = 0 ODE run forwards)",

@@ -183,12 +183,16 @@ enum DiffusionBridge {
 
     /// A sampler's result: the sample, or with `trajectory` a dict `sample`, `xs`, `x0s`, `timesteps`.
     static func result(_ r: SampleResult, trajectory: Bool) -> Value {
+        result(r.mapTimesteps(Double.init), trajectory: trajectory)
+    }
+
+    static func result(_ r: SamplerRun, trajectory: Bool) -> Value {
         guard trajectory else { return .tensor(r.sample) }
         return .dict(DictObject([
             "sample": .tensor(r.sample),
             "xs": .list(ListObject(r.trajectory.map { .tensor($0) })),
             "x0s": .list(ListObject(r.predictedX0.map { .tensor($0) })),
-            "timesteps": .list(ListObject(r.timesteps.map { .number(Double($0)) })),
+            "timesteps": .list(ListObject(r.timesteps.map { .number($0) })),
         ]))
     }
 
@@ -242,5 +246,22 @@ enum DiffusionBridge {
                 throw ScriptError("step_noises holds \(given.count) tensors but the sampler used \(used) (one per step with t > 0)")
             }
         })
+    }
+}
+
+/// The arguments `ddpm_sample` and `ddim_sample` share: the model (called with the class labels),
+/// the schedule, the starting noise or the shape, the sampler settings and whether to keep the
+/// trajectory.
+struct SampleCall {
+    let model: DenoiserModel, schedule: Schedule, start: Tensor?, shape: [Int], settings: SamplerSettings, trajectory: Bool
+
+    init(_ a: Arguments, _ c: CallContext) throws {
+        let callee = try DiffusionBridge.checkCallable(a)
+        schedule = try a.schedule()
+        start = try a.optionalTensor("noise")
+        shape = try DiffusionBridge.shape(a, noise: start)
+        trajectory = try a.bool("trajectory")
+        settings = try a.samplerSettings(schedule)
+        model = DiffusionBridge.model(callee, c, classLabels: try a.optionalTensor("class_labels"))
     }
 }

@@ -37,13 +37,7 @@ enum SamplerLibrary {
                                        options: options, guidance: guidance,
                                        hooks: DiffusionBridge.hooks(c, label: sampler.rawValue))
             }
-            guard options.trajectory else { return .tensor(run.sample) }
-            return .dict(DictObject([
-                "sample": .tensor(run.sample),
-                "xs": .list(ListObject(run.trajectory.map { .tensor($0) })),
-                "x0s": .list(ListObject(run.predictedX0.map { .tensor($0) })),
-                "timesteps": .list(ListObject(run.timesteps.map { .number($0) })),
-            ]))
+            return DiffusionBridge.result(run, trajectory: options.trajectory)
         },
     ]
 }

@@ -22,17 +22,28 @@ public struct SamplerHooks {
     }
 }
 
-/// The result of a sampler: the final sample and, when asked for, the whole trajectory.
-public struct SampleResult {
+/// The result of a sampler: the final sample and, when asked for, the whole trajectory. `Timestep`
+/// is `Int` for the timestep samplers (`SampleResult`) and `Double` for `sample` (`SamplerRun`), whose
+/// σ grids may call the model between timesteps.
+public struct SamplingResult<Timestep> {
     /// The final sample (x_0 for the samplers, x_T for `ddimInvert`).
     public let sample: Tensor
-    /// The timesteps at which the model was called, in order.
-    public let timesteps: [Int]
-    /// The starting tensor, then the tensor after each step (empty unless `trajectory` was true).
+    /// The timestep of each model call, in order (Heun calls the model twice per step but the last).
+    public let timesteps: [Timestep]
+    /// The starting tensor (x_t on the variance-preserving scale), then the tensor after each step
+    /// (empty unless `trajectory` was true).
     public let trajectory: [Tensor]
     /// x̂_0 predicted at each step (empty unless `trajectory` was true).
     public let predictedX0: [Tensor]
+
+    /// The same result with its timesteps converted.
+    public func mapTimesteps<T>(_ transform: (Timestep) -> T) -> SamplingResult<T> {
+        SamplingResult<T>(sample: sample, timesteps: timesteps.map(transform), trajectory: trajectory, predictedX0: predictedX0)
+    }
 }
+
+/// What `ddpmSample`, `ddimSample` and `ddimInvert` return.
+public typealias SampleResult = SamplingResult<Int>
 
 /// Shared sampler plumbing: argument checks and the per-step model call.
 enum SamplerSupport {

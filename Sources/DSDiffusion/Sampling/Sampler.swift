@@ -80,16 +80,7 @@ public struct Guidance {
 }
 
 /// What `sample` returns.
-public struct SamplerRun {
-    /// x_0.
-    public let sample: Tensor
-    /// The timestep of each model call, in order (Heun calls the model twice per step but the last).
-    public let timesteps: [Double]
-    /// x_t on the variance-preserving scale at the start and after each step (with `trajectory`).
-    public let trajectory: [Tensor]
-    /// x̂_0 of each step (with `trajectory`).
-    public let predictedX0: [Tensor]
-}
+public typealias SamplerRun = SamplingResult<Double>
 
 /// Samples with any of the `SamplerKind`s from standard normal noise (`initialNoise` or the first
 /// draw of `noise`), which each sampler scales as diffusers' pipelines do with `init_noise_sigma`.
@@ -155,8 +146,7 @@ private func timestepSample(_ denoiser: Denoiser, schedule: Schedule, sampler: S
                                 eta: options.eta, settings: settings, trajectory: options.trajectory,
                                 initialNoise: initialNoise, hooks: hooks)
     }
-    return SamplerRun(sample: result.sample, timesteps: result.timesteps.map(Double.init), trajectory: result.trajectory,
-                      predictedX0: result.predictedX0)
+    return result.mapTimesteps(Double.init)
 }
 
 /// Calls the model (with guidance) on Float64 states and reads x̂_0 from its output.
