@@ -123,8 +123,19 @@ final class LogicalNode: Node {
     }
 }
 
-/// `local op number` (`n - 1`, `i * 0.5`): no child calls on the fast path.
-class LocalConstantArithmeticNode: Node {
+/// `a op b` for `+ - * /` on two numbers (the operators the constant nodes are made for).
+@inline(__always)
+func arithmeticNumbers(_ op: BinaryOp, _ a: Double, _ b: Double) -> Double {
+    switch op {
+    case .add: return a + b
+    case .sub: return a - b
+    case .mul: return a * b
+    default: return a / b
+    }
+}
+
+/// `local op number`: an operator between a local variable and a constant number.
+class LocalConstantNode: Node {
     let op: BinaryOp, slot: Int, constant: Double
     init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, slot: Int, _ constant: Double) {
         self.op = op
@@ -132,28 +143,18 @@ class LocalConstantArithmeticNode: Node {
         self.constant = constant
         super.init(runtime, span)
     }
+}
+
+/// `local op number` (`n - 1`, `i * 0.5`): no child calls on the fast path.
+class LocalConstantArithmeticNode: LocalConstantNode {
     override func eval(_ fp: Frame) throws -> Value {
-        if case .number(let a) = fp[slot] {
-            switch op {
-            case .add: return .number(a + constant)
-            case .sub: return .number(a - constant)
-            case .mul: return .number(a * constant)
-            default: return .number(a / constant)
-            }
-        }
+        if case .number(let a) = fp[slot] { return .number(arithmeticNumbers(op, a, constant)) }
         return try runtime.binary(op, fp[slot], .number(constant), span: span)
     }
 }
 
 /// `local < number` and the other comparisons with a constant right-hand side.
-class LocalConstantCompareNode: Node {
-    let op: BinaryOp, slot: Int, constant: Double
-    init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, slot: Int, _ constant: Double) {
-        self.op = op
-        self.slot = slot
-        self.constant = constant
-        super.init(runtime, span)
-    }
+class LocalConstantCompareNode: LocalConstantNode {
     override func eval(_ fp: Frame) throws -> Value {
         if case .number(let a) = fp[slot] { return .bool(compareNumbers(op, a, constant)) }
         return try runtime.binary(op, fp[slot], .number(constant), span: span)
@@ -164,8 +165,9 @@ class LocalConstantCompareNode: Node {
     }
 }
 
-/// `global op number` (top-level loops: `i < 1000`, `x * 0.5`).
-final class GlobalConstantArithmeticNode: Node {
+/// `global op number` (top-level loops: `i < 1000`, `x * 0.5`): an operator between a global
+/// variable and a constant number.
+class GlobalConstantNode: Node {
     let op: BinaryOp, global: Node, variable: Global, constant: Double
     init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, _ global: GlobalNode, _ constant: Double) {
         self.op = op
@@ -174,28 +176,18 @@ final class GlobalConstantArithmeticNode: Node {
         self.constant = constant
         super.init(runtime, span)
     }
+}
+
+/// `global op number` for `+ - * /`.
+final class GlobalConstantArithmeticNode: GlobalConstantNode {
     override func eval(_ fp: Frame) throws -> Value {
-        if case .number(let a) = variable.value {
-            switch op {
-            case .add: return .number(a + constant)
-            case .sub: return .number(a - constant)
-            case .mul: return .number(a * constant)
-            default: return .number(a / constant)
-            }
-        }
+        if case .number(let a) = variable.value { return .number(arithmeticNumbers(op, a, constant)) }
         return try runtime.binary(op, try global.eval(fp), .number(constant), span: span)
     }
 }
 
-final class GlobalConstantCompareNode: Node {
-    let op: BinaryOp, global: Node, variable: Global, constant: Double
-    init(_ runtime: Runtime, _ span: SourceSpan, _ op: BinaryOp, _ global: GlobalNode, _ constant: Double) {
-        self.op = op
-        self.global = global
-        self.variable = global.global
-        self.constant = constant
-        super.init(runtime, span)
-    }
+/// `global op number` for the comparisons.
+final class GlobalConstantCompareNode: GlobalConstantNode {
     override func eval(_ fp: Frame) throws -> Value {
         if case .number(let a) = variable.value { return .bool(compareNumbers(op, a, constant)) }
         return try runtime.binary(op, try global.eval(fp), .number(constant), span: span)
