@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DSLimits
 
 /// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
 /// synced and then renamed over the destination, so a reader never sees half a file.
@@ -71,20 +72,8 @@ final class AtomicFileWriter {
     }
 
     func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { raw in
-                #if canImport(Glibc)
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                #else
-                Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                #endif
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FormatError("\(path): write failed: \(MappedFile.lastError())")
-            }
-            offset += n
+        if let code = FileDescriptorIO.writeAll(buffer, to: fd) {
+            throw FormatError("\(path): write failed: \(String(cString: strerror(code)))")
         }
         buffer.removeAll(keepingCapacity: true)
     }

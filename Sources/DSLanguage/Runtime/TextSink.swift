@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DSLimits
 
 /// Where text goes: standard output or error, or a string in tests.
 public protocol TextSink: AnyObject {
@@ -28,21 +29,7 @@ public final class FileSink: TextSink {
     }
 
     public func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { raw in
-                #if canImport(Glibc)
-                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                #else
-                Darwin.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                #endif
-            }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
-                break
-            }
-            offset += n
-        }
+        _ = FileDescriptorIO.writeAll(buffer, to: descriptor)   // nowhere to report a failed write
         buffer.removeAll(keepingCapacity: true)
     }
 }
