@@ -21,34 +21,45 @@ extension Tensor {
         return (Swift.min(lo, hi), hi)
     }
 
-    /// Unfolds the channels of one image group into `col` ([cg·kh·kw, ho·wo], rows `ld` apart:
-    /// `ld` > ho·wo puts several images side by side).
-    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, ld: Int) {
+    /// Walks the rows of one image group's `col` matrix ([cg·kh·kw, ho·wo], rows `ld` apart), one
+    /// output row (`wo` columns) at a time: `body(at, from, lo, hi)` with `at` the offset of that
+    /// output row in `col`, `from` the offset in the image of the input pixel under output column 0
+    /// (column `ow` reads `from + ow·stride`), or nil when the output row lies in the padding, and
+    /// `lo..<hi` the output columns that read inside the image.
+    @inline(__always)
+    static func forEachColumnRow(_ g: ConvGeometry, ld: Int, _ body: (_ at: Int, _ from: Int?, _ lo: Int, _ hi: Int) -> Void) {
         for c in 0..<g.cg {
-            let plane = x + c * g.h * g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
-                    let row = col + ((c * g.kh + i) * g.kw + j) * ld
+                    let row = ((c * g.kh + i) * g.kw + j) * ld
                     let off = j * g.dilation - g.padding
                     let (lo, hi) = validRange(off, g)
                     for oh in 0..<g.ho {
                         let ih = oh * g.stride - g.padding + i * g.dilation
-                        let dst = row + oh * g.wo
-                        if ih < 0 || ih >= g.h {
-                            dst.update(repeating: 0, count: g.wo)
-                            continue
-                        }
-                        let src = plane + ih * g.w + off
-                        for ow in 0..<lo { dst[ow] = 0 }
-                        if g.stride == 1 {
-                            (dst + lo).update(from: src + lo, count: hi - lo)
-                        } else {
-                            for ow in lo..<hi { dst[ow] = src[ow * g.stride] }
-                        }
-                        for ow in hi..<g.wo { dst[ow] = 0 }
+                        body(row + oh * g.wo, ih < 0 || ih >= g.h ? nil : (c * g.h + ih) * g.w + off, lo, hi)
                     }
                 }
             }
+        }
+    }
+
+    /// Unfolds the channels of one image group into `col` ([cg·kh·kw, ho·wo], rows `ld` apart:
+    /// `ld` > ho·wo puts several images side by side).
+    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, ld: Int) {
+        forEachColumnRow(g, ld: ld) { at, from, lo, hi in
+            let dst = col + at
+            guard let from else {
+                dst.update(repeating: 0, count: g.wo)
+                return
+            }
+            let src = x + from
+            for ow in 0..<lo { dst[ow] = 0 }
+            if g.stride == 1 {
+                (dst + lo).update(from: src + lo, count: hi - lo)
+            } else {
+                for ow in lo..<hi { dst[ow] = src[ow * g.stride] }
+            }
+            for ow in hi..<g.wo { dst[ow] = 0 }
         }
     }
 
@@ -58,24 +69,13 @@ extension Tensor {
 
     /// Folds `col` (rows `ld` apart) back into the image gradient, adding overlapping contributions.
     static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>, ld: Int) {
-        for c in 0..<g.cg {
-            let plane = x + c * g.h * g.w
-            for i in 0..<g.kh {
-                for j in 0..<g.kw {
-                    let row = col + ((c * g.kh + i) * g.kw + j) * ld
-                    let off = j * g.dilation - g.padding
-                    let (lo, hi) = validRange(off, g)
-                    for oh in 0..<g.ho {
-                        let ih = oh * g.stride - g.padding + i * g.dilation
-                        if ih < 0 || ih >= g.h { continue }
-                        let src = row + oh * g.wo, dst = plane + ih * g.w + off
-                        if g.stride == 1 {
-                            for ow in lo..<hi { dst[ow] += src[ow] }
-                        } else {
-                            for ow in lo..<hi { dst[ow * g.stride] += src[ow] }
-                        }
-                    }
-                }
+        forEachColumnRow(g, ld: ld) { at, from, lo, hi in
+            guard let from else { return }
+            let src = col + at, dst = x + from
+            if g.stride == 1 {
+                for ow in lo..<hi { dst[ow] += src[ow] }
+            } else {
+                for ow in lo..<hi { dst[ow * g.stride] += src[ow] }
             }
         }
     }
