@@ -1,17 +1,7 @@
 /// The executable tree the compiler builds from the syntax tree: one final class per operation,
 /// each with its operands already resolved (frame slots, global boxes, constants). Running code is
 /// a virtual call per node — no dictionary look-ups, no re-dispatch on syntax kinds.
-class Node {
-    let span: SourceSpan
-    /// The runtime (outlives every node it compiled).
-    let runtime: Runtime
-
-    init(_ runtime: Runtime, _ span: SourceSpan) {
-        self.runtime = runtime
-        self.span = span
-
-    }
-
+class Node: CompiledItem {
     /// The value of the expression.
     func eval(_ fp: Frame) throws -> Value { .null }
 
@@ -27,28 +17,26 @@ class Node {
 }
 
 /// A statement: tells its block how control leaves it.
-class Statement {
+class Statement: CompiledItem {
+    func exec(_ fp: Frame) throws -> Flow { .normal }
+}
+
+/// What every node and statement holds: where it stands in the source, and the runtime (which
+/// outlives every node it compiled).
+class CompiledItem {
     let span: SourceSpan
     let runtime: Runtime
 
     init(_ runtime: Runtime, _ span: SourceSpan) {
         self.runtime = runtime
         self.span = span
-
     }
-
-    func exec(_ fp: Frame) throws -> Flow { .normal }
 }
 
 /// A child reference that costs no reference counting: the runtime's arena keeps every node alive.
 struct NodeRef {
     let node: Node
     init(_ node: Node) { self.node = node }
-}
-
-struct StatementRef {
-    let statement: Statement
-    init(_ statement: Statement) { self.statement = statement }
 }
 
 // MARK: Constants and names
