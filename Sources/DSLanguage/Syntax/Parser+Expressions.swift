@@ -97,69 +97,60 @@ extension Parser {
                                      end: max(start.end, previous.end)), depth: depth)
     }
 
-    /// Runs `body` with newlines ignored (inside brackets).
-    mutating func bracketed<T>(_ body: (inout Parser) throws -> T) throws -> T {
+    /// Parses `body` inside the brackets that `open` opened: newlines are ignored up to the closing
+    /// `kind` (`what` in the message when it is missing), and count after it where they counted before.
+    mutating func enclosed<T>(_ open: Token, closing kind: TokenKind, _ what: String,
+                              _ body: (inout Parser) throws -> T) throws -> T {
         let saved = ignoreNewlines
         ignoreNewlines = true
         skipNewlines()
         defer { ignoreNewlines = saved }
         let result = try body(&self)
-        return result
-    }
-
-    /// Closes a bracket; afterwards newlines count again where they counted before.
-    mutating func close(_ kind: TokenKind, _ what: String, opening: Token, restoring saved: Bool) throws {
         ignoreNewlines = saved
-        try expect(kind, what, opening: opening)
+        try expect(kind, what, opening: open)
+        return result
     }
 
     // MARK: Prefix rules
 
     mutating func grouping(_ open: Token) throws -> Expr {
-        let saved = ignoreNewlines
-        ignoreNewlines = true
-        skipNewlines()
-        defer { ignoreNewlines = saved }
-        let inner = try expression()
-        if check(.comma) { throw fail("expected ')' but found ','" + Suggestions.syntaxNote("tuple"), at: current) }
-        try close(.rightParen, "')'", opening: open, restoring: saved)
-        return inner
+        try enclosed(open, closing: .rightParen, "')'") { p in
+            let inner = try p.expression()
+            if p.check(.comma) { throw p.fail("expected ')' but found ','" + Suggestions.syntaxNote("tuple"), at: p.current) }
+            return inner
+        }
     }
 
     mutating func listLiteral(_ open: Token) throws -> Expr {
-        let saved = ignoreNewlines
-        ignoreNewlines = true
-        skipNewlines()
-        defer { ignoreNewlines = saved }
-        var items: [Expr] = []
-        while !check(.rightBracket) {
-            items.append(try expression())
-            if !match(.comma) { break }
+        let items = try enclosed(open, closing: .rightBracket, "']'") { p in
+            var items: [Expr] = []
+            while !p.check(.rightBracket) {
+                items.append(try p.expression())
+                if !p.match(.comma) { break }
+            }
+            return items
         }
-        try close(.rightBracket, "']'", opening: open, restoring: saved)
         return node(.list(items), from: open.span(in: source), nil)
     }
 
     /// `{"a": 1, b: 2}`: a bare identifier key is a string.
     mutating func dictLiteral(_ open: Token) throws -> Expr {
-        let saved = ignoreNewlines
-        ignoreNewlines = true
-        skipNewlines()
-        defer { ignoreNewlines = saved }
-        var entries: [(key: Expr, value: Expr)] = []
-        while !check(.rightBrace) {
-            let key: Expr
-            if check(.identifier), lexerPeekIsColon() {
-                advance()
-                key = leaf(.string(previous.text), previous)
-            } else {
-                key = try expression()
+        let entries = try enclosed(open, closing: .rightBrace, "'}'") { p in
+            var entries: [(key: Expr, value: Expr)] = []
+            while !p.check(.rightBrace) {
+                let key: Expr
+                if p.check(.identifier), p.lexerPeekIsColon() {
+                    p.advance()
+                    key = p.leaf(.string(p.previous.text), p.previous)
+                } else {
+                    key = try p.expression()
+                }
+                try p.expect(.colon, "':' after the key")
+                entries.append((key, try p.expression()))
+                if !p.match(.comma) { break }
             }
-            try expect(.colon, "':' after the key")
-            entries.append((key, try expression()))
-            if !match(.comma) { break }
+            return entries
         }
-        try close(.rightBrace, "'}'", opening: open, restoring: saved)
         return node(.dict(entries), from: open.span(in: source), nil)
     }
 
@@ -267,32 +258,30 @@ extension Parser {
 
     /// call → expr '(' (arg (',' arg)*)? ')' where arg → (NAME ':')? expr
     mutating func call(_ callee: Expr, _ open: Token) throws -> Expr {
-        let saved = ignoreNewlines
-        ignoreNewlines = true
-        skipNewlines()
-        defer { ignoreNewlines = saved }
-        var arguments: [CallArgument] = []
-        var sawKeyword = false
-        while !check(.rightParen) {
-            let start = current
-            if check(.identifier), lexerPeekIsColon() {
-                advance()
-                let name = previous.text
-                advance()  // ':'
-                let value = try expression()
-                if arguments.contains(where: { $0.name == name }) {
-                    report("keyword argument '\(name)' repeated", at: start)
+        let arguments = try enclosed(open, closing: .rightParen, "')' after the arguments") { p in
+            var arguments: [CallArgument] = []
+            var sawKeyword = false
+            while !p.check(.rightParen) {
+                let start = p.current
+                if p.check(.identifier), p.lexerPeekIsColon() {
+                    p.advance()
+                    let name = p.previous.text
+                    p.advance()  // ':'
+                    let value = try p.expression()
+                    if arguments.contains(where: { $0.name == name }) {
+                        p.report("keyword argument '\(name)' repeated", at: start)
+                    }
+                    arguments.append(CallArgument(name: name, value: value, span: p.span(from: start)))
+                    sawKeyword = true
+                } else {
+                    let value = try p.expression()
+                    if sawKeyword { p.report("positional argument follows keyword argument", at: start) }
+                    arguments.append(CallArgument(name: nil, value: value, span: value.span))
                 }
-                arguments.append(CallArgument(name: name, value: value, span: span(from: start)))
-                sawKeyword = true
-            } else {
-                let value = try expression()
-                if sawKeyword { report("positional argument follows keyword argument", at: start) }
-                arguments.append(CallArgument(name: nil, value: value, span: value.span))
+                if !p.match(.comma) { break }
             }
-            if !match(.comma) { break }
+            return arguments
         }
-        try close(.rightParen, "')' after the arguments", opening: open, restoring: saved)
         let depth = (arguments.map { $0.value.depth }.max() ?? 0)
         return Expr(.call(callee, arguments), spanning(callee.span, previous.span(in: source)),
                     depth: max(depth, callee.depth) + 1)
@@ -300,27 +289,25 @@ extension Parser {
 
     /// subscript → expr '[' component (',' component)* ']' where component → expr | expr? ':' expr? (':' expr?)?
     mutating func subscriptExpr(_ target: Expr, _ open: Token) throws -> Expr {
-        let saved = ignoreNewlines
-        ignoreNewlines = true
-        skipNewlines()
-        defer { ignoreNewlines = saved }
-        var components: [IndexArgument] = []
-        repeat {
-            var start: Expr?
-            if !check(.colon) { start = try expression() }
-            if match(.colon) {
-                var stop: Expr?, step: Expr?
-                if !check(.colon) && !check(.comma) && !check(.rightBracket) { stop = try expression() }
-                if match(.colon) {
-                    if !check(.comma) && !check(.rightBracket) { step = try expression() }
+        let components = try enclosed(open, closing: .rightBracket, "']'") { p in
+            var components: [IndexArgument] = []
+            repeat {
+                var start: Expr?
+                if !p.check(.colon) { start = try p.expression() }
+                if p.match(.colon) {
+                    var stop: Expr?, step: Expr?
+                    if !p.check(.colon) && !p.check(.comma) && !p.check(.rightBracket) { stop = try p.expression() }
+                    if p.match(.colon) {
+                        if !p.check(.comma) && !p.check(.rightBracket) { step = try p.expression() }
+                    }
+                    components.append(.slice(start: start, stop: stop, step: step))
+                } else if let start {
+                    components.append(.value(start))
                 }
-                components.append(.slice(start: start, stop: stop, step: step))
-            } else if let start {
-                components.append(.value(start))
-            }
-        } while match(.comma) && !check(.rightBracket)
-        if components.isEmpty { throw fail("expected an index", at: current) }
-        try close(.rightBracket, "']'", opening: open, restoring: saved)
+            } while p.match(.comma) && !p.check(.rightBracket)
+            if components.isEmpty { throw p.fail("expected an index", at: p.current) }
+            return components
+        }
         return Expr(.index(target, components), spanning(target.span, previous.span(in: source)), depth: target.depth + 1)
     }
 }
