@@ -15,6 +15,19 @@ public enum ImageDatasets {
         guard n <= (1 << 26) / (size * size) else { throw TensorError("\(n) images of \(size)×\(size) are too many") }
     }
 
+    /// `n` images of `size`×`size` on the background: image `i` is drawn by `draw(&pixels, i, r)` from
+    /// six uniform numbers `r` of its own, and `draw` returns its label.
+    static func images(_ n: Int, size: Int, generator: RandomGenerator,
+                       _ draw: (_ pixels: inout [Float], _ image: Int, _ r: [Double]) -> Float) throws
+        -> (images: Tensor, labels: Tensor) {
+        try check(n, size)
+        let u = generator.uniform(n * 6).map(Double.init)
+        var pixels = [Float](repeating: -1, count: n * size * size)
+        var labels = [Float](repeating: 0, count: n)
+        for i in 0..<n { labels[i] = draw(&pixels, i, Array(u[i * 6 ..< i * 6 + 6])) }
+        return (Tensor(shape: [n, 1, size, size], scalars: pixels), Tensor(shape: [n], scalars: labels))
+    }
+
     /// Draws each image's pixels by 2×2 supersampling of `coverage(x, y)` (x, y in pixels).
     /// Pixels outside `box` (x0, y0, x1, y1 in pixels) are left as background.
     static func paint(
@@ -39,19 +52,13 @@ public enum ImageDatasets {
     /// `n` images of one random shape each: label 0 circle, 1 square, 2 triangle; random position,
     /// size, rotation and intensity (0.5…1 above the background).
     public static func shapes(_ n: Int, size: Int, generator: RandomGenerator) throws -> (images: Tensor, labels: Tensor) {
-        try check(n, size)
-        let u = generator.uniform(n * 6).map(Double.init)
-        var pixels = [Float](repeating: -1, count: n * size * size)
-        var labels = [Float](repeating: 0, count: n)
         let s = Double(size)
-        for i in 0..<n {
-            let r = u[i * 6 ..< i * 6 + 6].map { $0 }
+        return try images(n, size: size, generator: generator) { pixels, i, r in
             let kind = Swift.min(2, Int(r[0] * 3))
             let radius = s * (0.18 + 0.17 * r[1])
             let cx = radius + (s - 2 * radius) * r[2], cy = radius + (s - 2 * radius) * r[3]
             let angle = r[4] * 2 * Double.pi
             let intensity = Float(0.5 + 0.5 * r[5])
-            labels[i] = Float(kind)
             let (ca, sa) = (cos(angle), sin(angle))
             paint(&pixels, image: i, size: size, intensity: intensity) { x, y in
                 let dx = x - cx, dy = y - cy
@@ -70,8 +77,8 @@ public enum ImageDatasets {
                     return true
                 }
             }
+            return Float(kind)
         }
-        return (Tensor(shape: [n, 1, size, size], scalars: pixels), Tensor(shape: [n], scalars: labels))
     }
 
     /// The 5×7 bitmap font of the digits 0–9 (one string of 5 characters per row, `#` is ink).
@@ -123,16 +130,10 @@ public enum ImageDatasets {
     /// `n` digit-like images: a random digit (the label) drawn with random height (55–85% of the
     /// image), position, slant and stroke width.
     public static func glyphs(_ n: Int, size: Int, generator: RandomGenerator) throws -> (images: Tensor, labels: Tensor) {
-        try check(n, size)
-        let u = generator.uniform(n * 6).map(Double.init)
-        var pixels = [Float](repeating: -1, count: n * size * size)
-        var labels = [Float](repeating: 0, count: n)
         let s = Double(size)
         let allStrokes = (0..<10).map { strokes(of: $0) }
-        for i in 0..<n {
-            let r = u[i * 6 ..< i * 6 + 6].map { $0 }
+        return try images(n, size: size, generator: generator) { pixels, i, r in
             let digit = Swift.min(9, Int(r[0] * 10))
-            labels[i] = Float(digit)
             let cell = s * (0.55 + 0.3 * r[1]) / 7  // pixels per font unit
             let slant = (r[2] - 0.5) * 0.4
             let halfWidth = 0.32 + 0.3 * r[3]  // stroke half-width in font units
@@ -150,7 +151,7 @@ public enum ImageDatasets {
                 for segment in segments where distanceSquared(fx, fy, segment) <= limit { return true }
                 return false
             }
+            return Float(digit)
         }
-        return (Tensor(shape: [n, 1, size, size], scalars: pixels), Tensor(shape: [n], scalars: labels))
     }
 }
