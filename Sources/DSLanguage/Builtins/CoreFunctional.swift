@@ -4,29 +4,11 @@
 enum CoreFunctional {
     static let table: [Builtin] = [
         Builtin("map(fn, xs)", "a new list of fn(x) for each element x", example: "map(fn(x) => x * x, [1, 2, 3])   # [1, 4, 9]") { args, context in
-            let (fn, xs, position) = try functionAndIterable(args)
-            var out: [Value] = []
-            if case .range(let r) = xs { try Growth.list(r.count) }   // map(0..<1e15, f) is refused at once
-            try CoreSupport.forEach(xs, args, position: position, context: context) { x in
-                let y = try context.call(fn, Arguments([x], functionName: "map"))
-                try Growth.append(1, to: out)
-                out.append(y)
-                return true
-            }
-            return .list(ListObject(out))
+            try collect(args, context, sized: true) { _, y in y }
         },
         Builtin("filter(fn, xs)", "a new list of the elements x for which fn(x) is true",
                 example: "filter(fn(x) => x % 2 == 0, range(6))   # [0, 2, 4]") { args, context in
-            let (fn, xs, position) = try functionAndIterable(args)
-            var out: [Value] = []
-            try CoreSupport.forEach(xs, args, position: position, context: context) { x in
-                if try context.call(fn, Arguments([x], functionName: "filter")).isTruthy() {
-                    try Growth.append(1, to: out)
-                    out.append(x)
-                }
-                return true
-            }
-            return .list(ListObject(out))
+            try collect(args, context) { x, y in try y.isTruthy() ? x : nil }
         },
         Builtin("reduce(fn, xs, initial)", "folds a list from the left: fn(fn(initial, x0), x1) ...",
                 example: "reduce(fn(a, b) => a * b, [1, 2, 3, 4])   # 24") { args, context in
@@ -76,6 +58,24 @@ enum CoreFunctional {
         case (.native, _): return (first, second, 1)
         default: throw args.typeError("fn", expected: "function", got: first)
         }
+    }
+
+    /// The list of `keep(x, fn(x))` for the elements x of `xs`, less the nils (`map` keeps each
+    /// fn(x), `filter` each x whose fn(x) is true). `sized`: one result per element, so a range too
+    /// long for a list is refused before the first call.
+    static func collect(_ args: Arguments, _ context: CallContext, sized: Bool = false,
+                        _ keep: (_ x: Value, _ y: Value) throws -> Value?) throws -> Value {
+        let (fn, xs, position) = try functionAndIterable(args)
+        var out: [Value] = []
+        if sized, case .range(let r) = xs { try Growth.list(r.count) }   // map(0..<1e15, f) is refused at once
+        try CoreSupport.forEach(xs, args, position: position, context: context) { x in
+            if let kept = try keep(x, try context.call(fn, Arguments([x], functionName: args.functionName))) {
+                try Growth.append(1, to: out)
+                out.append(kept)
+            }
+            return true
+        }
+        return .list(ListObject(out))
     }
 
     static func quantifier(_ args: Arguments, context: CallContext, wanted: Bool) throws -> Value {
