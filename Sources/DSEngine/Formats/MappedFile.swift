@@ -35,5 +35,16 @@ final class MappedFile {
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
+    /// `read` of the bytes of the file at `path`, mapped for as long as `read` runs; format errors
+    /// name the file.
+    static func reading<T>(_ path: String, _ read: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        do {
+            let file = try MappedFile(path: path)
+            return try withExtendedLifetime(file) { try read(file.bytes) }
+        } catch let error as FormatError {
+            throw error.inFile(path)
+        }
+    }
+
     static func lastError() -> String { String(cString: strerror(errno)) }
 }

@@ -18,12 +18,7 @@ public enum Npy {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
     public static func read(path: String) throws -> NpyArray {
-        do {
-            let file = try MappedFile(path: path)
-            return try withExtendedLifetime(file) { try read(file.bytes) }
-        } catch let error as FormatError {
-            throw error.inFile(path)
-        }
+        try MappedFile.reading(path) { try read($0) }
     }
 
     public static func read(bytes: [UInt8]) throws -> NpyArray {

@@ -38,12 +38,7 @@ public enum Safetensors {
 
     /// Reads a file through a memory map, converting tensor by tensor.
     public static func read(path: String) throws -> SafetensorsFile {
-        do {
-            let file = try MappedFile(path: path)
-            return try withExtendedLifetime(file) { try read(file.bytes) }
-        } catch let error as FormatError {
-            throw error.inFile(path)
-        }
+        try MappedFile.reading(path) { try read($0) }
     }
 
     /// Reads a file's bytes (tests and fuzzing).

@@ -36,12 +36,7 @@ struct TorchTensorView {
 public enum TorchCheckpoint {
     /// Reads the file at `path` (memory-mapped; errors name the file).
     public static func read(path: String) throws -> TorchValue {
-        do {
-            let file = try MappedFile(path: path)
-            return try withExtendedLifetime(file) { try read(bytes: file.bytes) }
-        } catch let error as FormatError {
-            throw error.inFile(path)
-        }
+        try MappedFile.reading(path) { try read(bytes: $0) }
     }
 
     /// Reads a checkpoint held in memory.

@@ -115,12 +115,7 @@ public enum PNGCodec {
 
     /// Reads and decodes the PNG file at `path`.
     public static func read(path: String, channels: Int? = nil) throws -> PixelImage {
-        do {
-            let file = try MappedFile(path: path)
-            return try decode(file.bytes, channels: channels)
-        } catch let error as FormatError {
-            throw error.inFile(path)
-        }
+        try MappedFile.reading(path) { try decode($0, channels: channels) }
     }
 
     /// Encodes an 8-bit picture as PNG bytes.
