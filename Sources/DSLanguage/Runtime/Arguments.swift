@@ -83,11 +83,21 @@ public struct Arguments {
 
     // MARK: Typed readers
 
-    public func number(_ position: Int?, _ name: String? = nil) throws -> Double {
+    /// The argument as `read` takes it; a type error naming `expected` when `read` gives nil.
+    func typed<T>(_ position: Int?, _ name: String?, expected: String, _ read: (Value) -> T?) throws -> T {
         let v = try value(position, name)
-        if case .number(let x) = v { return x }
-        if case .bool(let b) = v { return b ? 1 : 0 }
-        throw typeError(position, name, expected: "number", got: v)
+        if let x = read(v) { return x }
+        throw typeError(position, name, expected: expected, got: v)
+    }
+
+    public func number(_ position: Int?, _ name: String? = nil) throws -> Double {
+        try typed(position, name, expected: "number") {
+            switch $0 {
+            case .number(let x): x
+            case .bool(let b): b ? 1 : 0
+            default: nil
+            }
+        }
     }
 
     public func number(_ position: Int?, _ name: String? = nil, default fallback: Double) throws -> Double {
@@ -116,9 +126,7 @@ public struct Arguments {
     }
 
     public func bool(_ position: Int?, _ name: String? = nil) throws -> Bool {
-        let v = try value(position, name)
-        if case .bool(let b) = v { return b }
-        throw typeError(position, name, expected: "boolean", got: v)
+        try typed(position, name, expected: "boolean") { if case .bool(let b) = $0 { b } else { nil } }
     }
 
     public func bool(_ position: Int?, _ name: String? = nil, default fallback: Bool) throws -> Bool {
@@ -126,9 +134,7 @@ public struct Arguments {
     }
 
     public func string(_ position: Int?, _ name: String? = nil) throws -> String {
-        let v = try value(position, name)
-        if case .string(let s) = v { return s }
-        throw typeError(position, name, expected: "string", got: v)
+        try typed(position, name, expected: "string") { if case .string(let s) = $0 { s } else { nil } }
     }
 
     public func string(_ position: Int?, _ name: String? = nil, default fallback: String) throws -> String {
@@ -147,22 +153,16 @@ public struct Arguments {
     }
 
     public func list(_ position: Int?, _ name: String? = nil) throws -> ListObject {
-        let v = try value(position, name)
-        if case .list(let l) = v { return l }
-        throw typeError(position, name, expected: "list", got: v)
+        try typed(position, name, expected: "list") { if case .list(let l) = $0 { l } else { nil } }
     }
 
     public func dict(_ position: Int?, _ name: String? = nil) throws -> DictObject {
-        let v = try value(position, name)
-        if case .dict(let d) = v { return d }
-        throw typeError(position, name, expected: "dict", got: v)
+        try typed(position, name, expected: "dict") { if case .dict(let d) = $0 { d } else { nil } }
     }
 
     /// A native object of type `T` (`args.native(0, "x", as: TensorObject.self, expected: "tensor")`).
     public func native<T: NativeObject>(_ position: Int?, _ name: String? = nil, as type: T.Type, expected: String) throws -> T {
-        let v = try value(position, name)
-        if case .native(let object) = v, let typed = object as? T { return typed }
-        throw typeError(position, name, expected: expected, got: v)
+        try typed(position, name, expected: expected) { if case .native(let object) = $0 { object as? T } else { nil } }
     }
 
     /// A list of integers, such as a shape (`[2, 3]`); a single number is read as a one-element list.
