@@ -340,6 +340,16 @@ final class JumpStatement: Statement {
     override func exec(_ fp: Frame) throws -> Flow { flow }
 }
 
+/// What a loop does after its body ran with `flow`: nil to go on, else the flow the loop ends with.
+@inline(__always)
+func loopExit(_ flow: Flow) -> Flow? {
+    switch flow {
+    case .normal, .continueLoop: return nil
+    case .breakLoop: return .normal
+    case .returned: return .returned
+    }
+}
+
 final class WhileStatement: Statement {
     let condition: Node
     let body: Statement
@@ -352,28 +362,38 @@ final class WhileStatement: Statement {
         let flag = runtime.interruptFlag
         while try condition.test(fp) {
             try pollInterrupt(flag)
-            switch try body.exec(fp) {
-            case .normal, .continueLoop: continue
-            case .breakLoop: return .normal
-            case .returned: return .returned
-            }
+            if let exit = loopExit(try body.exec(fp)) { return exit }
         }
         return .normal
     }
 }
 
-/// `for x in a..<b`: counts without making a range object.
-final class ForRangeStatement: Statement {
-    let range: RangeNode
+/// `for x in ...`: binds the loop variable to each element in turn and runs the body.
+class ForLoopStatement: Statement {
     let variable: VariableTarget
     let boxed: Bool
     let body: Statement
-    init(_ runtime: Runtime, _ span: SourceSpan, _ range: RangeNode, _ variable: VariableTarget, boxed: Bool, _ body: Statement) {
-        self.range = range
+    init(_ runtime: Runtime, _ span: SourceSpan, _ variable: VariableTarget, boxed: Bool, _ body: Statement) {
         self.variable = variable
         self.boxed = boxed
         self.body = body
         super.init(runtime, span)
+    }
+
+    /// One turn of the loop with `item`: nil to go on, else the flow the loop ends with.
+    @inline(__always)
+    final func turn(_ item: Value, _ fp: Frame) throws -> Flow? {
+        try bindLoopVariable(item, variable, boxed: boxed, fp)
+        return loopExit(try body.exec(fp))
+    }
+}
+
+/// `for x in a..<b`: counts without making a range object.
+final class ForRangeStatement: ForLoopStatement {
+    let range: RangeNode
+    init(_ runtime: Runtime, _ span: SourceSpan, _ range: RangeNode, _ variable: VariableTarget, boxed: Bool, _ body: Statement) {
+        self.range = range
+        super.init(runtime, span, variable, boxed: boxed, body)
     }
     override func exec(_ fp: Frame) throws -> Flow {
         let (start, end) = try range.bounds(fp)
@@ -382,29 +402,19 @@ final class ForRangeStatement: Statement {
         var i = start
         while inclusive ? i <= end : i < end {
             try pollInterrupt(flag)
-            try bindLoopVariable(.number(i), variable, boxed: boxed, fp)
-            switch try body.exec(fp) {
-            case .normal, .continueLoop: break
-            case .breakLoop: return .normal
-            case .returned: return .returned
-            }
+            if let exit = try turn(.number(i), fp) { return exit }
             i += 1
         }
         return .normal
     }
 }
 
-final class ForStatement: Statement {
+/// `for x in xs` over any iterable.
+final class ForStatement: ForLoopStatement {
     let sequence: Node
-    let variable: VariableTarget
-    let boxed: Bool
-    let body: Statement
     init(_ runtime: Runtime, _ span: SourceSpan, _ sequence: Node, _ variable: VariableTarget, boxed: Bool, _ body: Statement) {
         self.sequence = sequence
-        self.variable = variable
-        self.boxed = boxed
-        self.body = body
-        super.init(runtime, span)
+        super.init(runtime, span, variable, boxed: boxed, body)
     }
     override func exec(_ fp: Frame) throws -> Flow {
         var iterator = try runtime.iterate(try sequence.eval(fp), span: sequence.span)
@@ -413,12 +423,7 @@ final class ForStatement: Statement {
         let flag = runtime.interruptFlag
         while let item = try iterator.next() {
             try pollInterrupt(flag)
-            try bindLoopVariable(item, variable, boxed: boxed, fp)
-            switch try body.exec(fp) {
-            case .normal, .continueLoop: continue
-            case .breakLoop: return .normal
-            case .returned: return .returned
-            }
+            if let exit = try turn(item, fp) { return exit }
         }
         completed = true
         return .normal
