@@ -181,11 +181,12 @@ enum DiffusionBridge {
         }, checkInterrupt: { try context.checkInterrupt() })
     }
 
-    /// A sampler's result: the sample, or with `trajectory` a dict `sample`, `xs`, `x0s`, `timesteps`.
+    /// A timestep sampler's result (DDPM, DDIM, inversion), as `result` of a `SamplerRun`.
     static func result(_ r: SampleResult, trajectory: Bool) -> Value {
         result(r.mapTimesteps(Double.init), trajectory: trajectory)
     }
 
+    /// A sampler's result: the sample, or with `trajectory` a dict `sample`, `xs`, `x0s`, `timesteps`.
     static func result(_ r: SamplerRun, trajectory: Bool) -> Value {
         guard trajectory else { return .tensor(r.sample) }
         return .dict(DictObject([
