@@ -31,9 +31,10 @@ def header(what):
     return {"command": COMMAND, "versions": VERSIONS, "what": what}
 
 
-def write(name, obj):
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name)
+def write(name, obj, folder=OUT):
+    """Writes `obj` as compact JSON to folder/name (make-pipeline-goldens.py writes its JSON with it too)."""
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name)
     with open(path, "w") as f:
         json.dump(obj, f, separators=(",", ":"))
         f.write("\n")

@@ -327,19 +327,10 @@ def make_pipelines():
     save_io("ldm", io, "LDMPipeline(batch_size=2, num_inference_steps=10, eta=0, generator seed 10).")
 
 
-def write_json(name, obj):
-    os.makedirs(ROOT, exist_ok=True)
-    path = os.path.join(ROOT, name)
-    with open(path, "w") as f:
-        json.dump(obj, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
-
-
 def main():
-    write_json("schedulers.json", {"command": COMMAND, "versions": VERSIONS,
-                                   "what": "scheduler configs: betas, timesteps, whole loops (toy model), float32 and float64",
-                                   "entries": scheduler_entries(), "alpha_bar_betas": alpha_bar_betas()})
+    dg.write("schedulers.json", {"command": COMMAND, "versions": VERSIONS,
+                                 "what": "scheduler configs: betas, timesteps, whole loops (toy model), float32 and float64",
+                                 "entries": scheduler_entries(), "alpha_bar_betas": alpha_bar_betas()}, ROOT)
     make_pipelines()
     print("wrote", os.path.normpath(ROOT))
 

@@ -1,9 +1,9 @@
 """The PyTorch twin of train.dscript (same model, batch, optimizer and step). Prints ms/step."""
 import math
 import sys
-import time
 
 import torch
+from torch_timing import report
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 2)
 torch.manual_seed(0)
@@ -33,18 +33,4 @@ def step():
     return loss
 
 
-if "--flops" in sys.argv:   # GFLOP of one step (matrix products and convolutions), for the % of peak
-    from torch.utils.flop_counter import FlopCounterMode
-    with FlopCounterMode(display=False) as counter:
-        step()
-    print(f"{counter.get_total_flops() / 1e9:.4f}")
-    sys.exit()
-
-
-for _ in range(10):
-    step()
-steps = 100
-t0 = time.perf_counter()
-for _ in range(steps):
-    step()
-print(f"{(time.perf_counter() - t0) / steps * 1000:.3f}")
+report(step, warmup=10, n=100)

@@ -9,9 +9,9 @@ import time
 
 import torch
 from diffusers import DDIMScheduler, UNet2DModel
+from torch_timing import COUNT_FLOPS, print_gflop, report
 
 mode, threads = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2
-count_flops = "--flops" in sys.argv
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 if mode.startswith("cifar_"):
@@ -32,13 +32,6 @@ else:
     shape, train_batch, forward_batch = (1, 32, 32), 32, 16
 
 
-def report_flops(step):
-    from torch.utils.flop_counter import FlopCounterMode
-    with FlopCounterMode(display=False) as counter:
-        step()
-    print(f"{counter.get_total_flops() / 1e9:.4f}")
-
-
 if mode == "train":
     opt = torch.optim.Adam(u.parameters(), lr=1e-4)
     x, noise = torch.randn(train_batch, *shape), torch.randn(train_batch, *shape)
@@ -50,28 +43,11 @@ if mode == "train":
         loss.backward()
         opt.step()
 
-    if count_flops:
-        report_flops(step)
-        sys.exit()
-    step()
-    n = 5
-    t0 = time.perf_counter()
-    for _ in range(n):
-        step()
-    print(f"{(time.perf_counter() - t0) / n * 1000:.1f}")
+    report(step, warmup=1, n=5, decimals=1)
 elif mode == "forward":
     x = torch.randn(forward_batch, *shape)
     with torch.no_grad():
-        if count_flops:
-            report_flops(lambda: u(x, 500))
-            sys.exit()
-        for _ in range(2):
-            u(x, 500)
-        n = 10
-        t0 = time.perf_counter()
-        for _ in range(n):
-            u(x, 500)
-    print(f"{(time.perf_counter() - t0) / n * 1000:.1f}")
+        report(lambda: u(x, 500), warmup=2, n=10, decimals=1)
 else:
     sched = DDIMScheduler(num_train_timesteps=1000, beta_schedule="linear", clip_sample=False, set_alpha_to_one=True)
     sched.set_timesteps(50)
@@ -82,8 +58,8 @@ else:
             for t in sched.timesteps:
                 x = sched.step(u(x, t).sample, t, x, eta=0.0).prev_sample
 
-    if count_flops:
-        report_flops(sample)
+    if COUNT_FLOPS:
+        print_gflop(sample)
         sys.exit()
     t0 = time.perf_counter()
     sample()

@@ -15,6 +15,7 @@ import torch
 
 torch.set_printoptions(precision=4, threshold=1000, edgeitems=3, linewidth=80, sci_mode=None)
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+F = "torch.nn.functional"  # reference expressions spell it f"{F}.relu(v)"
 
 
 def fmt_number(x):
@@ -67,54 +68,82 @@ def fmt(value):
 
 
 class Golden:
-    """One golden script under Tests/scripts/<path>."""
+    """One golden script under Tests/scripts/<path>, described as a table of rows.
 
-    def __init__(self, path, title, reference):
-        self.path = path
+    A row is a tuple `(dscript, python, ...)`: a statement (usually a `print(...)`) whose output is
+    the values of the Python expressions, space-separated. `code`, `literal`, `comment` and `error`
+    below make the other kinds of row. The rows run in order at `write()`, so Python state set by a
+    `code` row is there for the rows after it.
+    """
+
+    def __init__(self, path, title, reference, rows):
+        self.path, self.title, self.reference, self.rows = path, title, reference, rows
+
+    def write(self):
         self.lines = [
-            f"# {title}",
+            f"# {self.title}",
             f"# Expected values generated from PyTorch {torch.__version__} by",
-            f"# `/work/venv-ref/bin/python Tests/scripts/reference/make_goldens.py` ({reference}).",
+            f"# `/work/venv-ref/bin/python Tests/scripts/reference/make_goldens.py` ({self.reference}).",
         ]
         self.env = {"torch": torch, "np": np, "math": math, "f32": f32}
-
-    def code(self, dscript, python=None):
-        """A statement with no output; `python` mirrors it in the reference."""
-        if dscript:
-            self.lines.append(dscript)
-        if python:
-            exec(python, self.env)
+        for row in self.rows:
+            if callable(row):
+                row(self)
+            else:
+                self.show(*row)
+        full = os.path.join(ROOT, self.path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as f:
+            f.write("\n".join(self.lines) + "\n")
 
     def show(self, dscript, *expressions):
         """`print(...)` in dscript; its output is the Python expressions, space-separated."""
         values = [eval(e, self.env) for e in expressions]
-        text = " ".join(fmt(v) for v in values)
-        out = text.split("\n")
+        self.expect(dscript, " ".join(fmt(v) for v in values).split("\n"))
+
+    def expect(self, dscript, out):
+        """The statement, then its output lines as `# expect:` (on the same line when there is one)."""
         if len(out) == 1:
             self.lines.append(f"{dscript}  # expect: {out[0]}")
         else:
             self.lines.append(dscript)
             self.lines.extend(f"# expect: {line}" for line in out)
 
-    def literal(self, dscript, *expected):
-        """A statement whose output is written out literally (no numeric reference needed)."""
-        if len(expected) == 1:
-            self.lines.append(f"{dscript}  # expect: {expected[0]}")
-        else:
-            self.lines.append(dscript)
-            self.lines.extend(f"# expect: {line}" for line in expected)
 
-    def error(self, dscript, column, message):
-        """The script must stop with an error at `column` of this statement's line."""
-        line = len(self.lines) + 2
-        self.lines.append(f"# expect error: {line}:{column} {message}")
-        self.lines.append(dscript)
+def code(dscript, python=None):
+    """A row: a statement with no output (none when ""); `python` mirrors it in the reference."""
+    def run(g):
+        if dscript:
+            g.lines.append(dscript)
+        if python:
+            exec(python, g.env)
+    return run
 
-    def comment(self, text):
-        self.lines.append(f"# {text}")
 
-    def write(self):
-        full = os.path.join(ROOT, self.path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w") as f:
-            f.write("\n".join(self.lines) + "\n")
+def literal(dscript, *expected):
+    """A row: a statement whose output lines are written out literally (no numeric reference needed)."""
+    return lambda g: g.expect(dscript, list(expected))
+
+
+def comment(text):
+    """A row: a `#` comment line in the golden script."""
+    return lambda g: g.lines.append(f"# {text}")
+
+
+def error(dscript, column, message):
+    """A row: the script must stop with an error at `column` of this statement's line."""
+    def run(g):
+        g.lines.append(f"# expect error: {len(g.lines) + 2}:{column} {message}")
+        g.lines.append(dscript)
+    return run
+
+
+def error_goldens(folder, reference, cases):
+    """One golden `<folder>/error_<name>.dscript` per case `(name, script, column, message)`: the
+    script's lines before the last run quietly, the last one must stop with `message` at `column`."""
+    goldens = []
+    for name, script, column, message in cases:
+        *before, last = script.split("\n")
+        rows = [code(line) for line in before] + [error(last, column, message)]
+        goldens.append(Golden(f"{folder}/error_{name}.dscript", f"Error: {name.replace('_', ' ')}", reference, rows))
+    return goldens

@@ -5,6 +5,6 @@ Run: /work/venv-ref/bin/python Tests/scripts/reference/make_goldens.py
 import grad_nn_goldens
 import tensor_goldens
 
-for make in tensor_goldens.ALL + grad_nn_goldens.ALL:
-    make()
+for golden in tensor_goldens.ALL + grad_nn_goldens.ALL:
+    golden.write()
 print("goldens written")

@@ -1,316 +1,305 @@
 """Golden scripts for Tests/scripts/tensor/ (creation, members, reductions, operators, indexing,
 printing, functions)."""
-from golden import Golden
+from golden import F, Golden, code, comment, error_goldens, literal
 
 
-def creation():
-    g = Golden("tensor/creation.dscript", "Tensor creation built-ins", "torch.tensor, zeros, arange, linspace, ...")
-    g.code("let a = tensor([[1, 2], [3, 4]])", "a = torch.tensor([[1., 2], [3, 4]])")
-    g.show("print(a)", "a")
-    g.show("print(tensor(3.5))", "torch.tensor(3.5)")
-    g.show("print(tensor([true, false, 2]))", "torch.tensor([1., 0., 2.])")
-    g.show("print(tensor([]))", "torch.tensor([])")
-    g.show("print(tensor(0..<4))", "torch.arange(4.)")
-    g.show("print(tensor([tensor([1, 2]), tensor([3, 4])]))", "torch.tensor([[1., 2], [3, 4]])")
-    g.show("print(zeros([2, 3]))", "torch.zeros(2, 3)")
-    g.show("print(zeros(2, 3).shape)", "[2, 3]")
-    g.show("print(ones([3]))", "torch.ones(3)")
-    g.show("print(full([2, 2], 0.5))", "torch.full((2, 2), 0.5)")
-    g.show("print(zeros_like(a))", "torch.zeros_like(a)")
-    g.show("print(ones_like(a))", "torch.ones_like(a)")
-    g.show("print(full_like(a, 7))", "torch.full_like(a, 7)")
-    g.show("print(eye(3))", "torch.eye(3)")
-    g.show("print(arange(5))", "torch.arange(5.)")
-    g.show("print(arange(1, 2, 0.25))", "torch.arange(1, 2, 0.25)")
-    g.show("print(arange(5, 0, -2))", "torch.arange(5., 0, -2)")
-    g.show("print(linspace(0, 1, 5))", "torch.linspace(0, 1, 5)")
-    g.show("print(linspace(-1, 1, 5))", "torch.linspace(-1, 1, 5)")
-    g.show("print(zeros([0, 3]))", "torch.zeros(0, 3)")
-    g.comment("random numbers: shapes, ranges and repeatability (values depend on dscript's Philox stream)")
-    g.code("seed(42)")
-    g.code("let r1 = randn([3, 4])")
-    g.code("seed(42)")
-    g.code("let r2 = randn(3, 4)")
-    g.literal("print(r1.shape, allclose(r1, r2))", "[3, 4] true")
-    g.code("let u = rand([10000])")
-    g.literal("print(u.min().item() >= 0, u.max().item() < 1, abs(u.mean().item() - 0.5) < 0.02)", "true true true")
-    g.code("let z = randn([20000])")
-    g.literal("print(abs(z.mean().item()) < 0.03, abs(z.std().item() - 1) < 0.03)", "true true")
-    g.code("let k = randint(0, 10, [1000])")
-    g.literal("print(k.min().item(), k.max().item(), allclose(k, k.round()))", "0 9 true")
-    g.literal("print(randn_like(a).shape, rand_like(a).shape)", "[2, 2] [2, 2]")
-    g.literal("print(sort(randperm(6).tolist()))", "[0, 1, 2, 3, 4, 5]")
-    g.write()
+CREATION = Golden("tensor/creation.dscript", "Tensor creation built-ins",
+                  "torch.tensor, zeros, arange, linspace, ...", [
+    code("let a = tensor([[1, 2], [3, 4]])", "a = torch.tensor([[1., 2], [3, 4]])"),
+    ("print(a)", "a"),
+    ("print(tensor(3.5))", "torch.tensor(3.5)"),
+    ("print(tensor([true, false, 2]))", "torch.tensor([1., 0., 2.])"),
+    ("print(tensor([]))", "torch.tensor([])"),
+    ("print(tensor(0..<4))", "torch.arange(4.)"),
+    ("print(tensor([tensor([1, 2]), tensor([3, 4])]))", "torch.tensor([[1., 2], [3, 4]])"),
+    ("print(zeros([2, 3]))", "torch.zeros(2, 3)"),
+    ("print(zeros(2, 3).shape)", "[2, 3]"),
+    ("print(ones([3]))", "torch.ones(3)"),
+    ("print(full([2, 2], 0.5))", "torch.full((2, 2), 0.5)"),
+    ("print(zeros_like(a))", "torch.zeros_like(a)"),
+    ("print(ones_like(a))", "torch.ones_like(a)"),
+    ("print(full_like(a, 7))", "torch.full_like(a, 7)"),
+    ("print(eye(3))", "torch.eye(3)"),
+    ("print(arange(5))", "torch.arange(5.)"),
+    ("print(arange(1, 2, 0.25))", "torch.arange(1, 2, 0.25)"),
+    ("print(arange(5, 0, -2))", "torch.arange(5., 0, -2)"),
+    ("print(linspace(0, 1, 5))", "torch.linspace(0, 1, 5)"),
+    ("print(linspace(-1, 1, 5))", "torch.linspace(-1, 1, 5)"),
+    ("print(zeros([0, 3]))", "torch.zeros(0, 3)"),
+    comment("random numbers: shapes, ranges and repeatability (values depend on dscript's Philox stream)"),
+    code("seed(42)"),
+    code("let r1 = randn([3, 4])"),
+    code("seed(42)"),
+    code("let r2 = randn(3, 4)"),
+    literal("print(r1.shape, allclose(r1, r2))", "[3, 4] true"),
+    code("let u = rand([10000])"),
+    literal("print(u.min().item() >= 0, u.max().item() < 1, abs(u.mean().item() - 0.5) < 0.02)", "true true true"),
+    code("let z = randn([20000])"),
+    literal("print(abs(z.mean().item()) < 0.03, abs(z.std().item() - 1) < 0.03)", "true true"),
+    code("let k = randint(0, 10, [1000])"),
+    literal("print(k.min().item(), k.max().item(), allclose(k, k.round()))", "0 9 true"),
+    literal("print(randn_like(a).shape, rand_like(a).shape)", "[2, 2] [2, 2]"),
+    literal("print(sort(randperm(6).tolist()))", "[0, 1, 2, 3, 4, 5]"),
+])
 
 
-def members():
-    g = Golden("tensor/members.dscript", "Tensor fields and shape methods", "torch.Tensor methods")
-    g.code("let x = arange(24).reshape([2, 3, 4])", "x = torch.arange(24.).reshape(2, 3, 4)")
-    g.show("print(x.shape, x.ndim, x.numel, x.dtype)", "[2, 3, 4]", "3", "24", "'float32'")
-    g.show("print(len(x), x.size(), x.size(-1))", "2", "[2, 3, 4]", "4")
-    g.show("print(tensor(2.5).item(), tensor([[7]]).item())", "2.5", "7")
-    g.show("print(tensor([0.1]).item())", "f32(0.1)")
-    g.show("print(tensor([[1, 2], [3, 4]]).tolist())", "[[1, 2], [3, 4]]")
-    g.show("print(tensor(5).tolist())", "5")
-    g.show("print(x.reshape([4, -1]).shape)", "[4, 6]")
-    g.show("print(x.reshape(6, 4).shape)", "[6, 4]")
-    g.show("print(x.view(-1).shape)", "[24]")
-    g.code("let m = arange(6).reshape([2, 3])", "m = torch.arange(6.).reshape(2, 3)")
-    g.show("print(m.T)", "m.T")
-    g.show("print(x.permute([2, 0, 1]).shape)", "list(x.permute(2, 0, 1).shape)")
-    g.show("print(x.permute(2, 0, 1)[1])", "x.permute(2, 0, 1)[1]")
-    g.show("print(x.transpose(0, 2).shape)", "list(x.transpose(0, 2).shape)")
-    g.show("print(m.transpose(0, 1))", "m.transpose(0, 1)")
-    g.show("print(m.unsqueeze(0).shape, m.unsqueeze(-1).shape)", "list(m.unsqueeze(0).shape)", "list(m.unsqueeze(-1).shape)")
-    g.show("print(zeros([1, 3, 1]).squeeze().shape, zeros([1, 3, 1]).squeeze(0).shape)", "[3]", "[3, 1]")
-    g.show("print(x.flatten().shape, x.flatten(1).shape)", "[24]", "[2, 12]")
-    g.show("print(m.chunk(3, axis: 1))", "list(m.chunk(3, 1))")
-    g.show("print(len(arange(5).chunk(2)), arange(5).chunk(2)[1])", "2", "torch.arange(5.).chunk(2)[1]")
-    g.show("print(m.flip(), m.flip(axis: -1)[0])", "m.flip(0)", "m.flip(-1)[0]")
-    g.show("print(x.clone().sum())", "x.sum()")
-    g.show("print(type(x))", "'tensor'")
-    g.write()
+MEMBERS = Golden("tensor/members.dscript", "Tensor fields and shape methods", "torch.Tensor methods", [
+    code("let x = arange(24).reshape([2, 3, 4])", "x = torch.arange(24.).reshape(2, 3, 4)"),
+    ("print(x.shape, x.ndim, x.numel, x.dtype)", "[2, 3, 4]", "3", "24", "'float32'"),
+    ("print(len(x), x.size(), x.size(-1))", "2", "[2, 3, 4]", "4"),
+    ("print(tensor(2.5).item(), tensor([[7]]).item())", "2.5", "7"),
+    ("print(tensor([0.1]).item())", "f32(0.1)"),
+    ("print(tensor([[1, 2], [3, 4]]).tolist())", "[[1, 2], [3, 4]]"),
+    ("print(tensor(5).tolist())", "5"),
+    ("print(x.reshape([4, -1]).shape)", "[4, 6]"),
+    ("print(x.reshape(6, 4).shape)", "[6, 4]"),
+    ("print(x.view(-1).shape)", "[24]"),
+    code("let m = arange(6).reshape([2, 3])", "m = torch.arange(6.).reshape(2, 3)"),
+    ("print(m.T)", "m.T"),
+    ("print(x.permute([2, 0, 1]).shape)", "list(x.permute(2, 0, 1).shape)"),
+    ("print(x.permute(2, 0, 1)[1])", "x.permute(2, 0, 1)[1]"),
+    ("print(x.transpose(0, 2).shape)", "list(x.transpose(0, 2).shape)"),
+    ("print(m.transpose(0, 1))", "m.transpose(0, 1)"),
+    ("print(m.unsqueeze(0).shape, m.unsqueeze(-1).shape)", "list(m.unsqueeze(0).shape)", "list(m.unsqueeze(-1).shape)"),
+    ("print(zeros([1, 3, 1]).squeeze().shape, zeros([1, 3, 1]).squeeze(0).shape)", "[3]", "[3, 1]"),
+    ("print(x.flatten().shape, x.flatten(1).shape)", "[24]", "[2, 12]"),
+    ("print(m.chunk(3, axis: 1))", "list(m.chunk(3, 1))"),
+    ("print(len(arange(5).chunk(2)), arange(5).chunk(2)[1])", "2", "torch.arange(5.).chunk(2)[1]"),
+    ("print(m.flip(), m.flip(axis: -1)[0])", "m.flip(0)", "m.flip(-1)[0]"),
+    ("print(x.clone().sum())", "x.sum()"),
+    ("print(type(x))", "'tensor'"),
+])
 
 
-def reductions():
-    g = Golden("tensor/reductions.dscript", "Reductions with axis and keepdim", "torch sum/mean/var/std/min/max/argmax/cumsum/cumprod/norm")
-    g.code("let x = tensor([[1, 5, 2], [4, 0, 3]])", "x = torch.tensor([[1., 5, 2], [4, 0, 3]])")
-    g.show("print(x.sum())", "x.sum()")
-    g.show("print(x.sum(axis: 0))", "x.sum(0)")
-    g.show("print(x.sum(axis: 1, keepdim: true))", "x.sum(1, keepdim=True)")
-    g.show("print(x.sum(axis: [0, 1]))", "x.sum((0, 1))")
-    g.show("print(x.mean())", "x.mean()")
-    g.show("print(x.mean(axis: -1))", "x.mean(-1)")
-    g.show("print(x.var())", "x.var()")
-    g.show("print(x.var(axis: 0))", "x.var(0)")
-    g.show("print(x.var(unbiased: false))", "x.var(unbiased=False)")
-    g.show("print(x.std())", "x.std()")
-    g.show("print(x.std(axis: 1))", "x.std(1)")
-    g.show("print(x.min(), x.max())", "x.min()", "x.max()")
-    g.show("print(x.max(axis: 0))", "x.max(0).values")
-    g.show("print(x.min(axis: 1, keepdim: true))", "x.min(1, keepdim=True).values")
-    g.show("print(x.argmax())", "x.argmax().float()")
-    g.show("print(x.argmax(axis: 1))", "x.argmax(1).float()")
-    g.show("print(x.argmin(axis: 0))", "x.argmin(0).float()")
-    g.show("print(x.cumsum(axis: 1))", "x.cumsum(1)")
-    g.show("print(tensor([1, 2, 3, 4]).cumsum())", "torch.tensor([1., 2, 3, 4]).cumsum(0)")
-    g.show("print(tensor([0.9, 0.8, 0.7]).cumprod())", "torch.tensor([0.9, 0.8, 0.7]).cumprod(0)")
-    g.show("print(x.cumprod(axis: 0))", "x.cumprod(0)")
-    g.show("print(tensor([3, 4]).norm())", "torch.tensor([3., 4]).norm()")
-    g.show("print(x.norm(1))", "x.norm(1)")
-    g.show("print(sum(x), mean(x))", "x.sum()", "x.mean()")
-    g.show("print(mean([1, 2, 4]))", "7 / 3")
-    g.show("print(min(x), max(x))", "x.min()", "x.max()")
-    g.show("print((x > 2).all(), (x > 2).any())", "False", "True")
-    g.write()
+REDUCTIONS = Golden("tensor/reductions.dscript", "Reductions with axis and keepdim",
+                    "torch sum/mean/var/std/min/max/argmax/cumsum/cumprod/norm", [
+    code("let x = tensor([[1, 5, 2], [4, 0, 3]])", "x = torch.tensor([[1., 5, 2], [4, 0, 3]])"),
+    ("print(x.sum())", "x.sum()"),
+    ("print(x.sum(axis: 0))", "x.sum(0)"),
+    ("print(x.sum(axis: 1, keepdim: true))", "x.sum(1, keepdim=True)"),
+    ("print(x.sum(axis: [0, 1]))", "x.sum((0, 1))"),
+    ("print(x.mean())", "x.mean()"),
+    ("print(x.mean(axis: -1))", "x.mean(-1)"),
+    ("print(x.var())", "x.var()"),
+    ("print(x.var(axis: 0))", "x.var(0)"),
+    ("print(x.var(unbiased: false))", "x.var(unbiased=False)"),
+    ("print(x.std())", "x.std()"),
+    ("print(x.std(axis: 1))", "x.std(1)"),
+    ("print(x.min(), x.max())", "x.min()", "x.max()"),
+    ("print(x.max(axis: 0))", "x.max(0).values"),
+    ("print(x.min(axis: 1, keepdim: true))", "x.min(1, keepdim=True).values"),
+    ("print(x.argmax())", "x.argmax().float()"),
+    ("print(x.argmax(axis: 1))", "x.argmax(1).float()"),
+    ("print(x.argmin(axis: 0))", "x.argmin(0).float()"),
+    ("print(x.cumsum(axis: 1))", "x.cumsum(1)"),
+    ("print(tensor([1, 2, 3, 4]).cumsum())", "torch.tensor([1., 2, 3, 4]).cumsum(0)"),
+    ("print(tensor([0.9, 0.8, 0.7]).cumprod())", "torch.tensor([0.9, 0.8, 0.7]).cumprod(0)"),
+    ("print(x.cumprod(axis: 0))", "x.cumprod(0)"),
+    ("print(tensor([3, 4]).norm())", "torch.tensor([3., 4]).norm()"),
+    ("print(x.norm(1))", "x.norm(1)"),
+    ("print(sum(x), mean(x))", "x.sum()", "x.mean()"),
+    ("print(mean([1, 2, 4]))", "7 / 3"),
+    ("print(min(x), max(x))", "x.min()", "x.max()"),
+    ("print((x > 2).all(), (x > 2).any())", "False", "True"),
+])
 
 
-def elementwise():
-    g = Golden("tensor/operators.dscript", "Operators, broadcasting and elementwise math", "torch arithmetic")
-    g.code("let a = tensor([[1, 2], [3, 4]])", "a = torch.tensor([[1., 2], [3, 4]])")
-    g.code("let b = tensor([10, 20])", "b = torch.tensor([10., 20])")
-    g.show("print(a + b)", "a + b")
-    g.show("print(a - 1)", "a - 1")
-    g.show("print(1 - a)", "1 - a")
-    g.show("print(2 * a)", "2 * a")
-    g.show("print(a / 4)", "a / 4")
-    g.show("print(1 / a)", "1 / a")
-    g.show("print(a ** 2)", "a ** 2")
-    g.show("print(2 ** a)", "2 ** a")
-    g.show("print(a % 3)", "a % 3")
-    g.show("print(tensor([-3.5, 3.5]) % 2)", "torch.tensor([-3.5, 3.5]).remainder(2)")
-    g.show("print(-a)", "-a")
-    g.show("print(a @ a)", "a @ a")
-    g.show("print(a @ tensor([1, 1]))", "a @ torch.tensor([1., 1])")
-    g.show("print(matmul(a, eye(2)))", "a")
-    g.show("print(a.matmul(a))", "a @ a")
-    g.show("print(a.T + tensor([[100], [200]]))", "a.T + torch.tensor([[100.], [200]])")
-    g.show("print(a > 2)", "(a > 2).float()")
-    g.show("print(a == tensor([1, 4]))", "(a == torch.tensor([1., 4])).float()")
-    g.show("print(2 < a)", "(2 < a).float()")
-    g.show("print(a <= 2, a >= 4, a != 1)", "(a <= 2).float()", "(a >= 4).float()", "(a != 1).float()")
-    g.code("let v = tensor([-2, -0.5, 0.25, 3])", "v = torch.tensor([-2., -0.5, 0.25, 3])")
-    g.show("print(v.abs(), abs(v))", "v.abs()", "v.abs()")
-    g.show("print(v.abs().sqrt())", "v.abs().sqrt()")
-    g.show("print(sqrt(tensor([4, 9])))", "torch.tensor([4., 9]).sqrt()")
-    g.show("print(v.exp())", "v.exp()")
-    g.show("print(exp(v))", "v.exp()")
-    g.show("print(v.abs().log())", "v.abs().log()")
-    g.show("print(log(tensor([1, 2])))", "torch.tensor([1., 2]).log()")
-    g.show("print(sin(v), cos(v))", "v.sin()", "v.cos()")
-    g.show("print(v.sin(), v.cos())", "v.sin()", "v.cos()")
-    g.show("print(v.sigmoid())", "v.sigmoid()")
-    g.literal("print((v.gelu() - gelu(v)).abs().max().item())", "0")
-    g.show("print(v.clamp(-1, 1))", "v.clamp(-1, 1)")
-    g.show("print(clamp(v, 0, 1))", "v.clamp(0, 1)")
-    g.show("print(v.clamp(lo: 0))", "v.clamp(min=0)")
-    g.show("print(v.pow(2), v.square())", "v.pow(2)", "v.square()")
-    g.show("print(floor(v), ceil(v), round(tensor([0.5, 1.5, 2.4])))", "v.floor()", "v.ceil()", "torch.tensor([0.5, 1.5, 2.4]).round()")
-    g.show("print(v.floor(), v.ceil())", "v.floor()", "v.ceil()")
-    g.show("print(v.sign(), v.neg())", "v.sign()", "v.neg()")
-    g.show("print(tensor([4]).rsqrt(), tensor([4]).reciprocal())", "torch.tensor([4.]).rsqrt()", "torch.tensor([4.]).reciprocal()")
-    g.show("print(zeros([2, 1, 3]) + ones([4, 1]))", "torch.zeros(2, 1, 3) + torch.ones(4, 1)")
-    g.comment("a one-element tensor is read as its value in conditions")
-    g.literal("if tensor([1]) { print(\"yes\") }", "yes")
-    g.literal("if tensor(0) { print(\"yes\") } else { print(\"no\") }", "no")
-    g.literal("print(tensor([3]) == 3)", "tensor([1.])")
-    g.write()
+ELEMENTWISE = Golden("tensor/operators.dscript", "Operators, broadcasting and elementwise math",
+                     "torch arithmetic", [
+    code("let a = tensor([[1, 2], [3, 4]])", "a = torch.tensor([[1., 2], [3, 4]])"),
+    code("let b = tensor([10, 20])", "b = torch.tensor([10., 20])"),
+    ("print(a + b)", "a + b"),
+    ("print(a - 1)", "a - 1"),
+    ("print(1 - a)", "1 - a"),
+    ("print(2 * a)", "2 * a"),
+    ("print(a / 4)", "a / 4"),
+    ("print(1 / a)", "1 / a"),
+    ("print(a ** 2)", "a ** 2"),
+    ("print(2 ** a)", "2 ** a"),
+    ("print(a % 3)", "a % 3"),
+    ("print(tensor([-3.5, 3.5]) % 2)", "torch.tensor([-3.5, 3.5]).remainder(2)"),
+    ("print(-a)", "-a"),
+    ("print(a @ a)", "a @ a"),
+    ("print(a @ tensor([1, 1]))", "a @ torch.tensor([1., 1])"),
+    ("print(matmul(a, eye(2)))", "a"),
+    ("print(a.matmul(a))", "a @ a"),
+    ("print(a.T + tensor([[100], [200]]))", "a.T + torch.tensor([[100.], [200]])"),
+    ("print(a > 2)", "(a > 2).float()"),
+    ("print(a == tensor([1, 4]))", "(a == torch.tensor([1., 4])).float()"),
+    ("print(2 < a)", "(2 < a).float()"),
+    ("print(a <= 2, a >= 4, a != 1)", "(a <= 2).float()", "(a >= 4).float()", "(a != 1).float()"),
+    code("let v = tensor([-2, -0.5, 0.25, 3])", "v = torch.tensor([-2., -0.5, 0.25, 3])"),
+    ("print(v.abs(), abs(v))", "v.abs()", "v.abs()"),
+    ("print(v.abs().sqrt())", "v.abs().sqrt()"),
+    ("print(sqrt(tensor([4, 9])))", "torch.tensor([4., 9]).sqrt()"),
+    ("print(v.exp())", "v.exp()"),
+    ("print(exp(v))", "v.exp()"),
+    ("print(v.abs().log())", "v.abs().log()"),
+    ("print(log(tensor([1, 2])))", "torch.tensor([1., 2]).log()"),
+    ("print(sin(v), cos(v))", "v.sin()", "v.cos()"),
+    ("print(v.sin(), v.cos())", "v.sin()", "v.cos()"),
+    ("print(v.sigmoid())", "v.sigmoid()"),
+    literal("print((v.gelu() - gelu(v)).abs().max().item())", "0"),
+    ("print(v.clamp(-1, 1))", "v.clamp(-1, 1)"),
+    ("print(clamp(v, 0, 1))", "v.clamp(0, 1)"),
+    ("print(v.clamp(lo: 0))", "v.clamp(min=0)"),
+    ("print(v.pow(2), v.square())", "v.pow(2)", "v.square()"),
+    ("print(floor(v), ceil(v), round(tensor([0.5, 1.5, 2.4])))", "v.floor()", "v.ceil()", "torch.tensor([0.5, 1.5, 2.4]).round()"),
+    ("print(v.floor(), v.ceil())", "v.floor()", "v.ceil()"),
+    ("print(v.sign(), v.neg())", "v.sign()", "v.neg()"),
+    ("print(tensor([4]).rsqrt(), tensor([4]).reciprocal())", "torch.tensor([4.]).rsqrt()", "torch.tensor([4.]).reciprocal()"),
+    ("print(zeros([2, 1, 3]) + ones([4, 1]))", "torch.zeros(2, 1, 3) + torch.ones(4, 1)"),
+    comment("a one-element tensor is read as its value in conditions"),
+    literal("if tensor([1]) { print(\"yes\") }", "yes"),
+    literal("if tensor(0) { print(\"yes\") } else { print(\"no\") }", "no"),
+    literal("print(tensor([3]) == 3)", "tensor([1.])"),
+])
 
 
-def indexing():
-    g = Golden("tensor/indexing.dscript", "Indexing, slicing, gathering and element assignment", "torch indexing")
-    g.code("let x = arange(12).reshape([3, 4])", "x = torch.arange(12.).reshape(3, 4)")
-    g.show("print(x[0])", "x[0]")
-    g.show("print(x[-1])", "x[-1]")
-    g.show("print(x[1, 2])", "x[1, 2]")
-    g.show("print(x[1][2])", "x[1][2]")
-    g.show("print(x[:, 0])", "x[:, 0]")
-    g.show("print(x[1:3])", "x[1:3]")
-    g.show("print(x[::2])", "x[::2]")
-    g.show("print(x[:, 1::2])", "x[:, 1::2]")
-    g.show("print(x[-2:, :-2])", "x[-2:, :-2]")
-    g.show("print(x[0, ::-1])", "x[0].flip(0)")
-    g.show("print(x[5:])", "x[5:]")
-    g.show("print(x[tensor([2, 0])])", "x[torch.tensor([2, 0])]")
-    g.show("print(x[[1, 1]])", "x[[1, 1]]")
-    g.show("print(x[:, [0, 3]])", "x[:, [0, 3]]")
-    g.show("print(x[tensor([[0, 1], [2, 2]])].shape)", "list(x[torch.tensor([[0, 1], [2, 2]])].shape)")
-    g.code("let alpha_bar = linspace(1, 0.1, 10)", "alpha_bar = torch.linspace(1, 0.1, 10)")
-    g.show("print(alpha_bar[tensor([0, 9, 4])])", "alpha_bar[torch.tensor([0, 9, 4])]")
-    g.show("print(alpha_bar[tensor(3)])", "alpha_bar[torch.tensor(3)]")
-    g.code("let rows = 0", "rows = 0")
-    g.literal("for r in x { rows += 1 }")
-    g.literal("print(rows)", "3")
-    g.literal("for r in tensor([5, 6]) { print(r) }", "tensor(5.)", "tensor(6.)")
-    g.comment("element assignment")
-    g.code("let y = zeros([2, 3])", "y = torch.zeros(2, 3)")
-    g.code("y[0, 1] = 5", "y[0, 1] = 5")
-    g.code("y[1] = tensor([1, 2, 3])", "y[1] = torch.tensor([1., 2, 3])")
-    g.code("y[:, 2] = -1", "y[:, 2] = -1")
-    g.show("print(y)", "y")
-    g.code("y[[0, 1], 0] = 9", "y[[0, 1], 0] = 9")
-    g.show("print(y)", "y")
-    g.code("let w = param(tensor([1, 2]))")
-    g.code("no_grad(fn() { w[0] = 7 })")
-    g.literal("print(w.detach())", "tensor([7., 2.])")
-    g.comment("a comparison's result indexes as a boolean mask, as in PyTorch (not as positions 0 and 1)")
-    g.show("print(x[x > 6])", "x[x > 6]")
-    g.show("print(x[x[:, 0] > 2])", "x[x[:, 0] > 2]")
-    g.show("print(x[:, x[0] != 1])", "x[:, x[0] != 1]")
-    g.show("print(x[x > 100].shape)", "list(x[x > 100].shape)")
-    g.show("print(x[(x > 2) * (x < 5)], x[0][x[0] > 1])", "x[(x > 2) & (x < 5)]", "x[0][x[0] > 1]")
-    g.code("let z = arange(6).reshape([2, 3])", "z = torch.arange(6.).reshape(2, 3)")
-    g.code("z[z >= 4] = 0", "z[z >= 4] = 0")
-    g.code("z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10", "z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10")
-    g.show("print(z)", "z")
-    g.code("let v = param(tensor([-1, 2, -3]))", "v = torch.tensor([-1., 2, -3], requires_grad=True)")
-    g.code("v[v < 0].sum().backward()", "v[v < 0].sum().backward()")
-    g.show("print(v.grad)", "v.grad")
-    g.write()
+INDEXING = Golden("tensor/indexing.dscript", "Indexing, slicing, gathering and element assignment",
+                  "torch indexing", [
+    code("let x = arange(12).reshape([3, 4])", "x = torch.arange(12.).reshape(3, 4)"),
+    ("print(x[0])", "x[0]"),
+    ("print(x[-1])", "x[-1]"),
+    ("print(x[1, 2])", "x[1, 2]"),
+    ("print(x[1][2])", "x[1][2]"),
+    ("print(x[:, 0])", "x[:, 0]"),
+    ("print(x[1:3])", "x[1:3]"),
+    ("print(x[::2])", "x[::2]"),
+    ("print(x[:, 1::2])", "x[:, 1::2]"),
+    ("print(x[-2:, :-2])", "x[-2:, :-2]"),
+    ("print(x[0, ::-1])", "x[0].flip(0)"),
+    ("print(x[5:])", "x[5:]"),
+    ("print(x[tensor([2, 0])])", "x[torch.tensor([2, 0])]"),
+    ("print(x[[1, 1]])", "x[[1, 1]]"),
+    ("print(x[:, [0, 3]])", "x[:, [0, 3]]"),
+    ("print(x[tensor([[0, 1], [2, 2]])].shape)", "list(x[torch.tensor([[0, 1], [2, 2]])].shape)"),
+    code("let alpha_bar = linspace(1, 0.1, 10)", "alpha_bar = torch.linspace(1, 0.1, 10)"),
+    ("print(alpha_bar[tensor([0, 9, 4])])", "alpha_bar[torch.tensor([0, 9, 4])]"),
+    ("print(alpha_bar[tensor(3)])", "alpha_bar[torch.tensor(3)]"),
+    code("let rows = 0", "rows = 0"),
+    literal("for r in x { rows += 1 }"),
+    literal("print(rows)", "3"),
+    literal("for r in tensor([5, 6]) { print(r) }", "tensor(5.)", "tensor(6.)"),
+    comment("element assignment"),
+    code("let y = zeros([2, 3])", "y = torch.zeros(2, 3)"),
+    code("y[0, 1] = 5", "y[0, 1] = 5"),
+    code("y[1] = tensor([1, 2, 3])", "y[1] = torch.tensor([1., 2, 3])"),
+    code("y[:, 2] = -1", "y[:, 2] = -1"),
+    ("print(y)", "y"),
+    code("y[[0, 1], 0] = 9", "y[[0, 1], 0] = 9"),
+    ("print(y)", "y"),
+    code("let w = param(tensor([1, 2]))"),
+    code("no_grad(fn() { w[0] = 7 })"),
+    literal("print(w.detach())", "tensor([7., 2.])"),
+    comment("a comparison's result indexes as a boolean mask, as in PyTorch (not as positions 0 and 1)"),
+    ("print(x[x > 6])", "x[x > 6]"),
+    ("print(x[x[:, 0] > 2])", "x[x[:, 0] > 2]"),
+    ("print(x[:, x[0] != 1])", "x[:, x[0] != 1]"),
+    ("print(x[x > 100].shape)", "list(x[x > 100].shape)"),
+    ("print(x[(x > 2) * (x < 5)], x[0][x[0] > 1])", "x[(x > 2) & (x < 5)]", "x[0][x[0] > 1]"),
+    code("let z = arange(6).reshape([2, 3])", "z = torch.arange(6.).reshape(2, 3)"),
+    code("z[z >= 4] = 0", "z[z >= 4] = 0"),
+    code("z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10", "z[z[:, 0] == 0] = z[z[:, 0] == 0] * 10"),
+    ("print(z)", "z"),
+    code("let v = param(tensor([-1, 2, -3]))", "v = torch.tensor([-1., 2, -3], requires_grad=True)"),
+    code("v[v < 0].sum().backward()", "v[v < 0].sum().backward()"),
+    ("print(v.grad)", "v.grad"),
+])
 
 
-def printing():
-    g = Golden("tensor/printing.dscript", "Tensor printing: PyTorch's number format plus shape for 2+ dims, summarised and empty tensors",
-               "print(torch tensors)")
-    g.show("print(tensor(3.5))", "torch.tensor(3.5)")
-    g.show("print(tensor(-2))", "torch.tensor(-2.)")
-    g.show("print(tensor([1.5, -2, 3e-5]))", "torch.tensor([1.5, -2, 3e-5])")
-    g.show("print(tensor([0.1, 123456]))", "torch.tensor([0.1, 123456.])")
-    g.show("print(tensor([1e9, 1]))", "torch.tensor([1e9, 1.])")
-    g.show("print(tensor([0.5, 0.25]))", "torch.tensor([0.5, 0.25])")
-    g.show("print(tensor([[0.001, 1], [10, 100]]))", "torch.tensor([[0.001, 1], [10, 100]])")
-    g.show("print(arange(24).reshape([2, 3, 4]))", "torch.arange(24.).reshape(2, 3, 4)")
-    g.show("print(arange(2000))", "torch.arange(2000.)")
-    g.show("print(arange(5000).reshape([50, 100]) / 7)", "torch.arange(5000.).reshape(50, 100) / 7")
-    g.show("print(zeros([10, 10, 11]))", "torch.zeros(10, 10, 11)")
-    g.show("print(linspace(-1, 1, 30))", "torch.linspace(-1, 1, 30)")
-    g.show("print(tensor([]))", "torch.tensor([])")
-    g.show("print(zeros([0, 3]))", "torch.zeros(0, 3)")
-    g.show("print(zeros([3, 0]))", "torch.zeros(3, 0)")
-    g.show("print(tensor([1, 0]) / 0)", "torch.tensor([1., 0]) / 0")
-    g.show("print(-tensor([1, 0]) / 0)", "-torch.tensor([1., 0]) / 0")
-    g.show("print(param(tensor([1, 2])))", "torch.tensor([1., 2], requires_grad=True)")
-    g.show("print(str(tensor([1, 2])))", "torch.tensor([1., 2])")
-    g.show("print(\"x = {tensor([1, 2])}\")", "'x = ' + __import__('golden').fmt(torch.tensor([1., 2]))")
-    g.comment("a one-element tensor takes numeric formats in interpolation (as its item())")
-    g.show("print(\"loss {tensor(0.123456):.4f} {tensor([[2.5]]):.2e}\")", "'loss ' + format(f32(0.123456), '.4f') + ' ' + format(2.5, '.2e')")
-    g.write()
+PRINTING = Golden("tensor/printing.dscript", "Tensor printing: PyTorch's number format plus shape for 2+ dims, summarised and empty tensors",
+                  "print(torch tensors)", [
+    ("print(tensor(3.5))", "torch.tensor(3.5)"),
+    ("print(tensor(-2))", "torch.tensor(-2.)"),
+    ("print(tensor([1.5, -2, 3e-5]))", "torch.tensor([1.5, -2, 3e-5])"),
+    ("print(tensor([0.1, 123456]))", "torch.tensor([0.1, 123456.])"),
+    ("print(tensor([1e9, 1]))", "torch.tensor([1e9, 1.])"),
+    ("print(tensor([0.5, 0.25]))", "torch.tensor([0.5, 0.25])"),
+    ("print(tensor([[0.001, 1], [10, 100]]))", "torch.tensor([[0.001, 1], [10, 100]])"),
+    ("print(arange(24).reshape([2, 3, 4]))", "torch.arange(24.).reshape(2, 3, 4)"),
+    ("print(arange(2000))", "torch.arange(2000.)"),
+    ("print(arange(5000).reshape([50, 100]) / 7)", "torch.arange(5000.).reshape(50, 100) / 7"),
+    ("print(zeros([10, 10, 11]))", "torch.zeros(10, 10, 11)"),
+    ("print(linspace(-1, 1, 30))", "torch.linspace(-1, 1, 30)"),
+    ("print(tensor([]))", "torch.tensor([])"),
+    ("print(zeros([0, 3]))", "torch.zeros(0, 3)"),
+    ("print(zeros([3, 0]))", "torch.zeros(3, 0)"),
+    ("print(tensor([1, 0]) / 0)", "torch.tensor([1., 0]) / 0"),
+    ("print(-tensor([1, 0]) / 0)", "-torch.tensor([1., 0]) / 0"),
+    ("print(param(tensor([1, 2])))", "torch.tensor([1., 2], requires_grad=True)"),
+    ("print(str(tensor([1, 2])))", "torch.tensor([1., 2])"),
+    ("print(\"x = {tensor([1, 2])}\")", "'x = ' + __import__('golden').fmt(torch.tensor([1., 2]))"),
+    comment("a one-element tensor takes numeric formats in interpolation (as its item())"),
+    ("print(\"loss {tensor(0.123456):.4f} {tensor([[2.5]]):.2e}\")", "'loss ' + format(f32(0.123456), '.4f') + ' ' + format(2.5, '.2e')"),
+])
 
 
-def functions():
-    g = Golden("tensor/functions.dscript", "Tensor functions: cat, stack, where, activations, softmax, losses", "torch.cat, torch.nn.functional")
-    g.code("let a = tensor([[1, 2], [3, 4]])", "a = torch.tensor([[1., 2], [3, 4]])")
-    g.code("let b = tensor([[5, 6]])", "b = torch.tensor([[5., 6]])")
-    g.show("print(cat([a, b]))", "torch.cat([a, b])")
-    g.show("print(cat([a, a], axis: 1))", "torch.cat([a, a], 1)")
-    g.show("print(stack([a[0], a[1]]))", "torch.stack([a[0], a[1]])")
-    g.show("print(stack([a, a], axis: 2).shape)", "list(torch.stack([a, a], 2).shape)")
-    g.show("print(where(a > 2, a, 0))", "torch.where(a > 2, a, torch.tensor(0.))")
-    g.show("print(where(a > 2, 1, -1))", "torch.where(a > 2, torch.tensor(1.), torch.tensor(-1.))")
-    g.code("let v = tensor([-2, -0.5, 0, 1, 2.5])", "v = torch.tensor([-2., -0.5, 0, 1, 2.5])")
-    F = "torch.nn.functional"
-    g.show("print(relu(v))", f"{F}.relu(v)")
-    g.show("print(silu(v))", f"{F}.silu(v)")
-    g.show("print(gelu(v))", f"{F}.gelu(v)")
-    g.show("print(gelu(v, approximate: \"tanh\"))", f"{F}.gelu(v, approximate='tanh')")
-    g.show("print(sigmoid(v))", "torch.sigmoid(v)")
-    g.show("print(tanh(v))", "torch.tanh(v)")
-    g.show("print(v.relu(), v.silu().sum())", f"{F}.relu(v)", f"{F}.silu(v).sum()")
-    g.show("print(softmax(v))", "torch.softmax(v, 0)")
-    g.show("print(softmax(a, axis: 0))", "torch.softmax(a, 0)")
-    g.show("print(a.softmax())", "torch.softmax(a, -1)")
-    g.show("print(log_softmax(v))", "torch.log_softmax(v, 0)")
-    g.show("print(a.log_softmax(axis: 0))", "torch.log_softmax(a, 0)")
-    g.show("print(mse(a, b))", f"{F}.mse_loss(a, b.expand(2, 2))")
-    g.show("print(mse(a, tensor([[1, 1], [1, 1]]), reduction: \"sum\"))", f"{F}.mse_loss(a, torch.ones(2, 2), reduction='sum')")
-    g.show("print(mse(a, zeros([2, 2]), reduction: \"none\"))", "a ** 2")
-    g.show("print(maximum(v, 0), minimum(v, tensor([1])))", "torch.maximum(v, torch.tensor(0.))", "torch.minimum(v, torch.tensor([1.]))")
-    g.show("print(logsumexp(a), logsumexp(a, axis: 0, keepdim: true))", "torch.logsumexp(a, -1)", "torch.logsumexp(a, 0, keepdim=True)")
-    g.show("print(tensor([1, 2]).expand([3, 2]))", "torch.tensor([1., 2]).expand(3, 2)")
-    g.code("let img = arange(16).reshape([1, 1, 4, 4])", "img = torch.arange(16.).reshape(1, 1, 4, 4)")
-    g.show("print(avg_pool2d(img))", f"{F}.avg_pool2d(img, 2)")
-    g.show("print(upsample(avg_pool2d(img))[0, 0])", f"{F}.interpolate({F}.avg_pool2d(img, 2), scale_factor=2, mode='nearest')[0, 0]")
-    g.code("let q = arange(12).reshape([2, 3, 2]) / 10", "q = torch.arange(12.).reshape(2, 3, 2) / 10")
-    g.code("let k = (arange(12).reshape([2, 3, 2]) - 6) / 5", "k = (torch.arange(12.).reshape(2, 3, 2) - 6) / 5")
-    g.show("print(attention(q, k, q + 1))", f"{F}.scaled_dot_product_attention(q, k, q + 1)")
-    g.show("print(allclose(tensor([1, 2]), tensor([1, 2.000001])), allclose(tensor([1]), tensor([1.1])))", "True", "False")
-    g.comment("infinities are close only to themselves; a difference that overflows is not close")
-    g.code("let big = tensor([1e30, 1, inf, -inf, 3e38])", "big = torch.tensor([1e30, 1, float('inf'), float('-inf'), 3e38])")
-    g.show("print(allclose(big[0], inf), allclose(big[1], big[2]), allclose(big[3], big[2]), allclose(big[2], big[2]))",
-           "torch.allclose(big[0], torch.tensor(float('inf')))", "torch.allclose(big[1], big[2])",
-           "torch.allclose(big[3], big[2])", "torch.allclose(big[2], big[2])")
-    g.show("print(allclose(big[4], -big[4]), allclose(1, 2, atol: inf), allclose(big, big))",
-           "torch.allclose(big[4], -big[4])", "torch.allclose(torch.tensor(1.), torch.tensor(2.), atol=float('inf'))",
-           "torch.allclose(big, big)")
-    g.write()
+FUNCTIONS = Golden("tensor/functions.dscript", "Tensor functions: cat, stack, where, activations, softmax, losses",
+                   "torch.cat, torch.nn.functional", [
+    code("let a = tensor([[1, 2], [3, 4]])", "a = torch.tensor([[1., 2], [3, 4]])"),
+    code("let b = tensor([[5, 6]])", "b = torch.tensor([[5., 6]])"),
+    ("print(cat([a, b]))", "torch.cat([a, b])"),
+    ("print(cat([a, a], axis: 1))", "torch.cat([a, a], 1)"),
+    ("print(stack([a[0], a[1]]))", "torch.stack([a[0], a[1]])"),
+    ("print(stack([a, a], axis: 2).shape)", "list(torch.stack([a, a], 2).shape)"),
+    ("print(where(a > 2, a, 0))", "torch.where(a > 2, a, torch.tensor(0.))"),
+    ("print(where(a > 2, 1, -1))", "torch.where(a > 2, torch.tensor(1.), torch.tensor(-1.))"),
+    code("let v = tensor([-2, -0.5, 0, 1, 2.5])", "v = torch.tensor([-2., -0.5, 0, 1, 2.5])"),
+    ("print(relu(v))", f"{F}.relu(v)"),
+    ("print(silu(v))", f"{F}.silu(v)"),
+    ("print(gelu(v))", f"{F}.gelu(v)"),
+    ("print(gelu(v, approximate: \"tanh\"))", f"{F}.gelu(v, approximate='tanh')"),
+    ("print(sigmoid(v))", "torch.sigmoid(v)"),
+    ("print(tanh(v))", "torch.tanh(v)"),
+    ("print(v.relu(), v.silu().sum())", f"{F}.relu(v)", f"{F}.silu(v).sum()"),
+    ("print(softmax(v))", "torch.softmax(v, 0)"),
+    ("print(softmax(a, axis: 0))", "torch.softmax(a, 0)"),
+    ("print(a.softmax())", "torch.softmax(a, -1)"),
+    ("print(log_softmax(v))", "torch.log_softmax(v, 0)"),
+    ("print(a.log_softmax(axis: 0))", "torch.log_softmax(a, 0)"),
+    ("print(mse(a, b))", f"{F}.mse_loss(a, b.expand(2, 2))"),
+    ("print(mse(a, tensor([[1, 1], [1, 1]]), reduction: \"sum\"))", f"{F}.mse_loss(a, torch.ones(2, 2), reduction='sum')"),
+    ("print(mse(a, zeros([2, 2]), reduction: \"none\"))", "a ** 2"),
+    ("print(maximum(v, 0), minimum(v, tensor([1])))", "torch.maximum(v, torch.tensor(0.))", "torch.minimum(v, torch.tensor([1.]))"),
+    ("print(logsumexp(a), logsumexp(a, axis: 0, keepdim: true))", "torch.logsumexp(a, -1)", "torch.logsumexp(a, 0, keepdim=True)"),
+    ("print(tensor([1, 2]).expand([3, 2]))", "torch.tensor([1., 2]).expand(3, 2)"),
+    code("let img = arange(16).reshape([1, 1, 4, 4])", "img = torch.arange(16.).reshape(1, 1, 4, 4)"),
+    ("print(avg_pool2d(img))", f"{F}.avg_pool2d(img, 2)"),
+    ("print(upsample(avg_pool2d(img))[0, 0])", f"{F}.interpolate({F}.avg_pool2d(img, 2), scale_factor=2, mode='nearest')[0, 0]"),
+    code("let q = arange(12).reshape([2, 3, 2]) / 10", "q = torch.arange(12.).reshape(2, 3, 2) / 10"),
+    code("let k = (arange(12).reshape([2, 3, 2]) - 6) / 5", "k = (torch.arange(12.).reshape(2, 3, 2) - 6) / 5"),
+    ("print(attention(q, k, q + 1))", f"{F}.scaled_dot_product_attention(q, k, q + 1)"),
+    ("print(allclose(tensor([1, 2]), tensor([1, 2.000001])), allclose(tensor([1]), tensor([1.1])))", "True", "False"),
+    comment("infinities are close only to themselves; a difference that overflows is not close"),
+    code("let big = tensor([1e30, 1, inf, -inf, 3e38])", "big = torch.tensor([1e30, 1, float('inf'), float('-inf'), 3e38])"),
+    ("print(allclose(big[0], inf), allclose(big[1], big[2]), allclose(big[3], big[2]), allclose(big[2], big[2]))",
+     "torch.allclose(big[0], torch.tensor(float('inf')))", "torch.allclose(big[1], big[2])",
+     "torch.allclose(big[3], big[2])", "torch.allclose(big[2], big[2])"),
+    ("print(allclose(big[4], -big[4]), allclose(1, 2, atol: inf), allclose(big, big))",
+     "torch.allclose(big[4], -big[4])", "torch.allclose(torch.tensor(1.), torch.tensor(2.), atol=float('inf'))",
+     "torch.allclose(big, big)"),
+])
 
 
-def errors():
-    cases = [
-        ("shape_mismatch", "let x = zeros([2, 3]) + ones([4])", 9, "shapes [2, 3] and [4] cannot be broadcast"),
-        ("matmul_mismatch", "let x = ones([2, 3]) @ ones([2, 3])", 9, "[2, 3]"),
-        ("bad_index", "let x = zeros([2, 3])[2]", 9, "index 2 is out of range for dimension 0 with size 2"),
-        ("too_many_indices", "let x = zeros([2, 3])[0, 0, 0]", 9, "too many indices for tensor of shape [2, 3]"),
-        ("ambiguous_truth", "if zeros([3]) { print(1) }", 4, "the truth value of a tensor with 3 elements is ambiguous"),
-        ("too_large", "let x = zeros([100000, 100000, 100])", 9, "tensor of shape [100000, 100000, 100] is too large"),
-        ("ragged", "let x = tensor([[1, 2], [3]])", 9, "ragged nested list: at position [1] expected a list of length 2, found a list of length 1"),
-        ("assign_requires_grad", "let w = param(zeros([2]))\nw[0] = 1", 1, "cannot assign to elements of a tensor that requires grad"),
-        ("item_many", "let x = zeros([2]).item()", 9, "item() needs a tensor with one element"),
-        ("reshape_bad", "let x = zeros([2, 3]).reshape([4, 2])", 9, "cannot reshape"),
-        ("cat_mismatch", "let x = cat([zeros([2, 3]), zeros([2, 4])])", 9, "[2, 4]"),
-        ("mask_shape", "let x = zeros([2, 3])[zeros([3]) > 1]", 9,
-         "boolean mask of shape [3] does not match the indexed tensor's shape [2, 3] at axis 0"),
-        ("shape_list_and_more", "let x = zeros([2], 3)", 9,
-         "bad argument #2 to 'zeros' (a shape is one list or several integers, not both)"),
-        ("negative_tolerance", "let x = allclose(1, 2, atol: -1)", 9, "bad argument 'atol' to 'allclose' (must be at least 0, got -1.0)"),
-    ]
-    for name, code, column, message in cases:
-        g = Golden(f"tensor/error_{name}.dscript", f"Error: {name.replace('_', ' ')}", "error messages, no reference numbers")
-        *before, last = code.split("\n")
-        for line in before:
-            g.code(line)
-        g.error(last, column, message)
-        g.write()
+ERRORS = error_goldens("tensor", "error messages, no reference numbers", [
+    ("shape_mismatch", "let x = zeros([2, 3]) + ones([4])", 9, "shapes [2, 3] and [4] cannot be broadcast"),
+    ("matmul_mismatch", "let x = ones([2, 3]) @ ones([2, 3])", 9, "[2, 3]"),
+    ("bad_index", "let x = zeros([2, 3])[2]", 9, "index 2 is out of range for dimension 0 with size 2"),
+    ("too_many_indices", "let x = zeros([2, 3])[0, 0, 0]", 9, "too many indices for tensor of shape [2, 3]"),
+    ("ambiguous_truth", "if zeros([3]) { print(1) }", 4, "the truth value of a tensor with 3 elements is ambiguous"),
+    ("too_large", "let x = zeros([100000, 100000, 100])", 9, "tensor of shape [100000, 100000, 100] is too large"),
+    ("ragged", "let x = tensor([[1, 2], [3]])", 9, "ragged nested list: at position [1] expected a list of length 2, found a list of length 1"),
+    ("assign_requires_grad", "let w = param(zeros([2]))\nw[0] = 1", 1, "cannot assign to elements of a tensor that requires grad"),
+    ("item_many", "let x = zeros([2]).item()", 9, "item() needs a tensor with one element"),
+    ("reshape_bad", "let x = zeros([2, 3]).reshape([4, 2])", 9, "cannot reshape"),
+    ("cat_mismatch", "let x = cat([zeros([2, 3]), zeros([2, 4])])", 9, "[2, 4]"),
+    ("mask_shape", "let x = zeros([2, 3])[zeros([3]) > 1]", 9,
+     "boolean mask of shape [3] does not match the indexed tensor's shape [2, 3] at axis 0"),
+    ("shape_list_and_more", "let x = zeros([2], 3)", 9,
+     "bad argument #2 to 'zeros' (a shape is one list or several integers, not both)"),
+    ("negative_tolerance", "let x = allclose(1, 2, atol: -1)", 9, "bad argument 'atol' to 'allclose' (must be at least 0, got -1.0)"),
+])
 
 
-ALL = [creation, members, reductions, elementwise, indexing, printing, functions, errors]
+ALL = [CREATION, MEMBERS, REDUCTIONS, ELEMENTWISE, INDEXING, PRINTING, FUNCTIONS, *ERRORS]
