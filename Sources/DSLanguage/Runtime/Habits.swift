@@ -47,7 +47,11 @@ public struct Habit {
               example: "\(function)(size: [2, 3])")
     }
 
-    public static let table: [Habit] = [
+    /// Every row: the ones with a hint of their own, then the ones that share a hint.
+    public static let table: [Habit] = rows + signatureRows
+
+    /// The rows with a hint of their own.
+    static let rows: [Habit] = [
         // Python
         Habit(.name, "True", "Python's True is true", example: "print(True)"),
         Habit(.name, "False", "Python's False is false", example: "print(False)"),
@@ -97,10 +101,6 @@ public struct Habit {
         Habit(.member, "cpu", "tensors live in CPU memory already: drop .cpu()", example: "randn([2]).cpu()"),
         Habit(.call, "numel", "PyTorch's x.numel() is x.numel, a number", example: "randn([2, 3]).numel()"),
         Habit(.keyword, "dim", "PyTorch's dim= is axis:", example: "randn([2, 2]).sum(dim: 0)"),
-        Habit(.keyword, "min", in: "clamp", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:",
-              example: "clamp(randn([3]), min: 0)"),
-        Habit(.keyword, "max", in: "clamp", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:",
-              example: "randn([3]).clamp(max: 1)"),
         Habit(.keyword, "dtype", "tensors are float32: drop dtype= (save(path, x, dtype: \"float16\") writes other types)",
               example: "zeros(2, dtype: \"float64\")"),
         Habit(.keyword, "device", "tensors live in CPU memory: drop device=", example: "randn(2, device: \"cuda\")"),
@@ -109,39 +109,11 @@ public struct Habit {
         Habit(.keyword, "generator", "there is one generator: seed(n) before drawing", example: "randn(2, generator: 1)"),
         Habit(.keyword, "steps", in: "linspace", "torch.linspace(start, end, steps=n) is linspace(start, end, n)",
               example: "linspace(0, 1, steps: 5)"),
-        sizeRow("zeros"), sizeRow("ones"), sizeRow("randn"), sizeRow("rand"),
-        Habit(.keyword, "size", in: "full", "torch.full(size, fill_value) is full(shape, value)", example: "full(size: [2], value: 1)"),
-        Habit(.keyword, "fill_value", in: "full", "torch.full(size, fill_value) is full(shape, value)",
-              example: "full([2], fill_value: 1)"),
-        Habit(.keyword, "size", in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)",
-              example: "randint(0, 5, size: [3])"),
-        Habit(.keyword, "low", in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)",
-              example: "randint(low: 0, hi: 5, shape: [3])"),
-        Habit(.keyword, "high", in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)",
-              example: "randint(0, high: 5, shape: [3])"),
         Habit(.keyword, "chunks", in: "chunk", "torch's x.chunk(chunks, dim) is x.chunk(n, axis)", example: "randn([4]).chunk(chunks: 2)"),
         Habit(.keyword, "dims", in: "flip", "torch's x.flip(dims) is x.flip(axis)", example: "randn([2, 2]).flip(dims: [0])"),
-        Habit(.keyword, "correction", in: "std", "torch's correction=0 is unbiased: false (correction=1 is unbiased: true)",
-              example: "randn([4]).std(correction: 0)"),
-        Habit(.keyword, "correction", in: "var", "torch's correction=0 is unbiased: false (correction=1 is unbiased: true)",
-              example: "randn([4]).var(correction: 0)"),
         Habit(.keyword, "exponent", in: "pow", "torch's x.pow(exponent) is x.pow(p), or x ** p", example: "randn([2]).pow(exponent: 2)"),
-        Habit(.keyword, "in_features", in: "linear", "nn.Linear(in_features, out_features) is linear(in, out)",
-              example: "linear(in_features: 2, out_features: 3)"),
-        Habit(.keyword, "out_features", in: "linear", "nn.Linear(in_features, out_features) is linear(in, out)",
-              example: "linear(2, out_features: 3)"),
-        Habit(.keyword, "in_channels", in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)",
-              example: "conv2d(in_channels: 1, out: 2, kernel: 3)"),
-        Habit(.keyword, "out_channels", in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)",
-              example: "conv2d(1, out_channels: 2, kernel: 3)"),
-        Habit(.keyword, "kernel_size", in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)",
-              example: "conv2d(1, 2, kernel_size: 3)"),
         Habit(.keyword, "kernel_size", in: "avg_pool2d", "F.avg_pool2d(x, kernel_size) is avg_pool2d(x, kernel)",
               example: "avg_pool2d(randn([1, 1, 4, 4]), kernel_size: 2)"),
-        Habit(.keyword, "num_groups", in: "group_norm", "nn.GroupNorm(num_groups, num_channels) is group_norm(groups, channels)",
-              example: "group_norm(num_groups: 2, channels: 4)"),
-        Habit(.keyword, "num_channels", in: "group_norm", "nn.GroupNorm(num_groups, num_channels) is group_norm(groups, channels)",
-              example: "group_norm(2, num_channels: 4)"),
         Habit(.keyword, "normalized_shape", in: "layer_norm", "nn.LayerNorm(normalized_shape) is layer_norm(dim)",
               example: "layer_norm(normalized_shape: 4)"),
         Habit(.keyword, "scale_factor", in: "upsample", "F.interpolate(x, scale_factor=2) is upsample(x, scale: 2) (nearest)",
@@ -171,4 +143,45 @@ public struct Habit {
         Habit(.keyword, "num_inference_steps", "diffusers' num_inference_steps= is steps:",
               example: "ddim_sample(fn(x, t) => x, schedule(\"linear\"), shape: [1, 2], num_inference_steps: 10)"),
     ]
+
+    /// Keyword rows of one PyTorch signature: every keyword dscript names otherwise gets the same
+    /// hint, each with an example that fails with it.
+    static func keywordRows(in function: String, _ hint: String, _ examples: KeyValuePairs<String, String>) -> [Habit] {
+        examples.map { Habit(.keyword, $0.key, in: function, hint, example: $0.value) }
+    }
+
+    /// The rows that share a hint.
+    static let signatureRows: [Habit] = [
+        keywordRows(in: "clamp", "PyTorch's clamp(x, min=a, max=b) is clamp(x, a, b), or lo: and hi:", [
+            "min": "clamp(randn([3]), min: 0)",
+            "max": "randn([3]).clamp(max: 1)",
+        ]),
+        keywordRows(in: "full", "torch.full(size, fill_value) is full(shape, value)", [
+            "size": "full(size: [2], value: 1)",
+            "fill_value": "full([2], fill_value: 1)",
+        ]),
+        keywordRows(in: "randint", "torch.randint(low, high, size) is randint(lo, hi, shape)", [
+            "size": "randint(0, 5, size: [3])",
+            "low": "randint(low: 0, hi: 5, shape: [3])",
+            "high": "randint(0, high: 5, shape: [3])",
+        ]),
+        keywordRows(in: "linear", "nn.Linear(in_features, out_features) is linear(in, out)", [
+            "in_features": "linear(in_features: 2, out_features: 3)",
+            "out_features": "linear(2, out_features: 3)",
+        ]),
+        keywordRows(in: "conv2d", "nn.Conv2d(in_channels, out_channels, kernel_size) is conv2d(in, out, kernel)", [
+            "in_channels": "conv2d(in_channels: 1, out: 2, kernel: 3)",
+            "out_channels": "conv2d(1, out_channels: 2, kernel: 3)",
+            "kernel_size": "conv2d(1, 2, kernel_size: 3)",
+        ]),
+        keywordRows(in: "group_norm", "nn.GroupNorm(num_groups, num_channels) is group_norm(groups, channels)", [
+            "num_groups": "group_norm(num_groups: 2, channels: 4)",
+            "num_channels": "group_norm(2, num_channels: 4)",
+        ]),
+        ["std", "var"].map { (method: String) in
+            Habit(.keyword, "correction", in: method, "torch's correction=0 is unbiased: false (correction=1 is unbiased: true)",
+                  example: "randn([4]).\(method)(correction: 0)")
+        },
+        ["zeros", "ones", "randn", "rand"].map(sizeRow),
+    ].flatMap { $0 }
 }
