@@ -32,7 +32,7 @@ public final class NoiseScheduleObject: NativeObject {
         return t
     }
 
-    static let byName: [String: Builtin] = Dictionary(methods.map { ($0.shortName, $0) }, uniquingKeysWith: { a, _ in a })
+    static let byName: [String: Builtin] = Builtin.byShortName(methods)
 
     public func member(_ name: String, context: CallContext) throws -> Value? {
         switch name {
@@ -47,7 +47,7 @@ public final class NoiseScheduleObject: NativeObject {
         default: break
         }
         if let t = field(name) { return .tensor(t) }
-        if let method = NoiseScheduleObject.byName[name] { return .builtin(BuiltinFunction(method, receiver: .native(self))) }
+        if let method = NoiseScheduleObject.byName[name] { return method.bound(to: self) }
         return nil
     }
 

@@ -36,8 +36,7 @@ public final class ModelObject: NativeObject {
 
     // MARK: Members
 
-    static let byName: [String: Builtin] = Dictionary(
-        methods.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
+    static let byName: [String: Builtin] = Builtin.byShortName(methods)
 
     public func member(_ name: String, context: CallContext) throws -> Value? {
         switch name {
@@ -48,10 +47,10 @@ public final class ModelObject: NativeObject {
         }
         if let field = extraFields[name] { return field() }
         if let method = extraMethods.first(where: { $0.shortName == name }) {
-            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+            return method.bound(to: self)
         }
         if let method = ModelObject.byName[name] {
-            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+            return method.bound(to: self)
         }
         if let p = module.ownParameters.first(where: { $0.name == name }) { return .tensor(p.tensor) }
         if let b = module.ownBuffers.first(where: { $0.name == name }) { return .tensor(b.tensor) }

@@ -24,14 +24,14 @@ final class OptimizerObject: NativeObject {
             return .null
         },
     ]
-    static let byName = Dictionary(methods.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
+    static let byName = Builtin.byShortName(methods)
 
     func member(_ name: String, context: CallContext) throws -> Value? {
         switch name {
         case "lr": return .float(optimizer.lr)
         case "steps": return .number(Double(optimizer.stepCount))
         case "params": return .list(ListObject(optimizer.params.map { .tensor($0) }))
-        default: return OptimizerObject.byName[name].map { .builtin(BuiltinFunction($0, receiver: .native(self))) }
+        default: return OptimizerObject.byName[name].map { $0.bound(to: self) }
         }
     }
 
@@ -86,14 +86,14 @@ final class EMAObject: NativeObject {
             return .dict(DictObject(entries))
         },
     ]
-    static let byName = Dictionary(methods.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
+    static let byName = Builtin.byShortName(methods)
 
     func member(_ name: String, context: CallContext) throws -> Value? {
         switch name {
         case "decay": return .number(Double(average.decay))
         case "updates": return .number(Double(average.updates))
         case "shadow": return .list(ListObject(average.shadow.map { .tensor($0) }))
-        default: return EMAObject.byName[name].map { .builtin(BuiltinFunction($0, receiver: .native(self))) }
+        default: return EMAObject.byName[name].map { $0.bound(to: self) }
         }
     }
 
@@ -143,7 +143,7 @@ final class ScheduleObject: NativeObject {
         switch name {
         case "lr": return .float(optimizer.optimizer.lr)
         case "last_step": return .number(Double(step))
-        case "step": return .builtin(BuiltinFunction(ScheduleObject.methods[0], receiver: .native(self)))
+        case "step": return ScheduleObject.methods[0].bound(to: self)
         default: return nil
         }
     }

@@ -46,7 +46,7 @@ public final class PipelineObject: NativeObject {
             return v
         }
         if let method = PipelineObject.methods.first(where: { $0.shortName == name }) {
-            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+            return method.bound(to: self)
         }
         return nil
     }

@@ -28,7 +28,7 @@ final class ProgressObject: NativeObject {
         case "desc": return .string(bar.description)
         default:
             guard let method = ProgressObject.methods.first(where: { $0.shortName == name }) else { return nil }
-            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+            return method.bound(to: self)
         }
     }
 

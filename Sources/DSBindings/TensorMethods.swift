@@ -5,8 +5,7 @@ import DSRender
 /// Methods of tensors (`x.sum(axis: 0)`), registered for `:help` as `tensor.NAME`.
 /// Fields (`shape`, `ndim`, `numel`, `dtype`, `T`, `grad`, `requires_grad`) are in `TensorObject`.
 enum TensorMethods {
-    static let byName: [String: Builtin] = Dictionary(
-        table.map { ($0.shortName, $0) }, uniquingKeysWith: { first, _ in first })
+    static let byName: [String: Builtin] = Builtin.byShortName(table)
 
     static let table: [Builtin] = conversions + shapes + reductions + elementwise + autograd
 

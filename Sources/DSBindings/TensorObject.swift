@@ -37,7 +37,7 @@ public final class TensorObject: NativeObject {
     public func member(_ name: String, context: CallContext) throws -> Value? {
         if let property = TensorObject.properties[name] { return try property(self) }
         if let method = TensorMethods.byName[name] {
-            return .builtin(BuiltinFunction(method, receiver: .native(self)))
+            return method.bound(to: self)
         }
         return nil
     }
