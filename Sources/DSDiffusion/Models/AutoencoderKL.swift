@@ -14,10 +14,7 @@ public final class AutoencoderKL: Module {
     /// Legacy diffusers attention keys (`attentions.0.query.weight`) load under today's names.
     public override func renamedStateKey(_ name: String) -> String? { Pretrained.modernAttentionKey(name) }
 
-    public static let defaults: [(String, ConfigValue)] = [
-        ("in_channels", .number(3)), ("out_channels", .number(3)),
-        ("down_block_types", .list([.string("DownEncoderBlock2D")])), ("up_block_types", .list([.string("UpDecoderBlock2D")])),
-        ("block_out_channels", .list([.number(64)])), ("layers_per_block", .number(1)), ("act_fn", .string("silu")),
+    public static let defaults: [(String, ConfigValue)] = Autoencoder.coderDefaults + [
         ("latent_channels", .number(4)), ("norm_num_groups", .number(32)), ("sample_size", .number(32)),
         ("scaling_factor", .number(0.18215)), ("shift_factor", .null), ("latents_mean", .null), ("latents_std", .null),
         ("force_upcast", .bool(true)), ("use_quant_conv", .bool(true)), ("use_post_quant_conv", .bool(true)),

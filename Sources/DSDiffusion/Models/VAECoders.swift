@@ -3,6 +3,14 @@ import DSEngine
 /// What diffusers' autoencoders (`AutoencoderKL`, `VQModel`) share: the block checks and settings of
 /// their configs and the input checks.
 enum Autoencoder {
+    /// The configuration keys that come first in both of diffusers' autoencoders (`AutoencoderKL`,
+    /// `VQModel`), with their defaults: the encoder's and decoder's shape.
+    static let coderDefaults: [(String, ConfigValue)] = [
+        ("in_channels", .number(3)), ("out_channels", .number(3)),
+        ("down_block_types", .list([.string("DownEncoderBlock2D")])), ("up_block_types", .list([.string("UpDecoderBlock2D")])),
+        ("block_out_channels", .list([.number(64)])), ("layers_per_block", .number(1)), ("act_fn", .string("silu")),
+    ]
+
     /// `block_out_channels`, `layers_per_block`, `mid_block_add_attention` and the block settings, after
     /// checking the block types (`DownEncoderBlock2D` / `UpDecoderBlock2D`) and the group count.
     static func blocks(_ c: ModelConfig, generator: RandomGenerator) throws

@@ -14,10 +14,7 @@ public final class VQModel: Module {
 
     public override func renamedStateKey(_ name: String) -> String? { Pretrained.modernAttentionKey(name) }
 
-    public static let defaults: [(String, ConfigValue)] = [
-        ("in_channels", .number(3)), ("out_channels", .number(3)),
-        ("down_block_types", .list([.string("DownEncoderBlock2D")])), ("up_block_types", .list([.string("UpDecoderBlock2D")])),
-        ("block_out_channels", .list([.number(64)])), ("layers_per_block", .number(1)), ("act_fn", .string("silu")),
+    public static let defaults: [(String, ConfigValue)] = Autoencoder.coderDefaults + [
         ("latent_channels", .number(3)), ("sample_size", .number(32)), ("num_vq_embeddings", .number(256)),
         ("norm_num_groups", .number(32)), ("vq_embed_dim", .null), ("scaling_factor", .number(0.18215)),
         ("norm_type", .string("group")), ("mid_block_add_attention", .bool(true)), ("lookup_from_codebook", .bool(false)),
