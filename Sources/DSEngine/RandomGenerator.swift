@@ -55,49 +55,47 @@ public final class RandomGenerator {
         return start
     }
 
-    /// `n` uniform floats in [0, 1).
-    public func uniform(_ n: Int) -> [Float] {
+    /// `n` floats from consecutive Philox blocks across threads, four per block: `four` turns one
+    /// block's random bits into four floats (the last block's surplus is dropped).
+    @inline(__always)
+    private func floats(_ n: Int, grain: Int,
+                        _ four: ((UInt32, UInt32, UInt32, UInt32)) -> (Float, Float, Float, Float)) -> [Float] {
         let base = take((n + 3) / 4)
         let seed = self.seed
         return [Float](unsafeUninitializedCapacity: n) { buf, count in
             count = n
             guard let p = buf.baseAddress else { return }
-            Engine.parallelFor((n + 3) / 4, grain: 4096) { s, e in
+            Engine.parallelFor((n + 3) / 4, grain: grain) { s, e in
                 for b in s..<e {
-                    let r = RandomGenerator.philox(base &+ UInt64(b), seed)
-                    let i = b * 4, off: Float = 1.0 / 16_777_216.0
-                    if i < n { p[i] = RandomGenerator.unit(r.0) - off }
-                    if i + 1 < n { p[i + 1] = RandomGenerator.unit(r.1) - off }
-                    if i + 2 < n { p[i + 2] = RandomGenerator.unit(r.2) - off }
-                    if i + 3 < n { p[i + 3] = RandomGenerator.unit(r.3) - off }
+                    let z = four(RandomGenerator.philox(base &+ UInt64(b), seed))
+                    let i = b * 4
+                    if i < n { p[i] = z.0 }
+                    if i + 1 < n { p[i + 1] = z.1 }
+                    if i + 2 < n { p[i + 2] = z.2 }
+                    if i + 3 < n { p[i + 3] = z.3 }
                 }
             }
         }
     }
 
+    /// `n` uniform floats in [0, 1).
+    public func uniform(_ n: Int) -> [Float] {
+        floats(n, grain: 4096) { r in
+            let off: Float = 1.0 / 16_777_216.0
+            return (RandomGenerator.unit(r.0) - off, RandomGenerator.unit(r.1) - off,
+                    RandomGenerator.unit(r.2) - off, RandomGenerator.unit(r.3) - off)
+        }
+    }
+
     /// `n` standard normal floats (Box-Muller on pairs of uniforms).
     public func normal(_ n: Int) -> [Float] {
-        let base = take((n + 3) / 4)
-        let seed = self.seed
-        return [Float](unsafeUninitializedCapacity: n) { buf, count in
-            count = n
-            guard let p = buf.baseAddress else { return }
-            Engine.parallelFor((n + 3) / 4, grain: 2048) { s, e in
-                for b in s..<e {
-                    let r = RandomGenerator.philox(base &+ UInt64(b), seed)
-                    let u1 = Double(RandomGenerator.unit(r.0)), u2 = Double(RandomGenerator.unit(r.1))
-                    let u3 = Double(RandomGenerator.unit(r.2)), u4 = Double(RandomGenerator.unit(r.3))
-                    let r1 = (-2 * Foundation.log(u1)).squareRoot(), t1 = 2 * Double.pi * u2
-                    let r2 = (-2 * Foundation.log(u3)).squareRoot(), t2 = 2 * Double.pi * u4
-                    let z = (r1 * Foundation.cos(t1), r1 * Foundation.sin(t1),
-                             r2 * Foundation.cos(t2), r2 * Foundation.sin(t2))
-                    let i = b * 4
-                    if i < n { p[i] = Float(z.0) }
-                    if i + 1 < n { p[i + 1] = Float(z.1) }
-                    if i + 2 < n { p[i + 2] = Float(z.2) }
-                    if i + 3 < n { p[i + 3] = Float(z.3) }
-                }
-            }
+        floats(n, grain: 2048) { r in
+            let u1 = Double(RandomGenerator.unit(r.0)), u2 = Double(RandomGenerator.unit(r.1))
+            let u3 = Double(RandomGenerator.unit(r.2)), u4 = Double(RandomGenerator.unit(r.3))
+            let r1 = (-2 * Foundation.log(u1)).squareRoot(), t1 = 2 * Double.pi * u2
+            let r2 = (-2 * Foundation.log(u3)).squareRoot(), t2 = 2 * Double.pi * u4
+            return (Float(r1 * Foundation.cos(t1)), Float(r1 * Foundation.sin(t1)),
+                    Float(r2 * Foundation.cos(t2)), Float(r2 * Foundation.sin(t2)))
         }
     }
 }
