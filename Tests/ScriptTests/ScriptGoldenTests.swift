@@ -9,7 +9,9 @@ import DSLanguage
 /// - `# expect: TEXT` — the next line of standard output is TEXT (all output must be expected);
 /// - `# expect error: LINE:COL MESSAGE` — the script fails; the first diagnostic is at LINE:COL
 ///   and its message contains MESSAGE;
-/// - `# expect stderr: TEXT` — standard error contains TEXT.
+/// - `# expect stderr: TEXT` — standard error contains TEXT;
+/// - `# not under sanitizer: KIND` — not run when `scripts/sanitize` runs the suite under KIND
+///   (`DSCRIPT_SANITIZER`), for what the sanitizer itself cannot do.
 ///
 /// Every call of a built-in that declares its result type (`zeros(...shape) -> tensor`) must return
 /// a value of that type.
@@ -28,6 +30,8 @@ struct ScriptGoldenTests {
         let path = Self.scriptsFolder.appendingPathComponent(relativePath).path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let expectations = Expectations(parsing: text)
+        if let sanitizer = ProcessInfo.processInfo.environment["DSCRIPT_SANITIZER"],
+           expectations.notUnderSanitizers.contains(sanitizer) { return }
         let run = ScriptRun.run(path: path, text: text)
 
         let actualLines = run.output.isEmpty ? [] : run.output.split(separator: "\n", omittingEmptySubsequences: false)
@@ -69,10 +73,13 @@ struct Expectations {
     var output: [String] = []
     var error: (line: Int, column: Int, message: String)?
     var errorOutput: [String] = []
+    var notUnderSanitizers: [String] = []
 
     init(parsing text: String) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let r = line.range(of: "# expect error: ") {
+            if let r = line.range(of: "# not under sanitizer: ") {
+                notUnderSanitizers.append(String(line[r.upperBound...]))
+            } else if let r = line.range(of: "# expect error: ") {
                 let rest = line[r.upperBound...]
                 let parts = rest.split(separator: " ", maxSplits: 1)
                 let place = parts.first?.split(separator: ":") ?? []
