@@ -4,6 +4,7 @@ pipelines, made by diffusers 0.42.1.
 
     /work/venv-ref/bin/python scripts/make-pipeline-goldens.py                 # writes Tests/Fixtures/pipelines/
     /work/venv-ref/bin/python scripts/make-pipeline-goldens.py --from-dscript  # io for pipelines/from_dscript/
+    /work/venv-ref/bin/python scripts/make-pipeline-goldens.py --scheduler-classes  # ddpm_ddim/, ldm_ddpm/, ddpm_euler/, swapped/
 
 `schedulers.json`: scheduler configs in the form the Hub publishes them (keys and values modelled on
 google/ddpm-cifar10-32, google/ddpm-celebahq-256, CompVis/ldm-celebahq-256, Stable Diffusion 1.5 / 2.1
@@ -30,7 +31,8 @@ import sys
 import numpy as np
 import torch
 import diffusers
-from diffusers import DDIMPipeline, DDIMScheduler, DDPMPipeline, DDPMScheduler, LDMPipeline, UNet2DModel, VQModel
+from diffusers import (DDIMPipeline, DDIMScheduler, DDPMPipeline, DDPMScheduler, DPMSolverMultistepScheduler,
+                       EulerDiscreteScheduler, LDMPipeline, UNet2DModel, VQModel)
 from diffusers.schedulers import scheduling_ddim, scheduling_ddpm
 from safetensors.torch import load_file, save_file
 
@@ -238,13 +240,15 @@ def save_io(name, io, note):
                 f"(float16 weights).\nio.safetensors: {', '.join(sorted(io))}. {note}\n")
 
 
-def images64(pipe, kind, steps, eta, xT, noises):
+def images64(pipe, kind, steps, eta, xT, noises, step=None):
     """The pipeline's loop with its scheduler on the float64 schedule (diffusers' own step code on float64
-    tensors; the models run in float32 as they do in dscript): the images dscript must match tightly."""
-    s = DDPMScheduler.from_config(pipe.scheduler.config) if kind == "ddpm" else DDIMScheduler.from_config(pipe.scheduler.config)
+    tensors; the models run in float32 as they do in dscript): the images dscript must match tightly.
+    `step` ("ddpm" or "ddim") is the scheduler whose step the loop runs, by default the kind's own."""
+    step = step or ("ddpm" if kind == "ddpm" else "ddim")
+    s = DDPMScheduler.from_config(pipe.scheduler.config) if step == "ddpm" else DDIMScheduler.from_config(pipe.scheduler.config)
     ab64 = np.cumprod(1.0 - betas64(dict(s.config)))
     dg.to64(s, ab64)
-    if kind != "ddpm" and not s.config.set_alpha_to_one:
+    if step == "ddim" and not s.config.set_alpha_to_one:
         s.final_alpha_cumprod = torch.tensor(ab64[0], dtype=torch.float64)
     s.set_timesteps(steps)
     x, k = xT.double(), 0
@@ -254,7 +258,7 @@ def images64(pipe, kind, steps, eta, xT, noises):
         with torch.no_grad():
             for t in s.timesteps:
                 out = pipe.unet(x.float(), t).sample.double()
-                if kind == "ddpm":
+                if step == "ddpm":
                     patch.noise = noises[k].double() if t > 0 else None
                     k += int(t > 0)
                     x = s.step(out, t, x).prev_sample
@@ -336,6 +340,98 @@ def main():
 
 
 # --------------------------------------------------------------------------------------------
+# Scheduler classes: the folder's own (part of the pipeline) and one swapped in by the user
+# --------------------------------------------------------------------------------------------
+
+class StoredNoises:
+    """Hands out stored noises in order where a scheduler's step calls randn_tensor without a generator
+    (LDMPipeline passes none to DDPMScheduler.step)."""
+    def __init__(self, noises):
+        self.noises, self.next = list(noises), 0
+
+    def __call__(self, shape, generator=None, device=None, dtype=None, **kw):
+        z = self.noises[self.next]
+        assert tuple(shape) == tuple(z.shape)
+        self.next += 1
+        return z.to(dtype)
+
+
+def make_scheduler_classes():
+    """New folders only (the fixtures of main() are not rewritten):
+    `ddpm_ddim/`: a DDPMPipeline whose scheduler is a DDIMScheduler: diffusers runs DDIM steps with eta 0.
+    `ldm_ddpm/`: an LDMPipeline whose scheduler is a DDPMScheduler: DDPM steps (their noises stored, `noise.K`).
+    `ddpm_euler/`: a DDPMPipeline whose scheduler is an EulerDiscreteScheduler (no io: dscript refuses its loop).
+    `swapped/io.safetensors`: the `ddpm/` and `ldm/` folders sampled with a scheduler swapped in as users do
+    (`pipe.scheduler = Cls.from_config(pipe.scheduler.config, ...)`): `dpm.*` DPMSolverMultistepScheduler
+    with use_karras_sigmas=True on ddpm/, `euler.*` EulerDiscreteScheduler on ldm/ (diffusers' float32
+    result only: there is no float64 run of these schedulers)."""
+    shape = (2, 3, 8, 8)
+    unet = tiny_unet(24, 3, 8)
+    scheduler = DDIMScheduler(beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, clip_sample=True, steps_offset=1,
+                              timestep_spacing="trailing", set_alpha_to_one=False)
+    pipe = save_pipeline(DDPMPipeline(unet=unet, scheduler=scheduler), "ddpm_ddim")
+    assert type(pipe.scheduler) is DDIMScheduler
+    images = pipe(batch_size=2, generator=torch.Generator().manual_seed(11), num_inference_steps=20, output_type="np").images
+    xT = draws(11, [shape])[0]
+    io = {"x_T": xT, "images": images_nchw(images), "images64": images64(pipe, "ddpm", 20, 0, xT, [], step="ddim")}
+    save_io("ddpm_ddim", io, "DDPMPipeline(batch_size=2, num_inference_steps=20, generator seed 11) over a "
+                             "DDIMScheduler: DDIM steps, eta 0.")
+
+    ldm = LDMPipeline.from_pretrained(os.path.join(ROOT, "ldm"))
+    scheduler = DDPMScheduler(beta_schedule="scaled_linear", beta_start=0.0015, beta_end=0.0195, clip_sample=False,
+                              variance_type="fixed_small")
+    pipe = save_pipeline(LDMPipeline(vqvae=ldm.vqvae, unet=tiny_unet(25, 3, 4), scheduler=scheduler), "ldm_ddpm")
+    assert type(pipe.scheduler) is DDPMScheduler
+    scheduler.set_timesteps(10)
+    latent = (2, 3, 4, 4)
+    drawn = draws(12, [latent] * (1 + sum(1 for t in scheduler.timesteps if t > 0)))
+    stored = StoredNoises(drawn[1:])
+    original = scheduling_ddpm.randn_tensor
+    scheduling_ddpm.randn_tensor = stored
+    try:
+        images = pipe(batch_size=2, generator=torch.Generator().manual_seed(12), num_inference_steps=10, eta=0.0,
+                      output_type="np").images
+    finally:
+        scheduling_ddpm.randn_tensor = original
+    assert stored.next == len(drawn) - 1
+    io = {"x_T": drawn[0], "images": images_nchw(images),
+          "images64": images64(pipe, "ldm", 10, 0, drawn[0], drawn[1:], step="ddpm")}
+    io.update({f"noise.{k}": z for k, z in enumerate(drawn[1:])})
+    save_io("ldm_ddpm", io, "LDMPipeline(batch_size=2, num_inference_steps=10, generator seed 12) over a "
+                            "DDPMScheduler: DDPM steps, whose noises (drawn without the generator) are noise.K.")
+
+    # a DDPMPipeline over an EulerDiscreteScheduler (a loop dscript refuses: DDPMPipeline neither scales x_T
+    # by init_noise_sigma nor calls scale_model_input); the smallest unet, no io
+    torch.manual_seed(26)
+    unet = UNet2DModel(sample_size=8, in_channels=3, out_channels=3, block_out_channels=(4, 8), layers_per_block=1,
+                       down_block_types=("DownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "UpBlock2D"),
+                       norm_num_groups=2, attention_head_dim=4)
+    pipe = save_pipeline(DDPMPipeline(unet=unet, scheduler=EulerDiscreteScheduler()), "ddpm_euler")
+    assert type(pipe.scheduler) is EulerDiscreteScheduler
+    with open(os.path.join(ROOT, "ddpm_euler", "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND} --scheduler-classes`: a DDPMPipeline folder whose scheduler is an "
+                f"EulerDiscreteScheduler (tiny random unet, float16 weights; no io).\n")
+
+    io = {}
+    pipe = DDPMPipeline.from_pretrained(os.path.join(ROOT, "ddpm"))
+    pipe.scheduler = DPMSolverMultistepScheduler.from_config(pipe.scheduler.config, use_karras_sigmas=True)
+    images = pipe(batch_size=2, generator=torch.Generator().manual_seed(13), num_inference_steps=12, output_type="np").images
+    io.update({"dpm.x_T": draws(13, [shape])[0], "dpm.images": images_nchw(images)})
+    ldm.scheduler = EulerDiscreteScheduler.from_config(ldm.scheduler.config)
+    images = ldm(batch_size=2, generator=torch.Generator().manual_seed(14), num_inference_steps=10, output_type="np").images
+    io.update({"euler.x_T": draws(14, [latent])[0], "euler.images": images_nchw(images)})
+    os.makedirs(os.path.join(ROOT, "swapped"), exist_ok=True)
+    save_io("swapped", io, "dpm.*: DDPMPipeline.from_pretrained(ddpm/) with pipe.scheduler = "
+                           "DPMSolverMultistepScheduler.from_config(pipe.scheduler.config, use_karras_sigmas=True), "
+                           "batch_size=2, num_inference_steps=12, generator seed 13. euler.*: "
+                           "LDMPipeline.from_pretrained(ldm/) with EulerDiscreteScheduler.from_config, batch_size=2, "
+                           "num_inference_steps=10, generator seed 14.")
+    with open(os.path.join(ROOT, "swapped", "README.md"), "w") as f:
+        f.write(f"Made by `{COMMAND} --scheduler-classes`: diffusers' images of the `ddpm/` and `ldm/` folders "
+                f"with a scheduler swapped in (no models here).\nio.safetensors: {', '.join(sorted(io))}.\n")
+
+
+# --------------------------------------------------------------------------------------------
 # dscript -> diffusers
 # --------------------------------------------------------------------------------------------
 
@@ -393,5 +489,7 @@ def from_dscript():
 if __name__ == "__main__":
     if len(sys.argv) == 2 and sys.argv[1] == "--from-dscript":
         from_dscript()
+    elif len(sys.argv) == 2 and sys.argv[1] == "--scheduler-classes":
+        make_scheduler_classes()
     else:
         main()

@@ -85,10 +85,13 @@ public final class PipelineObject: NativeObject {
     static func this(_ a: Arguments) throws -> Pipeline { try a.receiver(as: PipelineObject.self).pipeline }
 
     static let methods: [Builtin] = [
-        Builtin("pipeline.sample(batch = 1, steps = nil, eta = 0, noise = nil, class_labels = nil, step_noises = nil) -> tensor",
-                "images [N, C, H, W] in [0, 1] as the diffusers pipeline makes them (DDPM: 1000 steps by default, else 50); "
-                    + "noise: x_T (or LDM's latents), step_noises: the per-step noises, else drawn from the generator",
-                example: "let p = from_pretrained(\"ddpm-cifar10-32\")\nshow(p.sample(batch: 4, steps: 100))") { a, c in
+        Builtin("pipeline.sample(batch = 1, steps = nil, eta = 0, noise = nil, class_labels = nil, step_noises = nil, sampler = nil, karras = nil) -> tensor",
+                "images [N, C, H, W] in [0, 1] as the diffusers pipeline makes them with the steps of its scheduler's class "
+                    + "(DDPM: 1000 steps by default, else 50); noise: x_T (or LDM's latents), step_noises: the per-step noises, "
+                    + "else drawn from the generator; sampler: any sampler of sample() on the pipeline's schedule and scheduler "
+                    + "config, as pipe.scheduler = Cls.from_config(pipe.scheduler.config) does (steps and karras as sample() reads them)",
+                example: "let p = from_pretrained(\"ddpm-cifar10-32\")\nshow(p.sample(batch: 4, steps: 100))\n"
+                    + "show(p.sample(batch: 4, steps: 20, sampler: \"dpmpp_2m\", karras: true))") { a, c in
             let p = try this(a)
             let noises = try DiffusionBridge.stepNoises(a, c)
             let start = try a.optionalTensor("noise"), batch = try a.int("batch")
@@ -98,6 +101,8 @@ public final class PipelineObject: NativeObject {
             let images = try p.sample(batch: batch, steps: a.has("steps") ? try a.int("steps") : nil,
                                       eta: try a.number("eta"), initialNoise: start, noise: noises.source,
                                       classLabels: try a.optionalTensor("class_labels"),
+                                      sampler: a.has("sampler") ? try SamplerKind(name: try a.string("sampler")) : nil,
+                                      karras: a.has("karras") ? try a.bool("karras") : nil,
                                       hooks: DiffusionBridge.hooks(c, label: p.className))
             try noises.checkUsed()
             return .tensor(images)

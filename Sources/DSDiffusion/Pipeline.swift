@@ -13,6 +13,8 @@ public enum PipelineComponent {
 /// pipelines `DDPMPipeline`, `DDIMPipeline` and `LDMPipeline` the sampling loop of their `__call__`
 /// (`pipelines/ddpm/pipeline_ddpm.py`, `ddim/pipeline_ddim.py`, `deprecated/latent_diffusion_uncond`).
 ///
+/// The loop runs the `step` of the folder's scheduler class, as diffusers does (`loopSampler`); `sampler:`
+/// runs any sampler of `sample()` instead, as users swap `pipe.scheduler` with `from_config`.
 /// Sampling draws x_T, then the samplers' per-step noises, from `noise` in diffusers' order; with
 /// the same x_T (and, for DDPM or η > 0, the same step noises) the images equal diffusers'
 /// `output_type="np"` result transposed to [N, C, H, W]. Deliberate difference: DDIM steps to the next
@@ -87,18 +89,39 @@ public final class Pipeline {
     public var unet: UNet2DModel? { model("unet") as? UNet2DModel }
     public var vqvae: VQModel? { model("vqvae") as? VQModel }
 
-    /// The schedule of the `scheduler` component, as the pipeline's kind reads it: DDIMPipeline and
-    /// LDMPipeline convert the config to a DDIMScheduler (`DDIMScheduler.from_config`).
+    /// The schedule of the `scheduler` component, with the settings of its config.
     public var schedule: Schedule? {
         guard case .scheduler(let s, _)? = component("scheduler") else { return nil }
         return s
     }
 
+    /// The class of the `scheduler` component (`DDPMScheduler`, `DDIMScheduler`, ...).
+    public var schedulerClass: String? {
+        guard case .scheduler(_, let cls)? = component("scheduler") else { return nil }
+        return cls
+    }
+
+    /// The steps the loop of `kind` runs, as in diffusers: DDIMPipeline converts any scheduler config to a
+    /// DDIMScheduler; DDPMPipeline and LDMPipeline call the `step` of the scheduler they hold. A class
+    /// whose step dscript does not run in that loop is refused (`sample(sampler:)` chooses one instead).
+    public func loopSampler(_ kind: Kind) throws -> SamplerKind {
+        guard kind != .ddim else { return .ddim }
+        let cls = schedulerClass ?? kind.schedulerClass
+        if let step = [SamplerKind.ddpm, .ddim].first(where: { $0.schedulerClass == cls }) { return step }
+        let own = SamplerKind.allCases.first { $0.schedulerClass == cls }.map { "\"\($0.rawValue)\"" } ?? "\"ddim\""
+        throw DiffusionError("\(className): its scheduler is \(cls), and dscript runs \(className)'s loop with "
+                             + "DDPMScheduler or DDIMScheduler steps only; choose a sampler instead: "
+                             + "p.sample(sampler: \(own)) (one of \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+
     /// Samples `batch` images, [N, C, H, W] in [0, 1]. `initialNoise` replaces the first draw (x_T, or
-    /// the latents for `ldm`); `noise` gives the rest. `steps` defaults to the pipeline's (1000 for DDPM,
-    /// 50 otherwise); `eta` is DDIM's η.
+    /// the latents for `ldm`); `noise` gives the rest. Without `sampler` the pipeline's own loop runs
+    /// (`loopSampler`), `steps` defaulting to the pipeline's (1000 for DDPM, 50 otherwise); `eta` is
+    /// DDIM's η. With `sampler`, `sample()` samples the unet on the schedule with the settings that
+    /// `sampler`'s diffusers class takes from the scheduler config (`SchedulerConfig.settings(of:as:)`),
+    /// `steps` and `karras` as `sample()` reads them; LDM then decodes as its loop does.
     public func sample(batch: Int = 1, steps: Int? = nil, eta: Double = 0, initialNoise: Tensor? = nil,
-                       noise: NoiseSource, classLabels: Tensor? = nil,
+                       noise: NoiseSource, classLabels: Tensor? = nil, sampler: SamplerKind? = nil, karras: Bool? = nil,
                        hooks: SamplerHooks = SamplerHooks()) throws -> Tensor {
         guard let kind else {
             throw DiffusionError("\(className): dscript loads this pipeline's parts but does not sample it "
@@ -108,8 +131,13 @@ public final class Pipeline {
             throw DiffusionError("\(className): the pipeline needs a unet (UNet2DModel) and a scheduler")
         }
         guard batch >= 1 else { throw DiffusionError("\(className): batch must be at least 1, got \(batch)") }
-        guard kind != .ddpm || eta == 0 else {
-            throw DiffusionError("\(className): DDPM sampling has no eta (DDIMPipeline and LDMPipeline take one)")
+        guard karras == nil || sampler != nil else {
+            throw DiffusionError("\(className): karras applies with sampler: (the pipeline's own loop takes its scheduler config's)")
+        }
+        let step = try sampler ?? loopSampler(kind)
+        if sampler == nil, step == .ddpm || kind == .ddpm, eta != 0 {
+            throw DiffusionError(kind == .ddpm ? "\(className): DDPM sampling has no eta (DDIMPipeline and LDMPipeline take one)"
+                                 : "\(className): its DDPMScheduler's step takes no eta (diffusers passes eta only to a step that takes one)")
         }
         let shape: [Int]
         if let initialNoise {
@@ -120,29 +148,60 @@ public final class Pipeline {
             }
             shape = [batch, unet.inChannels] + size
         }
-        let model: DenoiserModel = { x, t in
-            try unet.forward(x, t: Tensor(shape: [t.count], scalars: t.map(Float.init)), classLabels: classLabels)
+        let x = try Engine.withNoGrad { () throws -> Tensor in
+            guard let sampler else {
+                let model: DenoiserModel = { x, t in
+                    try unet.forward(x, t: Tensor(shape: [t.count], scalars: t.map(Float.init)), classLabels: classLabels)
+                }
+                return try run(step, schedule: schedule, model: model, shape: shape, steps: steps ?? kind.defaultSteps,
+                               eta: eta, initialNoise: initialNoise, noise: noise, hooks: hooks)
+            }
+            var options = SamplerOptions()
+            options.steps = steps
+            options.eta = eta
+            options.karras = karras
+            options.settings = try SchedulerConfig.settings(of: schedule, as: sampler.schedulerClass)
+            let model: ConditionalModel = { x, t, _ in
+                try unet.forward(x, t: Tensor(shape: [x.shape[0]], scalars: [Float](repeating: Float(t), count: x.shape[0])),
+                                 classLabels: classLabels)
+            }
+            let start = try kind == .ldm ? ldmStart(initialNoise, schedule: schedule, sampler: sampler, options: options,
+                                                    shape: shape, noise: noise) : initialNoise
+            return try DSDiffusion.sample(model, schedule: schedule, sampler: sampler, shape: shape, noise: noise,
+                                          initialNoise: start, options: options, hooks: hooks).sample
         }
-        let steps = steps ?? kind.defaultSteps
-        return try Engine.withNoGrad {
-            try run(kind, unet: unet, schedule: schedule, model: model, shape: shape, steps: steps, eta: eta,
-                    initialNoise: initialNoise, noise: noise, hooks: hooks)
-        }
+        return try images(from: x, kind: kind)
     }
 
-    func run(_ kind: Kind, unet: UNet2DModel, schedule: Schedule, model: @escaping DenoiserModel, shape: [Int], steps: Int,
+    func run(_ step: SamplerKind, schedule: Schedule, model: @escaping DenoiserModel, shape: [Int], steps: Int,
              eta: Double, initialNoise: Tensor?, noise: NoiseSource, hooks: SamplerHooks) throws -> Tensor {
-        var x: Tensor
-        if kind == .ddpm {
-            x = try ddpmSample(model, schedule: schedule, shape: shape, noise: noise, steps: steps,
-                               initialNoise: initialNoise, hooks: hooks).sample
-        } else {
-            x = try ddimSample(model, schedule: schedule, shape: shape, noise: noise, steps: steps, eta: eta,
-                               initialNoise: initialNoise, hooks: hooks).sample
+        if step == .ddpm {
+            return try ddpmSample(model, schedule: schedule, shape: shape, noise: noise, steps: steps,
+                                  initialNoise: initialNoise, hooks: hooks).sample
         }
+        return try ddimSample(model, schedule: schedule, shape: shape, noise: noise, steps: steps, eta: eta,
+                              initialNoise: initialNoise, hooks: hooks).sample
+    }
+
+    /// LDMPipeline multiplies its latents by `init_noise_sigma` before `set_timesteps`: for Euler, Euler
+    /// ancestral and Heun that is the largest σ of the training schedule, where `sample()` starts from the
+    /// first σ of its steps (they differ for leading spacing, whose first step is below T − 1). The
+    /// standard normal start is rescaled so that `sample()` starts where diffusers' loop does.
+    func ldmStart(_ initialNoise: Tensor?, schedule: Schedule, sampler: SamplerKind, options: SamplerOptions,
+                  shape: [Int], noise: NoiseSource) throws -> Tensor? {
+        guard sampler.family == .discrete, let grid = try samplerGrid(schedule: schedule, sampler: sampler, options: options),
+              let trained = SigmaGrid.trainingSigmas(schedule).max() else { return initialNoise }
+        let leading = (options.settings ?? schedule.settings).spacing == .leading
+        let ratio = KarrasSamplers.initSigma(trained, leading: leading) / KarrasSamplers.initSigma(grid.sigmas[0], leading: leading)
+        return try (initialNoise ?? SamplerSupport.noise(noise, shape)).mul(Float(ratio))
+    }
+
+    /// The pipeline's last lines: LDM decodes the latents with its VQ model, then x/2 + 0.5 clamped to [0, 1].
+    func images(from sample: Tensor, kind: Kind) throws -> Tensor {
+        var x = sample
         if kind == .ldm {
             guard let vqvae else { throw DiffusionError("LDMPipeline: the pipeline needs a vqvae (VQModel)") }
-            x = try vqvae.decode(x.div(Float(vqvae.scalingFactor)))
+            x = try Engine.withNoGrad { try vqvae.decode(x.div(Float(vqvae.scalingFactor))) }
         }
         return try x.div(2).add(0.5).clamp(min: 0, max: 1)
     }

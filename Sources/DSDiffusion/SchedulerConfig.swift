@@ -151,6 +151,12 @@ extension SchedulerConfig {
         return keys.compactMap { key in all.first { $0.0 == key } }
     }
 
+    /// The settings of `className.from_config(config)` for the config of `schedule` (how diffusers users
+    /// swap a pipeline's scheduler): keys the class does not take are dropped, keys it lacks take its defaults.
+    public static func settings(of schedule: Schedule, as className: String) throws -> SamplerSettings {
+        try parse([("_class_name", .string(className))] + entries(for: schedule), source: className).schedule.settings
+    }
+
     /// `scheduler_config.json` text for `className` (`DDPMScheduler` or `DDIMScheduler`).
     public static func json(for schedule: Schedule, className: String) throws -> String {
         guard writableClasses.contains(className) else {

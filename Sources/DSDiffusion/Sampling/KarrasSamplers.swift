@@ -10,10 +10,13 @@ import Foundation
 /// ancestral clip or threshold x̂_0 when asked (only Heun has `clip_sample` there), and Euler
 /// ancestral reads x_0-prediction models (diffusers raises NotImplementedError).
 enum KarrasSamplers {
+    /// diffusers' `init_noise_sigma` for a largest σ: σ for linspace and trailing spacing, √(σ²+1) for leading.
+    static func initSigma(_ sigma: Double, leading: Bool) -> Double { leading ? (sigma * sigma + 1).squareRoot() : sigma }
+
     static func run(_ kind: SamplerKind, _ denoiser: Denoiser, grid: SigmaGrid, start: [Double], leading: Bool,
                     draw: () throws -> [Double], record: inout SamplerRecorder) throws -> [Double] {
         let sigmas = grid.sigmas, timesteps = grid.timesteps
-        let initSigma = leading ? (sigmas[0] * sigmas[0] + 1).squareRoot() : sigmas[0]
+        let initSigma = KarrasSamplers.initSigma(sigmas[0], leading: leading)
         var x = start.map { $0 * initSigma }
         record.start(scaled(x, sigma: sigmas[0]))
         for i in timesteps.indices {

@@ -34,6 +34,19 @@ public enum SamplerKind: String, CaseIterable, Sendable {
         self = kind
     }
 
+    /// The diffusers scheduler class the sampler matches (what `pipe.scheduler = Cls.from_config(...)` names).
+    public var schedulerClass: String {
+        switch self {
+        case .ddpm: return "DDPMScheduler"
+        case .ddim: return "DDIMScheduler"
+        case .dpmpp2m, .dpmpp2mSDE: return "DPMSolverMultistepScheduler"
+        case .euler: return "EulerDiscreteScheduler"
+        case .eulerAncestral: return "EulerAncestralDiscreteScheduler"
+        case .heun: return "HeunDiscreteScheduler"
+        case .unipc: return "UniPCMultistepScheduler"
+        }
+    }
+
     /// Which σ grid the sampler walks (nil for DDPM and DDIM, which step between timesteps).
     public var family: SigmaGrid.Family? {
         switch self {
@@ -96,15 +109,13 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
     guard options.eta == 0 || sampler == .ddim else {
         throw DiffusionError("eta applies to the ddim sampler only (\(sampler.rawValue) got eta = \(Teaching.number(options.eta)))")
     }
-    guard let family = sampler.family else {
+    guard let grid = try samplerGrid(schedule: schedule, sampler: sampler, options: options) else {
         guard options.karras != true else {
             throw DiffusionError("karras σs apply to the σ-based samplers, not \(sampler.rawValue)")
         }
         return try timestepSample(denoiser, schedule: schedule, sampler: sampler, noise: noise,
                                   initialNoise: initialNoise, options: options, settings: settings, hooks: hooks)
     }
-    let grid = try SigmaGrid(schedule, steps: options.steps ?? min(50, schedule.T - 1), family: family, spacing: settings.spacing,
-                             karras: options.karras ?? settings.karras, stepsOffset: settings.stepsOffset)
     let start = try initialNoise ?? SamplerSupport.noise(noise, shape)
     try Check.sameShape(start.shape, shape, "initial noise", "the sample")
     var run = SamplerRecorder(shape: shape, steps: grid.timesteps.count, keep: options.trajectory, hooks: hooks)
@@ -124,6 +135,14 @@ public func sample(_ model: @escaping ConditionalModel, schedule: Schedule, samp
     }
     return SamplerRun(sample: Tensor(shape: shape, doubles: x), timesteps: denoiser.calls,
                       trajectory: run.xs, predictedX0: run.x0s)
+}
+
+/// The σ grid `sample` walks for `sampler` with `options` (nil for DDPM and DDIM, which step between timesteps).
+public func samplerGrid(schedule: Schedule, sampler: SamplerKind, options: SamplerOptions) throws -> SigmaGrid? {
+    guard let family = sampler.family else { return nil }
+    let settings = options.settings ?? schedule.settings
+    return try SigmaGrid(schedule, steps: options.steps ?? min(50, schedule.T - 1), family: family, spacing: settings.spacing,
+                         karras: options.karras ?? settings.karras, stepsOffset: settings.stepsOffset)
 }
 
 /// DDPM and DDIM through `ddpmSample` / `ddimSample`, with guidance folded into the model.

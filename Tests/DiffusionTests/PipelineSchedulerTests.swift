@@ -1,0 +1,100 @@
+import DSDiffusion
+@testable import DSEngine
+import Foundation
+import XCTest
+
+/// Which steps a pipeline's loop runs (its scheduler's class, as in diffusers) and `sample(sampler:)`, a
+/// sampler chosen for a pipeline as diffusers users swap its scheduler. Fixtures `ddpm_ddim/`, `ldm_ddpm/`
+/// and `swapped/` in `Tests/Fixtures/pipelines/`, made by
+/// `/work/venv-ref/bin/python scripts/make-pipeline-goldens.py --scheduler-classes`.
+///
+/// The swapped schedulers have no float64 run in diffusers: dscript (float64 schedule and steps) is
+/// compared with diffusers' float32 images within 1e-5 (measured: DPM-Solver++ with Karras σs 4.4e-6, Euler
+/// on the LDM 5.4e-7; diffusers' own float32 error on these folders' DDPM and DDIM loops reaches 2.7e-6).
+final class PipelineSchedulerTests: XCTestCase {
+    let none: NoiseSource = { _ in throw DiffusionTestError("this loop draws no noise") }
+
+    /// A DDPMPipeline over a DDIMScheduler runs DDIM steps with η = 0 (diffusers' DDPMPipeline passes no
+    /// eta), with the DDIM config's trailing spacing (no offset there), clipping and final ᾱ = ᾱ_0.
+    func testDDPMPipelineRunsItsDDIMScheduler() throws {
+        let (p, io) = try PipelineGoldenTests.fixture("ddpm_ddim")
+        XCTAssertEqual(p.kind, .ddpm)
+        XCTAssertEqual(p.schedulerClass, "DDIMScheduler")
+        XCTAssertEqual(try p.loopSampler(.ddpm), .ddim)
+        let images = try p.sample(steps: 20, initialNoise: io["x_T"], noise: none)
+        // This loop (trailing: from t = 999) amplifies the float32 rounding of the unet: diffusers' own float32
+        // run is 1.9e-5 from its float64 one, dscript's 2.2e-5 (and 2.4e-5 from diffusers as shipped).
+        let own = try PipelineGoldenTests.maxDiff(XCTUnwrap(io["images"]), io["images64"])
+        try PipelineGoldenTests.check(images, io, tight: Swift.max(2e-6, 2 * own), "DDPMPipeline with DDIM steps")
+        XCTAssertThrowsError(try p.sample(steps: 20, eta: 0.5, initialNoise: io["x_T"], noise: none)) {
+            XCTAssertEqual("\($0)", "DDPMPipeline: DDPM sampling has no eta (DDIMPipeline and LDMPipeline take one)")
+        }
+    }
+
+    /// An LDMPipeline over a DDPMScheduler runs DDPM steps, one stored noise per step with t > 0.
+    func testLDMPipelineRunsItsDDPMScheduler() throws {
+        let (p, io) = try PipelineGoldenTests.fixture("ldm_ddpm")
+        XCTAssertEqual(p.kind, .ldm)
+        XCTAssertEqual(try p.loopSampler(.ldm), .ddpm)
+        let (noise, drawn) = PipelineGoldenTests.noises(io, prefix: "noise.")
+        let images = try p.sample(steps: 10, initialNoise: io["x_T"], noise: noise)
+        XCTAssertEqual(drawn().0, drawn().1, "every stored step noise is drawn once")
+        try PipelineGoldenTests.check(images, io, "LDMPipeline with DDPM steps")
+        XCTAssertThrowsError(try p.sample(steps: 10, eta: 0.5, noise: none)) {
+            XCTAssertTrue("\($0)".hasPrefix("LDMPipeline: its DDPMScheduler's step takes no eta"), "\($0)")
+        }
+        // DDIMPipeline converts any scheduler to DDIM, whatever the folder holds
+        let ddim = Pipeline(className: "DDIMPipeline", kind: .ddim, components: p.components.filter { $0.name != "vqvae" })
+        XCTAssertEqual(try ddim.loopSampler(.ddim), .ddim)
+    }
+
+    /// `pipe.scheduler = DPMSolverMultistepScheduler.from_config(pipe.scheduler.config, use_karras_sigmas=True)`
+    /// on the DDPM folder, and EulerDiscreteScheduler on the LDM folder (leading spacing: LDMPipeline scales
+    /// x_T by the training σ_max's init_noise_sigma, see `Pipeline.ldmStart`; the latents decoded by the VQ model).
+    func testSwappedSchedulersMatchDiffusers() throws {
+        let io = try Safetensors.read(path: PipelineGoldenTests.folder.appendingPathComponent("swapped/io.safetensors").path)
+        let (ddpm, _) = try PipelineGoldenTests.fixture("ddpm")
+        let dpm = try ddpm.sample(steps: 12, initialNoise: io["dpm.x_T"], noise: none, sampler: .dpmpp2m, karras: true)
+        XCTAssertLessThan(try PipelineGoldenTests.maxDiff(dpm, io["dpm.images"]), 1e-5, "dpmpp_2m, karras")
+        let (ldm, _) = try PipelineGoldenTests.fixture("ldm")
+        let euler = try ldm.sample(steps: 10, initialNoise: io["euler.x_T"], noise: none, sampler: .euler)
+        XCTAssertLessThan(try PipelineGoldenTests.maxDiff(euler, io["euler.images"]), 1e-5, "euler on the LDM")
+        // the same call without karras walks other σs: the comparison can fail
+        let plain = try ddpm.sample(steps: 12, initialNoise: io["dpm.x_T"], noise: none, sampler: .dpmpp2m)
+        XCTAssertGreaterThan(try PipelineGoldenTests.maxDiff(plain, io["dpm.images"]), 1e-3)
+    }
+
+    /// A scheduler class whose step the loop would run but dscript does not is refused by name, pointing
+    /// to `sampler:`; with it the pipeline samples.
+    func testOtherSchedulerClassesAreRefusedInTheLoop() throws {
+        let (ddpm, _) = try PipelineGoldenTests.fixture("ddpm")
+        let parts = ddpm.components.map { part -> (name: String, value: PipelineComponent) in
+            guard case .scheduler(let s, _) = part.value else { return part }
+            return (part.name, .scheduler(s, className: "EulerDiscreteScheduler"))
+        }
+        let p = Pipeline(className: "DDPMPipeline", kind: .ddpm, components: parts)
+        XCTAssertThrowsError(try p.sample(steps: 4, noise: none)) {
+            XCTAssertEqual("\($0)", "DDPMPipeline: its scheduler is EulerDiscreteScheduler, and dscript runs DDPMPipeline's "
+                           + "loop with DDPMScheduler or DDIMScheduler steps only; choose a sampler instead: "
+                           + "p.sample(sampler: \"euler\") (one of ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun, unipc)")
+        }
+        let g = RandomGenerator(seed: 5)
+        let images = try p.sample(steps: 4, noise: { try Tensor.randn($0, generator: g) }, sampler: .euler)
+        XCTAssertEqual(images.shape, [1, 3, 8, 8])
+        XCTAssertThrowsError(try ddpm.sample(steps: 4, noise: none, karras: true)) {
+            XCTAssertTrue("\($0)".hasPrefix("DDPMPipeline: karras applies with sampler:"), "\($0)")
+        }
+    }
+
+    /// `Cls.from_config(config)`: keys the class does not take are dropped (DPM-Solver does not clip),
+    /// the others kept (Heun clips when the config says so); spacing, offset and prediction carry over.
+    func testSettingsOfASwappedClass() throws {
+        let settings = SamplerSettings(prediction: .v, clip: true, spacing: .trailing, stepsOffset: 1, variance: .fixedLarge)
+        let s = try Schedule(kind: "linear", steps: 1000, betaStart: 0.0001, betaEnd: 0.02, settings: settings)
+        XCTAssertEqual(try SchedulerConfig.settings(of: s, as: "DPMSolverMultistepScheduler"),
+                       SamplerSettings(prediction: .v, spacing: .trailing, stepsOffset: 1, variance: .fixedLarge))
+        XCTAssertEqual(try SchedulerConfig.settings(of: s, as: "HeunDiscreteScheduler"),
+                       SamplerSettings(prediction: .v, clip: true, spacing: .trailing, stepsOffset: 1))
+        XCTAssertEqual(try SchedulerConfig.settings(of: s, as: "DDPMScheduler"), settings)
+    }
+}
