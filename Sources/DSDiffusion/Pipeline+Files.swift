@@ -41,7 +41,7 @@ extension Pipeline {
         }
         let kind = Kind.allCases.first { $0.className == className }
         var components: [(name: String, value: PipelineComponent)] = []
-        var options: [(String, ConfigValue)] = [], warnings: [String] = []
+        var options: [(String, ConfigValue)] = [], warnings: [String] = [], schedulerConfig: [(String, ConfigValue)] = []
         for (name, value) in entries where !name.hasPrefix("_") {
             guard case .list(let pair) = value, pair.count == 2 else { options.append((name, value)); continue }
             guard case .string(let library) = pair[0], case .string(let cls) = pair[1] else { continue }  // [null, null]: absent
@@ -54,13 +54,15 @@ extension Pipeline {
             } else if cls.hasSuffix("Scheduler") {
                 let loaded = try SchedulerConfig.load(path: folder)
                 warnings += loaded.warnings
+                if name == "scheduler" { schedulerConfig = loaded.values }
                 components.append((name, .scheduler(loaded.schedule, className: loaded.className ?? cls)))
             } else {
                 warnings.append("\(className): component '\(name)' (\(library) \(cls)) is not loaded by dscript")
                 components.append((name, .skipped(library: library, className: cls)))
             }
         }
-        let pipeline = Pipeline(className: className, kind: kind, components: components, options: options)
+        let pipeline = Pipeline(className: className, kind: kind, components: components, options: options,
+                                schedulerConfig: schedulerConfig)
         if let kind { try pipeline.checkParts(for: kind, source: indexPath) }
         return (pipeline, warnings)
     }

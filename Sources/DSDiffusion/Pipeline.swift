@@ -14,7 +14,9 @@ public enum PipelineComponent {
 /// (`pipelines/ddpm/pipeline_ddpm.py`, `ddim/pipeline_ddim.py`, `deprecated/latent_diffusion_uncond`).
 ///
 /// The loop runs the `step` of the folder's scheduler class, as diffusers does (`loopSampler`); `sampler:`
-/// runs any sampler of `sample()` instead, as users swap `pipe.scheduler` with `from_config`.
+/// runs any sampler of `sample()` instead, as users swap `pipe.scheduler` with `from_config` (for
+/// euler, euler_a and heun in DDPMPipeline and DDIMPipeline, whose loops neither scale x_T nor call
+/// `scale_model_input`, dscript samples as `sample()` does, where diffusers' loop would not).
 /// Sampling draws x_T, then the samplers' per-step noises, from `noise` in diffusers' order; with
 /// the same x_T (and, for DDPM or η > 0, the same step noises) the images equal diffusers'
 /// `output_type="np"` result transposed to [N, C, H, W]. Deliberate difference: DDIM steps to the next
@@ -56,13 +58,17 @@ public final class Pipeline {
     public let components: [(name: String, value: PipelineComponent)]
     /// The other entries of `model_index.json` (`requires_safety_checker`, ...), kept as read.
     public let options: [(String, ConfigValue)]
+    /// `scheduler/scheduler_config.json` as written (empty for a pipeline built in dscript): the keys a
+    /// scheduler class has beyond the schedule (`algorithm_type`, `solver_order`, ...).
+    public let schedulerConfig: [(String, ConfigValue)]
 
     public init(className: String, kind: Kind?, components: [(name: String, value: PipelineComponent)],
-                options: [(String, ConfigValue)] = []) {
+                options: [(String, ConfigValue)] = [], schedulerConfig: [(String, ConfigValue)] = []) {
         self.className = className
         self.kind = kind
         self.components = components
         self.options = options
+        self.schedulerConfig = schedulerConfig
     }
 
     /// A pipeline of `kind` from a UNet, a schedule and, for `ldm`, a VQ autoencoder.
@@ -102,22 +108,43 @@ public final class Pipeline {
     }
 
     /// The steps the loop of `kind` runs, as in diffusers: DDIMPipeline converts any scheduler config to a
-    /// DDIMScheduler; DDPMPipeline and LDMPipeline call the `step` of the scheduler they hold. A class
-    /// whose step dscript does not run in that loop is refused (`sample(sampler:)` chooses one instead).
+    /// DDIMScheduler; DDPMPipeline and LDMPipeline call the `step` of the scheduler they hold. LDMPipeline
+    /// scales x_T by `init_noise_sigma` and calls `scale_model_input`, so every class dscript samples runs
+    /// there; DDPMPipeline does neither, so the Euler-style classes (whose x_t is on the σ scale) are refused,
+    /// as is a class dscript has no sampler of, or a config asking for a variant dscript does not run
+    /// (`SchedulerConfig.checkedKeys`; DPM-Solver's `algorithm_type` picks dpmpp_2m or dpmpp_2m_sde).
     public func loopSampler(_ kind: Kind) throws -> SamplerKind {
         guard kind != .ddim else { return .ddim }
         let cls = schedulerClass ?? kind.schedulerClass
-        if let step = [SamplerKind.ddpm, .ddim].first(where: { $0.schedulerClass == cls }) { return step }
-        let own = SamplerKind.allCases.first { $0.schedulerClass == cls }.map { "\"\($0.rawValue)\"" } ?? "\"ddim\""
-        throw DiffusionError("\(className): its scheduler is \(cls), and dscript runs \(className)'s loop with "
-                             + "DDPMScheduler or DDIMScheduler steps only; choose a sampler instead: "
-                             + "p.sample(sampler: \(own)) (one of \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        guard let own = SamplerKind.allCases.first(where: { $0.schedulerClass == cls }) else {
+            throw refusal(cls, "", suggesting: .ddim)
+        }
+        if own.family == .discrete && kind != .ldm {
+            throw refusal(cls, ", which needs x_T scaled by init_noise_sigma and the model input by scale_model_input; "
+                          + "\(className)'s loop does neither, and dscript does not run it that way", suggesting: own)
+        }
+        var chosen = own
+        for (key, value) in schedulerConfig where !key.hasPrefix("_") {
+            guard case .checked = SchedulerConfig.use(of: key, className: cls) else { continue }
+            if own == .dpmpp2m && key == "algorithm_type" && value == .string("sde-dpmsolver++") {
+                chosen = .dpmpp2mSDE
+            } else if SchedulerConfig.checkedWarning(key, value, className: cls, source: "") != nil {
+                throw refusal(cls, " with \(key) \(value.json), which dscript does not run", suggesting: own)
+            }
+        }
+        return chosen
+    }
+
+    /// The error for a scheduler class (or setting) the pipeline's loop is not run with.
+    func refusal(_ cls: String, _ why: String, suggesting sampler: SamplerKind) -> DiffusionError {
+        DiffusionError("\(className): its scheduler is \(cls)\(why); choose a sampler instead: p.sample(sampler: "
+                       + "\"\(sampler.rawValue)\") (one of \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
 
     /// Samples `batch` images, [N, C, H, W] in [0, 1]. `initialNoise` replaces the first draw (x_T, or
     /// the latents for `ldm`); `noise` gives the rest. Without `sampler` the pipeline's own loop runs
-    /// (`loopSampler`), `steps` defaulting to the pipeline's (1000 for DDPM, 50 otherwise); `eta` is
-    /// DDIM's η. With `sampler`, `sample()` samples the unet on the schedule with the settings that
+    /// with its scheduler's steps (`loopSampler`), `steps` defaulting to the pipeline's (1000 for DDPM, 50
+    /// otherwise); `eta` is DDIM's η. With `sampler`, `sample()` samples the unet on the schedule with the settings that
     /// `sampler`'s diffusers class takes from the scheduler config (`SchedulerConfig.settings(of:as:)`),
     /// `steps` and `karras` as `sample()` reads them; LDM then decodes as its loop does.
     public func sample(batch: Int = 1, steps: Int? = nil, eta: Double = 0, initialNoise: Tensor? = nil,
@@ -135,9 +162,9 @@ public final class Pipeline {
             throw DiffusionError("\(className): karras applies with sampler: (the pipeline's own loop takes its scheduler config's)")
         }
         let step = try sampler ?? loopSampler(kind)
-        if sampler == nil, step == .ddpm || kind == .ddpm, eta != 0 {
+        if sampler == nil, step != .ddim || kind == .ddpm, eta != 0 {
             throw DiffusionError(kind == .ddpm ? "\(className): DDPM sampling has no eta (DDIMPipeline and LDMPipeline take one)"
-                                 : "\(className): its DDPMScheduler's step takes no eta (diffusers passes eta only to a step that takes one)")
+                                 : "\(className): its \(step.schedulerClass)'s step takes no eta (diffusers passes eta only to a step that takes one)")
         }
         let shape: [Int]
         if let initialNoise {
@@ -149,7 +176,7 @@ public final class Pipeline {
             shape = [batch, unet.inChannels] + size
         }
         let x = try Engine.withNoGrad { () throws -> Tensor in
-            guard let sampler else {
+            if sampler == nil, step == .ddpm || step == .ddim {
                 let model: DenoiserModel = { x, t in
                     try unet.forward(x, t: Tensor(shape: [t.count], scalars: t.map(Float.init)), classLabels: classLabels)
                 }
@@ -157,17 +184,17 @@ public final class Pipeline {
                                eta: eta, initialNoise: initialNoise, noise: noise, hooks: hooks)
             }
             var options = SamplerOptions()
-            options.steps = steps
+            options.steps = sampler == nil ? steps ?? kind.defaultSteps : steps
             options.eta = eta
             options.karras = karras
-            options.settings = try SchedulerConfig.settings(of: schedule, as: sampler.schedulerClass)
+            options.settings = try SchedulerConfig.settings(of: schedule, as: step.schedulerClass)
             let model: ConditionalModel = { x, t, _ in
                 try unet.forward(x, t: Tensor(shape: [x.shape[0]], scalars: [Float](repeating: Float(t), count: x.shape[0])),
                                  classLabels: classLabels)
             }
-            let start = try kind == .ldm ? ldmStart(initialNoise, schedule: schedule, sampler: sampler, options: options,
+            let start = try kind == .ldm ? ldmStart(initialNoise, schedule: schedule, sampler: step, options: options,
                                                     shape: shape, noise: noise) : initialNoise
-            return try DSDiffusion.sample(model, schedule: schedule, sampler: sampler, shape: shape, noise: noise,
+            return try DSDiffusion.sample(model, schedule: schedule, sampler: step, shape: shape, noise: noise,
                                           initialNoise: start, options: options, hooks: hooks).sample
         }
         return try images(from: x, kind: kind)

@@ -17,6 +17,8 @@ public struct SchedulerConfig {
     public let schedule: Schedule
     /// One line per key that dscript read but does not use.
     public let warnings: [String]
+    /// The file's (key, value) pairs as written.
+    public var values: [(String, ConfigValue)] = []
 
     /// The keys `Schedule` and `SamplerSettings` use, in diffusers' order.
     static let knownKeys = ["num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas",
@@ -73,7 +75,7 @@ public struct SchedulerConfig {
         if values["variance_type"] == .null { values["variance_type"] = nil }
         for i in defaults.indices { if let given = values[defaults[i].0] { defaults[i].1 = given } }
         let c = try ModelConfig(owner: "load_scheduler: \(source)", defaults: defaults, given: [])
-        return SchedulerConfig(className: className, schedule: try schedule(c), warnings: warnings)
+        return SchedulerConfig(className: className, schedule: try schedule(c), warnings: warnings, values: pairs)
     }
 
     static func schedule(_ c: ModelConfig) throws -> Schedule {

@@ -64,19 +64,60 @@ final class PipelineSchedulerTests: XCTestCase {
         XCTAssertGreaterThan(try PipelineGoldenTests.maxDiff(plain, io["dpm.images"]), 1e-3)
     }
 
-    /// A scheduler class whose step the loop would run but dscript does not is refused by name, pointing
-    /// to `sampler:`; with it the pipeline samples.
+    /// A pipeline whose folder holds the swapped scheduler runs it in its own loop, as diffusers'
+    /// DDPMPipeline and LDMPipeline do: the same images as `sampler:` gives (DPM-Solver++ with Karras σs,
+    /// from its class's config, in the DDPM loop; Euler in the LDM loop).
+    func testOwnLoopRunsTheOtherSchedulerClasses() throws {
+        let io = try Safetensors.read(path: PipelineGoldenTests.folder.appendingPathComponent("swapped/io.safetensors").path)
+        let (ddpm, _) = try PipelineGoldenTests.fixture("ddpm")
+        let config = [("_class_name", ConfigValue.string("DPMSolverMultistepScheduler")), ("use_karras_sigmas", .bool(true))]
+            + SchedulerConfig.entries(for: try XCTUnwrap(ddpm.schedule)).filter { $0.0 != "use_karras_sigmas" }
+        let p = Self.swapping(ddpm, to: try SchedulerConfig.parse(config, source: "test"))
+        XCTAssertEqual(try p.loopSampler(.ddpm), .dpmpp2m)
+        let dpm = try p.sample(steps: 12, initialNoise: io["dpm.x_T"], noise: none)
+        XCTAssertLessThan(try PipelineGoldenTests.maxDiff(dpm, io["dpm.images"]), 1e-5, "DDPMPipeline over DPM-Solver++")
+        XCTAssertThrowsError(try p.sample(steps: 12, eta: 0.5, noise: none)) {
+            XCTAssertEqual("\($0)", "DDPMPipeline: DDPM sampling has no eta (DDIMPipeline and LDMPipeline take one)")
+        }
+        let (ldm, _) = try PipelineGoldenTests.fixture("ldm")
+        let euler = Self.swapping(ldm, to: try SchedulerConfig.parse(
+            [("_class_name", .string("EulerDiscreteScheduler"))] + SchedulerConfig.entries(for: try XCTUnwrap(ldm.schedule)),
+            source: "test"))
+        XCTAssertEqual(try euler.loopSampler(.ldm), .euler)
+        let images = try euler.sample(steps: 10, initialNoise: io["euler.x_T"], noise: none)
+        XCTAssertLessThan(try PipelineGoldenTests.maxDiff(images, io["euler.images"]), 1e-5, "LDMPipeline over Euler")
+        XCTAssertThrowsError(try euler.sample(steps: 10, eta: 0.5, noise: none)) {
+            XCTAssertTrue("\($0)".hasPrefix("LDMPipeline: its EulerDiscreteScheduler's step takes no eta"), "\($0)")
+        }
+        // DPM-Solver's algorithm_type picks the sampler; one dscript does not run is refused by name
+        let sde = Self.swapping(ddpm, to: try SchedulerConfig.parse(config + [("algorithm_type", .string("sde-dpmsolver++"))], source: "test"))
+        XCTAssertEqual(try sde.loopSampler(.ddpm), .dpmpp2mSDE)
+        for (key, value) in [("algorithm_type", ConfigValue.string("dpmsolver")), ("solver_order", .number(3))] {
+            let other = Self.swapping(ddpm, to: try SchedulerConfig.parse(config + [(key, value)], source: "test"))
+            XCTAssertThrowsError(try other.sample(steps: 4, noise: none)) {
+                XCTAssertTrue("\($0)".hasPrefix("DDPMPipeline: its scheduler is DPMSolverMultistepScheduler with \(key) \(value.json), "
+                                                + "which dscript does not run; choose a sampler instead: p.sample(sampler: \"dpmpp_2m\")"), "\($0)")
+            }
+        }
+    }
+
+    /// `p` with its scheduler replaced by `config` (schedule, class and values), as a folder holding it loads.
+    static func swapping(_ p: Pipeline, to config: SchedulerConfig) -> Pipeline {
+        let parts = p.components.map { part -> (name: String, value: PipelineComponent) in
+            guard case .scheduler = part.value else { return part }
+            return (part.name, .scheduler(config.schedule, className: config.className ?? ""))
+        }
+        return Pipeline(className: p.className, kind: p.kind, components: parts, schedulerConfig: config.values)
+    }
+
+    /// A scheduler class the loop cannot run is refused by name, pointing to `sampler:`; with it the pipeline samples.
     func testOtherSchedulerClassesAreRefusedInTheLoop() throws {
         let (ddpm, _) = try PipelineGoldenTests.fixture("ddpm")
-        let parts = ddpm.components.map { part -> (name: String, value: PipelineComponent) in
-            guard case .scheduler(let s, _) = part.value else { return part }
-            return (part.name, .scheduler(s, className: "EulerDiscreteScheduler"))
-        }
-        let p = Pipeline(className: "DDPMPipeline", kind: .ddpm, components: parts)
+        let pndm = try SchedulerConfig.parse([("_class_name", .string("PNDMScheduler"))], source: "test")
+        let p = Self.swapping(ddpm, to: pndm)
         XCTAssertThrowsError(try p.sample(steps: 4, noise: none)) {
-            XCTAssertEqual("\($0)", "DDPMPipeline: its scheduler is EulerDiscreteScheduler, and dscript runs DDPMPipeline's "
-                           + "loop with DDPMScheduler or DDIMScheduler steps only; choose a sampler instead: "
-                           + "p.sample(sampler: \"euler\") (one of ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun, unipc)")
+            XCTAssertEqual("\($0)", "DDPMPipeline: its scheduler is PNDMScheduler; choose a sampler instead: "
+                           + "p.sample(sampler: \"ddim\") (one of ddpm, ddim, dpmpp_2m, dpmpp_2m_sde, euler, euler_a, heun, unipc)")
         }
         let g = RandomGenerator(seed: 5)
         let images = try p.sample(steps: 4, noise: { try Tensor.randn($0, generator: g) }, sampler: .euler)
