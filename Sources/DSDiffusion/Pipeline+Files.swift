@@ -52,7 +52,7 @@ extension Pipeline {
             if Pretrained.builders.contains(where: { $0.name == cls }) {
                 components.append((name, .model(try Pretrained.load(from: folder, generator: generator, variant: variant))))
             } else if cls.hasSuffix("Scheduler") {
-                let loaded = try SchedulerConfig.load(path: folder)
+                let loaded = try SchedulerConfig.load(path: folder, className: cls)
                 warnings += loaded.warnings
                 if name == "scheduler" { schedulerConfig = loaded.values }
                 components.append((name, .scheduler(loaded.schedule, className: loaded.className ?? cls)))

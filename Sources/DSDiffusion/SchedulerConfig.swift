@@ -27,7 +27,9 @@ public struct SchedulerConfig {
                             "timestep_spacing", "rescale_betas_zero_snr", "use_karras_sigmas"]
 
     /// Reads `path`: a `scheduler_config.json` file, or a folder holding one (a pipeline's `scheduler/`).
-    public static func load(path: String) throws -> SchedulerConfig {
+    /// `className` (a pipeline's `model_index.json` entry) is the class read, whatever the file's
+    /// `_class_name` says, as diffusers builds the class the pipeline names; a mismatch is a warning.
+    public static func load(path: String, className: String? = nil) throws -> SchedulerConfig {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw DiffusionError("load_scheduler: no file or folder '\(path)'")
@@ -36,7 +38,14 @@ public struct SchedulerConfig {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw DiffusionError("load_scheduler: cannot read '\(file)'" + (isFolder.boolValue ? " (no \(fileName) in the folder)" : ""))
         }
-        return try parse(ModelConfig.parseJSON(data, source: file), source: file)
+        let pairs = try ModelConfig.parseJSON(data, source: file)
+        let written = pairs.first { $0.0 == "_class_name" }?.1
+        guard let className, written != .string(className) else { return try parse(pairs, source: file) }
+        let read = try parse([("_class_name", .string(className))] + pairs.filter { $0.0 != "_class_name" }, source: file)
+        guard let written else { return read }
+        return SchedulerConfig(className: read.className, schedule: read.schedule,
+                               warnings: ["\(file): _class_name is \(written.json) but the pipeline names \(className); "
+                                          + "read as \(className), as diffusers does"] + read.warnings, values: read.values)
     }
 
     /// A schedule from a scheduler config's (key, value) pairs; `source` names the file in messages.

@@ -18,6 +18,14 @@ enum Fixture {
         return object
     }
 
+    /// A fresh copy of the fixture folder `source` in the temporary directory, for a test that edits it
+    /// (the caller removes it).
+    static func copy(_ source: URL, label: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-\(label)-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: source, to: dir)
+        return dir
+    }
+
     /// The `entries` array of a fixture file.
     static func entries(_ name: String) throws -> [[String: Any]] {
         guard let entries = try load(name)["entries"] as? [[String: Any]] else {

@@ -173,10 +173,8 @@ final class ModelGoldenTests: XCTestCase {
 
     /// A shard index may only name files of its own folder, and every key it lists must be in its shard.
     func testHostileShardIndexes() throws {
-        let source = Self.folder.appendingPathComponent("formats/sharded")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dscript-shards-\(UUID().uuidString)")
+        let dir = try Fixture.copy(Self.folder.appendingPathComponent("formats/sharded"), label: "shards")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.copyItem(at: source, to: dir)
         let index = dir.appendingPathComponent("diffusion_pytorch_model.safetensors.index.json")
         for (map, fragment) in [("{\"conv_in.weight\": \"../../etc/passwd\"}", "not a file of this folder"),
                                 ("{\"no.such.key\": \"diffusion_pytorch_model-00001-of-00002.safetensors\"}", "lacks 'no.such.key'"),

@@ -127,6 +127,23 @@ final class PipelineSchedulerTests: XCTestCase {
         }
     }
 
+    /// The class model_index.json names is the one read (diffusers builds it from the file, whatever its
+    /// `_class_name`): a DDPMPipeline naming DDPMScheduler over a DDIMScheduler file runs DDPM steps.
+    func testModelIndexNamesTheSchedulerClass() throws {
+        let dir = try Fixture.copy(PipelineGoldenTests.folder.appendingPathComponent("ddpm_ddim"), label: "index")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let index = dir.appendingPathComponent(Pipeline.indexName)
+        let text = try String(contentsOf: index, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"DDIMScheduler\""))
+        try Data(text.replacingOccurrences(of: "\"DDIMScheduler\"", with: "\"DDPMScheduler\"").utf8).write(to: index)
+        let (p, warnings) = try Pipeline.load(from: dir.path, generator: RandomGenerator(seed: 0))
+        XCTAssertEqual(p.schedulerClass, "DDPMScheduler")
+        XCTAssertEqual(try p.loopSampler(.ddpm), .ddpm)
+        XCTAssertTrue(warnings.contains { $0.hasSuffix("_class_name is \"DDIMScheduler\" but the pipeline names DDPMScheduler; "
+                                                       + "read as DDPMScheduler, as diffusers does") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("key 'set_alpha_to_one' is not a setting of DDPMScheduler") }, "\(warnings)")
+    }
+
     /// `Cls.from_config(config)`: keys the class does not take are dropped (DPM-Solver does not clip),
     /// the others kept (Heun clips when the config says so); spacing, offset and prediction carry over.
     func testSettingsOfASwappedClass() throws {
