@@ -79,11 +79,17 @@ public final class UNet2DModel: Module {
         for ch in channels where ch % groups != 0 {
             throw c.fail("norm_num_groups", "(\(groups)) does not divide block_out_channels entry \(ch)")
         }
+        // Only the blocks with attention split their channels into heads (the up blocks run over the
+        // channels in reverse; the mid block, at the last entry, has attention unless add_attention is false).
         let headDim = try c.optionalInt("attention_head_dim")
-        let usesAttention = downTypes.contains("AttnDownBlock2D") || upTypes.contains("AttnUpBlock2D") || midType != nil
-        if let headDim, usesAttention {
-            for ch in channels where ch % headDim != 0 {
-                throw c.fail("attention_head_dim", "(\(headDim)) does not divide block_out_channels entry \(ch)")
+        if let headDim {
+            let upChannels = Array(channels.reversed())
+            let midAttention = try midType != nil && c.bool("add_attention")
+            let attended = downTypes.indices.filter { downTypes[$0] == "AttnDownBlock2D" }.map { channels[$0] }
+                + upTypes.indices.filter { upTypes[$0] == "AttnUpBlock2D" }.map { upChannels[$0] }
+                + (midAttention ? Array(channels.suffix(1)) : [])
+            for ch in attended where ch % headDim != 0 {
+                throw c.fail("attention_head_dim", "(\(headDim)) does not divide block_out_channels entry \(ch) of a block with attention")
             }
         }
         let scaleShift = try c.choice("resnet_time_scale_shift", ["default", "scale_shift"]) == "scale_shift"
