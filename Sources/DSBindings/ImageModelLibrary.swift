@@ -10,30 +10,22 @@ enum ImageModelLibrary {
     static let table: [Builtin] = [
         Builtin("unet(config = {}) -> model",
                 "diffusers' UNet2DModel from a dict of its config keys (missing keys take diffusers' defaults); call u(x, t)",
-                example: "let u = unet({sample_size: 16, in_channels: 1, out_channels: 1, block_out_channels: [32, 64],\n    down_block_types: [\"DownBlock2D\", \"AttnDownBlock2D\"], up_block_types: [\"AttnUpBlock2D\", \"UpBlock2D\"],\n    layers_per_block: 1, norm_num_groups: 8})\nu(randn([4, 1, 16, 16]), 500).shape   # [4, 1, 16, 16]") { a, c in
-            let config = try configPairs(a)
-            return wrap(try UNet2DModel(config: config, generator: RandomState.of(c)))
-        },
+                example: "let u = unet({sample_size: 16, in_channels: 1, out_channels: 1, block_out_channels: [32, 64],\n    down_block_types: [\"DownBlock2D\", \"AttnDownBlock2D\"], up_block_types: [\"AttnUpBlock2D\", \"UpBlock2D\"],\n    layers_per_block: 1, norm_num_groups: 8})\nu(randn([4, 1, 16, 16]), 500).shape   # [4, 1, 16, 16]",
+                body: fromConfig { try UNet2DModel(config: $0, generator: $1) }),
         Builtin("unet_2d_condition(config = {}) -> model",
                 "diffusers' UNet2DConditionModel (Stable Diffusion's UNet: cross-attention transformer blocks) from a dict of its "
                     + "config keys; call u(x, t, encoder_hidden_states: context) with context [N, tokens, cross_attention_dim]",
-                example: "let u = unet_2d_condition({sample_size: 8, block_out_channels: [32, 64], down_block_types: [\"CrossAttnDownBlock2D\", \"DownBlock2D\"],\n    up_block_types: [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], cross_attention_dim: 16, attention_head_dim: 4, norm_num_groups: 8})\nu(randn([1, 4, 8, 8]), 500, encoder_hidden_states: randn([1, 7, 16])).shape   # [1, 4, 8, 8]") { a, c in
-            let config = try configPairs(a)
-            return wrap(try UNet2DConditionModel(config: config, generator: RandomState.of(c)))
-        },
+                example: "let u = unet_2d_condition({sample_size: 8, block_out_channels: [32, 64], down_block_types: [\"CrossAttnDownBlock2D\", \"DownBlock2D\"],\n    up_block_types: [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], cross_attention_dim: 16, attention_head_dim: 4, norm_num_groups: 8})\nu(randn([1, 4, 8, 8]), 500, encoder_hidden_states: randn([1, 7, 16])).shape   # [1, 4, 8, 8]",
+                body: fromConfig { try UNet2DConditionModel(config: $0, generator: $1) }),
         Builtin("autoencoder_kl(config = {}) -> model",
                 "diffusers' AutoencoderKL from a dict of its config keys; vae.encode(x) → {mean, logvar, sample}, vae.decode(z)",
-                example: "let ae = autoencoder_kl({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, latent_channels: 4})\nae.encode(randn([1, 3, 16, 16])).mean.shape   # [1, 4, 8, 8]") { a, c in
-            let config = try configPairs(a)
-            return wrap(try AutoencoderKL(config: config, generator: RandomState.of(c)))
-        },
+                example: "let ae = autoencoder_kl({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, latent_channels: 4})\nae.encode(randn([1, 3, 16, 16])).mean.shape   # [1, 4, 8, 8]",
+                body: fromConfig { try AutoencoderKL(config: $0, generator: $1) }),
         Builtin("vq_model(config = {}) -> model",
                 "diffusers' VQModel (the LDM autoencoder) from a dict of its config keys; vq.encode(x) → latents, "
                     + "vq.quantize(h) → {quantized, indices, loss}, vq.decode(h, quantize: true)",
-                example: "let vq = vq_model({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, num_vq_embeddings: 64})\nvq.decode(vq.encode(randn([1, 3, 16, 16]))).shape   # [1, 3, 16, 16]") { a, c in
-            let config = try configPairs(a)
-            return wrap(try VQModel(config: config, generator: RandomState.of(c)))
-        },
+                example: "let vq = vq_model({block_out_channels: [32, 64], down_block_types: [\"DownEncoderBlock2D\", \"DownEncoderBlock2D\"],\n    up_block_types: [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\"], norm_num_groups: 8, num_vq_embeddings: 64})\nvq.decode(vq.encode(randn([1, 3, 16, 16]))).shape   # [1, 3, 16, 16]",
+                body: fromConfig { try VQModel(config: $0, generator: $1) }),
         Builtin("vae(in_dim, hidden = 256, latent = 8, likelihood = \"gaussian\") -> model",
                 "a small MLP VAE for vectors or flattened images: .encode(x), .decode(z), .loss(x) → {loss, recon, kl, ...}",
                 example: "let v = vae(in_dim: 784, hidden: 256, latent: 8, likelihood: \"bernoulli\")\nv.loss(rand([16, 784])).loss") { a, c in
@@ -47,6 +39,12 @@ enum ImageModelLibrary {
     ]
 
     /// The `config` dict as (key, value) pairs.
+    /// The body of a model built from its `config` dict: `make(config, the script's generator)`, wrapped.
+    static func fromConfig(_ make: @escaping ([(String, ConfigValue)], RandomGenerator) throws -> any PretrainedModel)
+        -> (Arguments, CallContext) throws -> Value {
+        { a, c in wrap(try make(try configPairs(a), RandomState.of(c))) }
+    }
+
     static func configPairs(_ a: Arguments) throws -> [(String, ConfigValue)] {
         let dict = try a.dict("config")
         return try dict.entries.map { key, value in (key, try configValue(value, key: key, a)) }
